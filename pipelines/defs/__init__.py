@@ -1,0 +1,1 @@
+"""Dagster definitions of the pipeline, one module per layer; `pipelines.definitions` loads them all."""

@@ -1,0 +1,189 @@
+"""Indicator and target files: staging (parse every file) then the curated tables.
+
+Staging keeps everything each file gave — loaded values, quarantined rows, one log line — so the
+curated tables can be rebuilt and checked against it. Curated `indicator_values` keeps one value per
+pole, period and indicator: when two files give the same key, the file that sorts last wins (see
+`resolve_resubmissions`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+
+import dagster as dg
+import pandas as pd
+
+from pipelines.ingest.indicators import IndicatorFileParser
+from pipelines.ingest.model import FileResult
+from pipelines.resources import WarehouseResource
+from pipelines.warehouse import write_table
+from ptce.paths import DataLayout
+
+VALUE_COLUMNS = [
+    "pole_id",
+    "annee",
+    "trimestre",
+    "code",
+    "valeur",
+    "commentaire",
+    "source_file",
+    "row_number",
+    "sheet",
+]
+QUARANTINE_COLUMNS = ["source_file", "row_number", "field", "value", "reason", "pole_id", "sheet"]
+LOG_COLUMNS = [
+    "source_file",
+    "sha256",
+    "kind",
+    "format",
+    "size_bytes",
+    "rows_read",
+    "rows_loaded",
+    "rows_quarantined",
+    "status",
+    "message",
+]
+PARSED_KINDS = ("indicateurs", "objectifs")
+
+
+def parse_files(layout: DataLayout, inventory: pd.DataFrame) -> list[FileResult]:
+    """Parse every indicator and target file of the inventory, in path order."""
+    parsers = {kind: IndicatorFileParser(kind) for kind in PARSED_KINDS}
+    results = []
+    for row in inventory.itertuples():
+        if row.kind not in parsers:
+            continue
+        results.append(parsers[row.kind].parse(layout.data_dir / Path(row.source_file), row.source_file))
+    return results
+
+
+def results_to_frames(
+    results: list[FileResult], inventory: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(values, quarantine, log) frames; values carry a `kind` column (indicateurs/objectifs)."""
+    hashes = inventory.set_index("source_file")
+    values, quarantine, log = [], [], []
+    for res in results:
+        for rec in res.records:
+            values.append({**rec, "kind": res.kind})
+        quarantine.extend(asdict(q) for q in res.quarantine)
+        log.append(
+            {
+                "source_file": res.source_file,
+                "sha256": hashes.at[res.source_file, "sha256"],
+                "kind": res.kind,
+                "format": res.file_format,
+                "size_bytes": int(hashes.at[res.source_file, "size_bytes"]),
+                "rows_read": res.rows_read,
+                "rows_loaded": res.rows_loaded,
+                "rows_quarantined": res.rows_quarantined,
+                "status": res.status,
+                "message": res.message(),
+            }
+        )
+    values_df = pd.DataFrame(values, columns=[*VALUE_COLUMNS, "kind"])
+    values_df["trimestre"] = values_df["trimestre"].astype("Int64")
+    return (
+        values_df,
+        pd.DataFrame(quarantine, columns=QUARANTINE_COLUMNS),
+        pd.DataFrame(log, columns=LOG_COLUMNS),
+    )
+
+
+def resolve_resubmissions(values: pd.DataFrame) -> pd.DataFrame:
+    """One value per (pole, period, indicator): the one from the file that sorts last.
+
+    File names carry the sender's order (dates, versions); a fuller history of resubmissions is
+    kept by the data-quality work (issue #3).
+    """
+    keys = ["pole_id", "annee", "trimestre", "code"]
+    ordered = values.sort_values(["source_file", "row_number"], kind="stable")
+    return ordered.drop_duplicates(subset=keys, keep="last").sort_values(keys, kind="stable")
+
+
+@dg.asset(group_name="staging", kinds={"duckdb", "python"}, deps=["raw_files"])
+def stg_indicator_files(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """Lecture de chaque fichier d'indicateurs et d'objectifs : valeurs, quarantaine, journal."""
+    layout = warehouse.layout
+    with warehouse.get_connection() as con:
+        inventory = con.execute("select * from raw_files order by source_file").df()
+        results = parse_files(layout, inventory)
+        values, quarantine, log = results_to_frames(results, inventory)
+        write_table(con, "stg_indicator_values", values)
+        write_table(con, "stg_indicator_quarantine", quarantine)
+        write_table(con, "stg_indicator_log", log)
+    return dg.MaterializeResult(
+        metadata={
+            "fichiers": len(log),
+            "fichiers_en_erreur": int((log["status"] == "error").sum()) if len(log) else 0,
+            "lignes_lues": int(log["rows_read"].sum()) if len(log) else 0,
+            "lignes_chargees": int(log["rows_loaded"].sum()) if len(log) else 0,
+            "lignes_en_quarantaine": int(log["rows_quarantined"].sum()) if len(log) else 0,
+        }
+    )
+
+
+@dg.asset(group_name="curated", kinds={"duckdb"}, deps=["stg_indicator_files"])
+def indicator_values(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """Valeurs des indicateurs par pôle, année et trimestre (une valeur par clé)."""
+    with warehouse.get_connection() as con:
+        staged = con.execute("select * from stg_indicator_values where kind = 'indicateurs'").df()
+        resolved = resolve_resubmissions(staged)
+        n = write_table(con, "indicator_values", resolved, order_by=["pole_id", "annee", "trimestre", "code"])
+    return dg.MaterializeResult(metadata={"dagster/row_count": n, "valeurs_remplacees": len(staged) - n})
+
+
+@dg.asset(group_name="curated", kinds={"duckdb"}, deps=["stg_indicator_files"])
+def targets(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """Objectifs annuels par pôle et indicateur."""
+    with warehouse.get_connection() as con:
+        staged = con.execute("select * from stg_indicator_values where kind = 'objectifs'").df()
+        resolved = resolve_resubmissions(staged)
+        n = write_table(con, "targets", resolved, order_by=["pole_id", "annee", "code"])
+    return dg.MaterializeResult(metadata={"dagster/row_count": n})
+
+
+@dg.asset(group_name="curated", kinds={"duckdb"}, deps=["stg_indicator_files", "raw_files"])
+def quarantine(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """Lignes refusées, avec fichier, ligne, champ, valeur et raison en français."""
+    with warehouse.get_connection() as con:
+        frame = con.execute("select * from stg_indicator_quarantine").df()
+        n = write_table(con, "quarantine", frame, order_by=["source_file", "row_number", "field"])
+    return dg.MaterializeResult(metadata={"dagster/row_count": n})
+
+
+NOT_YET_PARSED = (
+    "Fichier reçu et conservé, mais les fichiers de type « {kind} » ne sont pas encore intégrés par "
+    "l'observatoire : aucune ligne chargée pour l'instant."
+)
+
+
+@dg.asset(group_name="curated", kinds={"duckdb"}, deps=["stg_indicator_files", "raw_files"])
+def ingest_log(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """Journal d'intégration : une ligne par fichier brut, avec ses comptes et son statut."""
+    with warehouse.get_connection() as con:
+        parsed = con.execute("select * from stg_indicator_log").df()
+        inventory = con.execute("select * from raw_files").df()
+        pending = inventory[~inventory["source_file"].isin(parsed["source_file"])]
+        other = pd.DataFrame(
+            {
+                "source_file": pending["source_file"],
+                "sha256": pending["sha256"],
+                "kind": pending["kind"],
+                "format": pending["format"],
+                "size_bytes": pending["size_bytes"],
+                "rows_read": 0,
+                "rows_loaded": 0,
+                "rows_quarantined": 0,
+                "status": "error",
+                "message": [NOT_YET_PARSED.format(kind=k) for k in pending["kind"]],
+            },
+            columns=LOG_COLUMNS,
+        )
+        frame = pd.concat([parsed, other], ignore_index=True) if len(other) else parsed
+        n = write_table(con, "ingest_log", frame, order_by=["kind", "source_file"])
+        by_status = frame.groupby("status").size().to_dict() if len(frame) else {}
+    return dg.MaterializeResult(
+        metadata={"dagster/row_count": n, **{f"statut_{k}": int(v) for k, v in by_status.items()}}
+    )

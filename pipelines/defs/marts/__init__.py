@@ -1,0 +1,1 @@
+"""Dagster definitions: marts layer."""

@@ -1,0 +1,38 @@
+"""Publication: the checked build database becomes the warehouse the dashboards read.
+
+It depends on every curated table and mart, so blocking checks that fail with ERROR severity stop
+the run before this step: the previously published warehouse stays in place.
+"""
+
+import dagster as dg
+
+from pipelines.resources import WarehouseResource
+from pipelines.warehouse import publish
+
+PUBLISHED_FROM = [
+    "poles",
+    "indicator_catalog",
+    "indicator_values",
+    "targets",
+    "applications",
+    "pathways",
+    "visits",
+    "ingest_log",
+    "quarantine",
+    "mart_pole_year",
+    "mart_network_year",
+]
+
+
+@dg.asset(group_name="publication", kinds={"duckdb"}, deps=PUBLISHED_FROM)
+def published_warehouse(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource
+) -> dg.MaterializeResult:
+    """Entrepôt publié curated/ptce.duckdb, remplacé d'un bloc (lecture seule pour les tableaux de bord)."""
+    layout = warehouse.layout
+    is_demo = layout.demo_marker.exists()
+    with warehouse.get_connection() as con:
+        path = publish(con, layout, context.run_id, is_demo)
+    return dg.MaterializeResult(
+        metadata={"chemin": dg.MetadataValue.path(str(path)), "donnees_demo": is_demo}
+    )

@@ -1,0 +1,346 @@
+"""Fictitious demo data (`ptce sample`): plausible, coherent indicator files for the twelve poles.
+
+The figures are invented; every file says so. They are written the ways French offices write them
+(SPEC §2) so the demo exercises the real ingestion:
+- poles 1–4: one XLSX per pole, wide (one column per indicator, French labels), title rows above;
+- poles 5–8: CSV from French Excel — CP1252, `;`, decimal comma, non-breaking-space thousands —
+  long form, flows by quarter written `T3 2016`, stocks by year;
+- poles 9–10: UTF-8 CSV with `,`, long form, quarters written `2016-T3`;
+- poles 11–12: one XLSX, long form, title rows, both poles;
+- targets for 2016–2017 in `raw/objectifs/`.
+Output is deterministic: same bytes on every run (fixed seeds, fixed XLSX timestamps).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ptce.paths import DataLayout
+from ptce.reference import Pole, load_catalog, load_poles
+
+YEARS = (2015, 2016, 2017)
+DEMO_NOTICE = "DONNÉES FICTIVES DE DÉMONSTRATION — aucun chiffre ne décrit un pôle réel"
+QUARTERLY_POLES = {5, 6, 7, 8, 9, 10}
+# Pole-specific emphasis, after the working angles of seed 000 (CAE, groupement d'employeurs, pluri-activité).
+_CAE = {4, 10, 11}
+_GE = {1, 6, 11}
+_PLURIACTIVE = {3}
+_GEIQ = {1, 7, 8, 12}
+
+TARGET_CODES = ("emplois_crees", "personnes_accompagnees", "entrees_parcours", "sorties_emploi_durable")
+
+
+@dataclass(frozen=True)
+class DemoValue:
+    pole_id: str
+    annee: int
+    trimestre: int | None
+    code: str
+    valeur: float
+
+
+def _split(total: float, rng: random.Random, integer: bool) -> list[float]:
+    """Split a yearly flow into four quarters that add up exactly."""
+    weights = [rng.uniform(0.7, 1.3) for _ in range(4)]
+    scale = total / sum(weights)
+    if not integer:
+        parts = [round(w * scale, 1) for w in weights[:3]]
+        return [*parts, round(total - sum(parts), 1)]
+    parts = [int(w * scale) for w in weights[:3]]
+    return [*parts, int(total) - sum(parts)]
+
+
+def _yearly_profile(pole: Pole) -> dict[int, dict[str, float]]:
+    rng = random.Random(f"ptce-demo-{pole.pole_id}")
+    n = pole.numero
+    base_sal = rng.randint(40, 420)
+    base_acc = rng.randint(40, 280)
+    out: dict[int, dict[str, float]] = {}
+    for k, year in enumerate(YEARS):
+        growth = 1 + 0.07 * k + rng.uniform(-0.03, 0.05)
+        v: dict[str, float] = {}
+        v["membres"] = max(5, round((8 + n % 7 * 3) * (1 + 0.1 * k)) + rng.randint(0, 2))
+        v["salaries"] = round(base_sal * growth)
+        v["etp"] = round(v["salaries"] * rng.uniform(0.62, 0.86), 1)
+        v["salaries_cdi"] = round(v["salaries"] * rng.uniform(0.35, 0.7))
+        v["emplois_crees"] = round(v["salaries"] * rng.uniform(0.03, 0.1))
+        v["emplois_consolides"] = round(v["salaries"] * rng.uniform(0.02, 0.08))
+        v["etp_animation"] = round(rng.uniform(0.5, 1.5) + 0.3 * k, 1)
+        v["personnes_accompagnees"] = round(base_acc * growth)
+        acc = v["personnes_accompagnees"]
+        v["entrees_parcours"] = round(acc * rng.uniform(0.35, 0.6))
+        exits = round(acc * rng.uniform(0.3, 0.5))
+        v["sorties_emploi_durable"] = round(exits * rng.uniform(0.18, 0.34))
+        v["sorties_emploi_transition"] = round(exits * rng.uniform(0.14, 0.28))
+        v["sorties_positives"] = round(exits * rng.uniform(0.08, 0.2))
+        v["sorties_autres"] = exits - (
+            v["sorties_emploi_durable"] + v["sorties_emploi_transition"] + v["sorties_positives"]
+        )
+        v["sorties"] = exits
+        v["heures_formation"] = round(acc * rng.uniform(20, 80), 1)
+        v["certifications"] = round(exits * rng.uniform(0.05, 0.3))
+        v["mobilites_internes"] = round(acc * rng.uniform(0.02, 0.08))
+        v["ge_employeurs"] = rng.randint(8, 25) + 2 * k if n in _GE else rng.randint(0, 4)
+        v["salaries_partages"] = rng.randint(10, 30) + 3 * k if n in _GE else rng.randint(0, 6)
+        v["etp_mutualises"] = round(v["salaries_partages"] * rng.uniform(0.4, 0.7), 1)
+        v["contrats_geiq"] = rng.randint(4, 16) if n in _GEIQ else rng.randint(0, 2)
+        v["pluriactifs"] = rng.randint(25, 45) + 4 * k if n in _PLURIACTIVE else rng.randint(0, 8)
+        v["porteurs_accompagnes"] = rng.randint(35, 80) + 5 * k if n in _CAE else rng.randint(0, 12)
+        v["activites_creees"] = round(v["porteurs_accompagnes"] * rng.uniform(0.15, 0.35))
+        v["entrepreneurs_salaries"] = rng.randint(20, 60) + 4 * k if n in _CAE else rng.randint(0, 5)
+        v["emplois_crees_activites"] = round(v["activites_creees"] * rng.uniform(1.0, 1.6))
+        v["salaries_formes"] = round(v["salaries"] * rng.uniform(0.2, 0.5))
+        v["temps_partiel_subi"] = round(v["salaries"] * rng.uniform(0.04, 0.14))
+        v["representation_salaries"] = 1 if (n + k) % 3 != 0 or k == 2 else 0
+        v["services_salaries"] = rng.randint(0, 4) + k
+        out[year] = v
+    return out
+
+
+def demo_values() -> list[DemoValue]:
+    """The values the demo files state, pole by pole: yearly, or quarterly for flows of some poles.
+
+    Tests compare what the pipeline loads with this list, computed independently of the parsers.
+    """
+    catalog = load_catalog()
+    values: list[DemoValue] = []
+    for pole in load_poles():
+        rng = random.Random(f"ptce-demo-quarters-{pole.pole_id}")
+        for year, yearly in _yearly_profile(pole).items():
+            for ind in catalog.indicators:
+                total = yearly[ind.code]
+                if pole.numero in QUARTERLY_POLES and ind.agregation_trimestres == "somme":
+                    for q, part in enumerate(_split(total, rng, ind.entier), start=1):
+                        values.append(DemoValue(pole.pole_id, year, q, ind.code, part))
+                else:
+                    values.append(DemoValue(pole.pole_id, year, None, ind.code, total))
+    # Quarters of exits must stay coherent: recompute `sorties` per quarter from its categories.
+    by_key = {(v.pole_id, v.annee, v.trimestre, v.code): v for v in values}
+    parts = ("sorties_emploi_durable", "sorties_emploi_transition", "sorties_positives", "sorties_autres")
+    fixed: list[DemoValue] = []
+    for v in values:
+        if v.code == "sorties" and v.trimestre is not None:
+            total = sum(by_key[(v.pole_id, v.annee, v.trimestre, c)].valeur for c in parts)
+            v = DemoValue(v.pole_id, v.annee, v.trimestre, v.code, total)
+        fixed.append(v)
+    return fixed
+
+
+def demo_targets() -> list[DemoValue]:
+    """Yearly targets for 2016–2017: last year's figure plus an ambition of 5–20 %."""
+    out = []
+    for pole in load_poles():
+        rng = random.Random(f"ptce-demo-targets-{pole.pole_id}")
+        profile = _yearly_profile(pole)
+        for year in (2016, 2017):
+            for code in TARGET_CODES:
+                out.append(
+                    DemoValue(
+                        pole.pole_id,
+                        year,
+                        None,
+                        code,
+                        round(profile[year - 1][code] * rng.uniform(1.05, 1.2)),
+                    )
+                )
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------
+# Writers
+
+
+def _fr_number(value: float, nbsp: bool = True) -> str:
+    """`1234.5` -> `1 234,5` with a non-breaking space, as French Excel exports it."""
+    text = f"{value:,.1f}" if not float(value).is_integer() else f"{int(value):,}"
+    return text.replace(",", "\u00a0" if nbsp else " ").replace(".", ",")
+
+
+def _plain_number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+
+
+def _deterministic_xlsx(workbook, path: Path) -> None:
+    """Save an openpyxl workbook with fixed timestamps so the bytes never change."""
+    from datetime import datetime
+
+    fixed = datetime(2018, 1, 15, 9, 0, 0)
+    workbook.properties.created = fixed
+    workbook.properties.modified = fixed
+    workbook.properties.creator = "Observatoire PTCE (démo)"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    out = io.BytesIO()
+    with zipfile.ZipFile(buffer) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name in sorted(src.namelist()):
+            data = src.read(name)
+            if name == "docProps/core.xml":
+                data = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                    rb"\g<1>2018-01-15T09:00:00Z\g<2>",
+                    data,
+                )
+            info = zipfile.ZipInfo(name, date_time=(2018, 1, 15, 9, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(info, data)
+    path.write_bytes(out.getvalue())
+
+
+def _write_wide_xlsx(path: Path, pole: Pole, rows: list[DemoValue], with_pole_column: bool) -> None:
+    import openpyxl
+    from openpyxl.styles import Font
+
+    catalog = load_catalog()
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Indicateurs"
+    ws.append(["Observatoire PTCE — indicateurs annuels de l'emploi et des parcours"])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append([f"Pôle : {pole.nom}"])
+    ws.append([DEMO_NOTICE])
+    ws.append([])
+    header = (["Pôle"] if with_pole_column else []) + ["Année"] + [i.libelle for i in catalog.indicators]
+    ws.append(header)
+    for cell in ws[5]:
+        cell.font = Font(bold=True)
+    by_year: dict[int, dict[str, float]] = {}
+    for v in rows:
+        by_year.setdefault(v.annee, {})[v.code] = v.valeur
+    for year in sorted(by_year):
+        vals = by_year[year]
+        line: list[object] = [pole.nom_court] if with_pole_column else []
+        line.append(year)
+        line += [vals.get(i.code) for i in catalog.indicators]
+        ws.append(line)
+    _deterministic_xlsx(wb, path)
+
+
+def _write_long_xlsx(path: Path, rows: list[DemoValue], title: str, value_header: str = "Valeur") -> None:
+    import openpyxl
+    from openpyxl.styles import Font
+
+    catalog = load_catalog()
+    poles = {p.pole_id: p for p in load_poles()}
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Données"
+    ws.append([title])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append([DEMO_NOTICE])
+    ws.append([])
+    ws.append(["N° pôle", "Nom du pôle", "Période", "Code indicateur", "Libellé", value_header])
+    for v in rows:
+        period = f"{v.annee}-T{v.trimestre}" if v.trimestre else v.annee
+        pole = poles[v.pole_id]
+        ws.append([pole.numero, pole.nom, period, v.code, catalog.label(v.code), v.valeur])
+    # "Nom du pôle" and "Libellé" are informative; the parser keys on "N° pôle" and "Code indicateur".
+    ws.cell(row=4, column=2).value = "Nom (pour information)"
+    ws.cell(row=4, column=5).value = "Libellé (pour information)"
+    _deterministic_xlsx(wb, path)
+
+
+def _write_csv_cp1252(path: Path, pole: Pole, rows: list[DemoValue]) -> None:
+    catalog = load_catalog()
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(["Pôle", "Période", "Indicateur", "Valeur", "Commentaire"])
+    for v in rows:
+        period = f"T{v.trimestre} {v.annee}" if v.trimestre else str(v.annee)
+        comment = DEMO_NOTICE if v.code == "membres" else ""
+        writer.writerow([pole.nom_court, period, catalog.label(v.code), _fr_number(v.valeur), comment])
+    path.write_bytes(buffer.getvalue().encode("cp1252"))
+
+
+def _write_csv_utf8(path: Path, pole: Pole, rows: list[DemoValue]) -> None:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, delimiter=",", lineterminator="\n")
+    writer.writerow(["pole", "periode", "indicateur", "valeur", "commentaire"])
+    for v in rows:
+        period = f"{v.annee}-T{v.trimestre}" if v.trimestre else str(v.annee)
+        comment = "données fictives" if v.code == "membres" else ""
+        writer.writerow([pole.pole_id, period, v.code, _plain_number(v.valeur), comment])
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+
+
+def _slug(pole: Pole) -> str:
+    return pole.pole_id.replace("_", "-")
+
+
+def write_sample(data_dir: Path) -> list[Path]:
+    """Write the demo raw files under `data_dir/raw/` and return their paths.
+
+    Existing files with identical content are left as they are; a file that exists with other
+    content is never overwritten (raw folders are only ever added to).
+    """
+    layout = DataLayout(data_dir)
+    staging = data_dir / "curated" / ".sample_tmp"
+    staging.mkdir(parents=True, exist_ok=True)
+    planned: list[tuple[Path, Path]] = []
+
+    def plan(kind: str, name: str) -> Path:
+        tmp = staging / name
+        planned.append((tmp, layout.raw_folder(kind) / name))
+        return tmp
+
+    values = demo_values()
+    poles = load_poles()
+    for pole in poles:
+        rows = [v for v in values if v.pole_id == pole.pole_id]
+        rows.sort(key=lambda v: (v.annee, v.trimestre or 0, v.code))
+        if pole.numero <= 4:
+            _write_wide_xlsx(
+                plan("indicateurs", f"{_slug(pole)}_indicateurs_2015-2017.xlsx"),
+                pole,
+                rows,
+                with_pole_column=pole.numero % 2 == 1,
+            )
+        elif pole.numero <= 8:
+            for year in YEARS:
+                year_rows = [v for v in rows if v.annee == year]
+                _write_csv_cp1252(
+                    plan("indicateurs", f"{_slug(pole)}_indicateurs_{year}.csv"), pole, year_rows
+                )
+        elif pole.numero <= 10:
+            _write_csv_utf8(plan("indicateurs", f"{_slug(pole)}_export_2015-2017.csv"), pole, rows)
+    isere = [v for v in values if v.pole_id in {"esci", "alpen"}]
+    isere.sort(key=lambda v: (v.pole_id, v.annee, v.trimestre or 0, v.code))
+    _write_long_xlsx(
+        plan("indicateurs", "isere_esci-alpen_indicateurs_2015-2017.xlsx"),
+        isere,
+        "Pôles isérois — tableau de bord emploi 2015-2017",
+    )
+    _write_long_xlsx(
+        plan("objectifs", "objectifs_2016-2017.xlsx"),
+        demo_targets(),
+        "Objectifs annuels des pôles 2016-2017",
+        value_header="Objectif",
+    )
+    marker = staging / "marker.txt"
+    marker.write_text(
+        f"{DEMO_NOTICE}\n\nLes fichiers de ce dossier ont été générés par la commande « ptce sample » "
+        "pour la démonstration de l'Observatoire PTCE. Remplacez-les par les fichiers réels des pôles "
+        "(voir le README).\n",
+        encoding="utf-8",
+    )
+    planned.append((marker, layout.demo_marker))
+
+    written: list[Path] = []
+    for tmp, final in planned:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        if final.exists():
+            tmp.unlink()
+            written.append(final)
+            continue
+        tmp.replace(final)
+        written.append(final)
+    staging.rmdir()
+    for kind in ("candidatures", "parcours", "visites"):
+        layout.raw_folder(kind).mkdir(parents=True, exist_ok=True)
+    return written

@@ -1,0 +1,103 @@
+"""Writing the warehouse: DataFrames into the build database, and the atomic publication.
+
+Publication copies the contract tables (`ptce.warehouse.TABLES`) from the build database into a new
+file next to the published one, then renames it over `curated/ptce.duckdb` (`os.replace` is atomic on
+one file system). A dashboard that opened the previous file keeps reading it; the next query opens the
+new one. The build database is never read by the dashboards, so a run in progress cannot lock them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from ptce.paths import DataLayout
+from ptce.reference import load_catalog
+from ptce.warehouse import TABLES, create_table_sql, fetch_one
+
+CORE_PARQUET_TABLES = ("indicator_values", "targets", "mart_pole_year", "mart_network_year")
+
+
+def write_table(
+    con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, order_by: Iterable[str] = ()
+) -> int:
+    """Replace `table` with `frame`, using the contract columns and types when it is a contract table.
+
+    Rows are stored sorted so that two runs on the same files give identical tables.
+    """
+    con.register("_frame", frame)
+    try:
+        order = f" order by {', '.join(order_by)}" if order_by else ""
+        if table in TABLES:
+            con.execute(create_table_sql(table))
+            cols = ", ".join(f'"{c}"' for c in TABLES[table])
+            if len(frame):
+                con.execute(f'insert into "{table}" select {cols} from _frame{order}')
+        else:
+            con.execute(f'create or replace table "{table}" as select * from _frame{order}')
+    finally:
+        con.unregister("_frame")
+    return int(fetch_one(con, f'select count(*) from "{table}"')[0])
+
+
+def raw_fingerprint(files: Iterable[tuple[str, str]]) -> str:
+    """One hash for the set of raw files (path and content hash), to tell if anything changed."""
+    digest = hashlib.sha256()
+    for source_file, sha in sorted(files):
+        digest.update(f"{source_file}\0{sha}\n".encode())
+    return digest.hexdigest()
+
+
+def publish(con: duckdb.DuckDBPyConnection, layout: DataLayout, run_id: str, is_demo: bool) -> Path:
+    """Copy the contract tables into a fresh file and swap it in as the published warehouse."""
+    layout.curated.mkdir(parents=True, exist_ok=True)
+    tmp = layout.curated / f".ptce.duckdb.{run_id}.tmp"
+    tmp.unlink(missing_ok=True)
+    fingerprint = raw_fingerprint(con.execute("select source_file, sha256 from raw_files").fetchall())
+    n_files = int(fetch_one(con, "select count(*) from raw_files")[0])
+    now = datetime.now(UTC).replace(tzinfo=None)
+    con.execute("attach ? as pub", [str(tmp)])
+    try:
+        for table, columns in TABLES.items():
+            if table == "publication":
+                continue
+            cols = ", ".join(f'"{c}"' for c in columns)
+            con.execute(f'create table pub.main."{table}" as select {cols} from main."{table}"')
+        con.execute(create_table_sql("publication", qualified='pub.main."publication"'))
+        con.execute(
+            "insert into pub.main.publication values (?, ?, ?, ?, ?, ?)",
+            [now, run_id, is_demo, load_catalog().version, n_files, fingerprint],
+        )
+    finally:
+        con.execute("detach pub")
+    _publish_parquet(con, layout, run_id)
+    os.replace(tmp, layout.warehouse)
+    return layout.warehouse
+
+
+def _publish_parquet(con: duckdb.DuckDBPyConnection, layout: DataLayout, run_id: str) -> None:
+    """Parquet copies of the main tables for analysts' tools; each file swapped in atomically."""
+    layout.parquet_dir.mkdir(parents=True, exist_ok=True)
+    for table in CORE_PARQUET_TABLES:
+        final = layout.parquet_dir / f"{table}.parquet"
+        tmp = layout.parquet_dir / f".{table}.{run_id}.tmp"
+        con.execute(f"copy (select * from \"{table}\") to '{tmp.as_posix()}' (format parquet)")
+        os.replace(tmp, final)
+
+
+def read_published_fingerprint(layout: DataLayout) -> str | None:
+    """Fingerprint of the raw files behind the published warehouse, if there is one."""
+    if not layout.warehouse.exists():
+        return None
+    try:
+        with duckdb.connect(str(layout.warehouse), read_only=True) as con:
+            row = fetch_one(con, "select raw_fingerprint from publication")
+    except duckdb.Error:
+        return None
+    return row[0] if row else None

@@ -1,0 +1,75 @@
+"""Where things live under a data directory (SPEC §2 and §4).
+
+The data directory is `data/` beside the project by default; `PTCE_DATA_DIR` or `--data-dir` change
+it. Only this module knows the layout, so the pipeline and the dashboards agree on it.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
+
+# Raw input folders, by kind of file (SPEC §2). Order is the order of ingestion and of display.
+RAW_KINDS: dict[str, str] = {
+    "candidatures": "candidatures",
+    "indicateurs": "indicateurs",
+    "objectifs": "objectifs",
+    "parcours": "parcours",
+    "visites": "visites",
+}
+
+DEMO_MARKER = "LISEZMOI_DONNEES_FICTIVES.txt"
+
+
+def resolve_data_dir(value: str | os.PathLike[str] | None = None) -> Path:
+    """The data directory: explicit value, else `PTCE_DATA_DIR`, else `data/` in the project."""
+    chosen = value or os.environ.get("PTCE_DATA_DIR") or DEFAULT_DATA_DIR
+    return Path(chosen).expanduser().resolve()
+
+
+@dataclass(frozen=True)
+class DataLayout:
+    """Paths under one data directory."""
+
+    data_dir: Path
+
+    @property
+    def raw(self) -> Path:
+        return self.data_dir / "raw"
+
+    def raw_folder(self, kind: str) -> Path:
+        return self.raw / RAW_KINDS[kind]
+
+    @property
+    def curated(self) -> Path:
+        return self.data_dir / "curated"
+
+    @property
+    def warehouse(self) -> Path:
+        """The published warehouse that dashboards and analysts read."""
+        return self.curated / "ptce.duckdb"
+
+    @property
+    def build_dir(self) -> Path:
+        """Private working area of the pipeline; never read by the dashboards."""
+        return self.curated / ".build"
+
+    @property
+    def build_database(self) -> Path:
+        return self.build_dir / "ptce_build.duckdb"
+
+    @property
+    def parquet_dir(self) -> Path:
+        return self.curated / "parquet"
+
+    @property
+    def demo_marker(self) -> Path:
+        return self.raw / DEMO_MARKER
+
+    def relative(self, path: Path) -> str:
+        """Path relative to the data directory, with `/` separators (`raw/indicateurs/x.csv`)."""
+        return path.resolve().relative_to(self.data_dir).as_posix()

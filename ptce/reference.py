@@ -1,0 +1,266 @@
+"""The two reference files as typed objects: the twelve poles and the indicator catalogue.
+
+`reference/poles.yaml` comes from the member table of the community (seed 000);
+`reference/catalogue_indicateurs.yaml` is the versioned indicator catalogue (SPEC §3). Both are
+read-only here and cached: they ship with the code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from ptce.text import normalize_key
+
+REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
+
+# Aggregation rule names as written in the catalogue (French, for its non-developer readers).
+POLE_AGGREGATIONS = {"somme", "moyenne"}
+QUARTER_AGGREGATIONS = {"somme", "dernier", "max"}
+
+
+@dataclass(frozen=True)
+class Pole:
+    """One pole of the community, as published in the member table."""
+
+    pole_id: str
+    numero: int
+    nom: str
+    noms_usuels: tuple[str, ...]
+    structure_initiatrice: str
+    description: str
+    representants: str
+    departement: str
+    nom_departement: str
+    region: str
+    commune: str
+    latitude: float
+    longitude: float
+
+    @property
+    def nom_court(self) -> str:
+        """The usual short name, for charts and tables."""
+        return self.noms_usuels[0] if self.noms_usuels else self.nom
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """An indicator typed in by the poles."""
+
+    code: str
+    libelle: str
+    definition: str
+    unite: str
+    domaine: str
+    agregation_poles: str
+    agregation_trimestres: str
+    personnes: bool
+    sens: str
+    entier: bool
+    iris: str | None = None
+    min: float | None = 0.0
+    max: float | None = None
+
+
+@dataclass(frozen=True)
+class DerivedIndicator:
+    """An indicator computed as sum(numerateur) / sum(denominateur), never typed in."""
+
+    code: str
+    libelle: str
+    definition: str
+    numerateur: tuple[str, ...]
+    denominateur: tuple[str, ...]
+    domaine: str
+    unite: str
+    sens: str
+
+
+@dataclass(frozen=True)
+class Domain:
+    code: str
+    libelle: str
+    ordre: int
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """The indicator catalogue: domains, typed-in indicators and derived ones."""
+
+    version: str
+    domains: tuple[Domain, ...]
+    indicators: tuple[Indicator, ...]
+    derived: tuple[DerivedIndicator, ...]
+    _by_key: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+    def get(self, code: str) -> Indicator:
+        for ind in self.indicators:
+            if ind.code == code:
+                return ind
+        raise KeyError(code)
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(ind.code for ind in self.indicators)
+
+    def domain_label(self, code: str) -> str:
+        return next(d.libelle for d in self.domains if d.code == code)
+
+    def label(self, code: str) -> str:
+        """French label of a typed-in or derived indicator."""
+        for ind in (*self.indicators, *self.derived):
+            if ind.code == code:
+                return ind.libelle
+        raise KeyError(code)
+
+    def match(self, text: object) -> str | None:
+        """Indicator code named by `text` (its code or its French label), insensitively."""
+        return self._by_key.get(normalize_key(text))
+
+
+@cache
+def load_poles() -> tuple[Pole, ...]:
+    """The twelve poles, ordered by number."""
+    raw = yaml.safe_load((REFERENCE_DIR / "poles.yaml").read_text(encoding="utf-8"))
+    poles = []
+    for item in raw["poles"]:
+        poles.append(
+            Pole(
+                pole_id=item["pole_id"],
+                numero=int(item["numero"]),
+                nom=item["nom"],
+                noms_usuels=tuple(item.get("noms_usuels") or ()),
+                structure_initiatrice=item["structure_initiatrice"],
+                description=" ".join(item["description"].split()),
+                representants=item["representants"],
+                departement=str(item["departement"]),
+                nom_departement=item["nom_departement"],
+                region=item["region"],
+                commune=item["commune"],
+                latitude=float(item["latitude"]),
+                longitude=float(item["longitude"]),
+            )
+        )
+    return tuple(sorted(poles, key=lambda p: p.numero))
+
+
+def pole_by_id(pole_id: str) -> Pole:
+    for pole in load_poles():
+        if pole.pole_id == pole_id:
+            return pole
+    raise KeyError(pole_id)
+
+
+class PoleMatcher:
+    """Finds the pole a file names: id, number (1–12), full name or usual short name.
+
+    Matching is insensitive to case, accents, spaces and punctuation. Prefixes such as "PTCE" or
+    "Pôle" are optional ("Bou'Sol" = "PTCE Bou'Sol"), and "7 - PTCE Bou'Sol" is taken as its number.
+    """
+
+    _PREFIXES = ("ptce", "pole", "poledecooperation", "poleterritorialdecooperationeconomique")
+
+    def __init__(self, poles: tuple[Pole, ...] | None = None) -> None:
+        self._index: dict[str, str] = {}
+        for pole in poles or load_poles():
+            names = (pole.pole_id, pole.nom, *pole.noms_usuels)
+            for name in names:
+                key = normalize_key(name)
+                self._index.setdefault(key, pole.pole_id)
+                for prefix in self._PREFIXES:
+                    if key.startswith(prefix) and len(key) > len(prefix) + 2:
+                        self._index.setdefault(key[len(prefix) :], pole.pole_id)
+            self._index.setdefault(str(pole.numero), pole.pole_id)
+            self._index.setdefault(f"{pole.numero:02d}", pole.pole_id)
+
+    def match(self, text: object) -> str | None:
+        if text is None:
+            return None
+        raw = str(text).strip()
+        if not raw:
+            return None
+        # Numbers typed in Excel arrive as 7.0.
+        if raw.replace(".0", "", 1).isdigit() and raw.endswith(".0"):
+            raw = raw[:-2]
+        key = normalize_key(raw)
+        if key in self._index:
+            return self._index[key]
+        for prefix in self._PREFIXES:
+            if key.startswith(prefix) and key[len(prefix) :] in self._index:
+                return self._index[key[len(prefix) :]]
+        # "7- PTCE Bou'Sol", as in the member table: number then name; both must agree if both known.
+        head, sep, tail = raw.partition("-")
+        if sep and head.strip().isdigit():
+            by_number = self._index.get(str(int(head.strip())))
+            by_name = self.match(tail)
+            if by_number and (by_name is None or by_name == by_number):
+                return by_number
+        return None
+
+
+@cache
+def load_catalog() -> Catalog:
+    """The indicator catalogue, validated for internal consistency."""
+    raw = yaml.safe_load((REFERENCE_DIR / "catalogue_indicateurs.yaml").read_text(encoding="utf-8"))
+    domains = tuple(
+        Domain(code=d["code"], libelle=d["libelle"], ordre=int(d["ordre"])) for d in raw["domaines"]
+    )
+    domain_codes = {d.code for d in domains}
+    indicators = []
+    for item in raw["indicateurs"]:
+        ind = Indicator(
+            code=item["code"],
+            libelle=item["libelle"],
+            definition=item["definition"],
+            unite=item["unite"],
+            domaine=item["domaine"],
+            agregation_poles=item["agregation_poles"],
+            agregation_trimestres=item["agregation_trimestres"],
+            personnes=bool(item["personnes"]),
+            sens=item["sens"],
+            entier=bool(item.get("entier", False)),
+            iris=item.get("iris"),
+            min=item.get("min", 0.0),
+            max=item.get("max"),
+        )
+        if ind.domaine not in domain_codes:
+            raise ValueError(f"Catalogue : domaine inconnu {ind.domaine!r} pour {ind.code}")
+        if ind.agregation_poles not in POLE_AGGREGATIONS:
+            raise ValueError(f"Catalogue : agrégation pôles inconnue pour {ind.code}")
+        if ind.agregation_trimestres not in QUARTER_AGGREGATIONS:
+            raise ValueError(f"Catalogue : agrégation trimestres inconnue pour {ind.code}")
+        indicators.append(ind)
+    codes = {ind.code for ind in indicators}
+    derived = []
+    for item in raw.get("derives", []):
+        d = DerivedIndicator(
+            code=item["code"],
+            libelle=item["libelle"],
+            definition=item["definition"],
+            numerateur=tuple(item["numerateur"]),
+            denominateur=tuple(item["denominateur"]),
+            domaine=item["domaine"],
+            unite=item["unite"],
+            sens=item["sens"],
+        )
+        unknown = set(d.numerateur + d.denominateur) - codes
+        if unknown:
+            raise ValueError(f"Catalogue : {d.code} utilise des codes inconnus {sorted(unknown)}")
+        derived.append(d)
+    by_key: dict[str, str] = {}
+    for ind in indicators:
+        by_key[normalize_key(ind.code)] = ind.code
+        by_key[normalize_key(ind.libelle)] = ind.code
+        # Labels with a parenthesised hint ("… (1 = oui, 0 = non)") also match without it.
+        short = ind.libelle.split("(")[0]
+        by_key.setdefault(normalize_key(short), ind.code)
+    return Catalog(
+        version=str(raw["version"]),
+        domains=domains,
+        indicators=tuple(indicators),
+        derived=tuple(derived),
+        _by_key=by_key,
+    )

@@ -1,0 +1,34 @@
+"""Tolerant text matching: the keys used to compare headers, pole names and labels.
+
+Files come from many hands (Excel, form tools, Word), so comparisons ignore case, accents, spaces and
+punctuation: "Nom de l'initiative", "NOM_DE_L_INITIATIVE" and "nom de l’initiative " are one key.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def strip_accents(text: str) -> str:
+    """Remove diacritics ("Équivalents" -> "Equivalents"), keeping the base letters."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    # Ligatures that NFKD leaves alone but French writers use.
+    return folded.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae").replace("Æ", "AE")
+
+
+def normalize_key(text: object) -> str:
+    """Matching key: lower case, no accents, only letters and digits."""
+    if text is None:
+        return ""
+    return _NON_ALNUM.sub("", strip_accents(str(text)).lower())
+
+
+def normalize_words(text: object) -> str:
+    """Like `normalize_key` but keeps single spaces between words (for phrase matching)."""
+    if text is None:
+        return ""
+    return _NON_ALNUM.sub(" ", strip_accents(str(text)).lower()).strip()

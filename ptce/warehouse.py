@@ -1,0 +1,165 @@
+"""The published warehouse contract: its tables and columns, and how readers open it.
+
+`curated/ptce.duckdb` is rebuilt by the pipeline and swapped in atomically; readers (dashboards,
+report, analysts) open it read-only. The column lists below are the stable interface (SPEC §4); the
+pipeline creates exactly these tables, and a test checks it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+# table -> {column: DuckDB type}. Order matters: it is the column order in the warehouse.
+TABLES: dict[str, dict[str, str]] = {
+    "poles": {
+        "pole_id": "VARCHAR",
+        "numero": "INTEGER",
+        "nom": "VARCHAR",
+        "nom_court": "VARCHAR",
+        "noms_usuels": "VARCHAR",
+        "structure_initiatrice": "VARCHAR",
+        "description": "VARCHAR",
+        "representants": "VARCHAR",
+        "departement": "VARCHAR",
+        "nom_departement": "VARCHAR",
+        "region": "VARCHAR",
+        "commune": "VARCHAR",
+        "latitude": "DOUBLE",
+        "longitude": "DOUBLE",
+    },
+    "indicator_catalog": {
+        "code": "VARCHAR",
+        "libelle": "VARCHAR",
+        "definition": "VARCHAR",
+        "unite": "VARCHAR",
+        "domaine": "VARCHAR",
+        "domaine_libelle": "VARCHAR",
+        "domaine_ordre": "INTEGER",
+        "ordre": "INTEGER",
+        "agregation_poles": "VARCHAR",
+        "agregation_trimestres": "VARCHAR",
+        "personnes": "BOOLEAN",
+        "sens": "VARCHAR",
+        "entier": "BOOLEAN",
+        "iris": "VARCHAR",
+        "derive": "BOOLEAN",
+        "numerateur": "VARCHAR",
+        "denominateur": "VARCHAR",
+        "catalogue_version": "VARCHAR",
+    },
+    "indicator_values": {
+        "pole_id": "VARCHAR",
+        "annee": "INTEGER",
+        "trimestre": "INTEGER",
+        "code": "VARCHAR",
+        "valeur": "DOUBLE",
+        "commentaire": "VARCHAR",
+        "source_file": "VARCHAR",
+        "row_number": "INTEGER",
+    },
+    "targets": {
+        "pole_id": "VARCHAR",
+        "annee": "INTEGER",
+        "code": "VARCHAR",
+        "valeur": "DOUBLE",
+        "source_file": "VARCHAR",
+        "row_number": "INTEGER",
+    },
+    "applications": {
+        "pole_id": "VARCHAR",
+        "source_file": "VARCHAR",
+        "charte": "BOOLEAN",
+        "accueil_visite": "BOOLEAN",
+    },
+    "pathways": {
+        "person_key": "VARCHAR",
+        "pole_id": "VARCHAR",
+        "structure": "VARCHAR",
+        "date_entree": "DATE",
+        "date_sortie": "DATE",
+        "categorie_sortie": "VARCHAR",
+    },
+    "visits": {
+        "pole_id": "VARCHAR",
+        "date_visite": "DATE",
+        "type": "VARCHAR",
+        "titre": "VARCHAR",
+        "source_file": "VARCHAR",
+    },
+    "ingest_log": {
+        "source_file": "VARCHAR",
+        "sha256": "VARCHAR",
+        "kind": "VARCHAR",
+        "format": "VARCHAR",
+        "size_bytes": "BIGINT",
+        "rows_read": "INTEGER",
+        "rows_loaded": "INTEGER",
+        "rows_quarantined": "INTEGER",
+        "status": "VARCHAR",
+        "message": "VARCHAR",
+    },
+    "quarantine": {
+        "source_file": "VARCHAR",
+        "row_number": "INTEGER",
+        "field": "VARCHAR",
+        "value": "VARCHAR",
+        "reason": "VARCHAR",
+        "pole_id": "VARCHAR",
+        "sheet": "VARCHAR",
+    },
+    # Yearly value per pole and indicator: typed-in yearly values, else quarters rolled up with the
+    # catalogue rule, plus derived indicators. What the dashboards and the report read.
+    "mart_pole_year": {
+        "pole_id": "VARCHAR",
+        "annee": "INTEGER",
+        "code": "VARCHAR",
+        "valeur": "DOUBLE",
+        "origine": "VARCHAR",
+        "nb_trimestres": "INTEGER",
+        "derive": "BOOLEAN",
+    },
+    # Network figure per year and indicator (catalogue rule over poles; ratio of sums for derived
+    # indicators) with the distribution across the poles that reported it.
+    "mart_network_year": {
+        "annee": "INTEGER",
+        "code": "VARCHAR",
+        "valeur": "DOUBLE",
+        "mediane": "DOUBLE",
+        "minimum": "DOUBLE",
+        "maximum": "DOUBLE",
+        "nb_poles": "INTEGER",
+        "derive": "BOOLEAN",
+    },
+    "publication": {
+        "published_at": "TIMESTAMP",
+        "run_id": "VARCHAR",
+        "donnees_demo": "BOOLEAN",
+        "catalogue_version": "VARCHAR",
+        "nb_fichiers": "INTEGER",
+        "raw_fingerprint": "VARCHAR",
+    },
+}
+
+
+def create_table_sql(table: str, qualified: str | None = None) -> str:
+    """`create or replace table` statement for a contract table (empty), optionally elsewhere."""
+    cols = ", ".join(f'"{name}" {typ}' for name, typ in TABLES[table].items())
+    name = qualified or f'"{table}"'
+    return f"create or replace table {name} ({cols})"
+
+
+def connect_readonly(path: Path) -> duckdb.DuckDBPyConnection:
+    """Open the published warehouse for reading only; it is never written in place."""
+    return duckdb.connect(str(path), read_only=True)
+
+
+def fetch_one(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> tuple | None:
+    """First row of a query, with the result fully consumed.
+
+    DuckDB 2.0 keeps a partly fetched result open and refuses the next statement on the
+    connection, so `fetchone()` on a multi-row or pending result is a trap; this always drains.
+    """
+    rows = con.execute(sql, params or []).fetchall()
+    return rows[0] if rows else None
