@@ -270,6 +270,9 @@ class IndicatorFileParser:
                     + "."
                 )
             data_rows = [r for r in sheet.rows if r[0] > header.row_number]
+            if data_rows and self._is_code_row(data_rows[0][1], header):
+                # Templates show each indicator's code under its label: a second header line.
+                data_rows = data_rows[1:]
             for row_number, cells in data_rows:
                 self._parse_row(row_number, cells, header, context, sheet.name, result)
         if not found:
@@ -280,6 +283,16 @@ class IndicatorFileParser:
                 "fourni par COORACE (commande « ptce template »)."
             )
         self._quarantine_conflicts(result)
+
+    def _is_code_row(self, cells: list[object], header: _Header) -> bool:
+        if not header.is_wide:
+            return False
+        named = [
+            self.catalog.match(cells[idx]) == code
+            for code, idx in header.indicators.items()
+            if idx < len(cells) and cell_text(cells[idx])
+        ]
+        return len(named) >= 3 and all(named)
 
     def _find_header(self, sheet: Sheet) -> _Header | None:
         for row_number, cells in sheet.rows[:HEADER_SCAN_ROWS]:

@@ -1,0 +1,197 @@
+"""The `ptce` command: demo data, headless pipeline run, dashboards, Dagster UI, template.
+
+Used by people and by scripts, so its sub-commands and options are a stable interface (SPEC §4).
+Messages are French; exit status is 0 on success, 2 when publication was refused, 1 on usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from ptce.paths import PROJECT_ROOT, DataLayout, resolve_data_dir
+
+STREAMLIT_ENV = {
+    # Nothing phones home (SPEC §5): the data are personal and machines may be offline.
+    "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+    "STREAMLIT_SERVER_HEADLESS": "true",
+}
+
+
+def _data_dir(args: argparse.Namespace) -> Path:
+    return resolve_data_dir(args.data_dir)
+
+
+def cmd_sample(args: argparse.Namespace) -> int:
+    from pipelines.sample import write_sample
+
+    data_dir = _data_dir(args)
+    written = write_sample(data_dir)
+    print(f"Données fictives de démonstration écrites dans {data_dir / 'raw'} : {len(written)} fichier(s).")
+    for path in written:
+        print(f"  {path.relative_to(data_dir)}")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    data_dir = _data_dir(args)
+    layout = DataLayout(data_dir)
+    if not layout.raw.is_dir():
+        print(
+            f"Aucun dossier {layout.raw} : déposez les fichiers des pôles dans raw/indicateurs/ "
+            "(ou lancez « ptce sample » pour des données de démonstration).",
+            file=sys.stderr,
+        )
+        return 1
+    import dagster as dg
+
+    from pipelines.runner import ensure_dagster_home, run_pipeline, summary_lines
+
+    os.environ["PTCE_DATA_DIR"] = str(data_dir)
+    os.environ["DAGSTER_HOME"] = str(ensure_dagster_home(layout))
+    started = time.perf_counter()
+    with dg.DagsterInstance.get() as instance:
+        outcome = run_pipeline(data_dir, instance=instance)
+    for line in summary_lines(outcome):
+        print(line)
+    print(f"Durée : {time.perf_counter() - started:.1f} s".replace(".", ","))
+    return 0 if outcome.published else 2
+
+
+def _popen(cmd: list[str], env: dict[str, str]) -> subprocess.Popen:
+    return subprocess.Popen(cmd, env=env, cwd=PROJECT_ROOT)
+
+
+def _child_env(data_dir: Path) -> dict[str, str]:
+    from pipelines.runner import ensure_dagster_home
+
+    env = {**os.environ, **STREAMLIT_ENV, "PTCE_DATA_DIR": str(data_dir)}
+    env["DAGSTER_HOME"] = str(ensure_dagster_home(DataLayout(data_dir)))
+    return env
+
+
+def _dagster_cmd(port: int, host: str) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "dagster",
+        "dev",
+        "-m",
+        "pipelines.definitions",
+        "-p",
+        str(port),
+        "-h",
+        host,
+    ]
+
+
+def _streamlit_cmd(port: int, host: str) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(PROJECT_ROOT / "dashboards" / "app.py"),
+        "--server.port",
+        str(port),
+        "--server.address",
+        host,
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.headless",
+        "true",
+    ]
+
+
+def _serve(processes: list[subprocess.Popen]) -> int:
+    """Wait for the servers; Ctrl-C stops them all."""
+    try:
+        while all(p.poll() is None for p in processes):
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        print("\nArrêt des serveurs…")
+    finally:
+        for p in processes:
+            if p.poll() is None:
+                p.send_signal(signal.SIGINT)
+        for p in processes:
+            try:
+                p.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                p.kill()
+    return max((p.returncode or 0) for p in processes)
+
+
+def cmd_dashboard(args: argparse.Namespace) -> int:
+    data_dir = _data_dir(args)
+    env = _child_env(data_dir)
+    processes = [_popen(_streamlit_cmd(args.port, args.host), env)]
+    print(f"Tableaux de bord : http://{args.host}:{args.port} (données : {data_dir})")
+    if args.dagster:
+        processes.append(_popen(_dagster_cmd(args.dagster_port, args.host), env))
+        print(f"Interface Dagster : http://{args.host}:{args.dagster_port}")
+    print("Ctrl-C pour arrêter.")
+    return _serve(processes)
+
+
+def cmd_dagster(args: argparse.Namespace) -> int:
+    data_dir = _data_dir(args)
+    print(f"Interface Dagster : http://{args.host}:{args.port} (données : {data_dir})")
+    return _serve([_popen(_dagster_cmd(args.port, args.host), _child_env(data_dir))])
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from pipelines.template import write_template
+
+    out = Path(args.out).resolve()
+    write_template(out)
+    print(f"Modèle de saisie écrit : {out}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ptce", description="Observatoire PTCE — COORACE, communauté apprenante PTCE Emploi."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMANDE")
+
+    def with_data_dir(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        p.add_argument(
+            "--data-dir", help="dossier de données (défaut : $PTCE_DATA_DIR, sinon data/ du projet)"
+        )
+        return p
+
+    with_data_dir(sub.add_parser("sample", help="écrire les fichiers fictifs de démonstration")).set_defaults(
+        func=cmd_sample
+    )
+    with_data_dir(sub.add_parser("run", help="construire, contrôler et publier l'entrepôt")).set_defaults(
+        func=cmd_run
+    )
+    dash = with_data_dir(sub.add_parser("dashboard", help="servir les tableaux de bord"))
+    dash.add_argument("--port", type=int, default=8501)
+    dash.add_argument("--host", default="127.0.0.1")
+    dash.add_argument("--dagster", action="store_true", help="servir aussi l'interface Dagster")
+    dash.add_argument("--dagster-port", type=int, default=3000)
+    dash.set_defaults(func=cmd_dashboard)
+    dag = with_data_dir(sub.add_parser("dagster", help="servir l'interface Dagster seule"))
+    dag.add_argument("--port", type=int, default=3000)
+    dag.add_argument("--host", default="127.0.0.1")
+    dag.set_defaults(func=cmd_dagster)
+    tpl = sub.add_parser("template", help="écrire le modèle Excel de saisie des indicateurs")
+    tpl.add_argument("--out", default="modele_indicateurs_ptce.xlsx", help="fichier .xlsx à écrire")
+    tpl.set_defaults(func=cmd_template)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

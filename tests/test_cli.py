@@ -1,0 +1,48 @@
+"""The `ptce` command line: a stable interface for people and scripts."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+
+from pipelines.cli import main
+
+
+def test_sample_then_run_publishes(tmp_path: Path, capsys) -> None:
+    data_dir = tmp_path / "d"
+    assert main(["sample", "--data-dir", str(data_dir)]) == 0
+    assert main(["run", "--data-dir", str(data_dir)]) == 0
+    out = capsys.readouterr().out
+    assert "Entrepôt publié." in out and "Lignes lues" in out and "Données fictives" in out
+    with duckdb.connect(str(data_dir / "curated" / "ptce.duckdb"), read_only=True) as con:
+        assert con.execute("select count(*) from poles").fetchall() == [(12,)]
+    # Dagster telemetry is off in the instance the command creates.
+    assert "enabled: false" in (data_dir / "curated" / ".dagster" / "dagster.yaml").read_text()
+
+
+def test_run_without_raw_folder_says_what_to_do(tmp_path: Path, capsys) -> None:
+    assert main(["run", "--data-dir", str(tmp_path / "vide")]) == 1
+    assert "ptce sample" in capsys.readouterr().err
+
+
+def test_template_command(tmp_path: Path) -> None:
+    out = tmp_path / "modele.xlsx"
+    assert main(["template", "--out", str(out)]) == 0
+    import openpyxl
+
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["Notice", "Saisie annuelle", "Saisie détaillée", "Catalogue"]
+    codes = [row[0] for row in wb["Catalogue"].iter_rows(min_row=2, values_only=True)]
+    assert "emplois_crees" in codes and "services_salaries" in codes
+
+
+def test_console_script_is_installed() -> None:
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "ptce"), "--help"], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0
+    for command in ("sample", "run", "dashboard", "template"):
+        assert command in result.stdout

@@ -1,0 +1,234 @@
+"""The whole pipeline on the demo data: Dagster definitions, the published warehouse, publication rules."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pandas as pd
+import pytest
+
+from pipelines.definitions import build_definitions, defs
+from pipelines.defs.jobs import raw_files_sensor
+from pipelines.resources import WarehouseResource
+from pipelines.runner import RunOutcome, run_pipeline, summary_lines
+from pipelines.sample import YEARS, demo_targets, demo_values
+from ptce.paths import DataLayout
+from ptce.reference import load_catalog
+from ptce.warehouse import TABLES
+
+EXPECTED_ASSETS = [
+    "applications",
+    "indicator_catalog",
+    "indicator_values",
+    "ingest_log",
+    "mart_network_year",
+    "mart_pole_year",
+    "pathways",
+    "poles",
+    "published_warehouse",
+    "quarantine",
+    "raw_files",
+    "stg_indicator_files",
+    "targets",
+    "visits",
+]
+
+
+def query(data_dir: Path, sql: str) -> pd.DataFrame:
+    with duckdb.connect(str(DataLayout(data_dir).warehouse), read_only=True) as con:
+        return con.execute(sql).df()
+
+
+def test_definitions_load_with_expected_graph() -> None:
+    keys = sorted(k.to_user_string() for k in defs.resolve_asset_graph().get_all_asset_keys())
+    assert keys == EXPECTED_ASSETS
+    groups = {spec.key.to_user_string(): spec.group_name for spec in defs.resolve_all_asset_specs()}
+    assert groups["raw_files"] == "raw" and groups["stg_indicator_files"] == "staging"
+    assert groups["indicator_values"] == "curated" and groups["mart_pole_year"] == "marts"
+    checks = {k.name for k in defs.resolve_asset_graph().asset_check_keys}
+    assert {"indicator_values_unique", "ingest_log_conservation", "quarantine_accounted"} <= checks
+    assert defs.resolve_job_def("construire_entrepot") is not None
+    assert defs.resolve_sensor_def("raw_files_sensor") is not None
+
+
+def test_published_warehouse_has_contract_tables(demo_data_dir: Path) -> None:
+    with duckdb.connect(str(DataLayout(demo_data_dir).warehouse), read_only=True) as con:
+        for table, columns in TABLES.items():
+            actual = [r[0] for r in con.execute(f'describe "{table}"').fetchall()]
+            assert actual == list(columns), table
+
+
+def test_twelve_poles_and_every_core_code_each_year(demo_data_dir: Path) -> None:
+    assert query(demo_data_dir, "select count(*) n from poles")["n"][0] == 12
+    codes = set(load_catalog().codes)
+    per_year = query(
+        demo_data_dir,
+        "select annee, count(distinct code) n_codes, count(distinct pole_id) n_poles from indicator_values group by annee",
+    ).set_index("annee")
+    assert sorted(per_year.index) == list(YEARS)
+    assert (per_year["n_codes"] == len(codes)).all() and (per_year["n_poles"] == 12).all()
+    # Yearly figures exist for every pole, indicator and year (typed in or rolled up from quarters).
+    mart = query(demo_data_dir, "select pole_id, annee, code from mart_pole_year where not derive")
+    assert len(mart) == 12 * len(YEARS) * len(codes)
+
+
+def test_conservation_for_every_file(demo_data_dir: Path) -> None:
+    log = query(demo_data_dir, "select * from ingest_log")
+    raw = sorted(p for p in (demo_data_dir / "raw").rglob("*.*") if p.parent != demo_data_dir / "raw")
+    assert sorted(log["source_file"]) == sorted(p.relative_to(demo_data_dir).as_posix() for p in raw)
+    assert (log["rows_read"] == log["rows_loaded"] + log["rows_quarantined"]).all()
+    assert (log["status"] == "ok").all()
+    for row in log.itertuples():
+        assert row.sha256 == hashlib.sha256((demo_data_dir / row.source_file).read_bytes()).hexdigest()
+
+
+def test_loaded_values_are_those_the_files_state(demo_data_dir: Path) -> None:
+    """Every value the demo generator intended is in the warehouse, exactly, and nothing else."""
+    loaded = query(demo_data_dir, "select pole_id, annee, trimestre, code, valeur from indicator_values")
+    got = {
+        (r.pole_id, r.annee, None if pd.isna(r.trimestre) else int(r.trimestre), r.code): r.valeur
+        for r in loaded.itertuples()
+    }
+    want = {(v.pole_id, v.annee, v.trimestre, v.code): v.valeur for v in demo_values()}
+    assert got.keys() == want.keys()
+    assert all(got[k] == pytest.approx(want[k]) for k in want)
+    targets = query(demo_data_dir, "select pole_id, annee, code, valeur from targets")
+    assert {(r.pole_id, r.annee, r.code): r.valeur for r in targets.itertuples()} == {
+        (v.pole_id, v.annee, v.code): v.valeur for v in demo_targets()
+    }
+
+
+def test_quarters_roll_up_with_catalogue_rules(demo_data_dir: Path) -> None:
+    """Flows given by quarter sum to the year; the mart says where each figure came from."""
+    want: dict[tuple, float] = {}
+    for v in demo_values():
+        if v.trimestre is not None:
+            want[(v.pole_id, v.annee, v.code)] = want.get((v.pole_id, v.annee, v.code), 0) + v.valeur
+    mart = query(
+        demo_data_dir,
+        "select pole_id, annee, code, valeur, nb_trimestres from mart_pole_year where origine = 'trimestres'",
+    )
+    assert len(mart) == len(want) > 0
+    for r in mart.itertuples():
+        assert r.valeur == pytest.approx(want[(r.pole_id, r.annee, r.code)])
+        assert r.nb_trimestres == 4
+
+
+def test_network_dynamic_exit_rate_is_ratio_of_sums(demo_data_dir: Path) -> None:
+    yearly: dict[tuple, float] = {}
+    for v in demo_values():
+        if v.annee == 2016:
+            yearly[v.code] = yearly.get(v.code, 0) + v.valeur
+    expected = (
+        yearly["sorties_emploi_durable"] + yearly["sorties_emploi_transition"] + yearly["sorties_positives"]
+    ) / yearly["sorties"]
+    got = query(
+        demo_data_dir,
+        "select valeur, nb_poles from mart_network_year where annee = 2016 and code = 'taux_sortie_dynamique'",
+    )
+    assert got["valeur"][0] == pytest.approx(expected)
+    assert got["nb_poles"][0] == 12
+
+
+def test_demo_flag_and_summary(demo_run: RunOutcome) -> None:
+    pub = query(demo_run.data_dir, "select * from publication")
+    assert len(pub) == 1 and bool(pub["donnees_demo"][0])
+    text = "\n".join(summary_lines(demo_run))
+    assert "Entrepôt publié." in text and "12 pôle(s)" in text and "fictives" in text
+    assert not demo_run.blocking_failures and not demo_run.warnings
+
+
+def test_rerun_gives_the_same_warehouse(demo_data_dir: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "data"
+    shutil.copytree(demo_data_dir / "raw", copy / "raw")
+    assert run_pipeline(copy).published
+    for table in TABLES:
+        if table == "publication":
+            continue
+        first = query(demo_data_dir, f'select * from "{table}"')
+        second = query(copy, f'select * from "{table}"')
+        pd.testing.assert_frame_equal(first, second, check_dtype=True)
+
+
+def test_failing_blocking_check_keeps_previous_warehouse(
+    demo_data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data_dir = tmp_path / "data"
+    shutil.copytree(demo_data_dir / "raw", data_dir / "raw")
+    assert run_pipeline(data_dir).published
+    published = DataLayout(data_dir).warehouse
+    before = hashlib.sha256(published.read_bytes()).hexdigest()
+    # Simulate a defect that lets duplicates through: the uniqueness check must stop publication.
+    import pipelines.defs.indicators.assets as indicator_assets
+
+    monkeypatch.setattr(indicator_assets, "resolve_resubmissions", lambda values: values.sort_values("code"))
+    (data_dir / "raw" / "indicateurs" / "zz_renvoi.csv").write_text(
+        "pole;periode;indicateur;valeur\nPHARES;2016;membres;99\n", encoding="utf-8"
+    )
+    outcome = run_pipeline(data_dir)
+    assert not outcome.published
+    assert [c.name for c in outcome.blocking_failures] == ["indicator_values_unique"]
+    assert hashlib.sha256(published.read_bytes()).hexdigest() == before
+    text = "\n".join(summary_lines(outcome))
+    assert "Publication annulée" in text and "reste en place" in text
+
+
+def test_later_file_replaces_earlier_value(demo_data_dir: Path, tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    shutil.copytree(demo_data_dir / "raw", data_dir / "raw")
+    (data_dir / "raw" / "indicateurs" / "zz_phares_correction.csv").write_text(
+        "pole;periode;indicateur;valeur\nPHARES;2016;membres;99\n", encoding="utf-8"
+    )
+    assert run_pipeline(data_dir).published
+    got = query(
+        data_dir,
+        "select valeur, source_file from indicator_values where pole_id='phares' and annee=2016 and code='membres'",
+    )
+    assert got["valeur"].tolist() == [99.0]
+    assert got["source_file"][0] == "raw/indicateurs/zz_phares_correction.csv"
+
+
+def test_bad_and_pending_files_are_logged_and_good_data_still_published(
+    demo_data_dir: Path, tmp_path: Path
+) -> None:
+    data_dir = tmp_path / "data"
+    shutil.copytree(demo_data_dir / "raw", data_dir / "raw")
+    (data_dir / "raw" / "indicateurs" / "casse.xlsx").write_bytes(b"pas un classeur")
+    (data_dir / "raw" / "indicateurs" / "erreurs.csv").write_text(
+        "pole;periode;indicateur;valeur\nPHARES;2016;salaries;douze\n", encoding="utf-8"
+    )
+    (data_dir / "raw" / "parcours" / "parcours_2016.csv").write_text("id;pole\n1;PHARES\n", encoding="utf-8")
+    outcome = run_pipeline(data_dir)
+    assert outcome.published
+    log = query(data_dir, "select * from ingest_log").set_index("source_file")
+    assert log.at["raw/indicateurs/casse.xlsx", "status"] == "error"
+    assert log.at["raw/indicateurs/erreurs.csv", "status"] == "partial"
+    assert log.at["raw/parcours/parcours_2016.csv", "status"] == "error"
+    assert "pas encore intégrés" in log.at["raw/parcours/parcours_2016.csv", "message"]
+    q = query(data_dir, "select * from quarantine")
+    assert q["source_file"].tolist() == ["raw/indicateurs/erreurs.csv"]
+    n = query(data_dir, "select count(*) n from indicator_values")["n"][0]
+    assert n == len(demo_values())
+
+
+def test_sensor_requests_a_run_only_when_raw_files_change(demo_data_dir: Path, tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    shutil.copytree(demo_data_dir / "raw", data_dir / "raw")
+    shutil.copytree(
+        demo_data_dir / "curated", data_dir / "curated", ignore=shutil.ignore_patterns(".build", ".dagster")
+    )
+    warehouse = WarehouseResource(data_dir=str(data_dir))
+    build_definitions(warehouse)  # the sensor is bound to this resource in real use
+    with dg.build_sensor_context(resources={"warehouse": warehouse}) as ctx:
+        first = raw_files_sensor(ctx)
+    assert not first.run_requests and first.cursor  # already published from these files
+    (data_dir / "raw" / "indicateurs" / "nouveau.csv").write_text(
+        "pole;periode;indicateur;valeur\n1;2016;membres;3\n"
+    )
+    with dg.build_sensor_context(resources={"warehouse": warehouse}, cursor=first.cursor) as ctx:
+        second = raw_files_sensor(ctx)
+    assert len(second.run_requests) == 1 and second.cursor != first.cursor

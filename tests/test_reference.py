@@ -1,0 +1,112 @@
+"""The shared reference: twelve poles from the member table, and the catalogue of SPEC §3."""
+
+from __future__ import annotations
+
+import pytest
+
+from ptce.reference import PoleMatcher, load_catalog, load_poles
+
+# SPEC §3 core table, copied here by hand: the catalogue must keep these codes and labels.
+SPEC_CORE = {
+    "membres": "Structures membres du pôle",
+    "salaries": "Salariés des structures membres",
+    "etp": "Équivalents temps plein des membres",
+    "emplois_crees": "Emplois créés dans l'année",
+    "emplois_consolides": "Emplois consolidés dans l'année",
+    "salaries_cdi": "Salariés en CDI",
+    "etp_animation": "ETP dédiés à l'animation du pôle",
+    "personnes_accompagnees": "Personnes accompagnées dans l'année",
+    "entrees_parcours": "Entrées en parcours",
+    "sorties": "Sorties de parcours (hors retraits)",
+    "sorties_emploi_durable": "Sorties vers l'emploi durable",
+    "sorties_emploi_transition": "Sorties vers l'emploi de transition",
+    "sorties_positives": "Sorties positives",
+    "heures_formation": "Heures de formation dispensées",
+    "certifications": "Certifications et qualifications obtenues",
+    "mobilites_internes": "Passages d'une structure membre à une autre",
+    "ge_employeurs": "Employeurs adhérents à un groupement d'employeurs",
+    "salaries_partages": "Salariés en emploi partagé ou mis à disposition",
+    "etp_mutualises": "ETP mutualisés",
+    "contrats_geiq": "Contrats en alternance via un GEIQ",
+    "pluriactifs": "Travailleurs pluriactifs accompagnés",
+    "porteurs_accompagnes": "Porteurs de projet accompagnés",
+    "activites_creees": "Activités créées",
+    "entrepreneurs_salaries": "Entrepreneurs-salariés",
+    "emplois_crees_activites": "Emplois créés par les activités accompagnées",
+    "salaries_formes": "Salariés ayant suivi une formation",
+    "temps_partiel_subi": "Salariés à temps partiel subi",
+    "representation_salaries": "Représentation des salariés dans la gouvernance (1 = oui, 0 = non)",
+    "services_salaries": "Services mutualisés proposés aux salariés",
+}
+
+
+def test_twelve_poles_numbered_one_to_twelve() -> None:
+    poles = load_poles()
+    assert [p.numero for p in poles] == list(range(1, 13))
+    assert len({p.pole_id for p in poles}) == 12
+    assert poles[2].nom == "PHARES" and poles[2].departement == "93"
+    assert poles[0].representants.startswith("Stéphane MONTUZET")
+    for p in poles:
+        assert 41 < p.latitude < 51.5 and -5 < p.longitude < 9.6, p.pole_id  # metropolitan France
+        assert p.description and p.region and p.structure_initiatrice
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("PHARES", "phares"),
+        ("phares", "phares"),
+        ("Bou'Sol", "bousol"),
+        ("BOU SOL", "bousol"),
+        ("Domb'Innov", "dombinnov"),
+        ("Pôle Sud Aquitain", "sud_aquitain"),
+        ("pole sud aquitain", "sud_aquitain"),
+        ("AlpEn", "alpen"),
+        ("12", "alpen"),
+        (7.0, "bousol"),
+        ("7- PTCE Bou'Sol", "bousol"),
+        ("PTCE RE-Sources", "re_sources"),
+        ("Entrepreneurs Solidaires en Centre Isère", "esci"),
+        ("PTCE Bourian : Filière agro - forestière et éco-construction", "bourian"),
+        ("FigeACTeurs", "figeacteurs"),
+        ("Pôle Laine en Pays de Saugues", "laine_saugues"),
+        ("Pôle Tarnais de Coopération Economique", "tarnais"),
+        ("PTCE Filières locales d'éco matériaux", "eco_materiaux"),
+    ],
+)
+def test_pole_matching_is_insensitive(text: object, expected: str) -> None:
+    assert PoleMatcher().match(text) == expected
+
+
+@pytest.mark.parametrize("text", ["", "13", "0", "Pôle Nord", "2016", None, "4- PHARES"])
+def test_unknown_or_contradictory_poles_do_not_match(text: object) -> None:
+    assert PoleMatcher().match(text) is None
+
+
+def test_catalogue_keeps_spec_codes_and_labels() -> None:
+    catalog = load_catalog()
+    for code, label in SPEC_CORE.items():
+        assert catalog.get(code).libelle == label
+        assert catalog.match(label) == code
+        assert catalog.match(label.upper()) == code
+        assert catalog.match(code) == code
+
+
+def test_catalogue_rules_are_complete() -> None:
+    catalog = load_catalog()
+    iris = {i.code: i.iris for i in catalog.indicators if i.iris}
+    assert iris == {"emplois_crees": "PI3687", "emplois_consolides": "PI5691", "etp": "PI4874"}
+    for ind in catalog.indicators:
+        assert ind.definition and ind.unite
+        assert ind.personnes == (ind.unite == "personnes"), ind.code
+    assert {d.code for d in catalog.domains} == {ind.domaine for ind in catalog.indicators}
+
+
+def test_dynamic_exit_rate_follows_iae_definition() -> None:
+    rate = next(d for d in load_catalog().derived if d.code == "taux_sortie_dynamique")
+    assert set(rate.numerateur) == {
+        "sorties_emploi_durable",
+        "sorties_emploi_transition",
+        "sorties_positives",
+    }
+    assert rate.denominateur == ("sorties",)

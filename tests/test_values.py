@@ -1,0 +1,134 @@
+"""French number and period parsing, including property-based checks."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pipelines.ingest.values import ValueProblem, is_missing, parse_number, parse_period, parse_quarter
+
+TODAY = date(2026, 11, 23)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1 234,5", 1234.5),
+        ("1\u00a0234,5", 1234.5),
+        ("1\u202f234", 1234.0),
+        ("12,5", 12.5),
+        ("12.5", 12.5),
+        ("1.234,5", 1234.5),
+        ("1,234.5", 1234.5),
+        ("45 %", 0.45),
+        ("12,5%", 0.125),
+        ("+4", 4.0),
+        ("-3", -3.0),
+        (" 7 ", 7.0),
+        ("1 234 567", 1234567.0),
+        ("1.234.567", 1234567.0),
+        (42, 42.0),
+        (3.5, 3.5),
+    ],
+)
+def test_parse_number(text: object, expected: float) -> None:
+    assert parse_number(text) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("text", ["douze", "12 ans", "1,2,3", "12..5", "1.23.4", "--3", "%", True])
+def test_parse_number_rejects_text(text: object) -> None:
+    with pytest.raises(ValueProblem) as err:
+        parse_number(text)
+    assert "nombre" in err.value.reason
+
+
+@pytest.mark.parametrize("text", ["", "  ", None, "NC", "n.c.", "N/D", "-", "—", "non renseigné", "?"])
+def test_missing_markers(text: object) -> None:
+    assert is_missing(text)
+
+
+@pytest.mark.parametrize("text", ["0", 0, "0,0", "zéro?"])
+def test_zero_is_not_missing(text: object) -> None:
+    assert not is_missing(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (2016, (2016, None)),
+        (2016.0, (2016, None)),
+        ("2016", (2016, None)),
+        ("2016-T3", (2016, 3)),
+        ("T3 2016", (2016, 3)),
+        ("t3-2016", (2016, 3)),
+        ("2016 T1", (2016, 1)),
+        ("2016Q2", (2016, 2)),
+        ("3e trimestre 2016", (2016, 3)),
+        ("1er trimestre 2017", (2017, 1)),
+        ("Trimestre 4 2017", (2017, 4)),
+    ],
+)
+def test_parse_period(text: object, expected: tuple[int, int | None]) -> None:
+    assert parse_period(text, today=TODAY) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("2016-T5", "non reconnue"),
+        ("2016-S1", "non reconnue"),
+        ("31/12/2016", "non reconnue"),
+        (date(2016, 12, 31), "date"),
+        ("2027", "futur"),
+        ("2009", "hors du champ"),
+        (None, "vide"),
+    ],
+)
+def test_parse_period_rejects(text: object, fragment: str) -> None:
+    with pytest.raises(ValueProblem) as err:
+        parse_period(text, today=TODAY)
+    assert fragment in err.value.reason
+
+
+def test_current_quarter_is_accepted_but_not_the_next() -> None:
+    assert parse_period("T4 2026", today=TODAY) == (2026, 4)
+    with pytest.raises(ValueProblem, match="futur"):
+        parse_period("T4 2026", today=date(2026, 8, 1))
+
+
+@pytest.mark.parametrize(("text", "expected"), [("T3", 3), (2, 2), ("4e trimestre", 4), ("", None)])
+def test_parse_quarter(text: object, expected: int | None) -> None:
+    assert parse_quarter(text) == expected
+
+
+@given(st.decimals(min_value=-(10**9), max_value=10**9, places=2, allow_nan=False, allow_infinity=False))
+def test_french_formatted_numbers_round_trip(value) -> None:
+    """Any number written the French way (space thousands, decimal comma) reads back exactly."""
+    integer, _, decimals = f"{abs(value):.2f}".partition(".")
+    groups = []
+    while integer:
+        groups.insert(0, integer[-3:])
+        integer = integer[:-3]
+    text = ("-" if value < 0 else "") + "\u00a0".join(groups) + "," + decimals
+    assert parse_number(text) == pytest.approx(float(value))
+
+
+@given(st.text(max_size=30))
+def test_parse_number_raises_only_value_problem(text: str) -> None:
+    try:
+        result = parse_number(text)
+    except ValueProblem:
+        return
+    assert result == result  # not NaN
+
+
+@given(st.one_of(st.text(max_size=30), st.integers(), st.floats(allow_nan=True)))
+def test_parse_period_raises_only_value_problem(value: object) -> None:
+    try:
+        year, quarter = parse_period(value, today=TODAY)
+    except ValueProblem:
+        return
+    assert 2010 <= year <= 2026 and quarter in {None, 1, 2, 3, 4}
