@@ -63,8 +63,19 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0 if outcome.published else 2
 
 
+def _restore_default_signals() -> None:
+    # A command started in the background of a script inherits "ignore SIGINT"; the servers must
+    # still stop cleanly when `ptce` forwards Ctrl-C or a termination request to them.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def _popen(cmd: list[str], env: dict[str, str]) -> subprocess.Popen:
-    return subprocess.Popen(cmd, env=env, cwd=PROJECT_ROOT)
+    return subprocess.Popen(cmd, env=env, cwd=PROJECT_ROOT, preexec_fn=_restore_default_signals)
+
+
+def _raise_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _child_env(data_dir: Path) -> dict[str, str]:
@@ -109,7 +120,8 @@ def _streamlit_cmd(port: int, host: str) -> list[str]:
 
 
 def _serve(processes: list[subprocess.Popen]) -> int:
-    """Wait for the servers; Ctrl-C stops them all."""
+    """Wait for the servers; Ctrl-C (or SIGTERM) stops them all."""
+    signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
         while all(p.poll() is None for p in processes):
             time.sleep(0.5)
@@ -121,9 +133,10 @@ def _serve(processes: list[subprocess.Popen]) -> int:
                 p.send_signal(signal.SIGINT)
         for p in processes:
             try:
-                p.wait(timeout=15)
+                p.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 p.kill()
+                p.wait()
     return max((p.returncode or 0) for p in processes)
 
 
