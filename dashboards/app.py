@@ -1,0 +1,65 @@
+"""Entry point of the dashboards (`streamlit run dashboards/app.py`, or `ptce dashboard`).
+
+A router only: page setup, the banners every page needs (demo data, nothing published yet,
+publication date in the sidebar), then `st.navigation` runs the chosen page from `views/`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import streamlit as st
+
+# The project is installed in the environment (`uv sync`), so `dashboards` and `ptce` import from
+# anywhere, whatever folder `streamlit run` puts on sys.path.
+from dashboards import display, queries
+
+VIEWS = Path(__file__).resolve().parent / "views"
+
+st.set_page_config(page_title="Observatoire PTCE", layout="wide")
+
+wh = queries.current_warehouse()
+if wh is None:
+    st.title("Observatoire PTCE")
+    st.info(
+        "Aucun entrepôt de données n'est encore publié. Lancez le traitement des fichiers reçus "
+        "avec `ptce run` (ou `ptce sample` puis `ptce run` pour des données de démonstration), "
+        "puis rechargez cette page.",
+        icon=":material/info:",
+    )
+    st.stop()
+
+try:
+    publication = queries.publication(wh)
+except duckdb.Error:
+    # A warehouse from an older contract, or damaged: say so in French rather than a traceback.
+    st.title("Observatoire PTCE")
+    st.error(
+        "L'entrepôt de données publié ne peut pas être lu. Relancez `ptce run` pour le "
+        "reconstruire à partir des fichiers reçus.",
+        icon=":material/error:",
+    )
+    st.stop()
+
+if not publication.empty:
+    record = publication.iloc[0]
+    if bool(record["donnees_demo"]):
+        st.warning(
+            "Données fictives de démonstration — ces chiffres, produits par `ptce sample`, ne "
+            "décrivent aucun pôle réel.",
+            icon=":material/science:",
+        )
+    st.sidebar.caption(display.publication_caption(record["published_at"], record["catalogue_version"]))
+
+pages = [
+    st.Page(
+        VIEWS / "overview.py",
+        title="Vue d'ensemble",
+        icon=":material/dashboard:",
+        url_path="vue_ensemble",
+        default=True,
+    ),
+    st.Page(VIEWS / "pole.py", title="Fiche pôle", icon=":material/location_city:", url_path="pole"),
+]
+st.navigation(pages).run()

@@ -1,0 +1,217 @@
+"""Every read of the published warehouse the dashboards make: the only module with SQL.
+
+Each loader is a typed function returning a DataFrame, cached with `st.cache_data` on a `Warehouse`
+value (path and modification time), so a new publication — the pipeline swaps the file with
+`os.replace` — gets new cache entries at the next rerun. A connection is opened read-only for each
+query and closed at once: holding one across reruns would keep reading the replaced file and would
+block nothing useful.
+
+Values (years, pole ids) always travel as `?` parameters, never formatted into the SQL text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from ptce.paths import DataLayout, resolve_data_dir
+from ptce.warehouse import connect_readonly
+
+# Key figures of the network shown at the top of the overview, in display order.
+KEY_FIGURE_CODES: tuple[str, ...] = (
+    "membres",
+    "salaries",
+    "etp",
+    "emplois_crees",
+    "personnes_accompagnees",
+    "taux_sortie_dynamique",
+)
+
+
+# Per loader: enough for every pole of a few publications; old publications' entries age out.
+CACHE_ENTRIES = 64
+
+
+@dataclass(frozen=True)
+class Warehouse:
+    """One published version of the warehouse: the cache key of every loader."""
+
+    path: str
+    mtime_ns: int
+
+
+def current_warehouse(data_dir: Path | None = None) -> Warehouse | None:
+    """The published warehouse as it is now, or None when nothing has been published yet."""
+    path = DataLayout(resolve_data_dir(data_dir)).warehouse
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return Warehouse(path=str(path), mtime_ns=stat.st_mtime_ns)
+
+
+def _query(wh: Warehouse, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
+    con = connect_readonly(Path(wh.path))
+    try:
+        return con.execute(sql, list(params)).df()
+    finally:
+        con.close()
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def publication(wh: Warehouse) -> pd.DataFrame:
+    """The publication record (one row): date, demo flag, catalogue version."""
+    return _query(
+        wh,
+        """
+        select published_at, run_id, donnees_demo, catalogue_version, nb_fichiers
+        from publication
+        order by published_at desc
+        limit 1
+        """,
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def years(wh: Warehouse) -> list[int]:
+    """Years with network figures, most recent first."""
+    df = _query(wh, "select distinct annee from mart_network_year order by annee desc")
+    return [int(y) for y in df["annee"]]
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def poles(wh: Warehouse) -> pd.DataFrame:
+    """The twelve poles with their identity, ordered by number."""
+    return _query(
+        wh,
+        """
+        select pole_id, numero, nom, nom_court, structure_initiatrice, description,
+               representants, departement, nom_departement, region, commune, latitude, longitude
+        from poles
+        order by numero
+        """,
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def pole(wh: Warehouse, pole_id: str) -> pd.DataFrame:
+    """One pole's identity (zero or one row)."""
+    return _query(
+        wh,
+        """
+        select pole_id, numero, nom, nom_court, structure_initiatrice, description,
+               representants, departement, nom_departement, region, commune
+        from poles
+        where pole_id = ?
+        """,
+        [pole_id],
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def catalog(wh: Warehouse) -> pd.DataFrame:
+    """Indicators (typed-in and derived) in display order: by domain, then catalogue order."""
+    return _query(
+        wh,
+        """
+        select code, libelle, definition, unite, domaine, domaine_libelle, domaine_ordre, ordre,
+               sens, derive, personnes
+        from indicator_catalog
+        order by domaine_ordre, derive, ordre
+        """,
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def key_figures(wh: Warehouse, year: int) -> pd.DataFrame:
+    """Network value of the key figures for `year` and the year before (null when absent)."""
+    df = _query(
+        wh,
+        """
+        select c.code, c.libelle, c.unite, c.sens,
+               cur.valeur as valeur, prev.valeur as valeur_precedente, cur.nb_poles
+        from indicator_catalog c
+        left join mart_network_year cur on cur.code = c.code and cur.annee = ?
+        left join mart_network_year prev on prev.code = c.code and prev.annee = ? - 1
+        where list_contains(?, c.code)
+        """,
+        [year, year, list(KEY_FIGURE_CODES)],
+    )
+    order = {code: i for i, code in enumerate(KEY_FIGURE_CODES)}
+    return df.sort_values("code", key=lambda s: s.map(order)).reset_index(drop=True)
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def network_trends(wh: Warehouse) -> pd.DataFrame:
+    """Network value and spread across poles, by year and indicator, with catalogue attributes."""
+    return _query(
+        wh,
+        """
+        select n.annee, n.code, c.libelle, c.unite, c.domaine, c.domaine_libelle,
+               c.domaine_ordre, c.ordre, n.derive, n.valeur, n.mediane, n.minimum, n.maximum,
+               n.nb_poles
+        from mart_network_year n
+        join indicator_catalog c using (code)
+        order by c.domaine_ordre, c.derive, c.ordre, n.annee
+        """,
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def poles_year_table(wh: Warehouse, year: int) -> pd.DataFrame:
+    """One row per pole: identity and its key figures for `year` (null when not reported)."""
+    return _query(
+        wh,
+        """
+        select p.pole_id, p.numero, p.nom, p.commune, p.nom_departement, p.region,
+               max(m.valeur) filter (where m.code = 'membres') as membres,
+               max(m.valeur) filter (where m.code = 'salaries') as salaries,
+               max(m.valeur) filter (where m.code = 'etp') as etp,
+               max(m.valeur) filter (where m.code = 'emplois_crees') as emplois_crees,
+               max(m.valeur) filter (where m.code = 'personnes_accompagnees')
+                   as personnes_accompagnees,
+               max(m.valeur) filter (where m.code = 'taux_sortie_dynamique')
+                   as taux_sortie_dynamique
+        from poles p
+        left join mart_pole_year m on m.pole_id = p.pole_id and m.annee = ?
+        group by all
+        order by p.numero
+        """,
+        [year],
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def pole_series(wh: Warehouse, pole_id: str) -> pd.DataFrame:
+    """A pole's yearly values beside the network median, with origin and source files.
+
+    One row per (indicator, year) reported by the pole; `fichiers` lists the raw files the
+    typed-in values came from (empty for derived indicators, computed from others).
+    """
+    return _query(
+        wh,
+        """
+        with sources as (
+            select annee, code, string_agg(distinct source_file, ', ' order by source_file)
+                   as fichiers
+            from indicator_values
+            where pole_id = ?
+            group by annee, code
+        )
+        select m.annee, m.code, c.libelle, c.unite, c.domaine, c.domaine_libelle,
+               c.domaine_ordre, c.ordre, m.derive, m.valeur, m.origine, m.nb_trimestres,
+               n.mediane as mediane_reseau, n.nb_poles, s.fichiers
+        from mart_pole_year m
+        join indicator_catalog c using (code)
+        left join mart_network_year n on n.annee = m.annee and n.code = m.code
+        left join sources s on s.annee = m.annee and s.code = m.code
+        where m.pole_id = ?
+        order by c.domaine_ordre, c.derive, c.ordre, m.annee
+        """,
+        [pole_id, pole_id],
+    )

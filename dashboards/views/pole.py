@@ -1,0 +1,73 @@
+"""Fiche pôle: one pole's identity and its indicators over time beside the network median.
+
+The pole is chosen in a selector, or given in the address as `?pole=<pole_id>` (links from the
+overview's table); the address follows the selector so a page can be shared.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboards import charts, display, queries
+
+wh = queries.current_warehouse()
+if wh is None:  # app.py stops before this; the guard keeps the page runnable on its own
+    st.stop()
+
+poles = queries.poles(wh)
+if poles.empty:
+    st.info("Aucun pôle n'est encore publié.")
+    st.stop()
+
+pole_ids = poles["pole_id"].tolist()
+names = dict(
+    zip(poles["pole_id"], poles["numero"].astype(int).astype(str) + ". " + poles["nom"], strict=True)
+)
+requested = st.query_params.get("pole")
+pole_id = st.selectbox(
+    "Pôle",
+    pole_ids,
+    index=pole_ids.index(requested) if requested in pole_ids else 0,
+    format_func=names.__getitem__,
+    key="pole_choisi",
+)
+if requested != pole_id:
+    st.query_params["pole"] = pole_id
+
+identity = queries.pole(wh, pole_id).iloc[0]
+# Text from the warehouse is shown as text: st.text for free text, escaped Markdown elsewhere.
+esc = display.escape_markdown
+st.title(esc(identity["nom"]), anchor=False)
+st.caption(
+    f"Pôle n° {int(identity['numero'])} · {esc(identity['commune'])} · "
+    f"{esc(identity['nom_departement'])} ({esc(identity['departement'])}) · "
+    f"{esc(identity['region'])}"
+)
+left, right = st.columns(2)
+with left:
+    st.markdown("**Structure initiatrice**")
+    st.text(identity["structure_initiatrice"])
+    st.markdown("**Représentants**")
+    st.text(identity["representants"])
+with right:
+    st.markdown("**Présentation**")
+    st.text(identity["description"])
+
+series = queries.pole_series(wh, pole_id)
+if series.empty:
+    st.info("Ce pôle n'a encore transmis aucune valeur d'indicateur.")
+    st.stop()
+
+st.subheader("Indicateurs du pôle et médiane des pôles")
+domains = series[["domaine", "domaine_libelle"]].drop_duplicates()
+tabs = st.tabs(domains["domaine_libelle"].tolist())
+for tab, domain in zip(tabs, domains["domaine"], strict=True):
+    with tab:
+        st.plotly_chart(
+            charts.pole_domain_figure(series[series["domaine"] == domain], identity["nom"]),
+            width="stretch",
+            key=f"pole_{domain}",
+        )
+
+st.subheader("Valeurs annuelles et sources")
+st.dataframe(display.pole_values_table(series), hide_index=True)

@@ -1,0 +1,134 @@
+"""Loaders of `dashboards.queries` against the published demo warehouse."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from dashboards import queries
+from ptce.paths import DataLayout
+
+
+@pytest.fixture
+def wh(demo_data_dir: Path) -> queries.Warehouse:
+    found = queries.current_warehouse(demo_data_dir)
+    assert found is not None
+    return found
+
+
+def sql(path: str, query: str, *params: object) -> list[tuple]:
+    with duckdb.connect(path, read_only=True) as con:
+        return con.execute(query, list(params)).fetchall()
+
+
+def test_no_warehouse_yet(tmp_path: Path) -> None:
+    assert queries.current_warehouse(tmp_path) is None
+
+
+def test_current_warehouse_from_environment(monkeypatch: pytest.MonkeyPatch, demo_data_dir: Path) -> None:
+    monkeypatch.setenv("PTCE_DATA_DIR", str(demo_data_dir))
+    found = queries.current_warehouse()
+    assert found is not None
+    assert found.path == str(DataLayout(demo_data_dir.resolve()).warehouse)
+
+
+def test_publication_and_years(wh: queries.Warehouse) -> None:
+    publication = queries.publication(wh)
+    assert len(publication) == 1
+    assert bool(publication.loc[0, "donnees_demo"]) is True
+    expected = [y for (y,) in sql(wh.path, "select distinct annee from mart_network_year order by 1 desc")]
+    assert queries.years(wh) == expected
+    assert expected[0] > expected[-1]
+
+
+def test_poles_ordered_by_number(wh: queries.Warehouse) -> None:
+    poles = queries.poles(wh)
+    assert poles["numero"].tolist() == list(range(1, 13))
+    assert queries.pole(wh, "phares").loc[0, "nom"] == "PHARES"
+
+
+def test_pole_id_is_a_parameter_not_sql(wh: queries.Warehouse) -> None:
+    assert queries.pole(wh, "x' or '1'='1").empty
+    assert queries.pole_series(wh, "x' or '1'='1").empty
+
+
+def test_key_figures_are_the_network_mart(wh: queries.Warehouse) -> None:
+    year = queries.years(wh)[0]
+    figures = queries.key_figures(wh, year).set_index("code")
+    assert list(figures.index) == list(queries.KEY_FIGURE_CODES)
+    ((membres,),) = sql(
+        wh.path, "select sum(valeur) from mart_pole_year where code = 'membres' and annee = ?", year
+    )
+    assert figures.loc["membres", "valeur"] == pytest.approx(membres)
+    ((previous,),) = sql(
+        wh.path, "select valeur from mart_network_year where code = 'membres' and annee = ?", year - 1
+    )
+    assert figures.loc["membres", "valeur_precedente"] == pytest.approx(previous)
+    # The dynamic-exit rate is a ratio of sums, stored in [0, 1].
+    assert 0 < figures.loc["taux_sortie_dynamique", "valeur"] < 1
+    assert figures.loc["taux_sortie_dynamique", "unite"] == "%"
+
+
+def test_first_year_has_no_previous_value(wh: queries.Warehouse) -> None:
+    first = queries.years(wh)[-1]
+    assert queries.key_figures(wh, first)["valeur_precedente"].isna().all()
+
+
+def test_network_trends_cover_every_domain_in_order(wh: queries.Warehouse) -> None:
+    trends = queries.network_trends(wh)
+    catalog = queries.catalog(wh)
+    assert trends["domaine"].drop_duplicates().tolist() == catalog["domaine"].drop_duplicates().tolist()
+    assert set(trends["code"]) <= set(catalog["code"])
+    assert trends["derive"].any()
+
+
+def test_poles_year_table_matches_pole_mart(wh: queries.Warehouse) -> None:
+    year = queries.years(wh)[0]
+    table = queries.poles_year_table(wh, year).set_index("pole_id")
+    assert len(table) == 12
+    expected = dict(
+        sql(wh.path, "select pole_id, valeur from mart_pole_year where code = 'salaries' and annee = ?", year)
+    )
+    for pole_id, value in expected.items():
+        assert table.loc[pole_id, "salaries"] == pytest.approx(value)
+
+
+def test_pole_series_beside_network_median(wh: queries.Warehouse) -> None:
+    series = queries.pole_series(wh, "phares")
+    ((n_rows,),) = sql(wh.path, "select count(*) from mart_pole_year where pole_id = 'phares'")
+    assert len(series) == n_rows
+    row = series[(series["code"] == "membres")].iloc[0]
+    ((median,),) = sql(
+        wh.path,
+        "select mediane from mart_network_year where code = 'membres' and annee = ?",
+        int(row["annee"]),
+    )
+    assert row["mediane_reseau"] == pytest.approx(median)
+    # Typed-in values name their raw files; derived ones are computed from them.
+    assert series.loc[~series["derive"], "fichiers"].str.startswith("raw/").all()
+    assert series.loc[series["derive"], "fichiers"].isna().all()
+
+
+def test_new_publication_invalidates_the_cache(altered_data_dir: Callable[..., Path]) -> None:
+    data_dir = altered_data_dir()
+    first = queries.current_warehouse(data_dir)
+    assert first is not None
+    years_before = queries.years(first)
+
+    # Publish a new version the way the pipeline does: a new file swapped in with os.replace.
+    staged = data_dir / "staged.duckdb"
+    shutil.copyfile(first.path, staged)
+    with duckdb.connect(str(staged)) as con:
+        con.execute("delete from mart_network_year where annee = ?", [years_before[-1]])
+    os.replace(staged, first.path)
+    os.utime(first.path, ns=(first.mtime_ns + 1_000_000_000, first.mtime_ns + 1_000_000_000))
+
+    second = queries.current_warehouse(data_dir)
+    assert second is not None and second != first
+    assert queries.years(second) == years_before[:-1]
+    assert queries.years(first) == years_before  # the old key still answers from the cache
