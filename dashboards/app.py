@@ -57,8 +57,7 @@ pages = [
         VIEWS / "overview.py",
         title="Vue d'ensemble",
         icon=":material/dashboard:",
-        url_path="vue_ensemble",
-        default=True,
+        default=True,  # served at "/": a default page has no address of its own
     ),
     st.Page(VIEWS / "pole.py", title="Fiche pôle", icon=":material/location_city:", url_path="pole"),
 ]

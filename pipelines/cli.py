@@ -20,6 +20,7 @@ STREAMLIT_ENV = {
     # Nothing phones home (SPEC §5): the data are personal and machines may be offline.
     "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
     "STREAMLIT_SERVER_HEADLESS": "true",
+    "STREAMLIT_CLIENT_TOOLBAR_MODE": "viewer",
 }
 
 
@@ -116,6 +117,8 @@ def _streamlit_cmd(port: int, host: str) -> list[str]:
         "false",
         "--server.headless",
         "true",
+        "--client.toolbarMode",
+        "viewer",
     ]
 
 

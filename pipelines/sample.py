@@ -61,31 +61,53 @@ def _yearly_profile(pole: Pole) -> dict[int, dict[str, float]]:
     n = pole.numero
     base_sal = rng.randint(40, 420)
     base_acc = rng.randint(40, 280)
+    # A pole's structure (FTE per employee, share of CDI, exit profile…) is its own and moves
+    # little from one year to the next: draw it once, then let it drift by a few points a year.
+    ratios = {
+        "etp": rng.uniform(0.62, 0.86),
+        "cdi": rng.uniform(0.35, 0.7),
+        "crees": rng.uniform(0.03, 0.1),
+        "consolides": rng.uniform(0.02, 0.08),
+        "entrees": rng.uniform(0.35, 0.6),
+        "sorties": rng.uniform(0.3, 0.5),
+        "durable": rng.uniform(0.18, 0.34),
+        "transition": rng.uniform(0.14, 0.28),
+        "positives": rng.uniform(0.08, 0.2),
+        "heures": rng.uniform(20, 80),
+        "certif": rng.uniform(0.05, 0.3),
+        "mobilite": rng.uniform(0.02, 0.08),
+        "formes": rng.uniform(0.2, 0.5),
+        "tps": rng.uniform(0.04, 0.14),
+    }
+
+    def r(name: str) -> float:
+        return ratios[name] * rng.uniform(0.93, 1.07)
+
     out: dict[int, dict[str, float]] = {}
     for k, year in enumerate(YEARS):
         growth = 1 + 0.07 * k + rng.uniform(-0.03, 0.05)
         v: dict[str, float] = {}
         v["membres"] = max(5, round((8 + n % 7 * 3) * (1 + 0.1 * k)) + rng.randint(0, 2))
         v["salaries"] = round(base_sal * growth)
-        v["etp"] = round(v["salaries"] * rng.uniform(0.62, 0.86), 1)
-        v["salaries_cdi"] = round(v["salaries"] * rng.uniform(0.35, 0.7))
-        v["emplois_crees"] = round(v["salaries"] * rng.uniform(0.03, 0.1))
-        v["emplois_consolides"] = round(v["salaries"] * rng.uniform(0.02, 0.08))
+        v["etp"] = round(v["salaries"] * min(r("etp"), 0.95), 1)
+        v["salaries_cdi"] = round(v["salaries"] * r("cdi"))
+        v["emplois_crees"] = round(v["salaries"] * r("crees"))
+        v["emplois_consolides"] = round(v["salaries"] * r("consolides"))
         v["etp_animation"] = round(rng.uniform(0.5, 1.5) + 0.3 * k, 1)
         v["personnes_accompagnees"] = round(base_acc * growth)
         acc = v["personnes_accompagnees"]
-        v["entrees_parcours"] = round(acc * rng.uniform(0.35, 0.6))
-        exits = round(acc * rng.uniform(0.3, 0.5))
-        v["sorties_emploi_durable"] = round(exits * rng.uniform(0.18, 0.34))
-        v["sorties_emploi_transition"] = round(exits * rng.uniform(0.14, 0.28))
-        v["sorties_positives"] = round(exits * rng.uniform(0.08, 0.2))
+        v["entrees_parcours"] = round(acc * r("entrees"))
+        exits = round(acc * r("sorties"))
+        v["sorties_emploi_durable"] = round(exits * r("durable"))
+        v["sorties_emploi_transition"] = round(exits * r("transition"))
+        v["sorties_positives"] = round(exits * r("positives"))
         v["sorties_autres"] = exits - (
             v["sorties_emploi_durable"] + v["sorties_emploi_transition"] + v["sorties_positives"]
         )
         v["sorties"] = exits
-        v["heures_formation"] = round(acc * rng.uniform(20, 80), 1)
-        v["certifications"] = round(exits * rng.uniform(0.05, 0.3))
-        v["mobilites_internes"] = round(acc * rng.uniform(0.02, 0.08))
+        v["heures_formation"] = round(acc * r("heures"), 1)
+        v["certifications"] = round(exits * r("certif"))
+        v["mobilites_internes"] = round(acc * r("mobilite"))
         v["ge_employeurs"] = rng.randint(8, 25) + 2 * k if n in _GE else rng.randint(0, 4)
         v["salaries_partages"] = rng.randint(10, 30) + 3 * k if n in _GE else rng.randint(0, 6)
         v["etp_mutualises"] = round(v["salaries_partages"] * rng.uniform(0.4, 0.7), 1)
@@ -95,8 +117,8 @@ def _yearly_profile(pole: Pole) -> dict[int, dict[str, float]]:
         v["activites_creees"] = round(v["porteurs_accompagnes"] * rng.uniform(0.15, 0.35))
         v["entrepreneurs_salaries"] = rng.randint(20, 60) + 4 * k if n in _CAE else rng.randint(0, 5)
         v["emplois_crees_activites"] = round(v["activites_creees"] * rng.uniform(1.0, 1.6))
-        v["salaries_formes"] = round(v["salaries"] * rng.uniform(0.2, 0.5))
-        v["temps_partiel_subi"] = round(v["salaries"] * rng.uniform(0.04, 0.14))
+        v["salaries_formes"] = round(v["salaries"] * r("formes"))
+        v["temps_partiel_subi"] = round(v["salaries"] * r("tps"))
         v["representation_salaries"] = 1 if (n + k) % 3 != 0 or k == 2 else 0
         v["services_salaries"] = rng.randint(0, 4) + k
         out[year] = v

@@ -24,8 +24,11 @@ poles = queries.poles(wh)
 # --- Key figures -----------------------------------------------------------------------------
 st.subheader(f"Chiffres clés {year}")
 figures = queries.key_figures(wh, year)
-columns = st.columns(len(figures))
-for column, row in zip(columns, figures.itertuples(index=False), strict=True):
+# Three per row: six side by side cut the French labels short.
+per_row = 3
+rows = [st.columns(per_row) for _ in range(-(-len(figures) // per_row))]
+columns = [column for row_columns in rows for column in row_columns]
+for column, row in zip(columns, figures.itertuples(index=False), strict=False):
     column.metric(
         display.key_figure_label(row.code, row.libelle),
         display.value_text(row.valeur, row.unite),
