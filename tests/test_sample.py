@@ -65,7 +65,9 @@ def test_files_are_deterministic_and_labelled_fictitious(tmp_path: Path) -> None
     assert "LISEZMOI_DONNEES_FICTIVES.txt" in names
     assert {p.suffix for p in first} >= {".xlsx", ".csv"}
     # The French-Excel CSVs really are CP1252 (not valid UTF-8) and carry the demo notice.
-    cp1252 = [p for p in first if p.name.startswith(("bourian_", "figeacteurs_", "bousol_", "eco-materiaux_"))]
+    cp1252 = [
+        p for p in first if p.name.startswith(("bourian_", "figeacteurs_", "bousol_", "eco-materiaux_"))
+    ]
     assert len(cp1252) == 12
     raw = cp1252[0].read_bytes()
     try:
