@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
@@ -24,7 +25,13 @@ def normalize_key(text: object) -> str:
     """Matching key: lower case, no accents, only letters and digits."""
     if text is None:
         return ""
-    return _NON_ALNUM.sub("", strip_accents(str(text)).lower())
+    return _normalize_key(str(text))
+
+
+@lru_cache(maxsize=65_536)
+def _normalize_key(text: str) -> str:
+    # Files repeat the same few hundred pole names, labels and markers on every row: memoised.
+    return _NON_ALNUM.sub("", strip_accents(text).lower())
 
 
 def normalize_words(text: object) -> str:

@@ -229,3 +229,15 @@ def test_filled_template_reads_back(tmp_path: Path) -> None:
         ("dombinnov", 2017, None, "membres"): 25.0,
         ("dombinnov", 2017, 2, "entrees_parcours"): 6.0,
     }
+
+
+def test_many_conflicting_rows_are_all_quarantined_with_short_reasons(tmp_path: Path) -> None:
+    lines = ["pole;periode;indicateur;valeur"] + [f"PHARES;2016;membres;{i}" for i in range(2000)]
+    path = tmp_path / "conflits.csv"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    result = parse(path)
+    assert result.records == [] and result.rows_quarantined == 2000
+    assert_conserved(result)
+    first = next(q for q in result.quarantine if q.row_number == 2)
+    assert "en conflit avec la ligne 3, 4, 5, 6, 7 et 1994 autre(s)" in first.reason
+    assert first.value == "0" and first.pole_id == "phares"

@@ -442,48 +442,48 @@ class IndicatorFileParser:
     def _quarantine_conflicts(self, result: FileResult) -> None:
         """Same pole, period and indicator twice in one file with different values: a conflict.
 
-        Both rows go to quarantine (nothing is silently chosen); an exact repetition is harmless
-        and kept once.
+        Every row involved goes to quarantine (nothing is silently chosen); an exact repetition is
+        harmless and kept once. Linear in the number of records: files can be large.
         """
         by_key: dict[tuple, list[dict[str, Any]]] = defaultdict(list)
         for rec in result.records:
             by_key[(rec["pole_id"], rec["annee"], rec["trimestre"], rec["code"])].append(rec)
-        bad_rows: dict[tuple[str | None, int], list[str]] = defaultdict(list)
-        value_by_row: dict[tuple[str | None, int], str] = {}
+        # (sheet, row) -> [(value, reason)], and the row's pole, for each conflicting row.
+        conflicts: dict[tuple[str | None, int], list[tuple[str, str]]] = defaultdict(list)
+        pole_of_row: dict[tuple[str | None, int], str] = {}
         kept: list[dict[str, Any]] = []
         for key, recs in by_key.items():
-            if len({r["valeur"] for r in recs}) > 1:
-                rows = sorted({r["row_number"] for r in recs})
-                for r in recs:
-                    others = [str(n) for n in rows if n != r["row_number"]]
-                    value_by_row[(r["sheet"], r["row_number"])] = cell_text(r["valeur"])
-                    bad_rows[(r["sheet"], r["row_number"])].append(
-                        f"{self.catalog.label(key[3])} {cell_text(r['valeur'])} en conflit avec "
-                        f"la ligne {', '.join(others)} (même pôle, période et indicateur, autre "
-                        "valeur) : garder une seule valeur"
-                    )
-            else:
+            if len({r["valeur"] for r in recs}) == 1:
                 kept.append(recs[0])
-        if not bad_rows:
+                continue
+            rows = sorted({r["row_number"] for r in recs})
+            for r in recs:
+                others = [str(n) for n in rows if n != r["row_number"]]
+                shown = ", ".join(others[:5]) + (f" et {len(others) - 5} autre(s)" if len(others) > 5 else "")
+                where = (r["sheet"], r["row_number"])
+                pole_of_row[where] = r["pole_id"]
+                conflicts[where].append(
+                    (
+                        cell_text(r["valeur"]),
+                        f"{self.catalog.label(key[3])} {cell_text(r['valeur'])} en conflit avec la "
+                        f"ligne {shown} (même pôle, période et indicateur, autre valeur) : "
+                        "garder une seule valeur",
+                    )
+                )
+        if not conflicts:
             result.records = kept
             return
-        result.records = [r for r in kept if (r["sheet"], r["row_number"]) not in bad_rows]
-        for (sheet, row_number), reasons in sorted(bad_rows.items(), key=lambda x: x[0][1]):
-            pole = next(
-                r["pole_id"]
-                for recs in by_key.values()
-                for r in recs
-                if (r["sheet"], r["row_number"]) == (sheet, row_number)
-            )
-            for reason in reasons:
+        result.records = [r for r in kept if (r["sheet"], r["row_number"]) not in conflicts]
+        for (sheet, row_number), entries in sorted(conflicts.items(), key=lambda x: x[0][1]):
+            for value, reason in entries:
                 result.quarantine.append(
                     QuarantineRecord(
                         source_file=result.source_file,
                         row_number=row_number,
                         field="valeur",
-                        value=value_by_row[(sheet, row_number)],
+                        value=value,
                         reason=f"{result.source_file}, ligne {row_number}, champ valeur : {reason}",
-                        pole_id=pole,
+                        pole_id=pole_of_row[(sheet, row_number)],
                         sheet=sheet,
                     )
                 )
