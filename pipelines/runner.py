@@ -76,7 +76,8 @@ def run_pipeline(data_dir: Path, instance: dg.DagsterInstance | None = None) -> 
     layout = DataLayout(data_dir.resolve())
     defs = build_definitions(WarehouseResource(data_dir=str(layout.data_dir)))
     job = defs.resolve_job_def(JOB_NAME)
-    quiet = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+    # The French summary explains failures; full logs stay in the Dagster instance (UI).
+    quiet = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
     result = job.execute_in_process(
         instance=instance or dg.DagsterInstance.ephemeral(), raise_on_error=False, run_config=quiet
     )

@@ -2,23 +2,27 @@
 
 The figures are invented; every file says so. They are written the ways French offices write them
 (SPEC §2) so the demo exercises the real ingestion:
-- poles 1–4: one XLSX per pole, wide (one column per indicator, French labels), title rows above;
+- poles 1–4: one XLSX per pole and year, wide (one column per indicator, French labels), title rows;
 - poles 5–8: CSV from French Excel — CP1252, `;`, decimal comma, non-breaking-space thousands —
   long form, flows by quarter written `T3 2016`, stocks by year;
-- poles 9–10: UTF-8 CSV with `,`, long form, quarters written `2016-T3`;
-- poles 11–12: one XLSX, long form, title rows, both poles;
+- poles 9–10: one UTF-8 CSV export of 2015–2017 with `,`, long form, quarters written `2016-T3`;
+- poles 11–12: one XLSX per year, long form, title rows, both poles;
 - targets for 2016–2017 in `raw/objectifs/`.
-Output is deterministic: same bytes on every run (fixed seeds, fixed XLSX timestamps).
+Each file is dated when a pole would have sent it; a few show the quality features (a late sending,
+a corrected resubmission, missing targets). Output is deterministic: same bytes on every run (fixed
+seeds, fixed XLSX timestamps).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import os
 import random
 import re
 import zipfile
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from ptce.paths import DataLayout
@@ -32,6 +36,12 @@ _CAE = {4, 10, 11}
 _GE = {1, 6, 11}
 _PLURIACTIVE = {3}
 _GEIQ = {1, 7, 8, 12}
+
+# Submissions that show the quality features: a pole that never sent its 2017 targets, a pole
+# that sent its 2016 figures late, and PHARES resending its 2016 table with two corrections.
+MISSING_TARGETS = {("re_sources", 2017)}
+LATE = {("figeacteurs", 2016): (2017, 5, 12)}
+FIRST_VERSION_ERRORS = {("phares", 2016): {"salaries_cdi": 1.25, "sorties_emploi_durable": 0.6}}
 
 TARGET_CODES = ("emplois_crees", "personnes_accompagnees", "entrees_parcours", "sorties_emploi_durable")
 
@@ -83,6 +93,20 @@ def _yearly_profile(pole: Pole) -> dict[int, dict[str, float]]:
     def r(name: str) -> float:
         return ratios[name] * rng.uniform(0.93, 1.07)
 
+    # Levels of the smaller counts, by the pole's profile (CAE, groupement d'employeurs…), drawn once.
+    levels = {
+        "ge": rng.randint(8, 25) if n in _GE else rng.randint(0, 4),
+        "partages": rng.randint(10, 30) if n in _GE else rng.randint(0, 6),
+        "geiq": rng.randint(4, 16) if n in _GEIQ else rng.randint(0, 2),
+        "pluri": rng.randint(25, 45) if n in _PLURIACTIVE else rng.randint(0, 8),
+        "porteurs": rng.randint(35, 80) if n in _CAE else rng.randint(2, 12),
+        "es": rng.randint(20, 60) if n in _CAE else rng.randint(0, 5),
+        "services": rng.randint(0, 4),
+    }
+
+    def level(name: str, k: int, growth: int = 0) -> int:
+        return max(0, levels[name] + growth * k + rng.randint(-1, 1))
+
     out: dict[int, dict[str, float]] = {}
     for k, year in enumerate(YEARS):
         growth = 1 + 0.07 * k + rng.uniform(-0.03, 0.05)
@@ -108,19 +132,19 @@ def _yearly_profile(pole: Pole) -> dict[int, dict[str, float]]:
         v["heures_formation"] = round(acc * r("heures"), 1)
         v["certifications"] = round(exits * r("certif"))
         v["mobilites_internes"] = round(acc * r("mobilite"))
-        v["ge_employeurs"] = rng.randint(8, 25) + 2 * k if n in _GE else rng.randint(0, 4)
-        v["salaries_partages"] = rng.randint(10, 30) + 3 * k if n in _GE else rng.randint(0, 6)
+        v["ge_employeurs"] = level("ge", k, 2 if n in _GE else 0)
+        v["salaries_partages"] = level("partages", k, 3 if n in _GE else 0)
         v["etp_mutualises"] = round(v["salaries_partages"] * rng.uniform(0.4, 0.7), 1)
-        v["contrats_geiq"] = rng.randint(4, 16) if n in _GEIQ else rng.randint(0, 2)
-        v["pluriactifs"] = rng.randint(25, 45) + 4 * k if n in _PLURIACTIVE else rng.randint(0, 8)
-        v["porteurs_accompagnes"] = rng.randint(35, 80) + 5 * k if n in _CAE else rng.randint(0, 12)
+        v["contrats_geiq"] = level("geiq", k)
+        v["pluriactifs"] = level("pluri", k, 4 if n in _PLURIACTIVE else 0)
+        v["porteurs_accompagnes"] = level("porteurs", k, 5 if n in _CAE else 0)
         v["activites_creees"] = round(v["porteurs_accompagnes"] * rng.uniform(0.15, 0.35))
-        v["entrepreneurs_salaries"] = rng.randint(20, 60) + 4 * k if n in _CAE else rng.randint(0, 5)
+        v["entrepreneurs_salaries"] = level("es", k, 4 if n in _CAE else 0)
         v["emplois_crees_activites"] = round(v["activites_creees"] * rng.uniform(1.0, 1.6))
         v["salaries_formes"] = round(v["salaries"] * r("formes"))
         v["temps_partiel_subi"] = round(v["salaries"] * r("tps"))
         v["representation_salaries"] = 1 if (n + k) % 3 != 0 or k == 2 else 0
-        v["services_salaries"] = rng.randint(0, 4) + k
+        v["services_salaries"] = level("services", k, 1)
         out[year] = v
     return out
 
@@ -161,6 +185,8 @@ def demo_targets() -> list[DemoValue]:
         rng = random.Random(f"ptce-demo-targets-{pole.pole_id}")
         profile = _yearly_profile(pole)
         for year in (2016, 2017):
+            if (pole.pole_id, year) in MISSING_TARGETS:
+                continue
             for code in TARGET_CODES:
                 out.append(
                     DemoValue(
@@ -190,8 +216,6 @@ def _plain_number(value: float) -> str:
 
 def _deterministic_xlsx(workbook, path: Path) -> None:
     """Save an openpyxl workbook with fixed timestamps so the bytes never change."""
-    from datetime import datetime
-
     fixed = datetime(2018, 1, 15, 9, 0, 0)
     workbook.properties.created = fixed
     workbook.properties.modified = fixed
@@ -295,51 +319,88 @@ def _slug(pole: Pole) -> str:
     return pole.pole_id.replace("_", "-")
 
 
+def _sent_on(pole: Pole, year: int) -> datetime:
+    """When the pole sent its figures for `year`: February of the next year, unless late."""
+    y, m, d = LATE.get((pole.pole_id, year), (year + 1, 2, 8 + pole.numero))
+    return datetime(y, m, d, 10, 0, tzinfo=UTC)
+
+
+def _first_version(rows: list[DemoValue], errors: dict[str, float]) -> list[DemoValue]:
+    """The values as first sent, with the mistakes the pole corrected later."""
+    return [
+        DemoValue(v.pole_id, v.annee, v.trimestre, v.code, round(v.valeur * errors[v.code]))
+        if v.code in errors
+        else v
+        for v in rows
+    ]
+
+
+def demo_superseded() -> list[DemoValue]:
+    """Values of the first versions that a later file replaced (for tests of the history)."""
+    out = []
+    for (pole_id, year), errors in FIRST_VERSION_ERRORS.items():
+        rows = [v for v in demo_values() if v.pole_id == pole_id and v.annee == year and v.code in errors]
+        out += _first_version(rows, errors)
+    return out
+
+
 def write_sample(data_dir: Path) -> list[Path]:
     """Write the demo raw files under `data_dir/raw/` and return their paths.
 
-    Existing files with identical content are left as they are; a file that exists with other
-    content is never overwritten (raw folders are only ever added to).
+    Each file gets the modification date of its (fictitious) sending, which the arrival register
+    takes as its arrival time. Existing files with identical content are left as they are; a file
+    that exists with other content is never overwritten (raw folders are only ever added to).
     """
     layout = DataLayout(data_dir)
     staging = data_dir / "curated" / ".sample_tmp"
     staging.mkdir(parents=True, exist_ok=True)
-    planned: list[tuple[Path, Path]] = []
+    planned: list[tuple[Path, Path, datetime | None]] = []
 
-    def plan(kind: str, name: str) -> Path:
+    def plan(kind: str, name: str, sent: datetime | None) -> Path:
         tmp = staging / name
-        planned.append((tmp, layout.raw_folder(kind) / name))
+        planned.append((tmp, layout.raw_folder(kind) / name, sent))
         return tmp
 
     values = demo_values()
     poles = load_poles()
+    by_pole = {p.pole_id: p for p in poles}
     for pole in poles:
         rows = [v for v in values if v.pole_id == pole.pole_id]
         rows.sort(key=lambda v: (v.annee, v.trimestre or 0, v.code))
         if pole.numero <= 4:
-            _write_wide_xlsx(
-                plan("indicateurs", f"{_slug(pole)}_indicateurs_2015-2017.xlsx"),
-                pole,
-                rows,
-                with_pole_column=pole.numero % 2 == 1,
-            )
+            for year in YEARS:
+                year_rows = [v for v in rows if v.annee == year]
+                errors = FIRST_VERSION_ERRORS.get((pole.pole_id, year))
+                first = _first_version(year_rows, errors) if errors else year_rows
+                name = f"{_slug(pole)}_indicateurs_{year}.xlsx"
+                _write_wide_xlsx(
+                    plan("indicateurs", name, _sent_on(pole, year)), pole, first, pole.numero % 2 == 1
+                )
+                if errors:
+                    corrected = f"{_slug(pole)}_indicateurs_{year}_corrige.xlsx"
+                    sent = _sent_on(pole, year).replace(month=4, day=3)
+                    _write_wide_xlsx(
+                        plan("indicateurs", corrected, sent), pole, year_rows, pole.numero % 2 == 1
+                    )
         elif pole.numero <= 8:
             for year in YEARS:
                 year_rows = [v for v in rows if v.annee == year]
-                _write_csv_cp1252(
-                    plan("indicateurs", f"{_slug(pole)}_indicateurs_{year}.csv"), pole, year_rows
-                )
+                name = f"{_slug(pole)}_indicateurs_{year}.csv"
+                _write_csv_cp1252(plan("indicateurs", name, _sent_on(pole, year)), pole, year_rows)
         elif pole.numero <= 10:
-            _write_csv_utf8(plan("indicateurs", f"{_slug(pole)}_export_2015-2017.csv"), pole, rows)
-    isere = [v for v in values if v.pole_id in {"esci", "alpen"}]
-    isere.sort(key=lambda v: (v.pole_id, v.annee, v.trimestre or 0, v.code))
+            # One export of three years, sent at the start of 2018: late for 2015 and 2016.
+            name = f"{_slug(pole)}_export_2015-2017.csv"
+            _write_csv_utf8(plan("indicateurs", name, _sent_on(pole, 2017) - timedelta(days=20)), pole, rows)
+    for year in YEARS:
+        isere = [v for v in values if v.pole_id in {"esci", "alpen"} and v.annee == year]
+        isere.sort(key=lambda v: (v.pole_id, v.annee, v.trimestre or 0, v.code))
+        _write_long_xlsx(
+            plan("indicateurs", f"isere_esci-alpen_indicateurs_{year}.xlsx", _sent_on(by_pole["esci"], year)),
+            isere,
+            f"Pôles isérois — tableau de bord emploi {year}",
+        )
     _write_long_xlsx(
-        plan("indicateurs", "isere_esci-alpen_indicateurs_2015-2017.xlsx"),
-        isere,
-        "Pôles isérois — tableau de bord emploi 2015-2017",
-    )
-    _write_long_xlsx(
-        plan("objectifs", "objectifs_2016-2017.xlsx"),
+        plan("objectifs", "objectifs_2016-2017.xlsx", datetime(2016, 1, 20, 10, 0, tzinfo=UTC)),
         demo_targets(),
         "Objectifs annuels des pôles 2016-2017",
         value_header="Objectif",
@@ -351,16 +412,18 @@ def write_sample(data_dir: Path) -> list[Path]:
         "(voir le README).\n",
         encoding="utf-8",
     )
-    planned.append((marker, layout.demo_marker))
+    planned.append((marker, layout.demo_marker, None))
 
     written: list[Path] = []
-    for tmp, final in planned:
+    for tmp, final, sent in planned:
         final.parent.mkdir(parents=True, exist_ok=True)
         if final.exists():
             tmp.unlink()
             written.append(final)
             continue
         tmp.replace(final)
+        if sent is not None:
+            os.utime(final, (sent.timestamp(), sent.timestamp()))
         written.append(final)
     staging.rmdir()
     for kind in ("candidatures", "parcours", "visites"):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -46,6 +47,17 @@ def write_table(
     return int(fetch_one(con, f'select count(*) from "{table}"')[0])
 
 
+def gx_root(layout: DataLayout) -> Path:
+    """Great Expectations stores of the current run (suites, validation results)."""
+    return layout.build_dir / "gx"
+
+
+def reset_run_state(con: duckdb.DuckDBPyConnection, layout: DataLayout) -> None:
+    """Empty what checks accumulate during a run: their results table and the GX stores."""
+    con.execute(create_table_sql("check_results"))
+    shutil.rmtree(gx_root(layout), ignore_errors=True)
+
+
 def raw_fingerprint(files: Iterable[tuple[str, str]]) -> str:
     """One hash for the set of raw files (path and content hash), to tell if anything changed."""
     digest = hashlib.sha256()
@@ -54,7 +66,35 @@ def raw_fingerprint(files: Iterable[tuple[str, str]]) -> str:
     return digest.hexdigest()
 
 
-def publish(con: duckdb.DuckDBPyConnection, layout: DataLayout, run_id: str, is_demo: bool) -> Path:
+def publish_data_docs(layout: DataLayout, run_id: str) -> str | None:
+    """Build the GX Data Docs of this run's validations and swap them in as `curated/data_docs/`.
+
+    Returns the site index relative to the data directory, or None when no suite ran.
+    """
+    root = gx_root(layout)
+    if not root.exists():
+        return None
+    from pipelines.quality.suites import build_data_docs  # GX is slow to import: only when needed
+
+    staging = layout.curated / f".data_docs.{run_id}.tmp"
+    shutil.rmtree(staging, ignore_errors=True)
+    build_data_docs(root, staging)
+    final = layout.data_docs_dir
+    previous = layout.curated / f".data_docs.{run_id}.old"
+    if final.exists():
+        final.rename(previous)
+    staging.rename(final)
+    shutil.rmtree(previous, ignore_errors=True)
+    return layout.relative(final / "index.html")
+
+
+def publish(
+    con: duckdb.DuckDBPyConnection,
+    layout: DataLayout,
+    run_id: str,
+    is_demo: bool,
+    data_docs: str | None = None,
+) -> Path:
     """Copy the contract tables into a fresh file and swap it in as the published warehouse."""
     layout.curated.mkdir(parents=True, exist_ok=True)
     tmp = layout.curated / f".ptce.duckdb.{run_id}.tmp"
@@ -71,8 +111,8 @@ def publish(con: duckdb.DuckDBPyConnection, layout: DataLayout, run_id: str, is_
             con.execute(f'create table pub.main."{table}" as select {cols} from main."{table}"')
         con.execute(create_table_sql("publication", qualified='pub.main."publication"'))
         con.execute(
-            "insert into pub.main.publication values (?, ?, ?, ?, ?, ?)",
-            [now, run_id, is_demo, load_catalog().version, n_files, fingerprint],
+            "insert into pub.main.publication values (?, ?, ?, ?, ?, ?, ?)",
+            [now, run_id, is_demo, load_catalog().version, n_files, fingerprint, data_docs],
         )
     finally:
         con.execute("detach pub")

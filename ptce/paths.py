@@ -63,6 +63,11 @@ class DataLayout:
         return self.build_dir / "ptce_build.duckdb"
 
     @property
+    def data_docs_dir(self) -> Path:
+        """Great Expectations Data Docs of the published run (static HTML site)."""
+        return self.curated / "data_docs"
+
+    @property
     def parquet_dir(self) -> Path:
         return self.curated / "parquet"
 

@@ -8,6 +8,7 @@ read-only here and cached: they ship with the code.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -263,4 +264,51 @@ def load_catalog() -> Catalog:
         indicators=tuple(indicators),
         derived=tuple(derived),
         _by_key=by_key,
+    )
+
+
+@dataclass(frozen=True)
+class ExpectedSubmission:
+    """One kind of file each pole owes for each of `annees`, due on `echeance(year)`."""
+
+    kind: str
+    annees: tuple[int, ...]
+    month_day: tuple[int, int]
+    same_year: bool
+
+    def echeance(self, year: int) -> date:
+        return date(year if self.same_year else year + 1, *self.month_day)
+
+
+@dataclass(frozen=True)
+class QualityConfig:
+    """Thresholds of the data-quality rules and the collection calendar (`qualite.yaml`)."""
+
+    jump_factor: float
+    jump_floor: float
+    quarter_tolerance: float
+    small_cell_threshold: int
+    expected: tuple[ExpectedSubmission, ...]
+
+
+@cache
+def load_quality_config() -> QualityConfig:
+    raw = yaml.safe_load((REFERENCE_DIR / "qualite.yaml").read_text(encoding="utf-8"))
+    expected = []
+    for item in raw["envois_attendus"]:
+        month, day = (int(x) for x in str(item["echeance"]).split("-"))
+        expected.append(
+            ExpectedSubmission(
+                kind=item["type"],
+                annees=tuple(int(y) for y in item["annees"]),
+                month_day=(month, day),
+                same_year=item.get("annee_echeance", "suivante") == "meme",
+            )
+        )
+    return QualityConfig(
+        jump_factor=float(raw["facteur_saut_annuel"]),
+        jump_floor=float(raw["seuil_saut_annuel"]),
+        quarter_tolerance=float(raw["tolerance_trimestres"]),
+        small_cell_threshold=int(raw["seuil_petits_effectifs"]),
+        expected=tuple(expected),
     )

@@ -132,6 +132,71 @@ TABLES: dict[str, dict[str, str]] = {
         "nb_poles": "INTEGER",
         "derive": "BOOLEAN",
     },
+    # Every indicator value of every file, with its version: the resubmission history.
+    "indicator_history": {
+        "pole_id": "VARCHAR",
+        "annee": "INTEGER",
+        "trimestre": "INTEGER",
+        "code": "VARCHAR",
+        "valeur": "DOUBLE",
+        "source_file": "VARCHAR",
+        "sha256": "VARCHAR",
+        "arrived_at": "TIMESTAMP",
+        "version": "INTEGER",
+        "current": "BOOLEAN",
+    },
+    # What changed between two consecutive versions of a pole's figures for one period.
+    # type_changement: 'modifiée' | 'ajoutée' | 'retirée'.
+    "indicator_changes": {
+        "pole_id": "VARCHAR",
+        "annee": "INTEGER",
+        "trimestre": "INTEGER",
+        "code": "VARCHAR",
+        "version": "INTEGER",
+        "ancienne_valeur": "DOUBLE",
+        "nouvelle_valeur": "DOUBLE",
+        "ancien_fichier": "VARCHAR",
+        "nouveau_fichier": "VARCHAR",
+        "arrived_at": "TIMESTAMP",
+        "type_changement": "VARCHAR",
+    },
+    # Arrival order of the raw files, from the arrival register (registre_arrivees.csv).
+    "file_arrivals": {
+        "source_file": "VARCHAR",
+        "sha256": "VARCHAR",
+        "kind": "VARCHAR",
+        "arrived_at": "TIMESTAMP",
+        "arrival_rank": "INTEGER",
+    },
+    # Expected submissions: pole x year x kind of file (a DHIS2-style reporting rate).
+    # statut: 'complet' | 'partiel' | 'manquant' | 'à venir'; en_retard when received after echeance.
+    "completeness": {
+        "pole_id": "VARCHAR",
+        "annee": "INTEGER",
+        "kind": "VARCHAR",
+        "recu": "BOOLEAN",
+        "nb_valeurs": "INTEGER",
+        "nb_attendues": "INTEGER",
+        "taux": "DOUBLE",
+        "premiere_reception": "TIMESTAMP",
+        "echeance": "DATE",
+        "en_retard": "BOOLEAN",
+        "statut": "VARCHAR",
+    },
+    # Outcome of every data-quality check of the publishing run (one row per rule).
+    # severite: 'ERROR' (blocks publication) | 'WARN' (reported). exemples: JSON list.
+    "check_results": {
+        "run_id": "VARCHAR",
+        "asset": "VARCHAR",
+        "check_name": "VARCHAR",
+        "regle": "VARCHAR",
+        "description": "VARCHAR",
+        "severite": "VARCHAR",
+        "passed": "BOOLEAN",
+        "unexpected_count": "INTEGER",
+        "exemples": "VARCHAR",
+        "moteur": "VARCHAR",
+    },
     "publication": {
         "published_at": "TIMESTAMP",
         "run_id": "VARCHAR",
@@ -139,6 +204,7 @@ TABLES: dict[str, dict[str, str]] = {
         "catalogue_version": "VARCHAR",
         "nb_fichiers": "INTEGER",
         "raw_fingerprint": "VARCHAR",
+        "data_docs": "VARCHAR",
     },
 }
 

@@ -15,14 +15,18 @@ from pipelines.definitions import build_definitions, defs
 from pipelines.defs.jobs import raw_files_sensor
 from pipelines.resources import WarehouseResource
 from pipelines.runner import RunOutcome, run_pipeline, summary_lines
-from pipelines.sample import YEARS, demo_targets, demo_values
+from pipelines.sample import YEARS, demo_superseded, demo_targets, demo_values
+from pipelines.versions import resolve_versions
 from ptce.paths import DataLayout
 from ptce.reference import load_catalog
 from ptce.warehouse import TABLES
 
 EXPECTED_ASSETS = [
     "applications",
+    "completeness",
     "indicator_catalog",
+    "indicator_changes",
+    "indicator_history",
     "indicator_values",
     "ingest_log",
     "mart_network_year",
@@ -50,7 +54,14 @@ def test_definitions_load_with_expected_graph() -> None:
     assert groups["raw_files"] == "raw" and groups["stg_indicator_files"] == "staging"
     assert groups["indicator_values"] == "curated" and groups["mart_pole_year"] == "marts"
     checks = {k.name for k in defs.resolve_asset_graph().asset_check_keys}
-    assert {"indicator_values_unique", "ingest_log_conservation", "quarantine_accounted"} <= checks
+    assert {
+        "gx_indicator_values",
+        "gx_coherence",
+        "gx_sauts_annuels",
+        "gx_trimestres_annee",
+        "ingest_log_conservation",
+        "quarantine_accounted",
+    } <= checks
     assert defs.resolve_job_def("construire_entrepot") is not None
     assert defs.resolve_sensor_def("raw_files_sensor") is not None
 
@@ -147,11 +158,14 @@ def test_rerun_gives_the_same_warehouse(demo_data_dir: Path, tmp_path: Path) -> 
     shutil.copytree(demo_data_dir / "raw", copy / "raw")
     assert run_pipeline(copy).published
     for table in TABLES:
-        if table == "publication":
+        if table == "publication":  # when and by which run: differs by design
             continue
-        first = query(demo_data_dir, f'select * from "{table}"')
-        second = query(copy, f'select * from "{table}"')
-        pd.testing.assert_frame_equal(first, second, check_dtype=True)
+        sql = (
+            f'select * exclude (run_id) from "{table}" order by all'
+            if table == "check_results"
+            else f'select * from "{table}"'
+        )
+        pd.testing.assert_frame_equal(query(demo_data_dir, sql), query(copy, sql), check_dtype=True)
 
 
 def test_failing_blocking_check_keeps_previous_warehouse(
@@ -162,34 +176,88 @@ def test_failing_blocking_check_keeps_previous_warehouse(
     assert run_pipeline(data_dir).published
     published = DataLayout(data_dir).warehouse
     before = hashlib.sha256(published.read_bytes()).hexdigest()
-    # Simulate a defect that lets duplicates through: the uniqueness check must stop publication.
+    # Simulate a defect that lets duplicates through: the GX uniqueness rule must stop publication.
     import pipelines.defs.indicators.assets as indicator_assets
 
-    monkeypatch.setattr(indicator_assets, "resolve_resubmissions", lambda values: values.sort_values("code"))
+    def keep_every_version(staged: pd.DataFrame, arrivals: pd.DataFrame) -> tuple[pd.DataFrame, ...]:
+        _, history, changes = resolve_versions(staged, arrivals)
+        return history.drop(columns=["version", "current"]), history, changes
+
+    monkeypatch.setattr(indicator_assets, "resolve_versions", keep_every_version)
     (data_dir / "raw" / "indicateurs" / "zz_renvoi.csv").write_text(
         "pole;periode;indicateur;valeur\nPHARES;2016;membres;99\n", encoding="utf-8"
     )
     outcome = run_pipeline(data_dir)
     assert not outcome.published
-    assert [c.name for c in outcome.blocking_failures] == ["indicator_values_unique"]
+    assert [c.name for c in outcome.blocking_failures] == ["gx_indicator_values"]
     assert hashlib.sha256(published.read_bytes()).hexdigest() == before
     text = "\n".join(summary_lines(outcome))
     assert "Publication annulée" in text and "reste en place" in text
 
 
-def test_later_file_replaces_earlier_value(demo_data_dir: Path, tmp_path: Path) -> None:
+def test_later_file_replaces_the_pole_period_and_history_keeps_both(
+    demo_data_dir: Path, tmp_path: Path
+) -> None:
     data_dir = tmp_path / "data"
     shutil.copytree(demo_data_dir / "raw", data_dir / "raw")
-    (data_dir / "raw" / "indicateurs" / "zz_phares_correction.csv").write_text(
-        "pole;periode;indicateur;valeur\nPHARES;2016;membres;99\n", encoding="utf-8"
+    (data_dir / "raw" / "indicateurs" / "phares_2017_renvoi.csv").write_text(
+        "pole;periode;indicateur;valeur\nPHARES;2017;membres;99\nPHARES;2017;salaries;400\n", encoding="utf-8"
     )
     assert run_pipeline(data_dir).published
     got = query(
         data_dir,
-        "select valeur, source_file from indicator_values where pole_id='phares' and annee=2016 and code='membres'",
+        "select code, valeur, source_file from indicator_values where pole_id='phares' and annee=2017 and trimestre is null",
     )
-    assert got["valeur"].tolist() == [99.0]
-    assert got["source_file"][0] == "raw/indicateurs/zz_phares_correction.csv"
+    # The resend is the pole's new table for 2017: what it no longer gives is withdrawn.
+    assert sorted(got["code"]) == ["membres", "salaries"]
+    assert set(got["source_file"]) == {"raw/indicateurs/phares_2017_renvoi.csv"}
+    changes = query(data_dir, "select * from indicator_changes where pole_id='phares' and annee=2017")
+    kinds = changes.groupby("type_changement").size().to_dict()
+    assert kinds["modifiée"] >= 1 and kinds["retirée"] == len(load_catalog().codes) - 2
+    assert set(changes["nouveau_fichier"]) == {"raw/indicateurs/phares_2017_renvoi.csv"}
+    history = query(
+        data_dir,
+        "select version, current, count(*) n from indicator_history where pole_id='phares' and annee=2017 group by all order by version",
+    )
+    assert history["version"].tolist() == [1, 2] and history["current"].tolist() == [False, True]
+
+
+def test_demo_resubmission_history(demo_data_dir: Path) -> None:
+    changes = query(
+        demo_data_dir,
+        "select pole_id, annee, code, ancienne_valeur, nouvelle_valeur, type_changement from indicator_changes",
+    )
+    want = {(v.pole_id, v.annee, v.code): v.valeur for v in demo_superseded()}
+    assert {(r.pole_id, r.annee, r.code): r.ancienne_valeur for r in changes.itertuples()} == want
+    assert set(changes["type_changement"]) == {"modifiée"}
+
+
+def test_completeness_flags_late_and_missing(demo_data_dir: Path) -> None:
+    c = query(demo_data_dir, "select * from completeness")
+    assert len(c) == 12 * 3 + 12 * 2  # indicators 2015-2017, targets 2016-2017
+    missing = c[c["statut"] == "manquant"][["pole_id", "annee", "kind"]].values.tolist()
+    assert missing == [["re_sources", 2017, "objectifs"]]
+    late = sorted(map(tuple, c[c["en_retard"]][["pole_id", "annee"]].values.tolist()))
+    assert late == [
+        ("dombinnov", 2015),
+        ("dombinnov", 2016),
+        ("figeacteurs", 2016),
+        ("re_sources", 2015),
+        ("re_sources", 2016),
+    ]
+    assert (c[c["kind"] == "indicateurs"]["statut"] == "complet").all()
+
+
+def test_check_results_and_data_docs_are_published(demo_data_dir: Path) -> None:
+    results = query(demo_data_dir, "select * from check_results")
+    assert set(results["moteur"]) == {"gx", "sql"}
+    assert results["passed"].all()
+    assert {"gx_indicator_values", "gx_coherence", "ingest_log_conservation"} <= set(results["check_name"])
+    assert (results["description"].str.len() > 0).all()
+    docs = query(demo_data_dir, "select data_docs from publication")["data_docs"][0]
+    assert docs == "curated/data_docs/index.html"
+    index = (demo_data_dir / docs).read_text(encoding="utf-8")
+    assert "gx_indicator_values" in index and "gx_coherence" in index
 
 
 def test_bad_and_pending_files_are_logged_and_good_data_still_published(

@@ -2,12 +2,13 @@
 
 Staging keeps everything each file gave — loaded values, quarantined rows, one log line — so the
 curated tables can be rebuilt and checked against it. Curated `indicator_values` keeps one value per
-pole, period and indicator: when two files give the same key, the file that sorts last wins (see
-`resolve_resubmissions`).
+pole, period and indicator: a later file for a pole and period replaces the earlier one (see
+`pipelines.versions`), and every version is kept in `indicator_history`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import pandas as pd
 from pipelines.ingest.indicators import IndicatorFileParser
 from pipelines.ingest.model import FileResult
 from pipelines.resources import WarehouseResource
+from pipelines.versions import resolve_versions
 from pipelines.warehouse import write_table
 from ptce.paths import DataLayout
 
@@ -91,17 +93,6 @@ def results_to_frames(
     )
 
 
-def resolve_resubmissions(values: pd.DataFrame) -> pd.DataFrame:
-    """One value per (pole, period, indicator): the one from the file that sorts last.
-
-    File names carry the sender's order (dates, versions); a fuller history of resubmissions is
-    kept by the data-quality work (issue #3).
-    """
-    keys = ["pole_id", "annee", "trimestre", "code"]
-    ordered = values.sort_values(["source_file", "row_number"], kind="stable")
-    return ordered.drop_duplicates(subset=keys, keep="last").sort_values(keys, kind="stable")
-
-
 @dg.asset(group_name="staging", kinds={"duckdb", "python"}, deps=["raw_files"])
 def stg_indicator_files(warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Lecture de chaque fichier d'indicateurs et d'objectifs : valeurs, quarantaine, journal."""
@@ -124,23 +115,61 @@ def stg_indicator_files(warehouse: WarehouseResource) -> dg.MaterializeResult:
     )
 
 
-@dg.asset(group_name="curated", kinds={"duckdb"}, deps=["stg_indicator_files"])
-def indicator_values(warehouse: WarehouseResource) -> dg.MaterializeResult:
-    """Valeurs des indicateurs par pôle, année et trimestre (une valeur par clé)."""
+VERSION_DEPS = ["stg_indicator_files", "raw_files"]
+
+
+@dg.multi_asset(
+    group_name="curated",
+    specs=[
+        dg.AssetSpec(
+            "indicator_values",
+            kinds={"duckdb"},
+            deps=VERSION_DEPS,
+            description="Valeurs en vigueur des indicateurs par pôle, année et trimestre.",
+        ),
+        dg.AssetSpec(
+            "indicator_history",
+            kinds={"duckdb"},
+            deps=VERSION_DEPS,
+            description="Toutes les versions de chaque valeur, avec fichier, empreinte et date d'arrivée.",
+        ),
+        dg.AssetSpec(
+            "indicator_changes",
+            kinds={"duckdb"},
+            deps=VERSION_DEPS,
+            description="Changements entre deux versions successives d'un pôle pour une période.",
+        ),
+    ],
+)
+def indicator_versions(warehouse: WarehouseResource) -> Iterator[dg.MaterializeResult]:
+    """Current values, history and changes: a later file for a pole and period replaces the earlier."""
     with warehouse.get_connection() as con:
         staged = con.execute("select * from stg_indicator_values where kind = 'indicateurs'").df()
-        resolved = resolve_resubmissions(staged)
-        n = write_table(con, "indicator_values", resolved, order_by=["pole_id", "annee", "trimestre", "code"])
-    return dg.MaterializeResult(metadata={"dagster/row_count": n, "valeurs_remplacees": len(staged) - n})
+        arrivals = con.execute("select * from file_arrivals").df()
+        current, history, changes = resolve_versions(staged, arrivals)
+        n = write_table(con, "indicator_values", current, order_by=["pole_id", "annee", "trimestre", "code"])
+        yield dg.MaterializeResult(
+            asset_key="indicator_values",
+            metadata={"dagster/row_count": n, "valeurs_remplacees": len(history) - n},
+        )
+        n = write_table(
+            con, "indicator_history", history, order_by=["pole_id", "annee", "trimestre", "code", "version"]
+        )
+        yield dg.MaterializeResult(asset_key="indicator_history", metadata={"dagster/row_count": n})
+        n = write_table(
+            con, "indicator_changes", changes, order_by=["pole_id", "annee", "trimestre", "version", "code"]
+        )
+        yield dg.MaterializeResult(asset_key="indicator_changes", metadata={"dagster/row_count": n})
 
 
-@dg.asset(group_name="curated", kinds={"duckdb"}, deps=["stg_indicator_files"])
+@dg.asset(group_name="curated", kinds={"duckdb"}, deps=["stg_indicator_files", "raw_files"])
 def targets(warehouse: WarehouseResource) -> dg.MaterializeResult:
-    """Objectifs annuels par pôle et indicateur."""
+    """Objectifs annuels par pôle et indicateur (le dernier envoi pour un pôle et une année fait foi)."""
     with warehouse.get_connection() as con:
         staged = con.execute("select * from stg_indicator_values where kind = 'objectifs'").df()
-        resolved = resolve_resubmissions(staged)
-        n = write_table(con, "targets", resolved, order_by=["pole_id", "annee", "code"])
+        arrivals = con.execute("select * from file_arrivals").df()
+        current, _, _ = resolve_versions(staged, arrivals)
+        n = write_table(con, "targets", current, order_by=["pole_id", "annee", "code"])
     return dg.MaterializeResult(metadata={"dagster/row_count": n})
 
 

@@ -31,29 +31,3 @@ def mart_network_year(warehouse: WarehouseResource) -> dg.MaterializeResult:
         frame = build_network_year(pole_year)
         n = write_table(con, "mart_network_year", frame, order_by=["annee", "code"])
     return dg.MaterializeResult(metadata={"dagster/row_count": n})
-
-
-@dg.asset_check(asset="mart_pole_year", additional_deps=["poles", "indicator_catalog"])
-def mart_pole_year_coverage(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    """WARN: poles and years with typed-in indicators missing (completeness, not an error)."""
-    with warehouse.get_connection() as con:
-        missing = con.execute(
-            """
-            with years as (select distinct annee from mart_pole_year),
-                 expected as (
-                    select p.pole_id, y.annee, c.code from poles p, years y, indicator_catalog c
-                    where not c.derive
-                 )
-            select e.pole_id, e.annee, count(*) as manquants
-            from expected e anti join mart_pole_year m using (pole_id, annee, code)
-            group by all order by all
-            """
-        ).df()
-    return dg.AssetCheckResult(
-        passed=missing.empty,
-        severity=dg.AssetCheckSeverity.WARN,
-        metadata={
-            "unexpected_count": int(missing["manquants"].sum()) if len(missing) else 0,
-            "exemples": dg.MetadataValue.json(missing.head(10).astype(str).to_dict(orient="records")),
-        },
-    )

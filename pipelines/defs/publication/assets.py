@@ -7,7 +7,7 @@ the run before this step: the previously published warehouse stays in place.
 import dagster as dg
 
 from pipelines.resources import WarehouseResource
-from pipelines.warehouse import publish
+from pipelines.warehouse import publish, publish_data_docs
 
 PUBLISHED_FROM = [
     "poles",
@@ -19,8 +19,11 @@ PUBLISHED_FROM = [
     "visits",
     "ingest_log",
     "quarantine",
+    "indicator_history",
+    "indicator_changes",
     "mart_pole_year",
     "mart_network_year",
+    "completeness",
 ]
 
 
@@ -32,7 +35,9 @@ def published_warehouse(
     layout = warehouse.layout
     is_demo = layout.demo_marker.exists()
     with warehouse.get_connection() as con:
-        path = publish(con, layout, context.run_id, is_demo)
+        path = publish(
+            con, layout, context.run_id, is_demo, data_docs=publish_data_docs(layout, context.run_id)
+        )
     return dg.MaterializeResult(
         metadata={"chemin": dg.MetadataValue.path(str(path)), "donnees_demo": is_demo}
     )

@@ -12,8 +12,9 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
+from pipelines.arrivals import record_arrivals
 from pipelines.resources import WarehouseResource
-from pipelines.warehouse import write_table
+from pipelines.warehouse import reset_run_state, write_table
 from ptce.paths import RAW_KINDS, DataLayout
 
 
@@ -44,10 +45,15 @@ def scan_raw_files(layout: DataLayout) -> pd.DataFrame:
 
 @dg.asset(group_name="raw", kinds={"duckdb"})
 def raw_files(warehouse: WarehouseResource) -> dg.MaterializeResult:
-    """Inventaire des fichiers bruts déposés par les pôles (chemin, type, empreinte SHA-256)."""
-    frame = scan_raw_files(warehouse.layout)
+    """Inventaire des fichiers bruts déposés par les pôles (chemin, type, empreinte SHA-256, arrivée)."""
+    layout = warehouse.layout
+    frame = scan_raw_files(layout)
+    arrivals = record_arrivals(layout, frame)
     with warehouse.get_connection() as con:
+        # A run starts here: results of the previous run's checks must not be published again.
+        reset_run_state(con, layout)
         n = write_table(con, "raw_files", frame, order_by=["kind", "source_file"])
+        write_table(con, "file_arrivals", arrivals, order_by=["arrival_rank"])
     by_kind = frame.groupby("kind").size().to_dict() if len(frame) else {}
     return dg.MaterializeResult(
         metadata={

@@ -6,6 +6,8 @@ they are created empty with their contract columns so readers can rely on them f
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import dagster as dg
 import pandas as pd
 
@@ -116,7 +118,7 @@ def indicator_catalog(warehouse: WarehouseResource) -> dg.MaterializeResult:
         dg.AssetSpec("visits", kinds={"duckdb"}, description="Visites apprenantes (à venir)."),
     ],
 )
-def pending_contract_tables(warehouse: WarehouseResource):
+def pending_contract_tables(warehouse: WarehouseResource) -> Iterator[dg.MaterializeResult]:
     """Tables of the contract whose ingestion is not built yet: created empty, with their columns."""
     with warehouse.get_connection() as con:
         for table in ("applications", "pathways", "visits"):

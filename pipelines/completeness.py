@@ -1,0 +1,90 @@
+"""Completeness of the submissions: what each pole owes, what arrived, and when (a reporting rate).
+
+The calendar is in `ptce/reference/qualite.yaml`: for each kind of file, the years expected and the
+due date. A pole-year is complete when every expected indicator has a value, partial when some have,
+missing when none has and the due date has passed; a submission is late when its first file arrived
+after the due date.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from ptce.reference import QualityConfig, load_catalog
+
+COLUMNS = [
+    "pole_id",
+    "annee",
+    "kind",
+    "recu",
+    "nb_valeurs",
+    "nb_attendues",
+    "taux",
+    "premiere_reception",
+    "echeance",
+    "en_retard",
+    "statut",
+]
+
+
+def build_completeness(
+    pole_ids: list[str],
+    staged: pd.DataFrame,
+    current: dict[str, pd.DataFrame],
+    arrivals: pd.DataFrame,
+    config: QualityConfig,
+    today: date,
+) -> pd.DataFrame:
+    """One row per pole, expected year and kind of file.
+
+    `staged`: every loaded value of every file (with `kind` and `source_file`); `current`: the values
+    in force per kind (`indicateurs` -> indicator_values, `objectifs` -> targets).
+    """
+    n_codes = len(load_catalog().codes)
+    first_arrival = (
+        staged[["kind", "pole_id", "annee", "source_file"]]
+        .drop_duplicates()
+        .merge(arrivals[["source_file", "arrived_at"]], on="source_file", how="left")
+        .groupby(["kind", "pole_id", "annee"])["arrived_at"]
+        .min()
+    )
+    rows = []
+    for expected in config.expected:
+        values = current.get(expected.kind, pd.DataFrame(columns=["pole_id", "annee", "code"]))
+        counts = values.groupby(["pole_id", "annee"])["code"].nunique()
+        for year in expected.annees:
+            if expected.kind == "indicateurs":
+                wanted = n_codes
+            else:
+                # Targets cover the indicators each pole chose: compare with the widest set given.
+                year_counts = [counts.get((p, year), 0) for p in pole_ids]
+                wanted = max([1, *year_counts])
+            due = expected.echeance(year)
+            for pole_id in pole_ids:
+                n = int(counts.get((pole_id, year), 0))
+                first = first_arrival.get((expected.kind, pole_id, year))
+                first = None if first is None or pd.isna(first) else pd.Timestamp(first)
+                if n >= wanted:
+                    status = "complet"
+                elif n > 0:
+                    status = "partiel"
+                else:
+                    status = "manquant" if today > due else "à venir"
+                rows.append(
+                    {
+                        "pole_id": pole_id,
+                        "annee": year,
+                        "kind": expected.kind,
+                        "recu": n > 0,
+                        "nb_valeurs": n,
+                        "nb_attendues": wanted,
+                        "taux": min(n / wanted, 1.0),
+                        "premiere_reception": first,
+                        "echeance": due,
+                        "en_retard": bool(first is not None and first.date() > due),
+                        "statut": status,
+                    }
+                )
+    return pd.DataFrame(rows, columns=COLUMNS)

@@ -1,0 +1,1 @@
+"""Dagster definitions: data quality (completeness, Great Expectations suites)."""
