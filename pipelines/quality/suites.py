@@ -11,6 +11,7 @@ check steps (curated tables, then marts) end up in one Data Docs site built at p
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -455,7 +456,23 @@ def _context(root: Path, site_dir: Path | None = None) -> AbstractDataContext:
     return gx.get_context(mode="ephemeral", project_config=config)
 
 
+def _escape_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Copy of `frame` with HTML special characters escaped in text columns.
+
+    GX Data Docs writes unexpected values into its HTML without escaping them, and file names or
+    cell texts come from outside: validating an escaped copy keeps the site inert. Rules compare
+    with identifiers and patterns that contain no such characters, so their verdicts do not change.
+    """
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(lambda v: html.escape(v) if isinstance(v, str) else v)
+    return out
+
+
 def _jsonable(value: Any) -> Any:
+    if isinstance(value, str):
+        return html.unescape(value)  # examples are stored as the sender wrote them
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -464,7 +481,7 @@ def _jsonable(value: Any) -> Any:
         return None
     if hasattr(value, "item"):  # numpy scalars
         return value.item()
-    if isinstance(value, int | float | str | bool) or value is None:
+    if isinstance(value, int | float | bool) or value is None:
         return value
     return str(value)
 
@@ -479,7 +496,7 @@ def run_suites(
     context = _context(root)
     outcomes: list[RuleOutcome] = []
     for suite in suites:
-        frame = frames[suite.frame]
+        frame = _escape_text(frames[suite.frame])
         rules = suite.rules(ctx)
         name = suite.check_name
         batch = (
