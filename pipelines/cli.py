@@ -143,11 +143,24 @@ def _serve(processes: list[subprocess.Popen]) -> int:
     return max((p.returncode or 0) for p in processes)
 
 
+def _data_docs_cmd(port: int, host: str, directory: Path) -> list[str]:
+    # A plain static server, read-only: the GX Data Docs are HTML files built by the pipeline.
+    return [sys.executable, "-m", "http.server", str(port), "--bind", host, "--directory", str(directory)]
+
+
 def cmd_dashboard(args: argparse.Namespace) -> int:
     data_dir = _data_dir(args)
     env = _child_env(data_dir)
-    processes = [_popen(_streamlit_cmd(args.port, args.host), env)]
+    docs_port = args.port + 1
+    docs_dir = DataLayout(data_dir).data_docs_dir
+    docs_dir.mkdir(parents=True, exist_ok=True)
+    env["PTCE_DATA_DOCS_URL"] = f"http://{args.host}:{docs_port}/index.html"
+    processes = [
+        _popen(_streamlit_cmd(args.port, args.host), env),
+        _popen(_data_docs_cmd(docs_port, args.host, docs_dir), env),
+    ]
     print(f"Tableaux de bord : http://{args.host}:{args.port} (données : {data_dir})")
+    print(f"Documentation des contrôles (Great Expectations) : {env['PTCE_DATA_DOCS_URL']}")
     if args.dagster:
         processes.append(_popen(_dagster_cmd(args.dagster_port, args.host), env))
         print(f"Interface Dagster : http://{args.host}:{args.dagster_port}")
