@@ -60,5 +60,8 @@ pages = [
         default=True,  # served at "/": a default page has no address of its own
     ),
     st.Page(VIEWS / "pole.py", title="Fiche pôle", icon=":material/location_city:", url_path="pole"),
+    st.Page(
+        VIEWS / "quality.py", title="Qualité des données", icon=":material/fact_check:", url_path="qualite"
+    ),
 ]
 st.navigation(pages).run()

@@ -215,3 +215,124 @@ def pole_series(wh: Warehouse, pole_id: str) -> pd.DataFrame:
         """,
         [pole_id, pole_id],
     )
+
+
+# --- Data quality (page « Qualité des données ») ------------------------------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def quality_run(wh: Warehouse) -> pd.DataFrame:
+    """The publishing run (one row): date, run id and where its Great Expectations Data Docs are."""
+    return _query(
+        wh,
+        """
+        select published_at, run_id, data_docs
+        from publication
+        order by published_at desc
+        limit 1
+        """,
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def check_results(wh: Warehouse) -> pd.DataFrame:
+    """Every rule checked by the publishing run, failures first (blocking, then warnings)."""
+    # The pipeline empties check_results at the start of each run, so the table holds exactly the
+    # rules of the run that published this warehouse; no filter on run_id is needed.
+    return _query(
+        wh,
+        """
+        select run_id, asset, check_name, regle, description, severite, passed,
+               unexpected_count, exemples, moteur
+        from check_results
+        order by passed, severite = 'WARN', asset, check_name, regle
+        """,
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def ingest_log(wh: Warehouse) -> pd.DataFrame:
+    """One row per raw file read, with its arrival date and rank when the register knows them."""
+    return _query(
+        wh,
+        """
+        select l.source_file, l.kind, l.format, l.size_bytes,
+               coalesce(l.rows_read, 0) as rows_read,
+               coalesce(l.rows_loaded, 0) as rows_loaded,
+               coalesce(l.rows_quarantined, 0) as rows_quarantined,
+               l.status, l.message, a.arrived_at, a.arrival_rank
+        from ingest_log l
+        left join file_arrivals a using (source_file)
+        order by l.kind, l.source_file
+        """,
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def quarantine(wh: Warehouse) -> pd.DataFrame:
+    """Quarantined cells with their French reason and the pole's name (null when not recognised)."""
+    return _query(
+        wh,
+        """
+        select q.source_file, q.sheet, q.row_number, q.field, q.value, q.reason, q.pole_id,
+               p.nom as pole_nom, p.numero
+        from quarantine q
+        left join poles p using (pole_id)
+        order by q.source_file, q.sheet nulls first, q.row_number, q.field
+        """,
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def completeness(wh: Warehouse) -> pd.DataFrame:
+    """Expected submissions (pole x year x kind) with what arrived, in pole order."""
+    return _query(
+        wh,
+        """
+        select c.pole_id, p.nom as pole_nom, p.numero, c.annee, c.kind, c.recu, c.nb_valeurs,
+               c.nb_attendues, c.taux, c.premiere_reception, c.echeance, c.en_retard, c.statut
+        from completeness c
+        left join poles p using (pole_id)
+        order by c.kind, p.numero, c.annee
+        """,
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def reporting_rates(wh: Warehouse) -> pd.DataFrame:
+    """Per kind and year: submissions expected, received, received on time, complete."""
+    # "On time" counts a submission received whose first file arrived by the due date; a received
+    # submission with an unknown lateness (null) is not counted as late.
+    return _query(
+        wh,
+        """
+        select kind, annee,
+               count(*) as attendus,
+               count(*) filter (where recu) as recus,
+               count(*) filter (where recu and not coalesce(en_retard, false)) as a_temps,
+               count(*) filter (where statut = 'complet') as complets,
+               count(*) filter (where statut = 'à venir') as a_venir
+        from completeness
+        group by kind, annee
+        order by kind, annee
+        """,
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def indicator_changes(wh: Warehouse) -> pd.DataFrame:
+    """Values replaced, added or withdrawn by a later file for the same pole and period, newest first."""
+    return _query(
+        wh,
+        """
+        select ch.pole_id, p.nom as pole_nom, p.numero, ch.annee, ch.trimestre, ch.code,
+               coalesce(c.libelle, ch.code) as libelle, coalesce(c.unite, 'nombre') as unite,
+               ch.version, ch.ancienne_valeur, ch.nouvelle_valeur, ch.ancien_fichier,
+               ch.nouveau_fichier, ch.arrived_at, ch.type_changement
+        from indicator_changes ch
+        left join poles p using (pole_id)
+        left join indicator_catalog c using (code)
+        order by ch.arrived_at desc, p.numero, ch.annee, ch.trimestre nulls first,
+                 c.domaine_ordre, c.ordre, ch.code
+        """,
+    )

@@ -165,3 +165,49 @@ def test_france_outline_file_is_small_metropolitan_and_attributed() -> None:
     assert all(-6 <= lon <= 10 and 41 <= lat <= 52 for lon, lat in points)
     # Mainland first, and Corsica is there.
     assert any(min(lon for lon, _ in poly[0]) > 8.3 for poly in polygons[1:])
+
+
+def completeness_frame() -> pd.DataFrame:
+    def cell(
+        pole_id: str, nom: str, numero: int, annee: int, taux: float | None, statut: str, late: bool
+    ) -> dict:
+        return {
+            "pole_id": pole_id,
+            "pole_nom": nom,
+            "numero": numero,
+            "annee": annee,
+            "taux": taux,
+            "statut": statut,
+            "en_retard": late,
+            "nb_valeurs": int((taux or 0) * 30),
+            "nb_attendues": 30,
+            "premiere_reception": pd.Timestamp(f"{annee + 1}-04-10") if taux else None,
+            "echeance": pd.Timestamp(f"{annee + 1}-03-31"),
+        }
+
+    return pd.DataFrame(
+        [
+            cell("phares", "PHARES <b>", 2, 2016, 1.0, "complet", True),
+            cell("sud_aquitain", "Pôle Sud Aquitain", 1, 2016, 0.5, "partiel", False),
+            cell("sud_aquitain", "Pôle Sud Aquitain", 1, 2015, 0.0, "manquant", False),
+            cell("phares", "PHARES <b>", 2, 2015, None, "à venir", False),
+        ]
+    )
+
+
+def test_completeness_figure_poles_by_years_coloured_by_rate() -> None:
+    fig = charts.completeness_figure(completeness_frame())
+
+    (heatmap,) = fig.data
+    assert list(heatmap.x) == ["2015", "2016"]
+    # Pole order (numero), names escaped for Plotly's pseudo-HTML.
+    assert list(heatmap.y) == ["Pôle Sud Aquitain", "PHARES &lt;b&gt;"]
+    assert fig.layout.yaxis.autorange == "reversed"
+    # A submission not yet due is blank, not red.
+    assert [list(r) for r in heatmap.z] == [[0.0, 0.5], [None, 1.0]]
+    assert [list(r) for r in heatmap.text] == [["manquant", "partiel"], ["à venir", "complet · en retard"]]
+    assert (heatmap.zmin, heatmap.zmax) == (0, 1)
+    hover = heatmap.customdata[1][1]
+    assert "15 valeur(s) sur 30" in heatmap.customdata[0][1]
+    assert "Première réception : 10/04/2017" in hover and "Échéance : 31/03/2017" in hover
+    assert "Première réception : –" in heatmap.customdata[0][0]

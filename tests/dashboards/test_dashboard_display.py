@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -153,3 +156,243 @@ def test_pole_values_table() -> None:
     assert table["Valeur"].tolist() == [fmt_percent(0.4), "oui"]
     assert table["Médiane des pôles"].tolist() == [fmt_percent(0.45), "0,5"]
     assert table["Fichiers sources"].tolist() == ["", "raw/indicateurs/a.csv"]
+
+
+# --- Data quality --------------------------------------------------------------------------------
+
+
+def test_to_excel_csv_is_for_french_excel_and_runs_no_formula() -> None:
+    frame = pd.DataFrame(
+        {
+            "Pôle": ["Écomatériaux", "Bou'Sol", "PHARES", "AlpEn", "Tarnais", "Réseau"],
+            "Valeur": [
+                '=HYPERLINK("http://x")',
+                "+33 6 12",
+                "-2+3",
+                "@SUM(A1)",
+                "\t=1+1",
+                "<script>alert(1)</script>",
+            ],
+            "Taux": [0.5, 1234.25, -3.5, None, 2.0, 0.0],
+            "Ligne": pd.array([1, 2, None, 4, 5, 6], dtype="Int64"),
+        }
+    )
+
+    data = display.to_excel_csv(frame)
+
+    assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel then reads the accents right
+    text = data.decode("utf-8-sig")
+    lines = text.split("\r\n")
+    assert lines[0] == "Pôle;Valeur;Taux;Ligne"
+    assert lines[1] == 'Écomatériaux;"\'=HYPERLINK(""http://x"")";0,5;1'
+    assert lines[2] == "Bou'Sol;'+33 6 12;1234,25;2"
+    assert lines[3] == "PHARES;'-2+3;-3,5;"  # a negative number stays a number
+    assert lines[4] == "AlpEn;'@SUM(A1);;4"  # missing stays empty, never zero
+    assert lines[5] == "Tarnais;'\t=1+1;2,0;5"
+    assert lines[6] == "Réseau;<script>alert(1)</script>;0,0;6"
+    # Round trip: every cell comes back, accents intact, formulas behind their apostrophe.
+    back = pd.read_csv(io.BytesIO(data), sep=";", decimal=",", encoding="utf-8-sig", dtype={"Valeur": str})
+    assert back["Pôle"].tolist() == frame["Pôle"].tolist()
+    assert back["Valeur"].tolist() == ["'" + v for v in frame["Valeur"][:5]] + [frame["Valeur"][5]]
+    assert back["Taux"].tolist()[:3] == [0.5, 1234.25, -3.5]
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("ascii")  # genuinely UTF-8, not a lossy 8-bit code page
+
+
+def test_to_excel_csv_neutralises_carriage_return_and_headers() -> None:
+    data = display.to_excel_csv(pd.DataFrame({"=A1": ["\r=cmd"]}))
+    assert data.decode("utf-8-sig") == "'=A1\r\n\"'\r=cmd\"\r\n"
+
+
+def test_examples_frame_from_the_json_of_a_rule() -> None:
+    rows = display.examples_frame(
+        '[{"pole_id": "phares", "annee": 2016, "valeur": 1234.5}, {"pole_id": "bousol"}]'
+    )
+    assert list(rows.columns) == ["pole_id", "annee", "valeur"]
+    assert rows.to_dict("records") == [
+        {"pole_id": "phares", "annee": "2016", "valeur": fmt_number(1234.5, decimals=3)},
+        {"pole_id": "bousol", "annee": "–", "valeur": "–"},
+    ]
+    values = display.examples_frame('["phares 2016", 12, null, {"a": [1, 2]}]')
+    assert values["Valeur"].tolist() == ["phares 2016", "12", "–", '{"a": [1, 2]}']
+    assert display.examples_frame("pas du JSON <b>").to_dict("list") == {"Valeur": ["pas du JSON <b>"]}
+    assert display.examples_frame('{"observed": 11}').to_dict("list") == {"observed": ["11"]}
+    assert display.examples_frame(None).empty
+    assert display.examples_frame("[]").empty
+
+
+def test_data_docs_target() -> None:
+    assert display.data_docs_target("https://x.org/index.html") == ("url", "https://x.org/index.html")
+    assert display.data_docs_target(" HTTP://x.org ") == ("url", "HTTP://x.org")
+    assert display.data_docs_target("curated/data_docs/index.html", Path("/data")) == (
+        "path",
+        str(Path("/data/curated/data_docs/index.html")),
+    )
+    assert display.data_docs_target("/srv/docs/index.html", Path("/data")) == ("path", "/srv/docs/index.html")
+    assert display.data_docs_target("file:///srv/docs/index.html")[0] == "path"  # browsers block file links
+    assert display.data_docs_target(None) == ("absent", "")
+    assert display.data_docs_target(float("nan")) == ("absent", "")
+    assert display.data_docs_target("  ") == ("absent", "")
+    # Served by `ptce dashboard`: the address wins over the path, but only if docs were built.
+    served = "http://127.0.0.1:8502/index.html"
+    assert display.data_docs_target("curated/data_docs/index.html", Path("/data"), served) == ("url", served)
+    assert display.data_docs_target(None, Path("/data"), served) == ("absent", "")
+
+
+def checks_frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "asset": ["poles", "mart_pole_year", "targets", "ingest_log"],
+            "regle": ["douze_poles", "saut_annuel", "objectifs_connus", "conservation"],
+            "description": ["Douze pôles.", "Saut.", None, "Lues = chargées + quarantaine."],
+            "severite": ["ERROR", "WARN", "WARN", "ERROR"],
+            "passed": [True, False, True, False],
+            "unexpected_count": [0, 1234, 0, 2],
+            "moteur": ["gx", "gx", "gx", "sql"],
+        }
+    )
+
+
+def test_check_outcomes_and_summary() -> None:
+    assert display.check_outcome(True, "ERROR") == display.CHECK_PASSED == "✅ Réussie"
+    assert display.check_outcome(False, "WARN") == display.CHECK_WARN == "⚠️ Alerte"
+    assert display.check_outcome(False, "ERROR") == display.CHECK_ERROR == "⛔ Bloquante"
+    assert display.check_summary(checks_frame()) == display.CheckSummary(total=4, passed=2, warn=1, error=1)
+    assert display.check_summary(checks_frame().iloc[0:0]) == display.CheckSummary(0, 0, 0, 0)
+
+    table = display.checks_table(checks_frame())
+    assert table["Résultat"].tolist() == ["✅ Réussie", "⚠️ Alerte", "✅ Réussie", "⛔ Bloquante"]
+    assert table["Sévérité"].tolist() == ["Bloquante", "Alerte", "Alerte", "Bloquante"]
+    assert table["Anomalies"].tolist() == ["0", fmt_number(1234), "0", "2"]
+    assert table["Moteur"].tolist() == [
+        "Great Expectations",
+        "Great Expectations",
+        "Great Expectations",
+        "SQL",
+    ]
+    assert table["Description"].tolist()[2] == ""
+
+
+def ingest_frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "source_file": ["raw/indicateurs/a.csv", "raw/indicateurs/b.xlsx", "raw/visites/c.csv"],
+            "kind": ["indicateurs", "indicateurs", "visites"],
+            "rows_read": [1200, 10, 0],
+            "rows_loaded": [1198, 7, 0],
+            "rows_quarantined": [2, 2, 0],
+            "status": ["partial", "partial", "error"],
+            "message": ["2 ligne(s) en quarantaine", "?", "Fichier illisible : <b>"],
+            "arrived_at": [pd.Timestamp("2017-03-02 10:00"), None, pd.Timestamp("2017-04-01")],
+        }
+    )
+
+
+def test_ingest_summary_and_table_check_every_row_is_accounted_for() -> None:
+    summary = display.ingest_summary(ingest_frame())
+    assert summary == display.IngestSummary(
+        files=3, rows_read=1210, rows_loaded=1205, rows_quarantined=4, unbalanced=("raw/indicateurs/b.xlsx",)
+    )
+    table = display.ingest_table(ingest_frame())
+    assert table["Statut"].tolist() == ["⚠️ Partiel", "⚠️ Partiel", "⛔ Illisible"]
+    assert table["Bilan"].tolist() == ["✅", "⛔ écart de 1", "✅"]
+    assert table["Lignes lues"].tolist() == [fmt_number(1200), "10", "0"]
+    assert table["Reçu le"].tolist() == ["02/03/2017", "–", "01/04/2017"]
+    assert table["Type"].tolist() == ["Indicateurs", "Indicateurs", "Visites"]
+    assert table["Message"].tolist()[2] == "Fichier illisible : <b>"
+
+
+def quarantine_frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "source_file": ["raw/i/b.csv", "raw/i/a.csv", "raw/i/a.csv", "raw/i/c.xlsx"],
+            "sheet": [None, None, None, "Feuil1"],
+            "row_number": [3, 5, 7, None],
+            "field": ["valeur", "pole", "valeur", "periode"],
+            "value": ["12,5,3", "Inconnu", '=HYPERLINK("x")', None],
+            "reason": ["pas un nombre", "pôle inconnu", "pas un nombre", "période absente"],
+            "pole_id": ["phares", None, "sud_aquitain", "phares"],
+            "pole_nom": ["PHARES", None, "Pôle Sud Aquitain", "PHARES"],
+            "numero": [2, None, 1, 2],
+        }
+    )
+
+
+def test_pole_filter_options_in_pole_order_with_unrecognised_last() -> None:
+    options, labels = display.pole_filter_options(quarantine_frame())
+    assert options == [display.ALL_POLES, "sud_aquitain", "phares", display.UNKNOWN_POLE]
+    assert [labels[o] for o in options] == [
+        "Tous les pôles",
+        "Pôle Sud Aquitain",
+        "PHARES",
+        "Pôle non reconnu",
+    ]
+    known_only, _ = display.pole_filter_options(quarantine_frame().dropna(subset=["pole_id"]))
+    assert display.UNKNOWN_POLE not in known_only
+
+    frame = quarantine_frame()
+    assert len(display.filter_by_pole(frame, display.ALL_POLES)) == 4
+    assert display.filter_by_pole(frame, "phares")["source_file"].tolist() == ["raw/i/b.csv", "raw/i/c.xlsx"]
+    assert display.filter_by_pole(frame, display.UNKNOWN_POLE)["field"].tolist() == ["pole"]
+    assert len(display.filter_by_file(frame, display.ALL_FILES)) == 4
+    assert len(display.filter_by_file(frame, "raw/i/a.csv")) == 2
+
+
+def test_quarantine_table_keeps_values_as_received() -> None:
+    table = display.quarantine_table(quarantine_frame())
+    assert list(table.columns) == ["Fichier", "Feuille", "Ligne", "Pôle", "Champ", "Valeur", "Motif"]
+    assert table["Pôle"].tolist() == ["PHARES", "Pôle non reconnu", "Pôle Sud Aquitain", "PHARES"]
+    assert table["Valeur"].tolist() == ["12,5,3", "Inconnu", '=HYPERLINK("x")', ""]
+    assert table["Ligne"].tolist()[:3] == [3, 5, 7]
+    assert table["Ligne"].isna().tolist() == [False, False, False, True]
+
+
+def test_completeness_text() -> None:
+    assert display.completeness_text("complet", False) == "complet"
+    assert display.completeness_text("complet", True) == "complet · en retard"
+    assert display.completeness_text("manquant", None) == "manquant"
+    assert display.completeness_text(None, None) == "–"
+
+
+def test_reporting_table() -> None:
+    rates = pd.DataFrame(
+        {"annee": [2015, 2016], "attendus": [12, 0], "recus": [9, 0], "a_temps": [6, 0], "complets": [8, 0]}
+    )
+    table = display.reporting_table(rates)
+    assert table.iloc[0].to_dict() == {
+        "Année": "2015",
+        "Envois attendus": "12",
+        "Reçus": "9",
+        "Taux de déclaration": fmt_percent(0.75),
+        "Reçus dans les délais": "6",
+        "Taux dans les délais": fmt_percent(0.5),
+        "Complets": "8",
+    }
+    assert table.iloc[1]["Taux de déclaration"] == "–"  # nothing expected: no rate
+
+
+def test_changes_table_in_french() -> None:
+    changes = pd.DataFrame(
+        {
+            "pole_id": ["phares", "bousol", "fantome"],
+            "pole_nom": ["PHARES", "Bou'Sol", None],
+            "annee": [2016, 2016, 2017],
+            "trimestre": [None, 3, None],
+            "libelle": ["Salariés en CDI", "ETP mutualisés", "Taux"],
+            "unite": ["personnes", "ETP", "%"],
+            "version": [2, 3, 2],
+            "ancienne_valeur": [1299.0, None, 0.5],
+            "nouvelle_valeur": [1239.0, 2.5, None],
+            "ancien_fichier": ["raw/i/a.xlsx", "raw/i/b.csv", "raw/i/c.csv"],
+            "nouveau_fichier": ["raw/i/a_corrige.xlsx", "raw/i/b2.csv", "raw/i/c2.csv"],
+            "arrived_at": [pd.Timestamp("2017-04-03 10:00"), pd.Timestamp("2017-10-15"), None],
+            "type_changement": ["modifiée", "ajoutée", "retirée"],
+        }
+    )
+    table = display.changes_table(changes)
+    assert table["Période"].tolist() == ["2016", "T3 2016", "2017"]
+    assert table["Ancienne valeur"].tolist() == [fmt_number(1299), "–", fmt_percent(0.5)]
+    assert table["Nouvelle valeur"].tolist() == [fmt_number(1239), "2,5", "–"]
+    assert table["Reçu le"].tolist() == ["03/04/2017", "15/10/2017", "–"]
+    assert table["Pôle"].tolist() == ["PHARES", "Bou'Sol", "fantome"]  # an unknown id is still named
+    assert table["Version"].tolist() == [2, 3, 2]

@@ -132,3 +132,40 @@ def test_new_publication_invalidates_the_cache(altered_data_dir: Callable[..., P
     assert second is not None and second != first
     assert queries.years(second) == years_before[:-1]
     assert queries.years(first) == years_before  # the old key still answers from the cache
+
+
+def test_quality_loaders(quality_data_dir: Callable[..., Path]) -> None:
+    data_dir = quality_data_dir(
+        "insert into check_results select run_id, 'poles', 'gx_poles', 'r', 'd', 'WARN', false, 1, '[]', 'gx' "
+        "from publication"
+    )
+    wh = queries.current_warehouse(data_dir)
+    assert wh is not None
+
+    checks = queries.check_results(wh)
+    ((n_checks,),) = sql(wh.path, "select count(*) from check_results")
+    assert len(checks) == n_checks
+    assert not checks.loc[0, "passed"]  # failures first
+    assert queries.quality_run(wh).loc[0, "run_id"] == checks.loc[0, "run_id"]
+
+    quarantine = queries.quarantine(wh)
+    ((n_quarantine,),) = sql(wh.path, "select count(*) from quarantine")
+    assert len(quarantine) == n_quarantine
+    named = quarantine.dropna(subset=["pole_id"])
+    assert named["pole_nom"].notna().all()  # joined to the poles
+
+    log = queries.ingest_log(wh)
+    ((n_files,),) = sql(wh.path, "select count(*) from ingest_log")
+    assert len(log) == n_files
+    assert log["arrived_at"].notna().all()  # every file is in the arrival register
+
+    rates = queries.reporting_rates(wh)
+    cells = queries.completeness(wh)
+    assert rates["attendus"].sum() == len(cells)
+    assert rates["recus"].sum() == cells["recu"].sum()
+    assert (rates["a_temps"] <= rates["recus"]).all()
+
+    changes = queries.indicator_changes(wh)
+    ((n_changes,),) = sql(wh.path, "select count(*) from indicator_changes")
+    assert len(changes) == n_changes
+    assert changes["libelle"].notna().all() and changes["pole_nom"].notna().all()

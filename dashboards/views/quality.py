@@ -1,0 +1,210 @@
+"""Qualité des données: what the last run checked, what each file gave, what was set aside.
+
+For the COORACE staff who load the poles' files: the rules of the publishing run and their
+examples, the Great Expectations Data Docs, the files read (rows read, loaded, quarantined), the
+quarantined cells with their reasons (filterable, exportable for Excel), which submissions are
+complete, partial, missing or late, and the figures a later file corrected.
+
+Everything that came from a file (values, reasons, messages, names) is shown as data or text,
+never as HTML or Markdown.
+"""
+
+from __future__ import annotations
+
+import os
+
+import duckdb
+import streamlit as st
+
+from dashboards import charts, display, queries
+from ptce.fmt import fmt_datetime, fmt_number
+from ptce.paths import resolve_data_dir
+
+wh = queries.current_warehouse()
+if wh is None:  # app.py stops before this; the guard keeps the page runnable on its own
+    st.stop()
+
+st.title("Qualité des données")
+
+try:
+    run = queries.quality_run(wh)
+    checks = queries.check_results(wh)
+    log = queries.ingest_log(wh)
+    quarantined = queries.quarantine(wh)
+    cells = queries.completeness(wh)
+    rates = queries.reporting_rates(wh)
+    changes = queries.indicator_changes(wh)
+except duckdb.Error:
+    # A warehouse published before the quality tables existed: say what to do, not a traceback.
+    st.error(
+        "L'entrepôt publié ne contient pas encore le suivi de la qualité des données. "
+        "Relancez `ptce run` pour le reconstruire.",
+        icon=":material/error:",
+    )
+    st.stop()
+
+esc = display.escape_markdown
+
+# --- Last run and its checks -----------------------------------------------------------------
+st.subheader("Dernière exécution et contrôles")
+if not run.empty:
+    record = run.iloc[0]
+    st.caption(
+        f"Publication du {fmt_datetime(display.local_time(record['published_at']))} · "
+        f"exécution {esc(record['run_id'])}"
+    )
+summary = display.check_summary(checks)
+columns = st.columns(4)
+columns[0].metric("Règles vérifiées", fmt_number(summary.total), border=True)
+columns[1].metric("Règles respectées", fmt_number(summary.passed), border=True)
+columns[2].metric("Alertes (WARN)", fmt_number(summary.warn), border=True)
+columns[3].metric("Erreurs bloquantes (ERROR)", fmt_number(summary.error), border=True)
+
+if checks.empty:
+    st.info("Aucun contrôle n'a été enregistré pour cette publication.")
+else:
+    st.dataframe(display.checks_table(checks), hide_index=True)
+    failed = checks[~checks["passed"].astype(bool)]
+    st.caption(
+        "Une règle bloquante en échec empêche la publication ; une alerte est signalée sans "
+        "bloquer." + (" Exemples des règles en échec ci-dessous." if not failed.empty else "")
+    )
+    for row in failed.itertuples(index=False):
+        outcome = display.check_outcome(row.passed, row.severite)
+        count = fmt_number(row.unexpected_count)
+        # Expander labels are Markdown: rule and table names are escaped.
+        with st.expander(f"{outcome} — {esc(row.regle)} ({esc(row.asset)}) : {count} anomalie(s)"):
+            st.text(row.description if isinstance(row.description, str) else "")
+            st.dataframe(display.examples_frame(row.exemples), hide_index=True)
+
+# --- Great Expectations Data Docs ------------------------------------------------------------
+st.subheader("Documentation des contrôles")
+kind, target = display.data_docs_target(
+    run.iloc[0]["data_docs"] if not run.empty else None,
+    resolve_data_dir(),
+    # Set by `ptce dashboard`, which serves the Data Docs folder beside the app.
+    served_url=os.environ.get("PTCE_DATA_DOCS_URL"),
+)
+if kind == "url":
+    st.link_button("Ouvrir la documentation Great Expectations", target, icon=":material/open_in_new:")
+elif kind == "path":
+    st.markdown(
+        "La documentation Great Expectations (règles, résultats détaillés) est un site enregistré "
+        "sur la machine qui a exécuté le traitement. Pour la consulter, ouvrez ce fichier dans un "
+        "navigateur (copiez le chemin dans la barre d'adresse) :"
+    )
+    st.code(target, language=None)
+else:
+    st.info("La documentation Great Expectations n'est pas disponible pour cette publication.")
+
+# --- Files read ------------------------------------------------------------------------------
+st.subheader("Fichiers reçus")
+ingest = display.ingest_summary(log)
+columns = st.columns(4)
+columns[0].metric("Fichiers lus", fmt_number(ingest.files), border=True)
+columns[1].metric("Lignes lues", fmt_number(ingest.rows_read), border=True)
+columns[2].metric("Lignes chargées", fmt_number(ingest.rows_loaded), border=True)
+columns[3].metric("Lignes en quarantaine", fmt_number(ingest.rows_quarantined), border=True)
+if ingest.unbalanced:
+    st.error(
+        "Lignes non comptabilisées : pour "
+        f"{fmt_number(len(ingest.unbalanced))} fichier(s), lignes lues ≠ lignes chargées + lignes "
+        "en quarantaine (voir la colonne « Bilan »).",
+        icon=":material/error:",
+    )
+elif ingest.files:
+    st.success(
+        "Chaque ligne lue est chargée ou mise en quarantaine : lignes lues = lignes chargées + "
+        f"lignes en quarantaine pour les {fmt_number(ingest.files)} fichier(s).",
+        icon=":material/check_circle:",
+    )
+if log.empty:
+    st.info("Aucun fichier n'a été lu.")
+else:
+    st.dataframe(display.ingest_table(log), hide_index=True)
+
+# --- Quarantine ------------------------------------------------------------------------------
+st.subheader("Lignes en quarantaine")
+if quarantined.empty:
+    st.info("Aucune valeur n'a été mise en quarantaine.")
+else:
+    st.caption(
+        "Une ligne dont une valeur est illisible ou hors des règles n'est pas chargée : elle est "
+        "mise de côté ici avec le motif, pour être corrigée dans le fichier du pôle puis renvoyée."
+    )
+    pole_options, pole_labels = display.pole_filter_options(quarantined)
+    left, right = st.columns(2)
+    with left:
+        pole_choice = st.selectbox(
+            "Pôle", pole_options, format_func=pole_labels.__getitem__, key="quarantaine_pole"
+        )
+    by_pole = display.filter_by_pole(quarantined, pole_choice)
+    with right:
+        files = sorted(by_pole["source_file"].dropna().unique())
+        file_choice = st.selectbox(
+            "Fichier",
+            [display.ALL_FILES, *files],
+            format_func=lambda f: display.ALL_FILES_LABEL if f == display.ALL_FILES else f,
+            key="quarantaine_fichier",
+        )
+    shown = display.filter_by_file(by_pole, file_choice)
+    rows = shown.dropna(subset=["row_number"]).drop_duplicates(["source_file", "sheet", "row_number"])
+    columns = st.columns(3)
+    columns[0].metric("Valeurs en quarantaine", fmt_number(len(shown)), border=True)
+    columns[1].metric("Lignes concernées", fmt_number(len(rows)), border=True)
+    columns[2].metric("Fichiers concernés", fmt_number(shown["source_file"].nunique()), border=True)
+    table = display.quarantine_table(shown)
+    st.dataframe(table, hide_index=True)
+    st.download_button(
+        "Télécharger pour Excel (CSV)",
+        data=display.to_excel_csv(table),
+        file_name="quarantaine.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        key="quarantaine_csv",
+    )
+
+# --- Completeness ----------------------------------------------------------------------------
+st.subheader("Complétude des envois")
+if cells.empty:
+    st.info("Aucun envoi attendu n'est défini.")
+else:
+    kinds = [k for k in ("indicateurs", "objectifs") if k in set(cells["kind"])]
+    kinds += sorted(set(cells["kind"]) - set(kinds))
+    kind_choice = st.radio(
+        "Type d'envoi",
+        kinds,
+        format_func=lambda k: display.KIND_LABELS.get(k, k),
+        horizontal=True,
+        key="completude_type",
+    )
+    st.plotly_chart(
+        charts.completeness_figure(cells[cells["kind"] == kind_choice]),
+        width="stretch",
+        key="completude",
+        # The toolbar would sit on the year labels, at the top of the matrix.
+        config={"displayModeBar": False},
+    )
+    st.caption(
+        "Couleur : part des valeurs attendues reçues. « complet » : toutes les valeurs attendues "
+        "sont là ; « partiel » : une partie ; « manquant » : rien après l'échéance ; « à venir » : "
+        "échéance non atteinte. « en retard » : premier fichier reçu après l'échéance."
+    )
+    st.markdown("**Taux de déclaration par année**")
+    st.dataframe(display.reporting_table(rates[rates["kind"] == kind_choice]), hide_index=True)
+
+# --- Corrections -----------------------------------------------------------------------------
+st.subheader("Historique des corrections")
+st.caption(
+    "Quand un pôle envoie un nouveau fichier pour la même période, ses chiffres remplacent ceux "
+    "du fichier précédent ; les versions antérieures restent conservées dans l'entrepôt, et "
+    "chaque valeur modifiée, ajoutée ou retirée est listée ici."
+)
+if changes.empty:
+    st.info("Aucune correction : aucun fichier n'a remplacé les chiffres d'un envoi précédent.")
+else:
+    change_options, change_labels = display.pole_filter_options(changes)
+    change_choice = st.selectbox(
+        "Pôle", change_options, format_func=change_labels.__getitem__, key="corrections_pole"
+    )
+    st.dataframe(display.changes_table(display.filter_by_pole(changes, change_choice)), hide_index=True)
