@@ -9,8 +9,8 @@ The figures are invented; every file says so. They are written the ways French o
 - poles 11–12: one XLSX per year, long form, title rows, both poles;
 - targets for 2016–2017 in `raw/objectifs/`.
 Each file is dated when a pole would have sent it; a few show the quality features (a late sending,
-a corrected resubmission, missing targets). Output is deterministic: same bytes on every run (fixed
-seeds, fixed XLSX timestamps).
+a corrected resubmission, missing targets, two mistyped rows). Output is deterministic: same bytes
+on every run (fixed seeds, fixed XLSX timestamps).
 """
 
 from __future__ import annotations
@@ -42,6 +42,13 @@ _GEIQ = {1, 7, 8, 12}
 MISSING_TARGETS = {("re_sources", 2017)}
 LATE = {("figeacteurs", 2016): (2017, 5, 12)}
 FIRST_VERSION_ERRORS = {("phares", 2016): {"salaries_cdi": 1.25, "sorties_emploi_durable": 0.6}}
+# Rows a pole typed wrongly, which the ingestion must quarantine with a reason (file, line, field).
+FAULTY_ROWS = {
+    ("bousol", 2017): [
+        ["Bou'Sol", "2017", "Salariés en CDI", "env. 40", "chiffre à confirmer"],
+        ["Bou Sole", "2017", "Entrées en parcours", "12", ""],
+    ]
+}
 
 TARGET_CODES = ("emplois_crees", "personnes_accompagnees", "entrees_parcours", "sorties_emploi_durable")
 
@@ -292,7 +299,7 @@ def _write_long_xlsx(path: Path, rows: list[DemoValue], title: str, value_header
     _deterministic_xlsx(wb, path)
 
 
-def _write_csv_cp1252(path: Path, pole: Pole, rows: list[DemoValue]) -> None:
+def _write_csv_cp1252(path: Path, pole: Pole, rows: list[DemoValue], faulty: list[list[str]] = ()) -> None:
     catalog = load_catalog()
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
@@ -301,6 +308,8 @@ def _write_csv_cp1252(path: Path, pole: Pole, rows: list[DemoValue]) -> None:
         period = f"T{v.trimestre} {v.annee}" if v.trimestre else str(v.annee)
         comment = DEMO_NOTICE if v.code == "membres" else ""
         writer.writerow([pole.nom_court, period, catalog.label(v.code), _fr_number(v.valeur), comment])
+    for row in faulty:
+        writer.writerow(row)
     path.write_bytes(buffer.getvalue().encode("cp1252"))
 
 
@@ -386,7 +395,8 @@ def write_sample(data_dir: Path) -> list[Path]:
             for year in YEARS:
                 year_rows = [v for v in rows if v.annee == year]
                 name = f"{_slug(pole)}_indicateurs_{year}.csv"
-                _write_csv_cp1252(plan("indicateurs", name, _sent_on(pole, year)), pole, year_rows)
+                faulty = FAULTY_ROWS.get((pole.pole_id, year), [])
+                _write_csv_cp1252(plan("indicateurs", name, _sent_on(pole, year)), pole, year_rows, faulty)
         elif pole.numero <= 10:
             # One export of three years, sent at the start of 2018: late for 2015 and 2016.
             name = f"{_slug(pole)}_export_2015-2017.csv"
