@@ -285,7 +285,10 @@ def test_bad_and_pending_files_are_logged_and_good_data_still_published(
     assert log.at["raw/parcours/parcours_2016.csv", "status"] == "error"
     assert "pas encore intégrés" in log.at["raw/parcours/parcours_2016.csv", "message"]
     q = query(data_dir, "select * from quarantine")
-    assert sorted(set(q["source_file"])) == ["raw/indicateurs/bousol_indicateurs_2017.csv", "raw/indicateurs/erreurs.csv"]
+    assert sorted(set(q["source_file"])) == [
+        "raw/indicateurs/bousol_indicateurs_2017.csv",
+        "raw/indicateurs/erreurs.csv",
+    ]
     assert q[q["source_file"] == "raw/indicateurs/erreurs.csv"]["value"].tolist() == ["douze"]
     n = query(data_dir, "select count(*) n from indicator_values")["n"][0]
     assert n == len(demo_values())

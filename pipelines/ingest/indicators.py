@@ -9,6 +9,12 @@ Headers may sit below title rows; the pole and the year may be given once in tho
 Row accounting: a file row is either loaded (all its values are valid) or quarantined with one entry
 per faulty field. A wide row with one bad cell is quarantined whole, so that a pole never sees half a
 row published while the other half waits for a fix.
+
+What Excel users do to tables is taken into account: a header on two rows with merged cells
+("Pôle" merged over both rows, a domain title over several indicator columns), the pole merged down
+over its rows, a code column next to a label column, hidden sheets (ignored, and said so), formulas
+never computed and Excel errors (reported, never read as "missing"), a comma-separated file whose
+decimal commas split numbers in two (reported, never loaded half).
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from pipelines.ingest.readers import Sheet, read_tabular
 from pipelines.ingest.values import (
     ValueProblem,
     cell_text,
+    formula_reason,
     is_missing,
     parse_number,
     parse_period,
@@ -81,6 +88,12 @@ ROLE_ALIASES: dict[str, set[str]] = {
     },
 }
 _ROLE_BY_KEY = {alias: role for role, aliases in ROLE_ALIASES.items() for alias in aliases}
+# An indicator column titled "Code" next to one titled "Libellé": the code decides, the label checks.
+_CODE_KEYS = {"code", "codeindicateur"}
+# Columns whose merged cells stand for every row they cover (identifiers, not values).
+_FILLED_ROLES = ("pole", "periode", "trimestre", "indicateur", "indicateur_libelle", "commentaire")
+MAX_MERGED_CELLS = 200_000
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _TITLE_POLE_KEYS = ROLE_ALIASES["pole"]
 _TITLE_YEAR_KEYS = {"annee", "periode", "exercice", "an"}
 
@@ -91,6 +104,8 @@ FIELD_LABELS = {
     "indicateur": "indicateur",
     "valeur": "valeur",
     "objectif": "objectif",
+    "indicateur_libelle": "libellé",
+    "colonnes": "colonnes",
 }
 
 
@@ -99,10 +114,12 @@ class _Header:
 
     def __init__(self, row_number: int, cells: list[object], catalog: Catalog, kind: str) -> None:
         self.row_number = row_number
+        self.width = len(cells)
         self.roles: dict[str, int] = {}
         self.indicators: dict[str, int] = {}
         self.ignored: list[str] = []
         self.duplicates: list[str] = []
+        role_keys: dict[str, str] = {}
         for idx, cell in enumerate(cells):
             text = cell_text(cell)
             if not text:
@@ -113,10 +130,22 @@ class _Header:
             if role == "objectif" and kind != "objectifs":
                 role = None
             if role is not None and not (role == "indicateur" and code):
-                if role in self.roles:
+                if (
+                    role == "indicateur"
+                    and role in self.roles
+                    and "indicateur_libelle" not in self.roles
+                    and (key in _CODE_KEYS) != (role_keys[role] in _CODE_KEYS)
+                ):
+                    if key in _CODE_KEYS:
+                        self.roles["indicateur_libelle"] = self.roles["indicateur"]
+                        self.roles["indicateur"] = idx
+                    else:
+                        self.roles["indicateur_libelle"] = idx
+                elif role in self.roles:
                     self.duplicates.append(text)
                 else:
                     self.roles[role] = idx
+                    role_keys[role] = key
             elif code is not None:
                 if code in self.indicators:
                     self.duplicates.append(text)
@@ -136,10 +165,32 @@ class _Header:
         return not self.is_long and bool(self.indicators)
 
     def plausible(self) -> bool:
-        has_period_or_pole = "periode" in self.roles or "pole" in self.roles
+        has_period_or_pole = bool({"periode", "trimestre", "pole"} & set(self.roles))
         return (self.is_long and has_period_or_pole) or (
             self.is_wide and (has_period_or_pole or len(self.indicators) >= 3)
         )
+
+    @property
+    def evidence(self) -> int:
+        """How much this row looks like an indicator table header (to explain a near miss)."""
+        core = {"pole", "periode", "indicateur", "valeur"} & set(self.roles)
+        return len(core) + (1 if self.indicators else 0)
+
+    def missing_columns(self) -> str:
+        """What a near-miss header lacks, in French."""
+        if self.is_long or self.indicators:
+            return "« période » (ou « année ») ou « pôle »"
+        if "indicateur" in self.roles:
+            return "« valeur »"
+        if "valeur" in self.roles:
+            return "« indicateur »"
+        return "« indicateur » et « valeur » (ou d'une colonne par indicateur)"
+
+    def found_columns(self) -> str:
+        names = [f"« {FIELD_LABELS[r]} »" for r in self.roles if r in FIELD_LABELS]
+        if self.indicators:
+            names.append(f"{len(self.indicators)} indicateur(s)")
+        return ", ".join(names)
 
 
 def _title_context(rows: list[tuple[int, list[object]]], matcher: PoleMatcher) -> dict[str, Any]:
@@ -188,25 +239,92 @@ def pole_from_filename(path: Path, matcher: PoleMatcher) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
+def _fr(number: float) -> str:
+    """A number as French readers write it in a message: decimal comma."""
+    return cell_text(number).replace(".", ",")
+
+
 def _check_value(number: float, indicator: Indicator) -> None:
     label = f"« {indicator.libelle} »"
     if indicator.min is not None and number < indicator.min:
-        raise ValueProblem(f"valeur négative ({cell_text(number)}) impossible pour {label}")
+        if indicator.min == 0:
+            raise ValueProblem(
+                f"valeur négative ({_fr(number)}) impossible pour {label} : saisir un nombre positif "
+                "ou nul (laisser vide si inconnu)"
+            )
+        raise ValueProblem(
+            f"valeur {_fr(number)} inférieure au minimum ({_fr(indicator.min)}) pour {label} : "
+            "vérifier la saisie"
+        )
     if indicator.max is not None and number > indicator.max:
         raise ValueProblem(
-            f"valeur {cell_text(number)} hors de l'intervalle autorisé "
-            f"({cell_text(indicator.min)} à {cell_text(indicator.max)}) pour {label}"
+            f"valeur {_fr(number)} hors de l'intervalle autorisé "
+            f"({_fr(indicator.min or 0)} à {_fr(indicator.max)}) pour {label} : vérifier la saisie"
         )
     if abs(number) > MAX_PLAUSIBLE:
         raise ValueProblem(
-            f"valeur {cell_text(number)} invraisemblable pour {label} (plus de 10 millions) : "
+            f"valeur {_fr(number)} invraisemblable pour {label} (plus de 10 millions) : "
             "vérifier l'unité et les séparateurs"
         )
     if indicator.entier and not float(number).is_integer():
         raise ValueProblem(
-            f"valeur non entière ({cell_text(number).replace('.', ',')}) pour {label}, "
-            "qui se compte en nombres entiers"
+            f"valeur non entière ({_fr(number)}) pour {label}, "
+            "qui se compte en nombres entiers : corriger la saisie"
         )
+
+
+def _clean_comment(value: object) -> str | None:
+    """A comment as text, without the invisible control characters odd encodings leave behind."""
+    if is_missing(value):
+        return None
+    text = _CONTROL.sub("", cell_text(value)).strip()
+    return text or None
+
+
+class _SheetLayout:
+    """Merged ranges of a sheet, indexed for the parser (empty for CSV files)."""
+
+    def __init__(self, sheet: Sheet) -> None:
+        self.rows = dict(sheet.rows) if sheet.merged else {}
+        # (row, col) of a cell hidden under a vertical merge -> row of the range's top-left cell.
+        self.down: dict[int, dict[int, int]] = defaultdict(dict)
+        # (row, col) of every cell of a merged range -> the range as Excel names it ("C5:C6").
+        self.ranges: dict[tuple[int, int], str] = {}
+        budget = MAX_MERGED_CELLS
+        for min_col, min_row, max_col, max_row in sheet.merged:
+            area = (max_col - min_col + 1) * (max_row - min_row + 1)
+            if area > budget:
+                continue
+            budget -= area
+            name = f"{_column_letter(min_col)}{min_row}:{_column_letter(max_col)}{max_row}"
+            for row in range(min_row, max_row + 1):
+                for col in range(min_col - 1, max_col):
+                    self.ranges[(row, col)] = name
+                if row > min_row:
+                    self.down[row][min_col - 1] = min_row
+
+    def filled(self, row_number: int, cells: list[object], columns: set[int] | None = None) -> list[object]:
+        """`cells` with the cells under a vertical merge given the value Excel shows there."""
+        below = self.down.get(row_number)
+        if not below:
+            return cells
+        out = list(cells)
+        for col, anchor_row in below.items():
+            if columns is not None and col not in columns:
+                continue
+            anchor = self.rows.get(anchor_row, [])
+            if col < len(anchor) and (col >= len(out) or out[col] is None):
+                out.extend([None] * (col + 1 - len(out)))
+                out[col] = anchor[col]
+        return out
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    while index > 0:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
 
 
 class IndicatorFileParser:
@@ -221,25 +339,46 @@ class IndicatorFileParser:
 
     def parse(self, path: Path, source_file: str) -> FileResult:
         """Never raises for bad content: an unreadable file gives a result with `error` set."""
-        result = FileResult(source_file=source_file, kind=self.kind, file_format=path.suffix[1:])
+        result = FileResult(source_file=source_file, kind=self.kind, file_format=path.suffix[1:].lower())
         try:
-            sheets, file_format, _details = read_tabular(path, source_file)
+            sheets, file_format, details = read_tabular(path, source_file)
             result.file_format = file_format
-            self._parse_sheets(path, sheets, result)
+            if details.get("info"):
+                result.infos.append(details["info"])
+            self._parse_sheets(path, sheets, result, details)
         except IngestionError as exc:
             result.error = exc.message
             result.records.clear()
             result.quarantine.clear()
+            result.notes.clear()
             result.rows_read = result.rows_loaded = 0
         return result
 
-    def _parse_sheets(self, path: Path, sheets: list[Sheet], result: FileResult) -> None:
-        found = False
+    def _parse_sheets(
+        self, path: Path, sheets: list[Sheet], result: FileResult, details: dict[str, str]
+    ) -> None:
+        first_header: _Header | None = None
+        near_miss: _Header | None = None
+        hidden_tables: list[str] = []
         for sheet in sheets:
-            header = self._find_header(sheet)
+            layout = _SheetLayout(sheet)
+            header = self._find_header(sheet, layout)
             if header is None:
+                candidate = self._near_miss(sheet, layout)
+                if (
+                    candidate is not None
+                    and not sheet.hidden
+                    and (near_miss is None or candidate.evidence > near_miss.evidence)
+                ):
+                    near_miss = candidate
                 continue
-            found = True
+            if sheet.hidden:
+                # The sender does not see a hidden sheet: its figures are not theirs to publish.
+                n = sum(1 for r in sheet.rows if r[0] > header.row_number)
+                if n:
+                    hidden_tables.append(f"« {sheet.name} » ({n} ligne(s))")
+                continue
+            first_header = first_header or header
             if header.duplicates:
                 raise IngestionError(
                     f"{result.source_file} : colonne(s) en double dans l'en-tête "
@@ -273,14 +412,50 @@ class IndicatorFileParser:
             if data_rows and self._is_code_row(data_rows[0][1], header):
                 # Templates show each indicator's code under its label: a second header line.
                 data_rows = data_rows[1:]
+            width_check = sheet.name is None and details.get("separator_char") == ","
+            if width_check and data_rows:
+                # Rows uniformly one cell longer (a separator at the end of every line) are fine.
+                widths = {len(cells) for _, cells in data_rows}
+                extra_empty = all(not str(c).strip() for _, cells in data_rows for c in cells[header.width :])
+                width_check = not (len(widths) == 1 and extra_empty)
+            filled_columns = {header.roles[r] for r in _FILLED_ROLES if r in header.roles}
             for row_number, cells in data_rows:
-                self._parse_row(row_number, cells, header, context, sheet.name, result)
-        if not found:
+                cells = layout.filled(row_number, cells, filled_columns)
+                if width_check and len(cells) > header.width:
+                    self._quarantine_wide_row(row_number, cells, header, context, result)
+                    continue
+                self._parse_row(row_number, cells, header, context, sheet.name, result, layout)
+        if first_header is None:
+            if hidden_tables:
+                raise IngestionError(
+                    f"{result.source_file} : le tableau d'indicateurs se trouve dans une feuille "
+                    f"masquée ({', '.join(hidden_tables)}), qui n'est pas lue. Affichez-la dans Excel "
+                    "(clic droit sur un onglet > Afficher) et renvoyez le fichier."
+                )
+            if near_miss is not None:
+                raise IngestionError(
+                    f"{result.source_file} : en-tête incomplet ligne {near_miss.row_number} "
+                    f"(colonnes reconnues : {near_miss.found_columns()}) : il manque la colonne "
+                    f"{near_miss.missing_columns()}. Ajoutez-la, ou utilisez le modèle Excel fourni "
+                    "par COORACE (commande « ptce template »)."
+                )
             raise IngestionError(
                 f"{result.source_file} : aucun tableau d'indicateurs reconnu. L'en-tête doit "
                 "contenir « pôle », « période » et soit « indicateur » et « valeur », soit une "
                 "colonne par indicateur (code ou libellé du catalogue). Utilisez le modèle Excel "
                 "fourni par COORACE (commande « ptce template »)."
+            )
+        if result.rows_read == 0:
+            raise IngestionError(
+                f"{result.source_file} : aucune ligne de données sous l'en-tête (ligne "
+                f"{first_header.row_number}) : le fichier ne contient que les titres des colonnes. "
+                "Complétez le tableau et renvoyez-le."
+            )
+        if hidden_tables:
+            result.notes.append(
+                f"Feuille(s) masquée(s) ignorée(s) : {', '.join(hidden_tables)}. Si ces chiffres "
+                "doivent être intégrés, affichez la feuille dans Excel (clic droit sur un onglet > "
+                "Afficher) et renvoyez le fichier."
             )
         self._quarantine_conflicts(result)
 
@@ -294,12 +469,52 @@ class IndicatorFileParser:
         ]
         return len(named) >= 3 and all(named)
 
-    def _find_header(self, sheet: Sheet) -> _Header | None:
+    def _find_header(self, sheet: Sheet, layout: _SheetLayout) -> _Header | None:
         for row_number, cells in sheet.rows[:HEADER_SCAN_ROWS]:
-            header = _Header(row_number, cells, self.catalog, self.kind)
+            # A title merged down over two header rows counts on both (the lower one is the header).
+            header = _Header(row_number, layout.filled(row_number, cells), self.catalog, self.kind)
             if header.plausible():
                 return header
         return None
+
+    def _near_miss(self, sheet: Sheet, layout: _SheetLayout) -> _Header | None:
+        best: _Header | None = None
+        for row_number, cells in sheet.rows[:HEADER_SCAN_ROWS]:
+            header = _Header(row_number, layout.filled(row_number, cells), self.catalog, self.kind)
+            if header.evidence >= 2 and (best is None or header.evidence > best.evidence):
+                best = header
+        return best
+
+    def _quarantine_wide_row(
+        self,
+        row_number: int,
+        cells: list[object],
+        header: _Header,
+        context: dict[str, Any],
+        result: FileResult,
+    ) -> None:
+        """A comma-separated row longer than its header: a decimal comma split a number in two."""
+        result.rows_read += 1
+        pole_id = context.get("pole")
+        if "pole" in header.roles and header.roles["pole"] < len(cells):
+            pole_id = self.matcher.match(cells[header.roles["pole"]]) or pole_id
+        reason = (
+            f"la ligne compte {len(cells)} cellules pour {header.width} colonnes d'en-tête : dans ce "
+            "fichier séparé par des virgules, une virgule décimale (12,5) coupe un nombre en deux. "
+            'Mettre les nombres décimaux entre guillemets ("12,5"), écrire 12.5, ou enregistrer le '
+            "fichier au format « CSV (séparateur : point-virgule) »"
+        )
+        result.quarantine.append(
+            QuarantineRecord(
+                source_file=result.source_file,
+                row_number=row_number,
+                field=FIELD_LABELS["colonnes"],
+                value=",".join(cell_text(c) for c in cells),
+                reason=f"{result.source_file}, ligne {row_number}, champ colonnes : {reason}",
+                pole_id=pole_id,
+                sheet=None,
+            )
+        )
 
     def _parse_row(
         self,
@@ -309,12 +524,28 @@ class IndicatorFileParser:
         context: dict[str, Any],
         sheet: str | None,
         result: FileResult,
+        layout: _SheetLayout,
     ) -> None:
         result.rows_read += 1
         problems: list[tuple[str, str, str]] = []  # (field, value, reason)
 
         def cell(idx: int | None) -> object:
             return cells[idx] if idx is not None and idx < len(cells) else None
+
+        def merged_value(field: str, idx: int) -> bool:
+            """A value cell inside a merged range stands for several rows or indicators: refused."""
+            where = layout.ranges.get((row_number, idx))
+            if where is None:
+                return False
+            problems.append(
+                (
+                    field,
+                    cell_text(cell(idx)),
+                    f"cellule fusionnée ({where}) : une valeur par ligne et par indicateur ; "
+                    "défusionner les cellules et saisir la valeur de chaque ligne",
+                )
+            )
+            return True
 
         pole_id = context.get("pole")
         if "pole" in header.roles:
@@ -328,7 +559,8 @@ class IndicatorFileParser:
                         (
                             "pole",
                             cell_text(raw),
-                            f"pôle « {cell_text(raw)} » inconnu : indiquer le numéro (1 à 12) "
+                            formula_reason(raw)
+                            or f"pôle « {cell_text(raw)} » inconnu : indiquer le numéro (1 à 12) "
                             "ou le nom d'un pôle de la communauté",
                         )
                     )
@@ -337,12 +569,23 @@ class IndicatorFileParser:
             raw = cell(header.roles["periode"])
             try:
                 period = parse_period(raw if not is_missing(raw) else None)
-                if "trimestre" in header.roles:
-                    quarter = parse_quarter(cell(header.roles["trimestre"]))
-                    if quarter is not None:
-                        period = parse_period(f"{period[0]}-T{quarter}")
             except ValueProblem as exc:
                 problems.append(("periode", cell_text(raw), exc.reason))
+                period = None
+        if "trimestre" in header.roles and period is not None:
+            # The quarter column applies whether the year comes from a column or from a title row.
+            raw_q = cell(header.roles["trimestre"])
+            try:
+                quarter = parse_quarter(raw_q)
+                if quarter is not None and period[1] is not None and period[1] != quarter:
+                    raise ValueProblem(
+                        f"trimestre « {cell_text(raw_q)} » différent de celui de la période "
+                        f"(T{period[1]} {period[0]}) : n'en indiquer qu'un"
+                    )
+                if quarter is not None:
+                    period = parse_period(f"{period[0]}-T{quarter}")
+            except ValueProblem as exc:
+                problems.append(("trimestre", cell_text(raw_q), exc.reason))
                 period = None
         if period is not None and self.kind == "objectifs" and period[1] is not None:
             problems.append(
@@ -352,25 +595,15 @@ class IndicatorFileParser:
                     "objectif trimestriel : donner l'objectif annuel",
                 )
             )
-        comment_raw = cell(header.roles.get("commentaire"))
-        comment = None if is_missing(comment_raw) else cell_text(comment_raw)
+        comment = _clean_comment(cell(header.roles["commentaire"])) if "commentaire" in header.roles else None
 
         values: list[tuple[str, float]] = []
         if header.is_long:
-            raw_ind = cell(header.roles["indicateur"])
-            code = self.catalog.match(raw_ind) if not is_missing(raw_ind) else None
-            if code is None:
-                problems.append(
-                    (
-                        "indicateur",
-                        cell_text(raw_ind),
-                        f"indicateur « {cell_text(raw_ind)} » inconnu : utiliser un code ou un "
-                        "libellé du catalogue (ex. « salaries » ou « Salariés des structures "
-                        "membres »)",
-                    )
-                )
+            code = self._long_indicator(cell(header.roles["indicateur"]), header, cell, problems)
             raw_val = cell(header.roles["valeur"])
-            if is_missing(raw_val):
+            if merged_value("valeur", header.roles["valeur"]):
+                pass
+            elif is_missing(raw_val):
                 problems.append(
                     (
                         "valeur",
@@ -390,7 +623,7 @@ class IndicatorFileParser:
         else:
             for code, idx in header.indicators.items():
                 raw_val = cell(idx)
-                if is_missing(raw_val):
+                if merged_value(code, idx) or is_missing(raw_val):
                     continue
                 try:
                     number = parse_number(raw_val)
@@ -439,6 +672,56 @@ class IndicatorFileParser:
             )
         result.rows_loaded += 1
 
+    def _long_indicator(
+        self,
+        raw_ind: object,
+        header: _Header,
+        cell: Any,
+        problems: list[tuple[str, str, str]],
+    ) -> str | None:
+        """The indicator of a long row: its code column, checked against the label column if any."""
+        raw_label = None
+        if "indicateur_libelle" in header.roles:
+            raw_label = cell(header.roles["indicateur_libelle"])
+            if is_missing(raw_ind) and not is_missing(raw_label):
+                raw_ind, raw_label = raw_label, None
+        if is_missing(raw_ind):
+            problems.append(
+                (
+                    "indicateur",
+                    "",
+                    "indicateur non renseigné : indiquer un code ou un libellé du catalogue "
+                    "(ex. « salaries » ou « Salariés des structures membres »)",
+                )
+            )
+            return None
+        code = self.catalog.match(raw_ind)
+        if code is None:
+            problems.append(
+                (
+                    "indicateur",
+                    cell_text(raw_ind),
+                    formula_reason(raw_ind)
+                    or f"indicateur « {cell_text(raw_ind)} » inconnu : utiliser un code ou un "
+                    "libellé du catalogue (ex. « salaries » ou « Salariés des structures "
+                    "membres »)",
+                )
+            )
+            return None
+        if raw_label is not None and not is_missing(raw_label):
+            other = self.catalog.match(raw_label)
+            if other != code:
+                problems.append(
+                    (
+                        "indicateur_libelle",
+                        cell_text(raw_label),
+                        f"le libellé « {cell_text(raw_label)} » ne correspond pas au code "
+                        f"« {cell_text(raw_ind)} » ({self.catalog.label(code)}) : corriger l'un des deux",
+                    )
+                )
+                return None
+        return code
+
     def _quarantine_conflicts(self, result: FileResult) -> None:
         """Same pole, period and indicator twice in one file with different values: a conflict.
 
@@ -451,15 +734,20 @@ class IndicatorFileParser:
         # (sheet, row) -> [(value, reason)], and the row's pole, for each conflicting row.
         conflicts: dict[tuple[str | None, int], list[tuple[str, str]]] = defaultdict(list)
         pole_of_row: dict[tuple[str | None, int], str] = {}
-        kept: list[dict[str, Any]] = []
         for key, recs in by_key.items():
             if len({r["valeur"] for r in recs}) == 1:
-                kept.append(recs[0])
                 continue
-            rows = sorted({r["row_number"] for r in recs})
+            places = sorted({(r["sheet"] or "", r["row_number"]) for r in recs})
             for r in recs:
-                others = [str(n) for n in rows if n != r["row_number"]]
-                shown = ", ".join(others[:5]) + (f" et {len(others) - 5} autre(s)" if len(others) > 5 else "")
+                here = (r["sheet"] or "", r["row_number"])
+                others = []
+                for sheet, row in places:  # the first few suffice: the reason stays short
+                    if (sheet, row) != here:
+                        others.append(str(row) if sheet == here[0] else f"{row} (feuille « {sheet} »)")
+                        if len(others) == 5:
+                            break
+                n_others = len(places) - 1  # `here` is one of the places
+                shown = ", ".join(others) + (f" et {n_others - 5} autre(s)" if n_others > 5 else "")
                 where = (r["sheet"], r["row_number"])
                 pole_of_row[where] = r["pole_id"]
                 conflicts[where].append(
@@ -470,11 +758,17 @@ class IndicatorFileParser:
                         "garder une seule valeur",
                     )
                 )
-        if not conflicts:
-            result.records = kept
-            return
-        result.records = [r for r in kept if (r["sheet"], r["row_number"]) not in conflicts]
-        for (sheet, row_number), entries in sorted(conflicts.items(), key=lambda x: x[0][1]):
+        # Exact repetitions are kept once, from a row that is not itself in conflict on another value.
+        kept: list[dict[str, Any]] = []
+        seen: set[tuple] = set()
+        for rec in result.records:
+            key = (rec["pole_id"], rec["annee"], rec["trimestre"], rec["code"])
+            if (rec["sheet"], rec["row_number"]) in conflicts or key in seen:
+                continue
+            seen.add(key)
+            kept.append(rec)
+        result.records = kept
+        for (sheet, row_number), entries in sorted(conflicts.items(), key=lambda x: (x[0][0] or "", x[0][1])):
             for value, reason in entries:
                 result.quarantine.append(
                     QuarantineRecord(

@@ -39,6 +39,9 @@ class FileResult:
     rows_read: int = 0
     rows_loaded: int = 0
     notes: list[str] = field(default_factory=list)
+    # Remarks for the sender that do not mean data was left out (a file to rename, say): unlike
+    # `notes`, they leave the status "ok".
+    infos: list[str] = field(default_factory=list)
     error: str | None = None
 
     @property
@@ -62,6 +65,6 @@ class FileResult:
         if self.rows_quarantined:
             parts.append(f"{self.rows_quarantined} en quarantaine (voir la page « Qualité des données »)")
         text = ", ".join(parts) + "."
-        if self.notes:
-            text += " " + " ".join(self.notes)
+        for remark in (*self.notes, *self.infos):
+            text += " " + remark
         return text

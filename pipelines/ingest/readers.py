@@ -1,52 +1,166 @@
 """Reading tabular files (CSV, XLSX) into sheets of numbered rows, as their senders wrote them.
 
-CSV: UTF-8 with or without BOM, else CP1252 (French Excel); separator `;`, `,`, tab or `|`, sniffed.
-XLSX: every sheet, cached values of formulas (openpyxl, read-only). No DuckDB extension is used: the
-machines have no internet, so `INSTALL excel` is not an option (SPEC §2).
+CSV: UTF-8 with or without BOM, else CP1252 (French Excel), line by line when a file mixes both;
+UTF-16 (Excel's « Texte Unicode ») with or without BOM; separator `;`, `,`, tab or `|`, sniffed.
+XLSX: every sheet, cached values of formulas (openpyxl, read-only); a formula that was never
+computed is kept as a `FormulaCell` so that it is reported, not mistaken for an empty cell; merged
+ranges and hidden sheets are reported to the parser. No DuckDB extension is used: the machines have
+no internet, so `INSTALL excel` is not an option (SPEC §2).
+A file is read by what it contains, not only by its extension: an XLSX named `.csv` is read as a
+workbook and a CSV named `.xlsx` as text, with a remark telling the sender to rename it.
 Row numbers are those the sender sees (line in the file, row in the sheet).
+Nothing here raises anything but `IngestionError` on bad content.
 """
 
 from __future__ import annotations
 
 import csv
+import html
 import io
+import re
 import zipfile
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pipelines.ingest.model import IngestionError
+from pipelines.ingest.values import FormulaCell
 
 MAX_SNIFF_LINES = 30
+MAX_XLSX_ROWS = 1_048_576  # Excel's own limit: a row number beyond it means a damaged file
+ZIP_SIGNATURE = b"PK\x03\x04"
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# Stream name of an encrypted (password-protected) Office file inside its OLE container.
+_ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x19\x1b-\x1f]")
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+_ATTR_R = re.compile(rb"\br=\"([A-Z]{1,3}[0-9]{1,7})\"")
+_ATTR_T = re.compile(rb"\bt=\"(\w+)\"")
+_VALUE = re.compile(rb"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", re.S)
+_FORMULA_TEXT = re.compile(rb"<(?:\w+:)?f\b[^>]*>(.*?)</(?:\w+:)?f>", re.S)
+_CELL_REF = rb"[A-Z]{1,3}[0-9]{1,7}"
+_MERGE_REF = re.compile(rb"<(?:\w+:)?mergeCell\s[^>]*?ref=\"(" + _CELL_REF + rb"(?::" + _CELL_REF + rb")?)\"")
+SEPARATOR_NAMES = {";": "point-virgule", ",": "virgule", "\t": "tabulation", "|": "barre"}
 
 
 @dataclass
 class Sheet:
-    """Non-empty rows of one sheet (or of a CSV file): (row number, cells)."""
+    """Non-empty rows of one sheet (or of a CSV file): (row number, cells).
+
+    `merged`: merged ranges of an XLSX sheet as (min_col, min_row, max_col, max_row), 1-based; only
+    the top-left cell of a range holds the value. `hidden`: the sheet is hidden in Excel.
+    """
 
     name: str | None
     rows: list[tuple[int, list[object]]]
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    hidden: bool = False
+
+
+# --- CSV ----------------------------------------------------------------------------------------
 
 
 def decode_text(data: bytes, display_name: str) -> tuple[str, str]:
-    """Bytes -> (text, encoding). UTF-8 (BOM or not) first, then CP1252, the French Excel default."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
-    if b"\x00" in data[:4096]:
+    """Bytes -> (text, encoding). UTF-8 (BOM or not) first, then CP1252, the French Excel default.
+
+    A file that mixes UTF-8 and CP1252 lines (two exports pasted together) is decoded line by line;
+    UTF-16 and UTF-32 are recognised by their BOM, UTF-16 also without one. Raises `IngestionError`
+    for binary content.
+    """
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        text, encoding = _decode_strict(data, "utf-32", display_name), "utf-32"
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text, encoding = _decode_strict(data, "utf-16", display_name), "utf-16"
+    elif data.startswith(b"\xef\xbb\xbf"):
+        text, encoding = _decode_8bit(data[3:])
+        encoding = "utf-8-sig" if encoding == "utf-8" else f"utf-8-sig, {encoding}"
+    elif b"\x00" in data[:4096]:
+        utf16 = _utf16_without_bom(data)
+        if utf16 is None:
+            raise IngestionError(_binary_message(display_name))
+        text, encoding = utf16
+    else:
+        text, encoding = _decode_8bit(data)
+    sample = text[:65_536]
+    if len(_CONTROL_CHARS.findall(sample)) > max(1, len(sample) // 100):
+        raise IngestionError(_binary_message(display_name))
+    return text, encoding
+
+
+def _empty_file(display_name: str) -> IngestionError:
+    return IngestionError(
+        f"{display_name} : fichier vide, aucune ligne à lire. Vérifiez que le bon fichier a été "
+        "déposé (un enregistrement a pu échouer) et renvoyez-le."
+    )
+
+
+def _binary_message(display_name: str) -> str:
+    return (
+        f"{display_name} : fichier binaire, pas un CSV. Enregistrez-le au format "
+        "« CSV (séparateur : point-virgule) » ou envoyez le classeur .xlsx."
+    )
+
+
+def _decode_strict(data: bytes, encoding: str, display_name: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
         raise IngestionError(
-            f"{display_name} : fichier binaire, pas un CSV. Enregistrez-le au format "
-            "« CSV (séparateur : point-virgule) » ou envoyez le classeur .xlsx."
-        )
+            f"{display_name} : texte {encoding.upper()} tronqué ou corrompu (octet {exc.start}). "
+            "Réenregistrez le fichier depuis Excel au format « CSV UTF-8 » ou "
+            "« CSV (séparateur : point-virgule) »."
+        ) from exc
+
+
+def _decode_8bit(data: bytes) -> tuple[str, str]:
+    """UTF-8, else CP1252 (Latin-1 for the few bytes CP1252 leaves undefined), line by line if mixed."""
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    if not _UTF8_MULTIBYTE.search(data):
+        # No UTF-8 sequence at all: a plain CP1252 file (the usual French Excel CSV).
+        try:
+            return data.decode("cp1252"), "cp1252"
+        except UnicodeDecodeError:
+            return data.decode("latin-1"), "latin-1"
+    parts: list[str] = []
+    used: set[str] = set()
+    for line in data.splitlines(keepends=True):
+        try:
+            parts.append(line.decode("utf-8"))
+            if not line.isascii():
+                used.add("utf-8")
+        except UnicodeDecodeError:
+            try:
+                parts.append(line.decode("cp1252"))
+                used.add("cp1252")
+            except UnicodeDecodeError:
+                parts.append(line.decode("latin-1"))
+                used.add("latin-1")
+    eight_bit = "latin-1" if "latin-1" in used else "cp1252"
+    return "".join(parts), (f"mixte (utf-8 et {eight_bit})" if "utf-8" in used else eight_bit)
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 text without BOM: every other byte is zero (French text is mostly Latin letters)."""
+    sample = data[:4096]
+    if len(data) % 2 or len(sample) < 4:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) >= 0.6 * len(odd) and even.count(0) <= 0.1 * len(even):
+        encoding = "utf-16-le"
+    elif even.count(0) >= 0.6 * len(even) and odd.count(0) <= 0.1 * len(odd):
+        encoding = "utf-16-be"
+    else:
+        return None
     try:
-        return data.decode("cp1252"), "cp1252"
+        return data.decode(encoding), encoding
     except UnicodeDecodeError:
-        # A few bytes are undefined in CP1252; Latin-1 maps every byte, so nothing is lost.
-        return data.decode("latin-1"), "latin-1"
+        return None
 
 
 def sniff_delimiter(text: str) -> str:
@@ -56,7 +170,10 @@ def sniff_delimiter(text: str) -> str:
         return ";"
     best, best_score = ";", -1.0
     for sep in (";", ",", "\t", "|"):
-        counts = [len(next(csv.reader([line], delimiter=sep))) - 1 for line in lines]
+        try:
+            counts = [len(next(csv.reader([line], delimiter=sep))) - 1 for line in lines]
+        except (csv.Error, StopIteration):
+            continue
         useful = [c for c in counts if c > 0]
         if not useful:
             continue
@@ -69,15 +186,16 @@ def sniff_delimiter(text: str) -> str:
 
 
 def read_csv(path: Path, display_name: str) -> tuple[list[Sheet], dict[str, str]]:
+    """The rows of a CSV file; details give its encoding and separator (`separator_char` too)."""
     data = path.read_bytes()
     if not data.strip():
-        raise IngestionError(f"{display_name} : fichier vide, aucune ligne à lire.")
+        raise _empty_file(display_name)
     text, encoding = decode_text(data, display_name)
     delimiter = sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[tuple[int, list[object]]] = []
+    line_start = 1
     try:
-        line_start = 1
         for cells in reader:
             if any(c.strip() for c in cells):
                 rows.append((line_start, list(cells)))
@@ -87,69 +205,263 @@ def read_csv(path: Path, display_name: str) -> tuple[list[Sheet], dict[str, str]
             f"{display_name} : CSV mal formé vers la ligne {reader.line_num} ({exc}). "
             "Vérifiez les guillemets, ou réenregistrez le fichier depuis Excel."
         ) from exc
-    sep_name = {";": "point-virgule", ",": "virgule", "\t": "tabulation", "|": "barre"}[delimiter]
-    return [Sheet(name=None, rows=rows)], {"encoding": encoding, "separator": sep_name}
+    if not rows:
+        raise _empty_file(display_name)
+    if reader.line_num > rows[-1][0]:
+        _check_last_quote(text, rows[-1][0], delimiter, display_name)
+    details = {
+        "encoding": encoding,
+        "separator": SEPARATOR_NAMES[delimiter],
+        "separator_char": delimiter,
+    }
+    if encoding.startswith("mixte") or ", " in encoding:
+        details["info"] = (
+            "Encodage mixte (UTF-8 et Windows-1252) : les accents ont été lus ligne par ligne ; "
+            "enregistrez le fichier en « CSV UTF-8 » pour éviter les erreurs d'accents."
+        )
+    return [Sheet(name=None, rows=rows)], details
+
+
+def _check_last_quote(text: str, start_line: int, delimiter: str, display_name: str) -> None:
+    """A quote opened and never closed swallows the rest of the file into one cell: refuse it."""
+    lines = io.StringIO(text, newline="").readlines()
+    tail = "".join(lines[start_line - 1 :])
+    try:
+        for _ in csv.reader(io.StringIO(tail, newline=""), delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as exc:
+        if "end of data" in str(exc):
+            raise IngestionError(
+                f"{display_name} : guillemet ouvert ligne {start_line} et jamais refermé : toute la "
+                'suite du fichier serait lue comme une seule cellule. Corrigez les guillemets (") de '
+                "cette ligne, ou réenregistrez le fichier depuis Excel."
+            ) from exc
+
+
+# --- XLSX ---------------------------------------------------------------------------------------
+
+
+def _not_a_workbook(data_head: bytes, data: bytes, display_name: str) -> IngestionError:
+    if data_head.startswith(OLE_SIGNATURE):
+        if _ENCRYPTED_STREAM in data:
+            return IngestionError(
+                f"{display_name} : classeur protégé par mot de passe, illisible sans lui. Ouvrez-le "
+                "dans Excel, retirez le mot de passe (Fichier > Informations > Protéger le classeur > "
+                "Chiffrer avec mot de passe : effacer), enregistrez-le au format .xlsx et renvoyez-le."
+            )
+        return IngestionError(
+            f"{display_name} : classeur protégé par mot de passe ou au format Excel 97-2003 "
+            "(.xls). Retirez la protection et enregistrez-le au format .xlsx."
+        )
+    if data_head.startswith(ZIP_SIGNATURE):
+        return IngestionError(
+            f"{display_name} : classeur .xlsx tronqué (envoi ou copie interrompus ?). Renvoyez le "
+            "fichier complet, ou réenregistrez-le depuis Excel au format .xlsx."
+        )
+    return IngestionError(
+        f"{display_name} : ce n'est pas un classeur Excel .xlsx lisible (fichier corrompu ou "
+        "d'un autre format). Réenregistrez-le depuis Excel au format .xlsx."
+    )
 
 
 def read_xlsx(path: Path, display_name: str) -> tuple[list[Sheet], dict[str, str]]:
+    """Every sheet of an XLSX workbook (hidden ones flagged), as the values Excel last computed."""
+    if path.stat().st_size == 0:
+        raise _empty_file(display_name)
+    if not zipfile.is_zipfile(path):
+        data = path.read_bytes()
+        raise _not_a_workbook(data[:8], data, display_name)
+    try:
+        return _read_workbook(path, display_name), {}
+    except IngestionError:
+        raise
+    except Exception as exc:
+        # openpyxl, zipfile, zlib and the XML parser raise many kinds of errors on a damaged file;
+        # whichever it is, the sender's remedy is the same.
+        raise IngestionError(
+            f"{display_name} : classeur .xlsx illisible, tronqué ou corrompu ({type(exc).__name__}). "
+            "Réenregistrez-le depuis Excel au format .xlsx."
+        ) from exc
+
+
+def _scan_sheet_xml(archive: zipfile.ZipFile, member: str | None) -> tuple[bool, set[bytes]]:
+    """(has formulas, merged range refs) of a worksheet, read as a stream (sheets can be large)."""
+    if member is None:
+        return False, set()
+    has_formula, merges, tail = False, set(), b""
+    with archive.open(member) as stream:
+        while chunk := stream.read(1 << 20):
+            window = tail + chunk
+            has_formula = has_formula or bool(_FORMULA_TAG.search(window))
+            merges.update(_MERGE_REF.findall(window))
+            tail = window[-200:]
+    return has_formula, merges
+
+
+def _uncomputed_formulas(xml: bytes) -> dict[int, dict[int, str]]:
+    """Formula cells without a computed result: {row: {column index (0-based): "=FORMULA"}}.
+
+    openpyxl reads such a cell as empty, exactly like a formula whose result is an empty text
+    (`=SI(A1="";"";…)`), so the sheet XML decides: a result is stored in `<v>`, and an empty text
+    result is typed `t="str"`.
+    """
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+    found: dict[int, dict[int, str]] = defaultdict(dict)
+    for attrs, inner in _CELL.findall(xml):
+        if not inner or not _FORMULA_TAG.search(inner):
+            continue
+        ref = _ATTR_R.search(attrs)
+        kind = _ATTR_T.search(attrs)
+        value = _VALUE.search(inner)
+        if ref is None or (kind is not None and kind.group(1) == b"str"):
+            continue
+        if value is not None and value.group(1).strip():
+            continue
+        column, row = coordinate_from_string(ref.group(1).decode("ascii"))
+        formula = _FORMULA_TEXT.search(inner)
+        text = html.unescape(formula.group(1).decode("utf-8", "replace")) if formula else ""
+        found[row][column_index_from_string(column) - 1] = "=" + text if text else "=(formule partagée)"
+    return found
+
+
+def _read_workbook(path: Path, display_name: str) -> list[Sheet]:
     # Imported here: openpyxl is slow to import and only XLSX needs it.
     import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
 
-    if path.stat().st_size == 0:
-        raise IngestionError(f"{display_name} : fichier vide, aucune ligne à lire.")
-    if not zipfile.is_zipfile(path):
-        head = path.read_bytes()[:8]
-        if head.startswith(b"\xd0\xcf\x11\xe0"):
-            # OLE container: an old .xls, or an .xlsx protected by a password (encrypted).
-            raise IngestionError(
-                f"{display_name} : classeur protégé par mot de passe ou au format Excel 97-2003 "
-                "(.xls). Retirez la protection et enregistrez-le au format .xlsx."
-            )
-        raise IngestionError(
-            f"{display_name} : ce n'est pas un classeur Excel .xlsx lisible (fichier corrompu ou "
-            "d'un autre format). Réenregistrez-le depuis Excel au format .xlsx."
-        )
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise IngestionError(
-            f"{display_name} : classeur .xlsx illisible ou tronqué ({type(exc).__name__}). "
-            "Réenregistrez-le depuis Excel au format .xlsx."
-        ) from exc
+    with path.open("rb") as handle:
+        # A file object, not the path: openpyxl refuses a workbook whose name ends in .csv.
+        workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+        return _workbook_sheets(workbook, path, display_name)
+
+
+def _workbook_sheets(workbook: Any, path: Path, display_name: str) -> list[Sheet]:
+    from openpyxl.utils.cell import range_boundaries
+
     sheets: list[Sheet] = []
     try:
-        for ws in workbook.worksheets:
+        with zipfile.ZipFile(path) as archive:
+            scans = []
+            for ws in workbook.worksheets:
+                member = getattr(ws, "_worksheet_path", None)
+                has_formula, merges = _scan_sheet_xml(archive, member)
+                formulas = _uncomputed_formulas(archive.read(member)) if has_formula and member else {}
+                scans.append((formulas, merges))
+        for ws, (formulas, merges) in zip(workbook.worksheets, scans, strict=True):
+            ws.reset_dimensions()  # trust the cells, not the declared size (often wrong)
             rows: list[tuple[int, list[object]]] = []
             for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
+                if number > MAX_XLSX_ROWS:
+                    raise IngestionError(
+                        f"{display_name} : feuille « {ws.title} » de plus de {MAX_XLSX_ROWS} lignes : "
+                        "classeur corrompu. Réenregistrez-le depuis Excel au format .xlsx."
+                    )
                 cells = list(values)
+                for col, text in formulas.get(number, {}).items():
+                    if col >= len(cells):
+                        cells.extend([None] * (col + 1 - len(cells)))
+                    if cells[col] is None:
+                        cells[col] = FormulaCell(text)
+                while cells and cells[-1] is None:
+                    cells.pop()
                 if any(c is not None and str(c).strip() for c in cells):
                     rows.append((number, cells))
-            sheets.append(Sheet(name=ws.title, rows=rows))
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as exc:
-        raise IngestionError(
-            f"{display_name} : classeur .xlsx tronqué ou corrompu ({type(exc).__name__}). "
-            "Réenregistrez-le depuis Excel au format .xlsx."
-        ) from exc
+            merged = []
+            for ref in merges:
+                min_col, min_row, max_col, max_row = range_boundaries(ref.decode("ascii"))
+                if (min_col, min_row) != (max_col, max_row):
+                    merged.append((min_col, min_row, max_col, max_row))
+            sheets.append(
+                Sheet(
+                    name=ws.title,
+                    rows=rows,
+                    merged=sorted(merged),
+                    hidden=getattr(ws, "sheet_state", "visible") != "visible",
+                )
+            )
     finally:
         workbook.close()
-    return sheets, {}
+    return sheets
+
+
+# --- Dispatch -----------------------------------------------------------------------------------
+
+
+def _looks_like_csv(data: bytes) -> bool:
+    """Text with a separator on its first line (a CSV saved under another extension)."""
+    try:
+        text, _ = decode_text(data[:65_536], "")
+    except IngestionError:
+        return False
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    return any(sep in first for sep in SEPARATOR_NAMES)
 
 
 def read_tabular(path: Path, display_name: str) -> tuple[list[Sheet], str, dict[str, str]]:
-    """Sheets of a `.csv` or `.xlsx` file, its format, and details (encoding, separator)."""
+    """Sheets of a `.csv` or `.xlsx` file, its format, and details (encoding, separator, info).
+
+    `details["info"]`, when present, is a French remark for the sender (e.g. a file to rename).
+    """
+    try:
+        return _read_tabular(path, display_name)
+    except OSError as exc:
+        raise IngestionError(
+            f"{display_name} : fichier illisible ({exc.strerror or type(exc).__name__}). Vérifiez qu'il "
+            "n'est pas ouvert ailleurs ou protégé, puis déposez-le à nouveau."
+        ) from exc
+
+
+def _read_tabular(path: Path, display_name: str) -> tuple[list[Sheet], str, dict[str, str]]:
     suffix = path.suffix.lower()
+    with path.open("rb") as handle:
+        head = handle.read(8)
     if suffix in {".csv", ".txt"}:
+        if head.startswith(ZIP_SIGNATURE):
+            sheets, details = read_xlsx(path, display_name)
+            details["info"] = (
+                f"Ce fichier « {suffix} » est en réalité un classeur Excel : il a été lu comme un "
+                ".xlsx. Renommez-le en .xlsx, ou enregistrez-le au format « CSV (séparateur : "
+                "point-virgule) »."
+            )
+            return sheets, "xlsx", details
+        if head.startswith(OLE_SIGNATURE):
+            raise IngestionError(
+                f"{display_name} : ce fichier « {suffix} » est en réalité un classeur Excel 97-2003 "
+                "(.xls) ou protégé par mot de passe. Enregistrez-le au format .xlsx (sans mot de "
+                "passe) ou « CSV (séparateur : point-virgule) »."
+            )
         sheets, details = read_csv(path, display_name)
         return sheets, "csv", details
-    if suffix in {".xlsx", ".xlsm"}:
-        sheets, details = read_xlsx(path, display_name)
-        return sheets, "xlsx", details
-    if suffix == ".xls":
-        raise IngestionError(
-            f"{display_name} : format Excel 97-2003 (.xls) non pris en charge. "
-            "Enregistrez le classeur au format .xlsx."
-        )
+    if suffix in {".xlsx", ".xlsm", ".xls"}:
+        if head.startswith(ZIP_SIGNATURE) or (suffix != ".xls" and zipfile.is_zipfile(path)):
+            sheets, details = read_xlsx(path, display_name)
+            if suffix == ".xls":
+                details["info"] = (
+                    "Ce fichier « .xls » est en réalité un classeur .xlsx : il a été lu comme tel. "
+                    "Renommez-le en .xlsx."
+                )
+            return sheets, "xlsx", details
+        data = path.read_bytes()
+        if suffix == ".xls" and head.startswith(OLE_SIGNATURE) and _ENCRYPTED_STREAM not in data:
+            raise IngestionError(
+                f"{display_name} : format Excel 97-2003 (.xls) non pris en charge. "
+                "Enregistrez le classeur au format .xlsx."
+            )
+        if data.strip() and not head.startswith(OLE_SIGNATURE) and _looks_like_csv(data):
+            sheets, details = read_csv(path, display_name)
+            details["info"] = (
+                f"Ce fichier « {suffix} » est en réalité un fichier texte (CSV) : il a été lu comme "
+                "un CSV. Renommez-le en .csv, ou enregistrez-le depuis Excel au format .xlsx."
+            )
+            return sheets, "csv", details
+        if suffix == ".xls" and not head.startswith(OLE_SIGNATURE):
+            raise IngestionError(
+                f"{display_name} : ce n'est pas un classeur Excel lisible (fichier corrompu ou d'un "
+                "autre format). Enregistrez le classeur au format .xlsx."
+            )
+        if not data:
+            raise _empty_file(display_name)
+        raise _not_a_workbook(head, data, display_name)
     raise IngestionError(
         f"{display_name} : format « {suffix or 'sans extension'} » non pris en charge ici. "
         "Envoyez un classeur .xlsx ou un fichier .csv."

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from ptce.text import normalize_key, strip_accents
@@ -30,6 +31,31 @@ MISSING_MARKERS = {
 _DASHES = {"-", "–", "—", "?", "/", "x"}
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2007\u2009']")
 _GROUPS_OF_THREE = re.compile(r"^\d{1,3}(\d{3})+$")
+_PLAIN_NUMBER = re.compile(r"-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
+
+
+# Error values Excel stores in a cell whose formula failed (English codes in the file, French on screen).
+EXCEL_ERRORS = {
+    "#NULL!",
+    "#NUL!",
+    "#DIV/0!",
+    "#VALUE!",
+    "#VALEUR!",
+    "#REF!",
+    "#NAME?",
+    "#NOM?",
+    "#NUM!",
+    "#NOMBRE!",
+    "#N/A",
+    "#GETTING_DATA",
+    "#SPILL!",
+    "#CALC!",
+}
+_EXCEL_EPOCH = date(1899, 12, 30)
+_DATE_TEXTS = (
+    re.compile(r"^\d{1,2}[/.-](?P<m>\d{1,2})[/.-](?P<y>\d{4})$"),  # 31/12/2016
+    re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-\d{1,2}$"),  # 2016-12-31
+)
 
 
 class ValueProblem(ValueError):
@@ -40,25 +66,69 @@ class ValueProblem(ValueError):
         self.reason = reason
 
 
+@dataclass(frozen=True)
+class FormulaCell:
+    """An XLSX cell holding a formula whose result was never computed (no cached value).
+
+    Files written by programs (openpyxl, some exports) store the formula only; Excel computes and
+    stores the result when the file is opened and saved. Such a cell is neither a value nor missing.
+    """
+
+    formula: str
+
+    def __str__(self) -> str:
+        return self.formula
+
+
+def formula_reason(value: object) -> str | None:
+    """French reason when `value` is a formula (uncomputed XLSX formula, or `=…` text in a CSV)."""
+    if isinstance(value, FormulaCell):
+        return (
+            f"formule « {value.formula} » sans valeur calculée : ouvrir le fichier dans Excel (ou "
+            "LibreOffice) et l'enregistrer pour que les valeurs soient calculées, ou saisir la valeur"
+        )
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if text[:1] == "=" and len(text) > 1:
+        return (
+            f"formule « {text} » à la place d'une valeur (elle n'est pas calculée dans ce "
+            "fichier) : saisir la valeur elle-même, ou enregistrer le fichier depuis Excel"
+        )
+    if text[:1] == "#" and text.upper() in EXCEL_ERRORS:
+        return (
+            f"erreur Excel « {text} » dans la cellule : corriger la formule ou saisir la "
+            "valeur (laisser vide si elle est inconnue)"
+        )
+    return None
+
+
 def cell_text(value: object) -> str:
     """A cell as the sender sees it, for quarantine rows and messages."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime):
+        # 1e30 reads "1e+30", not the 31 digits of its binary approximation.
+        return str(int(value)) if abs(value) < 1e15 else format(value, ".15g")
+    if isinstance(value, datetime | date):
         return value.strftime("%d/%m/%Y")
     return str(value).strip()
 
 
 def is_missing(value: object) -> bool:
-    """True for an empty cell or an explicit 'not available' marker."""
+    """True for an empty cell or an explicit 'not available' marker.
+
+    A formula without a computed value and an Excel error (`#N/A`, `#DIV/0!`) are not missing: they
+    say a figure was meant to be there, so they are reported rather than silently left empty.
+    """
     if value is None:
         return True
     if isinstance(value, float) and math.isnan(value):
         return True
     if isinstance(value, str):
         stripped = value.strip()
+        if stripped[:1] == "#" and stripped.upper() in EXCEL_ERRORS:
+            return False
         return stripped in _DASHES or normalize_key(stripped) in MISSING_MARKERS
     return False
 
@@ -71,8 +141,14 @@ def parse_number(value: object) -> float:
     """
     if isinstance(value, bool):
         raise ValueProblem(f"valeur « {value} » non numérique : saisir un nombre")
+    formula = formula_reason(value)
+    if formula:
+        raise ValueProblem(formula)
     if isinstance(value, int | float):
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:
+            raise ValueProblem("valeur trop grande : saisir un nombre fini") from None
     elif isinstance(value, datetime | date):
         raise ValueProblem(
             f"une date ({cell_text(value)}) a été saisie à la place d'un nombre : "
@@ -81,13 +157,21 @@ def parse_number(value: object) -> float:
     else:
         number = _parse_number_text(str(value))
     if math.isnan(number) or math.isinf(number):
-        raise ValueProblem("valeur non numérique : saisir un nombre fini")
+        raise ValueProblem(f"valeur « {cell_text(value)} » non numérique ou infinie : saisir un nombre fini")
     return number
 
 
 def _parse_number_text(text: str) -> float:
     original = text.strip()
-    s = _SPACES.sub("", original)
+    # Unicode minus signs (copied from Word or a web page) are minus signs.
+    s = original.replace("\u2212", "-").replace("\u2013", "-") if len(original) > 1 else original
+    # Accounting format, as Excel writes a formatted cell to CSV: "(5)" is -5.
+    if s.startswith("(") and s.endswith(")") and len(s) > 2:
+        s = "-" + s[1:-1].strip()
+    if _SPACES.search(s):
+        if not _digit_groups_ok(s):
+            raise _not_a_number(original)
+        s = _SPACES.sub("", s)
     percent = s.endswith("%")
     if percent:
         s = s[:-1]
@@ -102,12 +186,29 @@ def _parse_number_text(text: str) -> float:
         sep = "," if "," in s else "."
         digits = s.lstrip("-").replace(sep, "")
         if not _GROUPS_OF_THREE.match(digits) or any(len(g) != 3 for g in s.lstrip("-").split(sep)[1:]):
-            raise ValueProblem(f"valeur « {original} » non numérique : saisir un nombre (ex. 1 234,5)")
+            raise _not_a_number(original)
         s = s.replace(sep, "")
-    if not re.fullmatch(r"-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?", s):
-        raise ValueProblem(f"valeur « {original} » non numérique : saisir un nombre (ex. 1 234,5)")
+    if not _PLAIN_NUMBER.fullmatch(s):
+        raise _not_a_number(original)
     number = float(s)
     return number / 100 if percent else number
+
+
+def _not_a_number(text: str) -> ValueProblem:
+    return ValueProblem(f"valeur « {text} » non numérique : saisir un nombre (ex. 1 234,5)")
+
+
+def _digit_groups_ok(text: str) -> bool:
+    """Spaces inside a number separate thousands: "1 234 567" yes, "12 15" (two numbers) no."""
+    core = text.strip().rstrip("%").strip().lstrip("+-").strip()
+    groups = [g for g in _SPACES.split(core) if g]
+    if len(groups) < 2:
+        return True
+    return (
+        bool(re.fullmatch(r"\d{1,3}", groups[0]))
+        and all(re.fullmatch(r"\d{3}", g) for g in groups[1:-1])
+        and bool(re.fullmatch(r"\d{3}([.,]\d*)?", groups[-1]))
+    )
 
 
 _YEAR = r"(?P<y>(19|20)\d{2})"
@@ -126,12 +227,19 @@ def parse_period(value: object, *, today: date | None = None) -> tuple[int, int 
     """`2016`, `"2016-T3"`, `"T3 2016"`, `"3e trimestre 2016"` -> (year, quarter or None)."""
     if isinstance(value, bool) or value is None:
         raise ValueProblem("période vide : indiquer l'année (2016) ou le trimestre (2016-T3)")
+    formula = formula_reason(value)
+    if formula:
+        raise ValueProblem(formula)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, datetime | date):
+        year = _year_typed_in_date_cell(value)
+        if year is not None:
+            return _check_year(year, None, str(year), today or date.today())
+        quarter = (value.month - 1) // 3 + 1
         raise ValueProblem(
-            f"période « {cell_text(value)} » saisie comme une date : "
-            "écrire l'année (2016) ou le trimestre (2016-T3 ou T3 2016)"
+            f"période « {cell_text(value)} » saisie comme une date : écrire l'année "
+            f"({value.year}) ou le trimestre ({value.year}-T{quarter} ou T{quarter} {value.year})"
         )
     text = strip_accents(str(value)).upper()
     compact = re.sub(r"\s+", "", text)
@@ -141,16 +249,38 @@ def parse_period(value: object, *, today: date | None = None) -> tuple[int, int 
             year = int(m.group("y"))
             quarter = int(m.group("q")) if "q" in m.groupdict() and m.group("q") else None
             return _check_year(year, quarter, str(value).strip(), today or date.today())
+    for pattern in _DATE_TEXTS:
+        m = pattern.match(str(value).strip())
+        if m and 1 <= int(m.group("m")) <= 12:
+            year, quarter = m.group("y"), (int(m.group("m")) - 1) // 3 + 1
+            raise ValueProblem(
+                f"période « {cell_text(value)} » non reconnue : c'est une date ; écrire l'année "
+                f"({year}) ou le trimestre ({year}-T{quarter} ou T{quarter} {year})"
+            )
     raise ValueProblem(
         f"période « {cell_text(value)} » non reconnue : écrire l'année (2016) "
         "ou le trimestre (2016-T3 ou T3 2016)"
     )
 
 
+def _year_typed_in_date_cell(value: date) -> int | None:
+    """2016 typed into a cell formatted as a date is stored as 2016 and shown as 08/07/1905.
+
+    The stored number is what the sender typed: read it back as the year. Real dates (31/12/2016)
+    are ambiguous (the year? its last quarter?) and stay a problem for the sender to settle.
+    """
+    if isinstance(value, datetime) and (value.hour, value.minute, value.second) != (0, 0, 0):
+        return None
+    day = value.date() if isinstance(value, datetime) else value
+    serial = (day - _EXCEL_EPOCH).days
+    return serial if FIRST_YEAR <= serial <= 2100 else None
+
+
 def _check_year(year: int, quarter: int | None, text: str, today: date) -> tuple[int, int | None]:
     if year < FIRST_YEAR:
         raise ValueProblem(
-            f"période « {text} » hors du champ de l'observatoire (années {FIRST_YEAR} et suivantes)"
+            f"période « {text} » hors du champ de l'observatoire (années {FIRST_YEAR} et suivantes) : "
+            "vérifier l'année saisie"
         )
     current_quarter = (today.month - 1) // 3 + 1
     if year > today.year or (year == today.year and quarter and quarter > current_quarter):
@@ -162,6 +292,9 @@ def parse_quarter(value: object) -> int | None:
     """A separate 'trimestre' column: `"T3"`, `3`, `"3e trimestre"`, empty -> 3 or None."""
     if is_missing(value):
         return None
+    formula = formula_reason(value)
+    if formula:
+        raise ValueProblem(formula)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     compact = re.sub(r"\s+", "", strip_accents(str(value)).upper())
