@@ -63,5 +63,11 @@ pages = [
     st.Page(
         VIEWS / "quality.py", title="Qualité des données", icon=":material/fact_check:", url_path="qualite"
     ),
+    st.Page(
+        VIEWS / "applications.py",
+        title="Candidatures",
+        icon=":material/description:",
+        url_path="candidatures",
+    ),
 ]
 st.navigation(pages).run()

@@ -22,6 +22,9 @@ from ptce.reference import load_catalog
 from ptce.warehouse import TABLES
 
 EXPECTED_ASSETS = [
+    "application_answers",
+    "application_fields",
+    "application_tags",
     "applications",
     "completeness",
     "indicator_catalog",
@@ -36,6 +39,7 @@ EXPECTED_ASSETS = [
     "published_warehouse",
     "quarantine",
     "raw_files",
+    "stg_application_files",
     "stg_indicator_files",
     "targets",
     "visits",
@@ -241,10 +245,12 @@ def test_demo_resubmission_history(demo_data_dir: Path) -> None:
 
 def test_completeness_flags_late_and_missing(demo_data_dir: Path) -> None:
     c = query(demo_data_dir, "select * from completeness")
-    assert len(c) == 12 * 3 + 12 * 2  # indicators 2015-2017, targets 2016-2017
+    assert len(c) == 12 * 3 + 12 * 2 + 12  # indicators 2015-2017, targets 2016-2017, answers to the call
     missing = c[c["statut"] == "manquant"][["pole_id", "annee", "kind"]].values.tolist()
     assert missing == [["re_sources", 2017, "objectifs"]]
-    late = sorted(map(tuple, c[c["en_retard"]][["pole_id", "annee"]].values.tolist()))
+    late = sorted(
+        map(tuple, c[c["en_retard"] & (c["kind"] == "indicateurs")][["pole_id", "annee"]].values.tolist())
+    )
     assert late == [
         ("dombinnov", 2015),
         ("dombinnov", 2016),

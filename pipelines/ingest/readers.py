@@ -164,20 +164,29 @@ def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
 
 
 def sniff_delimiter(text: str) -> str:
-    """The separator that splits the first lines most consistently."""
-    lines = [line for line in text.splitlines()[:MAX_SNIFF_LINES] if line.strip()]
-    if not lines:
+    """The separator that splits the first records most consistently.
+
+    Records, not lines: a quoted answer may span several lines and hold commas, and judging line by
+    line would then elect `,` for a `;` file.
+    """
+    if not text.strip():
         return ";"
+    head = "\n".join(text.splitlines()[: MAX_SNIFF_LINES * 4])
     best, best_score = ";", -1.0
     for sep in (";", ",", "\t", "|"):
         try:
-            counts = [len(next(csv.reader([line], delimiter=sep))) - 1 for line in lines]
-        except (csv.Error, StopIteration):
+            records = []
+            for record in csv.reader(io.StringIO(head, newline=""), delimiter=sep):
+                if any(cell.strip() for cell in record):
+                    records.append(record)
+                if len(records) >= MAX_SNIFF_LINES:
+                    break
+        except csv.Error:
             continue
-        useful = [c for c in counts if c > 0]
+        useful = [len(r) - 1 for r in records if len(r) > 1]
         if not useful:
             continue
-        # Favour separators present on most lines with a stable count (the header and data rows).
+        # Favour separators present on most records with a stable count (the header and data rows).
         modal = max(set(useful), key=useful.count)
         score = useful.count(modal) * 10 + modal
         if score > best_score:

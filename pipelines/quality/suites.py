@@ -237,6 +237,46 @@ def _quarantine(ctx: RuleContext) -> list[Rule]:
     ]
 
 
+def _applications(ctx: RuleContext) -> list[Rule]:
+    return [
+        _r(
+            "pole_connu",
+            "Le pôle fait partie des douze (intégrité référentielle).",
+            lambda g: g.ExpectColumnValuesToBeInSet(column="pole_id", value_set=list(ctx.pole_ids)),
+        ),
+        _r(
+            "version_unique",
+            "Une seule ligne par pôle et version.",
+            lambda g: g.ExpectCompoundColumnsToBeUnique(column_list=["pole_id", "version"]),
+        ),
+        _r(
+            "completude_entre_0_et_1",
+            "Complétude (questions répondues / posées) entre 0 et 1.",
+            lambda g: g.ExpectColumnValuesToBeBetween(column="completude", min_value=0, max_value=1),
+        ),
+        _r(
+            "format_connu",
+            "Document Word ou export de formulaire.",
+            lambda g: g.ExpectColumnValuesToBeInSet(column="format", value_set=["docx", "csv", "xlsx"]),
+        ),
+    ]
+
+
+def _application_answers(ctx: RuleContext) -> list[Rule]:
+    return [
+        _r(
+            "pas_de_reponse_vide",
+            "Une question sans réponse est nulle, jamais une chaîne vide.",
+            lambda g: g.ExpectColumnValueLengthsToBeBetween(column="reponse", min_value=1),
+        ),
+        _r(
+            "cle_unique",
+            "Une réponse par pôle, version et question.",
+            lambda g: g.ExpectCompoundColumnsToBeUnique(column_list=["pole_id", "version", "code"]),
+        ),
+    ]
+
+
 def _mart_structure(ctx: RuleContext) -> list[Rule]:
     return [
         _r(
@@ -390,6 +430,24 @@ TABLE_SUITES: tuple[Suite, ...] = (
         "quarantine",
         ("source_file", "row_number", "field"),
         _quarantine,
+    ),
+    Suite(
+        "applications",
+        "gx_applications",
+        "Candidatures : pôles connus, versions, complétude.",
+        "ERROR",
+        "applications",
+        ("pole_id", "version", "source_file"),
+        _applications,
+    ),
+    Suite(
+        "application_answers",
+        "gx_application_answers",
+        "Réponses : nulles si absentes, uniques.",
+        "ERROR",
+        "application_answers",
+        ("pole_id", "version", "code"),
+        _application_answers,
     ),
 )
 MART_SUITES: tuple[Suite, ...] = (

@@ -11,10 +11,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 
+from pipelines.ingest.applications import load_questions
 from ptce.paths import DataLayout
-from ptce.warehouse import create_table_sql, fetch_one
+from ptce.text import normalize_words
+from ptce.warehouse import TABLES, create_table_sql, fetch_one
 
 
 @pytest.fixture
@@ -268,6 +271,157 @@ def quality_data_dir(altered_data_dir: Callable[..., Path]) -> Callable[..., Pat
         data_dir = altered_data_dir()
         with duckdb.connect(str(DataLayout(data_dir).warehouse)) as con:
             ensure_quality_content(con)
+            for i, sql in enumerate(statements):
+                con.execute(sql, params[i] if i < len(params) else [])
+        return data_dir
+
+    return make
+
+
+# Tables of the page « Candidatures », added to the contract with the AMI answers. Until the
+# pipeline fills them, `applications_data_dir` creates them when missing and fills them, when
+# empty, with plausible answers of the demo's first poles to the form's questions; once the
+# pipeline fills them, its rows are used.
+APPLICATION_TABLES = ("applications", "application_answers", "application_fields", "application_tags")
+
+# Sentences the plausible answers are made of; the keywords below tag them as the pipeline would.
+_SENTENCES = (
+    "Le pôle réunit des structures d'insertion et des entreprises du territoire.",
+    "Nous développons la mobilité des salariés grâce à un garage solidaire.",
+    "Une démarche de GPEC territoriale est menée avec les employeurs.",
+    "Des formations qualifiantes sont proposées aux personnes accompagnées.",
+    "Le groupement d'employeurs mutualise les emplois à temps partagé.",
+    "Les collectivités financent une partie de l'animation du pôle.",
+    "Un chantier d'insertion en maraîchage biologique a été créé en 2012.",
+)
+_ANGLES = {
+    "insertion": ("parcours_insertion", "Parcours d'insertion"),
+    "mobilite": ("mobilite", "Mobilité"),
+    "formation": ("formation", "Formation et qualification"),
+    "gpec": ("gpec", "GPEC territoriale"),
+}
+_TOOLS = {
+    "groupement d'employeurs": ("groupement_employeurs", "Groupement d'employeurs"),
+    "garage solidaire": ("garage_solidaire", "Garage solidaire"),
+}
+_STATUTS = ("association", "SCIC", "association", "SCOP")
+
+
+def _plausible_applications(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
+    """Answers of the demo's first four poles (the first one twice: an old and a current version)."""
+    questions = load_questions().questions
+    poles = con.execute("select pole_id, nom from poles order by numero limit 4").fetchall()
+    versions = [(pole_id, nom, i, 1, i != 0) for i, (pole_id, nom) in enumerate(poles)]
+    versions.append((poles[0][0], poles[0][1], 0, 2, True))
+    apps, answers, fields, tags = [], [], [], []
+    for pole_id, nom, i, version, current in versions:
+        source = f"candidature_{pole_id}_v{version}.docx"
+        text_answers: dict[str, str | None] = {}
+        for k, q in enumerate(questions):
+            if q.kind == "oui_non":
+                continue
+            # The last pole leaves its last three questions blank.
+            if i == 3 and k >= len(questions) - 4:
+                text_answers[q.code] = None
+            else:
+                picked = [_SENTENCES[(i + k + j) % len(_SENTENCES)] for j in range(1 + (k + i) % 3)]
+                text_answers[q.code] = f"{nom} (version {version}). " + " ".join(picked)
+        yes_no = {q.code: (None if i == 3 else i != 1) for q in questions if q.kind == "oui_non"}
+        for q in questions:
+            if q.kind == "oui_non":
+                value = yes_no[q.code]
+                reponse = None if value is None else ("Oui" if value else "Non")
+            else:
+                value, reponse = None, text_answers[q.code]
+            answers.append(
+                {
+                    "pole_id": pole_id,
+                    "source_file": source,
+                    "version": version,
+                    "current": current,
+                    "code": q.code,
+                    "partie": q.partie,
+                    "numero": q.numero,
+                    "libelle": q.libelle,
+                    "type": q.kind,
+                    "reponse": reponse,
+                    "oui_non": value,
+                    "repondue": reponse is not None,
+                }
+            )
+            for sentence in (reponse or "").split(". "):
+                words = normalize_words(sentence)
+                for key, (tag, libelle) in _ANGLES.items():
+                    if key in words:
+                        tags.append([pole_id, source, current, tag, "angle", libelle, key, q.code, sentence])
+                for key, (tag, libelle) in _TOOLS.items():
+                    if normalize_words(key) in words:
+                        tags.append([pole_id, source, current, tag, "outil", libelle, key, q.code, sentence])
+        asked = len(questions)
+        answered = sum(1 for a in answers[-asked:] if a["repondue"])
+        offers = i in (0, 2)
+        app = {
+            "pole_id": pole_id,
+            "source_file": source,
+            "charte": yes_no.get("charte"),
+            "accueil_visite": offers if i != 3 else None,
+            "version": version,
+            "current": current,
+            "arrived_at": pd.Timestamp(2016, 3, 1 + i + 10 * (version - 1)),
+            "format": "docx",
+            "nb_questions": asked,
+            "nb_repondues": answered,
+            "completude": answered / asked,
+            **text_answers,
+            "experiences_visite": "Le garage solidaire et le chantier de maraîchage." if offers else None,
+            "echeance_visite": "Au printemps 2016" if offers else None,
+            "operationnel": i != 3,
+            "annee_debut": 2010 + i,
+            "nb_parties_prenantes": 8 + i,
+            "nb_salaries": 20 * (i + 1),
+            "nb_benevoles": 5 + i,
+            "statut_juridique": _STATUTS[i],
+            "part_financement_collectivites": 0.25 + 0.1 * i,
+            "periode_visite": "2016-T2" if offers else None,
+        }
+        apps.append(app)
+        i1 = text_answers.get("i1_operationnel") or ""
+        for champ in ("statut_juridique", "annee_debut", "nb_salaries"):
+            fields.append([pole_id, source, current, champ, str(app[champ]), "i1_operationnel", i1[:80]])
+    columns = {t: list(TABLES[t]) for t in APPLICATION_TABLES}
+    return {
+        "applications": pd.DataFrame(apps, columns=columns["applications"]),
+        "application_answers": pd.DataFrame(answers, columns=columns["application_answers"]),
+        "application_fields": pd.DataFrame(fields, columns=columns["application_fields"]),
+        "application_tags": pd.DataFrame(tags, columns=columns["application_tags"]),
+    }
+
+
+def ensure_application_content(con: duckdb.DuckDBPyConnection) -> None:
+    """Give a copy of the demo warehouse the application tables, with rows where the pipeline gave none."""
+    for table in APPLICATION_TABLES:
+        if not _exists(con, table) or set(TABLES[table]) - {
+            r[0] for r in con.execute(f'describe "{table}"').fetchall()
+        }:
+            # Missing, or published with an older contract (fewer columns): recreated, empty.
+            con.execute(create_table_sql(table))
+    if not any(_empty(con, t) for t in APPLICATION_TABLES):
+        return
+    for table, frame in _plausible_applications(con).items():
+        if _empty(con, table):
+            con.register("plausible", frame)
+            con.execute(f'insert into "{table}" by name select * from plausible')
+            con.unregister("plausible")
+
+
+@pytest.fixture
+def applications_data_dir(altered_data_dir: Callable[..., Path]) -> Callable[..., Path]:
+    """Factory: a copy of the demo warehouse with application content, then changed by the SQL given."""
+
+    def make(*statements: str, params: tuple[list[object], ...] = ()) -> Path:
+        data_dir = altered_data_dir()
+        with duckdb.connect(str(DataLayout(data_dir).warehouse)) as con:
+            ensure_application_content(con)
             for i, sql in enumerate(statements):
                 con.execute(sql, params[i] if i < len(params) else [])
         return data_dir

@@ -173,11 +173,16 @@ def targets(warehouse: WarehouseResource) -> dg.MaterializeResult:
     return dg.MaterializeResult(metadata={"dagster/row_count": n})
 
 
-@dg.asset(group_name="curated", kinds={"duckdb"}, deps=["stg_indicator_files", "raw_files"])
+@dg.asset(
+    group_name="curated", kinds={"duckdb"}, deps=["stg_indicator_files", "stg_application_files", "raw_files"]
+)
 def quarantine(warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Lignes refusées, avec fichier, ligne, champ, valeur et raison en français."""
     with warehouse.get_connection() as con:
-        frame = con.execute("select * from stg_indicator_quarantine").df()
+        frame = con.execute(
+            "select * from stg_indicator_quarantine"
+            " union all by name select * from stg_application_quarantine"
+        ).df()
         n = write_table(con, "quarantine", frame, order_by=["source_file", "row_number", "field"])
     return dg.MaterializeResult(metadata={"dagster/row_count": n})
 
@@ -188,11 +193,15 @@ NOT_YET_PARSED = (
 )
 
 
-@dg.asset(group_name="curated", kinds={"duckdb"}, deps=["stg_indicator_files", "raw_files"])
+@dg.asset(
+    group_name="curated", kinds={"duckdb"}, deps=["stg_indicator_files", "stg_application_files", "raw_files"]
+)
 def ingest_log(warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Journal d'intégration : une ligne par fichier brut, avec ses comptes et son statut."""
     with warehouse.get_connection() as con:
-        parsed = con.execute("select * from stg_indicator_log").df()
+        parsed = con.execute(
+            "select * from stg_indicator_log union all by name select * from stg_application_log"
+        ).df()
         inventory = con.execute("select * from raw_files").df()
         pending = inventory[~inventory["source_file"].isin(parsed["source_file"])]
         other = pd.DataFrame(

@@ -12,14 +12,26 @@ from pipelines.warehouse import write_table
 from ptce.reference import load_poles, load_quality_config
 
 
-@dg.asset(group_name="marts", kinds={"duckdb"}, deps=["indicator_values", "targets", "stg_indicator_files"])
+@dg.asset(
+    group_name="marts",
+    kinds={"duckdb"},
+    deps=["indicator_values", "targets", "applications", "stg_indicator_files", "stg_application_files"],
+)
 def completeness(warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Complétude des envois : attendu, reçu, partiel, manquant, en retard (taux de déclaration)."""
     with warehouse.get_connection() as con:
-        staged = con.execute("select kind, pole_id, annee, source_file from stg_indicator_values").df()
+        # Answers to the AMI are one submission per pole, due for the 2015 call.
+        staged = con.execute(
+            """select kind, pole_id, annee, source_file from stg_indicator_values
+               union all
+               select 'candidatures', pole_id, 2015, source_file from stg_application_results"""
+        ).df()
         current = {
             "indicateurs": con.execute("select pole_id, annee, code from indicator_values").df(),
             "objectifs": con.execute("select pole_id, annee, code from targets").df(),
+            "candidatures": con.execute(
+                "select pole_id, 2015 as annee, 'candidature' as code from applications where current"
+            ).df(),
         }
         arrivals = con.execute("select * from file_arrivals").df()
         frame = build_completeness(

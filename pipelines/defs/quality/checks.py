@@ -117,6 +117,8 @@ def gx_tables(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResour
             "targets": qf.table(con, "targets"),
             "ingest_log": qf.ingest_log_frame(con),
             "quarantine": qf.table(con, "quarantine"),
+            "applications": qf.table(con, "applications"),
+            "application_answers": qf.table(con, "application_answers"),
         }
         outcomes = run_suites(TABLE_SUITES, frames, rule_context(), gx_root(warehouse.layout))
         record(con, context.run.run_id, _rows(outcomes))

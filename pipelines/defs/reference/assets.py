@@ -1,6 +1,6 @@
 """Curated reference tables: the twelve poles and the indicator catalogue, from `ptce/reference/`.
 
-Also the contract tables whose ingestion arrives with later work (applications, pathways, visits):
+Also the contract tables whose ingestion arrives with later work (pathways, visits):
 they are created empty with their contract columns so readers can rely on them from day one.
 """
 
@@ -113,7 +113,6 @@ def indicator_catalog(warehouse: WarehouseResource) -> dg.MaterializeResult:
 @dg.multi_asset(
     group_name="curated",
     specs=[
-        dg.AssetSpec("applications", kinds={"duckdb"}, description="Réponses à l'AMI (à venir)."),
         dg.AssetSpec("pathways", kinds={"duckdb"}, description="Parcours individuels (à venir)."),
         dg.AssetSpec("visits", kinds={"duckdb"}, description="Visites apprenantes (à venir)."),
     ],
@@ -121,6 +120,6 @@ def indicator_catalog(warehouse: WarehouseResource) -> dg.MaterializeResult:
 def pending_contract_tables(warehouse: WarehouseResource) -> Iterator[dg.MaterializeResult]:
     """Tables of the contract whose ingestion is not built yet: created empty, with their columns."""
     with warehouse.get_connection() as con:
-        for table in ("applications", "pathways", "visits"):
+        for table in ("pathways", "visits"):
             write_table(con, table, pd.DataFrame(columns=list(TABLES[table])))
             yield dg.MaterializeResult(asset_key=table, metadata={"dagster/row_count": 0})

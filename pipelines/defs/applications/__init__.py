@@ -1,0 +1,1 @@
+"""Dagster definitions: answers to the application form (AMI)."""

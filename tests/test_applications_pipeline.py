@@ -1,0 +1,103 @@
+"""Applications through the whole pipeline: demo forms and export in, versioned tables out."""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from pipelines.runner import run_pipeline
+from pipelines.sample_exports import demo_export_answers
+from pipelines.sample_forms import demo_forms
+from ptce.paths import DataLayout
+
+
+def query(data_dir: Path, sql: str) -> pd.DataFrame:
+    with duckdb.connect(str(DataLayout(data_dir).warehouse), read_only=True) as con:
+        return con.execute(sql).df()
+
+
+def test_every_pole_has_a_current_application(demo_data_dir: Path) -> None:
+    apps = query(demo_data_dir, "select * from applications")
+    current = apps[apps["current"]]
+    assert sorted(current["pole_id"]) == sorted({f.pole_id for f in demo_forms()})
+    assert current["pole_id"].is_unique
+    # The form-tool export arrived after the Word forms of its poles: it is their current version.
+    exported = set(demo_export_answers())
+    resent = current[current["pole_id"].isin(exported)]
+    assert (resent["version"] == 2).all() and set(resent["format"]) == {"xlsx"}
+    assert set(apps[~apps["current"]]["pole_id"]) == exported
+    assert apps["completude"].between(0, 1).all()
+
+
+def test_current_answers_are_what_the_poles_wrote(demo_data_dir: Path) -> None:
+    answers = query(demo_data_dir, "select * from application_answers where current")
+    exported = demo_export_answers()
+    for form in demo_forms():
+        mine = answers[answers["pole_id"] == form.pole_id].set_index("code")
+        if form.pole_id in exported:
+            want = exported[form.pole_id]
+            for code, value in want.items():
+                got = mine.at[code, "oui_non"] if isinstance(value, bool) else mine.at[code, "reponse"]
+                assert (None if pd.isna(got) else got) == value, (form.pole_id, code)
+            continue
+        for code, value in form.answers.items():
+            got = mine.at[code, "reponse"]
+            assert (None if pd.isna(got) else got) == value, (form.pole_id, code)
+        for code, value in form.yes_no.items():
+            got = mine.at[code, "oui_non"]
+            assert (None if pd.isna(got) else bool(got)) == value, (form.pole_id, code)
+    # Unanswered questions are null, never empty strings.
+    assert not (answers["reponse"] == "").any()
+
+
+def test_tags_and_fields_keep_their_source_sentence(demo_data_dir: Path) -> None:
+    tags = query(demo_data_dir, "select * from application_tags where current")
+    assert set(tags["categorie"]) <= {"angle", "outil"} and not tags.empty
+    answers = query(demo_data_dir, "select pole_id, code, reponse from application_answers where current")
+    text = {(r.pole_id, r.code): r.reponse or "" for r in answers.itertuples()}
+    for t in tags.itertuples():
+        assert t.phrase.strip() and t.phrase.strip()[:30] in text[(t.pole_id, t.code_question)]
+    fields = query(demo_data_dir, "select * from application_fields where current")
+    assert not fields.empty and (fields["passage"].str.len() > 0).all()
+
+
+def test_late_application_is_flagged(demo_data_dir: Path) -> None:
+    c = query(demo_data_dir, "select * from completeness where kind = 'candidatures'")
+    assert len(c) == 12 and (c["statut"] == "complet").all()
+    assert c[c["en_retard"]]["pole_id"].tolist() == ["bourian"]
+
+
+def test_bad_application_files_are_reported_and_nothing_else_is_affected(
+    demo_data_dir: Path, tmp_path: Path
+) -> None:
+    data_dir = tmp_path / "data"
+    shutil.copytree(demo_data_dir / "raw", data_dir / "raw")
+    folder = data_dir / "raw" / "candidatures"
+    (folder / "ancien_format.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512)
+    (folder / "abime.docx").write_bytes(b"PK\x03\x04 ceci n'est plus un document")
+    (folder / "vide.docx").write_bytes(b"")
+    (folder / "dossier.pdf").write_bytes(b"%PDF-1.4 ...")
+    with zipfile.ZipFile(folder / "lettre.docx", "w") as z:  # a zip that is not a Word document
+        z.writestr("bonjour.txt", "Madame, Monsieur")
+    outcome = run_pipeline(data_dir)
+    assert outcome.published
+    log = query(data_dir, "select * from ingest_log where kind = 'candidatures'").set_index("source_file")
+    expect = {
+        "ancien_format.doc": ".docx",
+        "abime.docx": "",
+        "vide.docx": "vide",
+        "dossier.pdf": ".docx",
+        "lettre.docx": "",
+    }
+    for name, fragment in expect.items():
+        row = log.loc[f"raw/candidatures/{name}"]
+        assert row["status"] == "error" and fragment in row["message"], (name, row["message"])
+        assert row["message"].startswith(f"raw/candidatures/{name}")
+    assert (log["rows_read"] == log["rows_loaded"] + log["rows_quarantined"]).all()
+    before = query(demo_data_dir, "select pole_id, version, source_file from applications order by all")
+    after = query(data_dir, "select pole_id, version, source_file from applications order by all")
+    pd.testing.assert_frame_equal(before, after)
