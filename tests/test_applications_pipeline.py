@@ -71,6 +71,40 @@ def test_late_application_is_flagged(demo_data_dir: Path) -> None:
     assert c[c["en_retard"]]["pole_id"].tolist() == ["bourian"]
 
 
+def _form_with_unknown_pole(path: Path) -> None:
+    """A real filled-in form whose header names no pole of the community (nor does its file name)."""
+    import docx
+
+    from pipelines.sample_forms import write_demo_forms
+
+    source = next(p for p in write_demo_forms(path.parent / "_tmp") if "esci" not in p.name.lower())
+    document = docx.Document(str(source))
+    for paragraph in document.paragraphs[:15]:
+        if paragraph.text.strip().lower().startswith(("initiative", "nom du ptce", "nom de l")):
+            paragraph.text = "Initiative : Pôle du Grand Nord"
+    document.save(str(path))
+    shutil.rmtree(path.parent / "_tmp")
+
+
+def test_structured_fields_from_the_demo_documents(tmp_path: Path) -> None:
+    """Word documents built with python-docx -> answers -> structured fields, as the generator stated."""
+    from pipelines.ingest.application_fields import extract_fields, structured_columns
+    from pipelines.ingest.applications import parse_application_docx
+    from pipelines.sample_forms import write_demo_forms
+
+    forms = {f.file_name: f for f in demo_forms()}
+    for path in write_demo_forms(tmp_path):
+        parsed = structured_columns(extract_fields(parse_application_docx(path, path.name).answers))
+        intended = structured_columns(extract_fields(forms[path.name].answers))
+        assert parsed == intended, path.name
+        # Where the generator wrote the status and the start year, they are found.
+        form = forms[path.name]
+        if form.answers.get("i4_secteurs_statut"):
+            assert parsed["statut_juridique"] is not None, path.name
+        if form.answers.get("i1_operationnel"):
+            assert parsed["operationnel"] is not None, path.name
+
+
 def test_bad_application_files_are_reported_and_nothing_else_is_affected(
     demo_data_dir: Path, tmp_path: Path
 ) -> None:
@@ -83,6 +117,7 @@ def test_bad_application_files_are_reported_and_nothing_else_is_affected(
     (folder / "dossier.pdf").write_bytes(b"%PDF-1.4 ...")
     with zipfile.ZipFile(folder / "lettre.docx", "w") as z:  # a zip that is not a Word document
         z.writestr("bonjour.txt", "Madame, Monsieur")
+    _form_with_unknown_pole(folder / "candidature_sans_nom.docx")
     outcome = run_pipeline(data_dir)
     assert outcome.published
     log = query(data_dir, "select * from ingest_log where kind = 'candidatures'").set_index("source_file")
@@ -92,6 +127,7 @@ def test_bad_application_files_are_reported_and_nothing_else_is_affected(
         "vide.docx": "vide",
         "dossier.pdf": ".docx",
         "lettre.docx": "",
+        "candidature_sans_nom.docx": "Pôle du Grand Nord",
     }
     for name, fragment in expect.items():
         row = log.loc[f"raw/candidatures/{name}"]
