@@ -62,10 +62,10 @@ _REWORDED = {
 _STATUSES = ("SCIC", "association loi 1901", "SCIC SA", "groupement d'employeurs associatif", "SCOP")
 _SECTORS = (
     "bâtiment et éco-construction",
-    "filière laine et textile",
+    "laine et textile",
     "recyclage et réemploi",
     "maraîchage biologique et circuits courts",
-    "filière bois-énergie",
+    "bois-énergie",
     "services à la personne",
     "mobilité et garages solidaires",
 )
@@ -96,7 +96,10 @@ def _answers(pole: Pole, rng: random.Random) -> dict[str, str | None]:
     volunteers = rng.randint(5, 80)
     year = rng.choice((2015, 2016, 2017))
     answers: dict[str, str | None] = {
-        "i1_operationnel": f"Le PTCE est opérationnel depuis {start}, soit {2015 - start} ans d'activité.",
+        "i1_operationnel": (
+            f"Le PTCE est opérationnel depuis {start}, soit {2015 - start} "
+            f"an{'s' if 2015 - start > 1 else ''} d'activité."
+        ),
         "i2_objectifs": (
             f"Structurer la filière {sector} autour de {pole.commune} et mutualiser les compétences.\n"
             f"Créer des emplois durables non délocalisables avec {tool}."
