@@ -104,7 +104,6 @@ def stg_application_files(warehouse: WarehouseResource) -> dg.MaterializeResult:
                     }
                 )
             quarantine.extend(asdict(q) for q in rejected)
-            n_quarantined = len({(q.sheet, q.row_number) for q in rejected if q.row_number is not None})
             log.append(
                 {
                     "source_file": row.source_file,
@@ -114,7 +113,7 @@ def stg_application_files(warehouse: WarehouseResource) -> dg.MaterializeResult:
                     "size_bytes": row.size_bytes,
                     "rows_read": counts["rows_read"],
                     "rows_loaded": counts["rows_loaded"],
-                    "rows_quarantined": n_quarantined,
+                    "rows_quarantined": counts.get("rows_quarantined", 0),
                     "status": counts["status"],
                     "message": counts["message"],
                 }
