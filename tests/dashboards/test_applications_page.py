@@ -1,8 +1,8 @@
 """The page « Candidatures » run headless (AppTest), and its pure helpers.
 
-Page tests run the app router and switch to the page, on a copy of the demo warehouse with the
-application tables (`applications_data_dir`): the pipeline's rows where it published some,
-plausible rows otherwise. Every figure is compared with a count made in SQL on the same file.
+Page tests run the app router and switch to the page, on a copy of the demo warehouse published by
+the pipeline (`altered_data_dir`), changed by SQL where a test needs it. Every figure is compared
+with a count made in SQL on the same file.
 """
 
 from __future__ import annotations
@@ -75,8 +75,8 @@ def found_caption(at: AppTest) -> str:
 
 
 @pytest.fixture
-def data_dir(applications_data_dir: Callable[..., Path]) -> Path:
-    return applications_data_dir()
+def data_dir(altered_data_dir: Callable[..., Path]) -> Path:
+    return altered_data_dir()
 
 
 # --- The page ------------------------------------------------------------------------------
@@ -171,16 +171,16 @@ def test_side_by_side_shows_each_question_for_both_poles(
 
 
 def test_answers_from_files_are_shown_literally(
-    monkeypatch: pytest.MonkeyPatch, applications_data_dir: Callable[..., Path]
+    monkeypatch: pytest.MonkeyPatch, altered_data_dir: Callable[..., Path]
 ) -> None:
-    probe = applications_data_dir()
+    probe = altered_data_dir()
     pole = current_poles(probe)[0]
     code = scalar(
         probe,
         "select min(code) from application_answers where current and pole_id = ? and type = 'texte'",
         pole,
     )
-    data_dir = applications_data_dir(
+    data_dir = altered_data_dir(
         """
         update application_answers set reponse = ? || ' *gras* [lien](http://x) &lt;b&gt;', repondue = true
         where current and pole_id = ? and code = ?

@@ -134,8 +134,8 @@ def test_new_publication_invalidates_the_cache(altered_data_dir: Callable[..., P
     assert queries.years(first) == years_before  # the old key still answers from the cache
 
 
-def test_quality_loaders(quality_data_dir: Callable[..., Path]) -> None:
-    data_dir = quality_data_dir(
+def test_quality_loaders(altered_data_dir: Callable[..., Path]) -> None:
+    data_dir = altered_data_dir(
         "insert into check_results select run_id, 'poles', 'gx_poles', 'r', 'd', 'WARN', false, 1, '[]', 'gx' "
         "from publication"
     )

@@ -1,8 +1,8 @@
 """The page « Qualité des données » run headless (AppTest): its figures are the warehouse's.
 
-Every test runs the app router and switches to the page, on a copy of the demo warehouse with the
-quality tables (`quality_data_dir`): the pipeline's rows where it published some, plausible rows
-otherwise (the demo sends no faulty file, so its quarantine is empty).
+Every test runs the app router and switches to the page, on a copy of the demo warehouse published by
+the pipeline (`altered_data_dir`; the demo has two faulty rows in quarantine and one corrected
+resubmission), changed by SQL where a test needs it.
 """
 
 from __future__ import annotations
@@ -86,9 +86,9 @@ def spy_download(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
 
 
 def test_quality_page_figures_are_the_warehouse_tables(
-    monkeypatch: pytest.MonkeyPatch, quality_data_dir: Callable[..., Path]
+    monkeypatch: pytest.MonkeyPatch, altered_data_dir: Callable[..., Path]
 ) -> None:
-    data_dir = quality_data_dir(FAILED_RULES)
+    data_dir = altered_data_dir(FAILED_RULES)
     at = run_page(monkeypatch, data_dir)
 
     assert not at.exception
@@ -174,9 +174,9 @@ def test_quality_page_figures_are_the_warehouse_tables(
 
 
 def test_quarantine_filters_by_pole_and_file(
-    monkeypatch: pytest.MonkeyPatch, quality_data_dir: Callable[..., Path]
+    monkeypatch: pytest.MonkeyPatch, altered_data_dir: Callable[..., Path]
 ) -> None:
-    data_dir = quality_data_dir()
+    data_dir = altered_data_dir()
     at = run_page(monkeypatch, data_dir)
     pole_id, pole_name = rows(
         data_dir,
@@ -212,10 +212,10 @@ def test_quarantine_filters_by_pole_and_file(
 
 def test_download_is_the_filtered_table_for_excel(
     monkeypatch: pytest.MonkeyPatch,
-    quality_data_dir: Callable[..., Path],
+    altered_data_dir: Callable[..., Path],
     spy_download: list[dict[str, Any]],
 ) -> None:
-    data_dir = quality_data_dir()
+    data_dir = altered_data_dir()
     at = run_page(monkeypatch, data_dir)
     pole_id = scalar(data_dir, "select min(pole_id) from quarantine")
 
@@ -233,10 +233,10 @@ def test_download_is_the_filtered_table_for_excel(
 
 def test_values_from_files_are_shown_literally_and_neutralised_in_the_csv(
     monkeypatch: pytest.MonkeyPatch,
-    quality_data_dir: Callable[..., Path],
+    altered_data_dir: Callable[..., Path],
     spy_download: list[dict[str, Any]],
 ) -> None:
-    data_dir = quality_data_dir(
+    data_dir = altered_data_dir(
         "insert into quarantine values ('raw/indicateurs/hostile.csv', 2, 'valeur', ?, ?, null, null)",
         "insert into quarantine values ('raw/indicateurs/hostile.csv', 3, 'valeur', ?, ?, null, null)",
         FAILED_RULES,
@@ -274,11 +274,11 @@ def test_values_from_files_are_shown_literally_and_neutralised_in_the_csv(
 )
 def test_data_docs_link(
     monkeypatch: pytest.MonkeyPatch,
-    quality_data_dir: Callable[..., Path],
+    altered_data_dir: Callable[..., Path],
     data_docs: str | None,
     expected: str,
 ) -> None:
-    data_dir = quality_data_dir("update publication set data_docs = ?", params=([data_docs],))
+    data_dir = altered_data_dir("update publication set data_docs = ?", params=([data_docs],))
     at = run_page(monkeypatch, data_dir)
 
     assert not at.exception
@@ -296,9 +296,9 @@ def test_data_docs_link(
 
 
 def test_completeness_kind_selector(
-    monkeypatch: pytest.MonkeyPatch, quality_data_dir: Callable[..., Path]
+    monkeypatch: pytest.MonkeyPatch, altered_data_dir: Callable[..., Path]
 ) -> None:
-    data_dir = quality_data_dir()
+    data_dir = altered_data_dir()
     at = run_page(monkeypatch, data_dir)
 
     at.radio(key="completude_type").set_value("objectifs").run()
@@ -314,9 +314,9 @@ def test_completeness_kind_selector(
 
 
 def test_corrections_table_and_pole_filter(
-    monkeypatch: pytest.MonkeyPatch, quality_data_dir: Callable[..., Path]
+    monkeypatch: pytest.MonkeyPatch, altered_data_dir: Callable[..., Path]
 ) -> None:
-    data_dir = quality_data_dir()
+    data_dir = altered_data_dir()
     at = run_page(monkeypatch, data_dir)
     pole_id, pole_name, annee, trimestre, libelle, unite, old, new = rows(
         data_dir,
@@ -344,9 +344,9 @@ def test_corrections_table_and_pole_filter(
 
 
 def test_empty_quality_tables_say_so(
-    monkeypatch: pytest.MonkeyPatch, quality_data_dir: Callable[..., Path]
+    monkeypatch: pytest.MonkeyPatch, altered_data_dir: Callable[..., Path]
 ) -> None:
-    data_dir = quality_data_dir(
+    data_dir = altered_data_dir(
         "delete from check_results",
         "delete from quarantine",
         "delete from indicator_changes",
