@@ -31,7 +31,7 @@ from pipelines.ingest.applications import (
     match_question,
     parse_yes_no,
 )
-from pipelines.ingest.model import IngestionError, QuarantineRecord
+from pipelines.ingest.model import FileResult, IngestionError, QuarantineRecord
 from pipelines.ingest.readers import Sheet, decode_text, read_tabular
 from pipelines.ingest.values import cell_text, formula_reason, is_missing
 from ptce.reference import PoleMatcher
@@ -104,30 +104,15 @@ _UNCHECKED_MARKS = frozenset("☐□")
 
 
 @dataclass
-class ExportResult:
-    """What one form-tool export says: one application per loaded row, the rest in quarantine."""
+class ExportResult(FileResult):
+    """What one form-tool export says: one application per loaded row, the rest in quarantine.
 
-    source_file: str
+    The ledger (rows read, loaded, quarantined; notes; status) is that of every raw file.
+    """
+
+    kind: str = "candidatures"
     file_format: str = ""
     applications: list[ApplicationResult] = field(default_factory=list)
-    quarantine: list[QuarantineRecord] = field(default_factory=list)
-    rows_read: int = 0
-    rows_loaded: int = 0
-    notes: list[str] = field(default_factory=list)
-    # Remarks for the sender that do not mean data was left out (a file to rename).
-    infos: list[str] = field(default_factory=list)
-    error: str | None = None
-
-    @property
-    def rows_quarantined(self) -> int:
-        """Distinct rows with at least one quarantine entry."""
-        return len({(q.sheet, q.row_number) for q in self.quarantine if q.row_number is not None})
-
-    @property
-    def status(self) -> str:
-        if self.error is not None:
-            return "error"
-        return "partial" if self.rows_quarantined or self.notes else "ok"
 
 
 @dataclass
@@ -221,21 +206,19 @@ def _yes_no(value: object) -> tuple[bool | None, bool]:
     if isinstance(value, bool):
         return value, True
     text = cell_text(value)
-    # Checked before `is_missing`, which takes a lone "x" or a bare mark for "not available": here
-    # they are ticks.
+    # Marks are ticks here, though `is_missing` would take a bare mark for "not available".
     if text in _CHECKED_MARKS:
         return True, True
     if text in _UNCHECKED_MARKS:
         return False, True
-    if normalize_key(text) in _YES:
-        return True, True
-    if is_missing(value) or not text:
-        return None, True
+    # Words before `is_missing`, which takes a lone "x" for "not available": here it is a tick.
     key = normalize_key(text)
     if key in _YES:
         return True, True
     if key in _NO:
         return False, True
+    if is_missing(value) or not text:
+        return None, True
     # "☒ Oui ☐ Non" or "Oui, au printemps 2016" as in the Word form.
     parsed = parse_yes_no(text)
     return parsed, parsed is not None
