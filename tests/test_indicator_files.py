@@ -241,3 +241,19 @@ def test_many_conflicting_rows_are_all_quarantined_with_short_reasons(tmp_path: 
     first = next(q for q in result.quarantine if q.row_number == 2)
     assert "en conflit avec la ligne 3, 4, 5, 6, 7 et 1994 autre(s)" in first.reason
     assert first.value == "0" and first.pole_id == "phares"
+
+
+def test_separator_is_judged_on_records_not_lines() -> None:
+    """Quoted answers with commas and line breaks must not make a `;` file look comma-separated."""
+    from pipelines.ingest.readers import sniff_delimiter
+
+    # Each answer runs over several lines holding two commas each: judged line by line, `,` looks
+    # like the steadiest separator; judged on records, `;` is.
+    answer = '"Chômage, précarité, mobilité\nlogement, santé, garde\nformation, emploi, énergie\n'
+    text = "Nom de l'initiative;Problématiques;Charte\n" + "".join(
+        f'{pole};{answer}rénovation, insertion, culture";{yes}\n'
+        for pole, yes in [("PHARES", "Oui"), ("AlpEn", "Non"), ("ESCI", "Oui")]
+    )
+    assert sniff_delimiter(text) == ";"
+    assert sniff_delimiter("a,b,c\n1,2,3\n") == ","
+    assert sniff_delimiter("a\tb\n1\t2\n") == "\t"

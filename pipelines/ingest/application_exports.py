@@ -16,8 +16,6 @@ quarantine with a French reason naming the file, the row and the field.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +30,7 @@ from pipelines.ingest.applications import (
     parse_yes_no,
 )
 from pipelines.ingest.model import FileResult, IngestionError, QuarantineRecord
-from pipelines.ingest.readers import Sheet, decode_text, read_tabular
+from pipelines.ingest.readers import Sheet, read_tabular
 from pipelines.ingest.values import cell_text, formula_reason, is_missing
 from ptce.reference import PoleMatcher
 from ptce.text import normalize_key, normalize_words
@@ -265,43 +263,11 @@ def parse_application_export(path: Path, source_file: str) -> ExportResult:
         result.file_format = file_format
         if details.get("info"):
             result.infos.append(details["info"])
-        if file_format == "csv":
-            sheets = _resplit_csv(path, sheets, details, source_file)
         _parse_sheets(sheets, result)
     except IngestionError as exc:
         result.error = exc.message
         result.applications.clear()
     return result
-
-
-def _resplit_csv(path: Path, sheets: list[Sheet], details: dict[str, str], name: str) -> list[Sheet]:
-    """The CSV's rows split by the separator that reveals the form's header.
-
-    The reader guesses the separator from line counts, which answers full of commas and line breaks
-    can mislead (a `;` export read as `,`); the recognised header is a surer sign, so when the guessed
-    separator shows none, the other separators are tried.
-    """
-    qs = load_questions()
-    if any(_find_header(sheet, qs)[0] is not None for sheet in sheets):
-        return sheets
-    text, _ = decode_text(path.read_bytes(), name)
-    for delimiter in (";", ",", "\t", "|"):
-        if delimiter == details.get("separator_char"):
-            continue
-        try:
-            reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-            rows: list[tuple[int, list[object]]] = []
-            line_start = 1
-            for cells in reader:
-                if any(c.strip() for c in cells):
-                    rows.append((line_start, list(cells)))
-                line_start = reader.line_num + 1
-        except csv.Error:
-            continue
-        candidate = Sheet(name=None, rows=rows)
-        if _find_header(candidate, qs)[0] is not None:
-            return [candidate]
-    return sheets
 
 
 def _parse_sheets(sheets: list[Sheet], result: ExportResult) -> None:

@@ -166,13 +166,14 @@ def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
 def sniff_delimiter(text: str) -> str:
     """The separator that splits the first records most consistently.
 
-    Records, not lines: a quoted answer may span several lines and hold commas, and judging line by
-    line would then elect `,` for a `;` file.
+    Records, not lines: a quoted answer may span several lines and hold commas. And a wrong
+    separator leaves quote characters inside its fields (`PHARES;"Chômage` split on `,`), while the
+    right one consumes them: fewer stray quotes wins first, then the steadier split.
     """
     if not text.strip():
         return ";"
     head = "\n".join(text.splitlines()[: MAX_SNIFF_LINES * 4])
-    best, best_score = ";", -1.0
+    best, best_key = ";", None
     for sep in (";", ",", "\t", "|"):
         try:
             records = []
@@ -186,11 +187,12 @@ def sniff_delimiter(text: str) -> str:
         useful = [len(r) - 1 for r in records if len(r) > 1]
         if not useful:
             continue
+        stray_quotes = sum(cell.count('"') for r in records for cell in r)
         # Favour separators present on most records with a stable count (the header and data rows).
         modal = max(set(useful), key=useful.count)
-        score = useful.count(modal) * 10 + modal
-        if score > best_score:
-            best, best_score = sep, score
+        key = (-stray_quotes, useful.count(modal) * 10 + modal)
+        if best_key is None or key > best_key:
+            best, best_key = sep, key
     return best
 
 
