@@ -214,7 +214,14 @@ def test_later_file_replaces_the_pole_period_and_history_keeps_both(
     (data_dir / "raw" / "indicateurs" / "phares_2017_renvoi.csv").write_text(
         "pole;periode;indicateur;valeur\nPHARES;2017;membres;99\nPHARES;2017;salaries;400\n", encoding="utf-8"
     )
-    assert run_pipeline(data_dir).published
+    outcome = run_pipeline(data_dir)
+    assert outcome.published
+    # Allowed, but staff are warned that the resend withdrew values (and 99 members is a jump).
+    assert sorted((c.name, c.failures) for c in outcome.warnings) == [
+        ("gx_sauts_annuels", 1),
+        ("partial_resubmission", 1),
+    ]
+    assert "    alerte — indicator_changes / partial_resubmission : 1 écart(s)" in summary_lines(outcome)
     got = query(
         data_dir,
         "select code, valeur, source_file from indicator_values where pole_id='phares' and annee=2017 and trimestre is null",

@@ -142,9 +142,15 @@ def gx_marts(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResourc
 
 
 def _sql_check(
-    con: duckdb.DuckDBPyConnection, run_id: str, asset: str, name: str, sql: str, description: str
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    asset: str,
+    name: str,
+    sql: str,
+    description: str,
+    severity: str = "ERROR",
 ) -> dg.AssetCheckResult:
-    """ERROR check that passes when `sql` (selecting offending rows) returns nothing."""
+    """Check that passes when `sql` (selecting offending rows) returns nothing."""
     bad = con.execute(sql).df()
     examples = bad.head(MAX_EXAMPLES).astype(str).to_dict(orient="records")
     record(
@@ -156,7 +162,7 @@ def _sql_check(
                 "check_name": name,
                 "regle": name,
                 "description": description,
-                "severite": "ERROR",
+                "severite": severity,
                 "passed": bad.empty,
                 "unexpected_count": len(bad),
                 "exemples": json.dumps(examples, ensure_ascii=False),
@@ -166,7 +172,7 @@ def _sql_check(
     )
     return dg.AssetCheckResult(
         passed=bad.empty,
-        severity=dg.AssetCheckSeverity.ERROR,
+        severity=dg.AssetCheckSeverity.ERROR if severity == "ERROR" else dg.AssetCheckSeverity.WARN,
         description=description,
         metadata={"unexpected_count": len(bad), "exemples": dg.MetadataValue.json(examples)},
     )
@@ -231,4 +237,26 @@ def history_keeps_every_value(context: dg.AssetCheckExecutionContext, warehouse:
             where s.kind = 'indicateurs'
             """,
             "Chaque valeur chargée d'un fichier se retrouve dans l'historique des versions.",
+        )
+
+
+@dg.asset_check(asset="indicator_changes", blocking=True)
+def partial_resubmission(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
+    """Alerte : un renvoi a retiré des valeurs qu'une version précédente donnait pour la même période."""
+    # A later file replaces its pole-period as a whole (SPEC): a short "correction" file then
+    # withdraws every value it does not repeat. Allowed, kept in the history, but staff must see it.
+    with warehouse.get_connection() as con:
+        return _sql_check(
+            con,
+            context.run.run_id,
+            "indicator_changes",
+            "renvoi_partiel",
+            """
+            select pole_id, annee, trimestre, nouveau_fichier, ancien_fichier, count(*) as valeurs_retirees
+            from indicator_changes where type_changement = 'retirée'
+            group by all order by all
+            """,
+            "Un fichier plus récent remplace la période d'un pôle : les valeurs qu'il ne redonne pas "
+            "sont retirées (gardées dans l'historique). Vérifiez qu'il s'agit bien d'un envoi complet.",
+            severity="WARN",
         )
