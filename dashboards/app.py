@@ -16,8 +16,11 @@ import streamlit as st
 from dashboards import display, queries
 
 VIEWS = Path(__file__).resolve().parent / "views"
+# The tab's icon is a file of ours: without one, Streamlit shows the page's Material icon fetched
+# from an external font server, and nothing the app serves may leave the machine (SPEC §5).
+FAVICON = Path(__file__).resolve().parent / "static" / "favicon.svg"
 
-st.set_page_config(page_title="Observatoire PTCE", layout="wide")
+st.set_page_config(page_title="Observatoire PTCE", page_icon=str(FAVICON), layout="wide")
 
 wh = queries.current_warehouse()
 if wh is None:

@@ -171,9 +171,22 @@ def pole_values_table(series: pd.DataFrame) -> pd.DataFrame:
             "Origine": [
                 origin_label(o, n) for o, n in zip(series["origine"], series["nb_trimestres"], strict=True)
             ],
+            "Commentaire du pôle": series["commentaires"].fillna("").astype(str),
             "Fichiers sources": series["fichiers"].fillna("").astype(str),
         }
     )
+
+
+def pole_comments(series: pd.DataFrame) -> pd.DataFrame:
+    """The comments a pole wrote beside its values: indicator label, year, comment, in table order."""
+    commented = series[series["commentaires"].fillna("").astype(str).str.strip() != ""]
+    return pd.DataFrame(
+        {
+            "libelle": commented["libelle"].astype(str),
+            "annee": commented["annee"].astype(int),
+            "commentaire": commented["commentaires"].astype(str),
+        }
+    ).reset_index(drop=True)
 
 
 def origin_label(origine: object, nb_trimestres: object) -> str:

@@ -191,21 +191,24 @@ def pole_series(wh: Warehouse, pole_id: str) -> pd.DataFrame:
     """A pole's yearly values beside the network median, with origin and source files.
 
     One row per (indicator, year) reported by the pole; `fichiers` lists the raw files the
-    typed-in values came from (empty for derived indicators, computed from others).
+    typed-in values came from (empty for derived indicators, computed from others) and
+    `commentaires` the comments the pole wrote beside them.
     """
     return _query(
         wh,
         """
         with sources as (
             select annee, code, string_agg(distinct source_file, ', ' order by source_file)
-                   as fichiers
+                   as fichiers,
+                   string_agg(distinct commentaire, ' | ' order by commentaire)
+                       filter (where nullif(trim(commentaire), '') is not null) as commentaires
             from indicator_values
             where pole_id = ?
             group by annee, code
         )
         select m.annee, m.code, c.libelle, c.unite, c.domaine, c.domaine_libelle,
                c.domaine_ordre, c.ordre, m.derive, m.valeur, m.origine, m.nb_trimestres,
-               n.mediane as mediane_reseau, n.nb_poles, s.fichiers
+               n.mediane as mediane_reseau, n.nb_poles, s.fichiers, s.commentaires
         from mart_pole_year m
         join indicator_catalog c using (code)
         left join mart_network_year n on n.annee = m.annee and n.code = m.code

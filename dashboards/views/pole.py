@@ -71,3 +71,12 @@ for tab, domain in zip(tabs, domains["domaine"], strict=True):
 
 st.subheader("Valeurs annuelles et sources")
 st.dataframe(display.pole_values_table(series), hide_index=True)
+
+comments = display.pole_comments(series)
+if not comments.empty:
+    st.subheader("Commentaires du pôle")
+    st.caption("Ce que le pôle a écrit à côté de ses valeurs, tel quel.")
+    for comment in comments.itertuples(index=False):
+        with st.container(border=True):
+            st.caption(f"{esc(comment.libelle)} · {comment.annee}")
+            st.text(comment.commentaire)

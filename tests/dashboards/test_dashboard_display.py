@@ -128,6 +128,7 @@ def test_pole_values_table() -> None:
                 "origine": "calcul",
                 "nb_trimestres": None,
                 "fichiers": None,
+                "commentaires": None,
             },
             {
                 "domaine_libelle": "Qualité de l'emploi",
@@ -139,6 +140,7 @@ def test_pole_values_table() -> None:
                 "origine": "annuel",
                 "nb_trimestres": None,
                 "fichiers": "raw/indicateurs/a.csv",
+                "commentaires": "Chiffre provisoire",
             },
         ]
     )
@@ -150,12 +152,16 @@ def test_pole_values_table() -> None:
         "Valeur",
         "Médiane des pôles",
         "Origine",
+        "Commentaire du pôle",
         "Fichiers sources",
     ]
     assert table["Année"].tolist() == ["2016", "2016"]
     assert table["Valeur"].tolist() == [fmt_percent(0.4), "oui"]
     assert table["Médiane des pôles"].tolist() == [fmt_percent(0.45), "0,5"]
     assert table["Fichiers sources"].tolist() == ["", "raw/indicateurs/a.csv"]
+    assert table["Commentaire du pôle"].tolist() == ["", "Chiffre provisoire"]
+    comments = display.pole_comments(series)
+    assert comments.values.tolist() == [["Représentation", 2016, "Chiffre provisoire"]]
 
 
 # --- Data quality --------------------------------------------------------------------------------

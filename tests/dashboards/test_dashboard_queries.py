@@ -114,6 +114,21 @@ def test_pole_series_beside_network_median(wh: queries.Warehouse) -> None:
     assert series.loc[series["derive"], "fichiers"].isna().all()
 
 
+def test_pole_series_carries_the_poles_comments(altered_data_dir: Callable[..., Path]) -> None:
+    data_dir = altered_data_dir(
+        "update indicator_values set commentaire = null",
+        "update indicator_values set commentaire = 'Chiffre provisoire' "
+        "where pole_id = 'phares' and code = 'membres' and annee = 2016",
+    )
+    wh = queries.current_warehouse(data_dir)
+    assert wh is not None
+    series = queries.pole_series(wh, "phares")
+    commented = series.dropna(subset=["commentaires"])
+    assert commented[["code", "annee", "commentaires"]].values.tolist() == [
+        ["membres", 2016, "Chiffre provisoire"]
+    ]
+
+
 def test_new_publication_invalidates_the_cache(altered_data_dir: Callable[..., Path]) -> None:
     data_dir = altered_data_dir()
     first = queries.current_warehouse(data_dir)

@@ -1,0 +1,279 @@
+"""Fixtures of the browser tests: the real app, served by `ptce dashboard`, driven by Chromium.
+
+The data directory is built the way a user builds it — `ptce sample`, a few hostile files a pole
+might send (script tags in an answer and a comment, a formula in a cell), then `ptce run` — and
+the app is started on free local ports against it. Chromium is Debian's (/usr/bin/chromium, driven
+by Playwright); no browser is ever downloaded. Every request the pages make is recorded, and any
+request to a host other than the local one is refused and reported by the tests.
+
+Screenshots are kept, full height, in `test-artifacts/screenshots/` (git-ignored).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from pipelines.ingest.applications import load_questions
+from ptce.paths import PROJECT_ROOT
+
+CHROMIUM = Path(os.environ.get("PTCE_CHROMIUM", "/usr/bin/chromium"))
+# Flags of a quiet headless Chromium on a machine with no way out: without the background
+# networking ones, Chromium keeps trying to reach its vendor's services.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+
+SCRIPT = "<script>alert(1)</script>"
+IMG = "<img src=x onerror=alert(1)>"
+FORMULA = '=HYPERLINK("http://exemple.invalid";"clic")'
+# The pole whose answers and comment carry the payloads: n° 1 comes first in every selector.
+HOSTILE_POLE_NAME = "Pôle Sud Aquitain"
+HOSTILE_POLE_SHORT = "Sud Aquitain"  # in the selectors' full name « Pôle de Coopération Sud Aquitain »
+# The demo indicator file (pole Bourian, CP1252 CSV) that gets a commented value and a formula.
+COMMENT_FILE = "bourian_indicateurs_2016.csv"
+COMMENT_POLE_NAME = "PTCE Bourian"
+
+
+@dataclass
+class Server:
+    """The app under test: its address, data directory and server log."""
+
+    url: str
+    data_dir: Path
+    log: Path
+
+    def log_text(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+
+@dataclass
+class Traffic:
+    """What a page did beyond drawing: requests sent, requests refused, dialogs opened."""
+
+    requests: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+
+
+def _ptce(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    # The `ptce` command the project installs, from the same environment as the tests.
+    ptce = Path(sys.executable).parent / "ptce"
+    return subprocess.run([str(ptce), *args], cwd=cwd, capture_output=True, text=True, timeout=600)
+
+
+def _add_hostile_files(data_dir: Path) -> None:
+    """What a careless or malicious sender could put in files: markup and formulas."""
+    raw = data_dir / "raw"
+    # A form-tool export resent by pole n° 1: its answers become the current version.
+    questions = load_questions().questions
+    answers = [
+        f"{SCRIPT} {IMG} (données fictives)"
+        if i == 0
+        else ("Oui" if q.kind == "oui_non" else "Réponse fictive.")
+        for i, q in enumerate(questions)
+    ]
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(["Nom de l'initiative", *(q.texte[:100] for q in questions)])
+    writer.writerow([HOSTILE_POLE_NAME, *answers])
+    (raw / "candidatures" / "export_formulaire_renvoi.csv").write_text(out.getvalue(), encoding="utf-8")
+    # A pole's own French-Excel CSV: markup in a comment, and a line whose indicator is a formula
+    # (unknown indicator: quarantined, so the formula reaches the quarantine export).
+    path = raw / "indicateurs" / COMMENT_FILE
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="cp1252"), newline=""), delimiter=";"))
+    rows[1][4] = f"{SCRIPT} {IMG}"
+    rows.append([rows[1][0], rows[1][1], FORMULA, "3", ""])
+    out = io.StringIO(newline="")
+    csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(rows)
+    path.write_text(out.getvalue(), encoding="cp1252", newline="")
+
+
+def _free_port_pair() -> int:
+    """A port P with P+1 free too (`ptce dashboard` serves the Data Docs on P+1)."""
+    for _ in range(50):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port + 1))
+            except OSError:
+                continue
+        return port
+    raise RuntimeError("aucune paire de ports libres")
+
+
+def _wait_healthy(url: str, process: subprocess.Popen, log: Path, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"le serveur s'est arrêté (code {process.returncode}) :\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.read().strip() == b"ok":
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"le serveur ne répond pas après {timeout} s :\n{log.read_text()}")
+
+
+@pytest.fixture(scope="session")
+def browser_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Demo data plus hostile files, built and published with the `ptce` command."""
+    data_dir = tmp_path_factory.mktemp("navigateur") / "data"
+    sample = _ptce("sample", "--data-dir", str(data_dir), cwd=PROJECT_ROOT)
+    assert sample.returncode == 0, sample.stderr
+    _add_hostile_files(data_dir)
+    run = _ptce("run", "--data-dir", str(data_dir), cwd=PROJECT_ROOT)
+    assert run.returncode == 0, run.stdout + run.stderr
+    return data_dir
+
+
+@pytest.fixture(scope="session")
+def app_server(browser_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """`ptce dashboard` on free local ports; stopped with Ctrl-C (SIGINT) at the end."""
+    port = _free_port_pair()
+    log = tmp_path_factory.mktemp("serveur") / "serveur.log"
+    url = f"http://127.0.0.1:{port}"
+    ptce = Path(sys.executable).parent / "ptce"
+    with log.open("w", encoding="utf-8") as out:
+        process = subprocess.Popen(
+            [str(ptce), "dashboard", "--data-dir", str(browser_data_dir), "--port", str(port)],
+            cwd=PROJECT_ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        _wait_healthy(url, process, log)
+        yield Server(url=url, data_dir=browser_data_dir, log=log)
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Debian's headless Chromium through Playwright (fails in CI when it is missing)."""
+    if not CHROMIUM.exists():
+        message = (
+            f"Chromium introuvable ({CHROMIUM}) : installez-le avec « apt-get install chromium "
+            "fonts-noto-color-emoji » (./scripts/test.sh le fait quand il tourne en root)."
+        )
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def traffic() -> Traffic:
+    return Traffic()
+
+
+@pytest.fixture
+def page(browser, app_server: Server, traffic: Traffic) -> Iterator[object]:
+    """A fresh page (own context: no cookies, no cache) that records what it sends and opens."""
+    context = browser.new_context(
+        viewport={"width": 1440, "height": 1000}, locale="fr-FR", accept_downloads=True
+    )
+
+    def guard(route) -> None:
+        host = urlsplit(route.request.url).hostname or ""
+        traffic.requests.append(route.request.url)
+        if route.request.url.startswith(("data:", "blob:")) or host in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            # Refused here so a test run never leaves the machine; reported by the tests.
+            traffic.refused.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    pg = context.new_page()
+
+    def on_dialog(dialog) -> None:
+        traffic.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    pg.on("dialog", on_dialog)
+    pg.on("console", lambda m: traffic.console_errors.append(m.text) if m.type == "error" else None)
+    try:
+        yield pg
+    finally:
+        context.close()
+
+
+def wait_for_app(pg, timeout: float = 60_000) -> None:
+    """Wait until Streamlit is connected and the page's script has finished running."""
+    pg.wait_for_selector(
+        '[data-testid="stApp"][data-test-connection-state="CONNECTED"][data-test-script-state="notRunning"]',
+        timeout=timeout,
+    )
+    # Charts draw after the script ends; let them settle before reading or screenshotting.
+    pg.wait_for_load_state("networkidle")
+    pg.wait_for_timeout(300)
+
+
+def full_screenshot(pg, name: str) -> Path:
+    """The whole page, full height: Streamlit scrolls inside its main container, not the window."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    height = pg.evaluate(
+        """() => {
+            const main = document.querySelector('[data-testid="stMain"]') || document.body;
+            return Math.max(main.scrollHeight, document.body.scrollHeight);
+        }"""
+    )
+    viewport = pg.viewport_size
+    pg.set_viewport_size({"width": viewport["width"], "height": min(int(height) + 40, 16_000)})
+    pg.wait_for_timeout(500)
+    path = ARTIFACTS / f"{name}.png"
+    pg.screenshot(path=str(path), full_page=True)
+    pg.set_viewport_size(viewport)
+    return path
+
+
+def copy_artifact(source: Path, name: str) -> Path:
+    """Keep a downloaded file beside the screenshots, for a person to open."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    target = ARTIFACTS / name
+    shutil.copyfile(source, target)
+    return target

@@ -1,0 +1,80 @@
+"""Every page of the app, in a real browser: it loads, shows no error, fetches nothing from outside.
+
+The pages are found in the app's own navigation, so a new page is covered without editing this
+file. Each page is screenshotted full height into test-artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import unicodedata
+from urllib.parse import urlsplit
+
+import pytest
+
+from ptce.paths import PROJECT_ROOT
+from tests.browser.conftest import Server, Traffic, full_screenshot, wait_for_app
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+# Pages the app had when this test was written: the discovery must find at least these.
+FAVICON = PROJECT_ROOT / "dashboards" / "static" / "favicon.svg"
+KNOWN_PAGES = {"Vue d'ensemble", "Fiche pôle", "Qualité des données", "Candidatures"}
+
+
+def _slug(title: str) -> str:
+    folded = unicodedata.normalize("NFKD", title.lower()).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
+
+
+def navigation(pg) -> list[tuple[str, str]]:
+    """(title, address) of every page listed in the app's sidebar navigation."""
+    links = pg.locator('[data-testid="stSidebarNav"] a[data-testid="stSidebarNavLink"]')
+    links.first.wait_for()
+    # A link's text starts with its icon's name (a ligature of the icon font), then the title.
+    return [(link.inner_text().strip().splitlines()[-1], link.get_attribute("href")) for link in links.all()]
+
+
+def test_every_page_in_the_navigation_loads_cleanly(
+    page, app_server: Server, traffic: Traffic, subtests: pytest.Subtests
+) -> None:
+    page.goto(app_server.url)
+    wait_for_app(page)
+    pages = navigation(page)
+    titles = {title for title, _ in pages}
+    assert titles >= KNOWN_PAGES, f"pages trouvées dans la navigation : {sorted(titles)}"
+
+    for title, href in pages:
+        with subtests.test(page=title):
+            traffic.refused.clear()
+            traffic.dialogs.clear()
+            page.goto(href)
+            wait_for_app(page)
+            shot = full_screenshot(page, f"page-{_slug(title)}")
+            assert shot.stat().st_size > 10_000
+
+            assert page.locator('[data-testid="stException"]').count() == 0, title
+            errors = page.locator('[data-testid="stAlertContentError"]')
+            assert errors.count() == 0, errors.all_inner_texts()
+            # Every page says the demo data are fictitious, and has a title.
+            assert page.get_by_text("Données fictives de démonstration").count() >= 1
+            assert page.locator("h1").count() >= 1
+            assert traffic.refused == [], f"requêtes vers l'extérieur : {traffic.refused}"
+            assert traffic.dialogs == []
+
+    # Everything the pages asked for was local, and something was asked for (the recorder works).
+    hosts = {urlsplit(u).hostname for u in traffic.requests if not u.startswith(("data:", "blob:"))}
+    assert hosts == {"127.0.0.1"}, hosts
+    log = app_server.log_text()
+    assert "Traceback" not in log and "Exception" not in log, log[-4000:]
+
+
+def test_tab_icon_is_the_apps_own_file(page, app_server: Server, traffic: Traffic) -> None:
+    """The tab's icon is ours, inlined by Streamlit: never a Material icon from a font server."""
+    page.goto(f"{app_server.url}/qualite")
+    wait_for_app(page)
+    icon = page.locator('link[rel="shortcut icon"], link[rel="icon"]').first.get_attribute("href") or ""
+    assert icon.startswith("data:image/svg+xml;base64,"), icon[:120]
+    assert base64.b64decode(icon.split(",", 1)[1]) == FAVICON.read_bytes()
+    assert traffic.refused == []
