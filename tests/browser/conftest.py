@@ -154,7 +154,7 @@ def browser_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return data_dir
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def app_server(browser_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """`ptce dashboard` on free local ports; stopped with Ctrl-C (SIGINT) at the end."""
     port = _free_port_pair()
@@ -182,7 +182,9 @@ def app_server(browser_data_dir: Path, tmp_path_factory: pytest.TempPathFactory)
                 process.wait()
 
 
-@pytest.fixture(scope="session")
+# Package scope: Playwright's event loop is closed once the browser tests are done, before the
+# pipeline tests run Dagster (which warns about a foreign event loop left open).
+@pytest.fixture(scope="package")
 def browser() -> Iterator[object]:
     """Debian's headless Chromium through Playwright (fails in CI when it is missing)."""
     if not CHROMIUM.exists():
