@@ -21,6 +21,12 @@ from ptce.fmt import fmt_date, fmt_datetime, fmt_delta, fmt_number, fmt_percent,
 from ptce.text import strip_accents
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+# Escaping is not enough against GitHub-flavoured autolinks: `http://…`, `www.…` and `a@b.fr` in
+# plain text still become live links. An invisible WORD JOINER (U+2060) inside each trigger keeps
+# the text as it reads while no autolink can form (zero-width match positions below).
+_AUTOLINK_TRIGGER = re.compile(
+    r"(?i)(?<=\bhttp)(?=s?\\:)|(?<=\bftp)(?=\\:)|(?<=\bwww)(?=\\\.)|(?=@)|(?<=\bmailto)(?=\\:)"
+)
 
 DeltaColor = Literal["normal", "inverse", "off"]
 
@@ -59,9 +65,10 @@ def escape_markdown(text: object) -> str:
     """Text from the warehouse, made inert for Streamlit's Markdown (titles, captions).
 
     Streamlit never renders raw HTML without `unsafe_allow_html`, but `*`, `_`, `[..](..)` or `$`
-    in a name would still be read as formatting, links or formulas.
+    in a name would still be read as formatting, links or formulas, and `http://…`, `www.…` or an
+    e-mail address as a live link.
     """
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+    return _AUTOLINK_TRIGGER.sub("\u2060", _MARKDOWN_SPECIAL.sub(r"\\\1", str(text)))
 
 
 def value_text(value: float | None, unite: str) -> str:
@@ -420,6 +427,34 @@ def _neutralise(value: object) -> object:
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
         return "'" + value
     return value
+
+
+def cap_table(frame: pd.DataFrame, max_rows: int | None, max_chars: int) -> tuple[pd.DataFrame, bool, bool]:
+    """`frame` cut to `max_rows` rows (None: all) and its text cells to `max_chars` characters.
+
+    Returns the capped frame and whether rows, and whether cells, were cut. A cut cell ends with a
+    visible marker giving its full length, so nobody takes it for the whole value.
+    """
+    rows_cut = max_rows is not None and len(frame) > max_rows
+    capped = frame.head(max_rows) if rows_cut else frame.copy()
+    cells_cut = False
+    for column in capped.columns:
+        if pd.api.types.is_numeric_dtype(capped[column]) or pd.api.types.is_datetime64_any_dtype(
+            capped[column]
+        ):
+            continue
+        long = capped[column].map(lambda v: isinstance(v, str) and len(v) > max_chars)
+        if long.any():
+            cells_cut = True
+            capped[column] = capped[column].map(lambda v: truncate_text(v, max_chars))
+    return capped, rows_cut, cells_cut
+
+
+def truncate_text(value: object, max_chars: int) -> object:
+    """A text longer than `max_chars` cut, with « … [tronqué, N caractères] »; anything else as is."""
+    if not isinstance(value, str) or len(value) <= max_chars:
+        return value
+    return f"{value[:max_chars]}… [tronqué, {fmt_number(len(value))} caractères]"
 
 
 def to_excel_csv(frame: pd.DataFrame) -> bytes:

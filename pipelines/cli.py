@@ -21,6 +21,8 @@ STREAMLIT_ENV = {
     "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
     "STREAMLIT_SERVER_HEADLESS": "true",
     "STREAMLIT_CLIENT_TOOLBAR_MODE": "viewer",
+    # Tables are exported by the app's own safe CSV (formulas neutralised), never the raw toolbar.
+    "STREAMLIT_CLIENT_DISABLE_DATA_EXPORT": "true",
 }
 
 
@@ -119,6 +121,8 @@ def _streamlit_cmd(port: int, host: str) -> list[str]:
         "true",
         "--client.toolbarMode",
         "viewer",
+        "--client.disableDataExport",
+        "true",
     ]
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import duckdb
 import streamlit as st
 
-from dashboards import charts, display, queries
+from dashboards import charts, display, queries, tables
 from ptce.fmt import fmt_number
 
 # More results than this and only the first are shown: a one-letter search would list everything.
@@ -57,7 +57,7 @@ def not_answered() -> None:
 # --- Table of applications -------------------------------------------------------------------
 st.subheader("Réponses reçues")
 st.caption("Dernière version reçue de chaque pôle. Complétude : part des questions ayant une réponse.")
-st.dataframe(display.applications_table(apps), hide_index=True, key="candidatures_table")
+tables.show_table(display.applications_table(apps), key="candidatures_table", file_name="candidatures.csv")
 
 # --- Side by side ----------------------------------------------------------------------------
 st.subheader("Comparer deux pôles")
@@ -111,7 +111,7 @@ tools = display.tools_table(tags)
 if tools.empty:
     st.info("Aucun outil n'a été repéré dans les réponses.")
 else:
-    st.dataframe(tools, hide_index=True, key="outils")
+    tables.show_table(tools, key="outils", file_name="outils_cites.csv")
 
 # --- Learning visits -------------------------------------------------------------------------
 st.subheader("Visites apprenantes proposées")
@@ -120,7 +120,7 @@ st.metric("Pôles prêts à accueillir une visite", fmt_number(len(visits)), bor
 if visits.empty:
     st.info("Aucun pôle ne propose encore d'accueillir une visite.")
 else:
-    st.dataframe(visits, hide_index=True, key="visites")
+    tables.show_table(visits, key="visites", file_name="visites_proposees.csv")
 
 # --- One pole's tags and fields --------------------------------------------------------------
 st.subheader("Mots-clés et champs repérés")
@@ -131,9 +131,13 @@ with st.expander(f"Mots-clés repérés ({fmt_number(len(pole_tags))})", expande
     if pole_tags.empty:
         st.info("Aucun mot-clé repéré dans les réponses de ce pôle.")
     else:
-        st.dataframe(display.tags_table(pole_tags), hide_index=True, key="details_tags")
+        tables.show_table(
+            display.tags_table(pole_tags), key="details_tags", file_name=f"mots_cles_{pole_id}.csv"
+        )
 with st.expander(f"Champs structurés ({fmt_number(len(pole_fields))})", expanded=True):
     if pole_fields.empty:
         st.info("Aucun champ structuré tiré des réponses de ce pôle.")
     else:
-        st.dataframe(display.fields_table(pole_fields), hide_index=True, key="details_champs")
+        tables.show_table(
+            display.fields_table(pole_fields), key="details_champs", file_name=f"champs_{pole_id}.csv"
+        )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboards import charts, display, queries
+from dashboards import charts, display, queries, tables
 
 wh = queries.current_warehouse()
 if wh is None:  # app.py stops before this; the guard keeps the page runnable on its own
@@ -46,9 +46,10 @@ with map_column:
     st.plotly_chart(charts.france_map_figure(poles), width="stretch", config={"displayModeBar": False})
 with table_column:
     st.subheader(f"Les pôles en {year}")
-    st.dataframe(
+    tables.show_table(
         display.poles_table(queries.poles_year_table(wh, year)),
-        hide_index=True,
+        key="poles_annee",
+        file_name=f"poles_{year}.csv",
         column_config={
             "Fiche": st.column_config.LinkColumn("Fiche", display_text="Ouvrir"),
         },

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboards import charts, display, queries
+from dashboards import charts, display, queries, tables
 
 wh = queries.current_warehouse()
 if wh is None:  # app.py stops before this; the guard keeps the page runnable on its own
@@ -70,7 +70,7 @@ for tab, domain in zip(tabs, domains["domaine"], strict=True):
         )
 
 st.subheader("Valeurs annuelles et sources")
-st.dataframe(display.pole_values_table(series), hide_index=True)
+tables.show_table(display.pole_values_table(series), key="valeurs_pole", file_name=f"valeurs_{pole_id}.csv")
 
 comments = display.pole_comments(series)
 if not comments.empty:

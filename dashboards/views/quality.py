@@ -16,7 +16,7 @@ import os
 import duckdb
 import streamlit as st
 
-from dashboards import charts, display, queries
+from dashboards import charts, display, queries, tables
 from ptce.fmt import fmt_datetime, fmt_number
 from ptce.paths import resolve_data_dir
 
@@ -63,19 +63,23 @@ columns[3].metric("Erreurs bloquantes (ERROR)", fmt_number(summary.error), borde
 if checks.empty:
     st.info("Aucun contrôle n'a été enregistré pour cette publication.")
 else:
-    st.dataframe(display.checks_table(checks), hide_index=True)
+    tables.show_table(display.checks_table(checks), key="regles", file_name="regles_qualite.csv")
     failed = checks[~checks["passed"].astype(bool)]
     st.caption(
         "Une règle bloquante en échec empêche la publication ; une alerte est signalée sans "
         "bloquer." + (" Exemples des règles en échec ci-dessous." if not failed.empty else "")
     )
-    for row in failed.itertuples(index=False):
+    for i, row in enumerate(failed.itertuples(index=False)):
         outcome = display.check_outcome(row.passed, row.severite)
         count = fmt_number(row.unexpected_count)
         # Expander labels are Markdown: rule and table names are escaped.
         with st.expander(f"{outcome} — {esc(row.regle)} ({esc(row.asset)}) : {count} anomalie(s)"):
             st.text(row.description if isinstance(row.description, str) else "")
-            st.dataframe(display.examples_frame(row.exemples), hide_index=True)
+            tables.show_table(
+                display.examples_frame(row.exemples),
+                key=f"exemples_{i}",
+                file_name=f"exemples_regle_{i + 1}.csv",
+            )
 
 # --- Great Expectations Data Docs ------------------------------------------------------------
 st.subheader("Documentation des contrôles")
@@ -121,7 +125,7 @@ elif ingest.files:
 if log.empty:
     st.info("Aucun fichier n'a été lu.")
 else:
-    st.dataframe(display.ingest_table(log), hide_index=True)
+    tables.show_table(display.ingest_table(log), key="journal", file_name="journal_fichiers.csv")
 
 # --- Quarantine ------------------------------------------------------------------------------
 st.subheader("Lignes en quarantaine")
@@ -154,15 +158,7 @@ else:
     columns[1].metric("Lignes concernées", fmt_number(len(rows)), border=True)
     columns[2].metric("Fichiers concernés", fmt_number(shown["source_file"].nunique()), border=True)
     table = display.quarantine_table(shown)
-    st.dataframe(table, hide_index=True)
-    st.download_button(
-        "Télécharger pour Excel (CSV)",
-        data=display.to_excel_csv(table),
-        file_name="quarantaine.csv",
-        mime="text/csv",
-        icon=":material/download:",
-        key="quarantaine_csv",
-    )
+    tables.show_table(table, key="quarantaine", file_name="quarantaine.csv")
 
 # --- Completeness ----------------------------------------------------------------------------
 st.subheader("Complétude des envois")
@@ -191,7 +187,11 @@ else:
         "échéance non atteinte. « en retard » : premier fichier reçu après l'échéance."
     )
     st.markdown("**Taux de déclaration par année**")
-    st.dataframe(display.reporting_table(rates[rates["kind"] == kind_choice]), hide_index=True)
+    tables.show_table(
+        display.reporting_table(rates[rates["kind"] == kind_choice]),
+        key="taux_declaration",
+        file_name="taux_declaration.csv",
+    )
 
 # --- Corrections -----------------------------------------------------------------------------
 st.subheader("Historique des corrections")
@@ -207,4 +207,8 @@ else:
     change_choice = st.selectbox(
         "Pôle", change_options, format_func=change_labels.__getitem__, key="corrections_pole"
     )
-    st.dataframe(display.changes_table(display.filter_by_pole(changes, change_choice)), hide_index=True)
+    tables.show_table(
+        display.changes_table(display.filter_by_pole(changes, change_choice)),
+        key="corrections",
+        file_name="corrections.csv",
+    )

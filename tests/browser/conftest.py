@@ -49,6 +49,11 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
+# Addresses written in an answer: none may become a live link or a fetched image.
+LINKS = (
+    "Voir http://exemple.invalid/page, www.exemple.invalid, contact@exemple.invalid, "
+    "[clic](http://exemple.invalid/lien) ![logo](http://exemple.invalid/logo.png)"
+)
 FORMULA = '=HYPERLINK("http://exemple.invalid";"clic")'
 # The pole whose answers and comment carry the payloads: n° 1 comes first in every selector.
 HOSTILE_POLE_NAME = "Pôle Sud Aquitain"
@@ -91,11 +96,9 @@ def _add_hostile_files(data_dir: Path) -> None:
     raw = data_dir / "raw"
     # A form-tool export resent by pole n° 1: its answers become the current version.
     questions = load_questions().questions
+    texts = {0: f"{SCRIPT} {IMG} (données fictives)", 1: LINKS}
     answers = [
-        f"{SCRIPT} {IMG} (données fictives)"
-        if i == 0
-        else ("Oui" if q.kind == "oui_non" else "Réponse fictive.")
-        for i, q in enumerate(questions)
+        texts.get(i, "Oui" if q.kind == "oui_non" else "Réponse fictive.") for i, q in enumerate(questions)
     ]
     out = io.StringIO(newline="")
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
@@ -246,6 +249,8 @@ def page(browser, app_server: Server, traffic: Traffic) -> Iterator[object]:
 
 def wait_for_app(pg, timeout: float = 60_000) -> None:
     """Wait until Streamlit is connected and the page's script has finished running."""
+    # The state is "notRunning" for a moment before the first run starts: wait for content too.
+    pg.wait_for_selector('[data-testid="stMain"] [data-testid="stHeading"]', timeout=timeout)
     pg.wait_for_selector(
         '[data-testid="stApp"][data-test-connection-state="CONNECTED"][data-test-script-state="notRunning"]',
         timeout=timeout,

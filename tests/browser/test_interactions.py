@@ -86,7 +86,7 @@ def test_quarantine_download_has_every_row_and_no_live_formula(
     page.goto(f"{app_server.url}/qualite")
     wait_for_app(page)
     with page.expect_download() as info:
-        page.get_by_role("button", name="Télécharger pour Excel (CSV)").click()
+        page.locator(".st-key-quarantaine_csv button").click()
     download = info.value
     assert download.suggested_filename == "quarantaine.csv"
     raw = Path(download.path()).read_bytes()
@@ -107,6 +107,19 @@ def test_quarantine_download_has_every_row_and_no_live_formula(
     live = [c for c in [*header, *cells] if c[:1] in ("=", "+", "@") or (c[:1] == "-" and not _is_number(c))]
     assert live == []
     assert traffic.refused == [] and traffic.dialogs == []
+
+
+def test_tables_offer_only_the_safe_export(page, app_server: Server, traffic: Traffic) -> None:
+    """Streamlit's own table toolbar (raw CSV, clipboard) is off; the project's export is there."""
+    page.goto(f"{app_server.url}/qualite")
+    wait_for_app(page)
+    tables = page.locator('[data-testid="stDataFrame"]')
+    assert tables.count() >= 4
+    tables.first.hover()
+    assert page.get_by_role("button", name="Download as CSV").count() == 0
+    downloads = page.locator('[data-testid="stDownloadButton"]')
+    assert downloads.count() == tables.count()
+    assert traffic.refused == []
 
 
 def _is_number(text: str) -> bool:
@@ -140,6 +153,16 @@ def test_markup_in_an_application_answer_is_shown_as_text(page, app_server: Serv
     expect(page.get_by_text("réponse(s) trouvée(s)")).to_be_visible()
     wait_for_app(page)
     assert page.locator('img[src="x"]').count() == 0
+
+    # Addresses in an answer, searched: shown in bold as text, never as a link or an image.
+    search.fill("exemple.invalid")
+    search.press("Enter")
+    expect(page.get_by_text("1 réponse(s) trouvée(s)")).to_be_visible()
+    wait_for_app(page)
+    main = page.locator('[data-testid="stMain"]')
+    assert main.locator('a[href*="exemple"], a[href^="mailto:"]').count() == 0
+    assert main.locator('img[src*="exemple"]').count() == 0
+    assert main.locator("strong").filter(has_text="exemple").count() >= 1
     full_screenshot(page, "candidatures-balises-en-texte")
     assert traffic.dialogs == [] and traffic.refused == []
 

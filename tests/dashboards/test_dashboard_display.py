@@ -74,7 +74,43 @@ def test_publication_caption_on_paris_clock() -> None:
 
 def test_escape_markdown_makes_names_inert() -> None:
     escaped = display.escape_markdown("Pôle *gras* [lien](http://x) $x$ <b>")
-    assert escaped == r"Pôle \*gras\* \[lien\]\(http\://x\) \$x\$ \<b\>"
+    assert escaped == "Pôle \\*gras\\* \\[lien\\]\\(http\u2060\\://x\\) \\$x\\$ \\<b\\>"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "voir http://exemple.invalid/page",
+        "HTTPS://exemple.invalid",
+        "(https://exemple.invalid)",
+        "www.exemple.invalid",
+        "écrire à contact@exemple.invalid",
+        "mailto:contact@exemple.invalid",
+        "ftp://exemple.invalid",
+    ],
+)
+def test_escape_markdown_leaves_no_autolink(text: str) -> None:
+    # GitHub-flavoured Markdown links these even when every punctuation mark is escaped; the word
+    # joiner breaks each trigger, and the text reads the same once it is removed.
+    escaped = display.escape_markdown(text)
+    assert escaped.replace("\u2060", "").replace("\\", "") == text
+    plain = escaped.replace("\\", "")
+    for trigger in ("http:", "https:", "HTTPS:", "ftp:", "www.", "@", "mailto:"):
+        if trigger in text:
+            assert trigger not in plain or (trigger == "@" and "\u2060@" in plain)
+    assert "\u2060" in escaped
+
+
+def test_cap_table_cuts_rows_and_long_cells_visibly() -> None:
+    frame = pd.DataFrame({"texte": ["court", "x" * 50], "n": [1, 2]})
+    capped, rows_cut, cells_cut = display.cap_table(frame, 1, 10)
+    assert (rows_cut, cells_cut) == (True, False)
+    assert capped["texte"].tolist() == ["court"]
+    capped, rows_cut, cells_cut = display.cap_table(frame, None, 10)
+    assert (rows_cut, cells_cut) == (False, True)
+    assert capped["texte"].tolist() == ["court", "x" * 10 + "… [tronqué, 50 caractères]"]
+    assert capped["n"].tolist() == [1, 2]
+    assert frame["texte"].tolist()[1] == "x" * 50  # the frame given is left alone
 
 
 def test_origin_label() -> None:

@@ -85,6 +85,24 @@ def spy_download(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     return calls
 
 
+def quarantine_download(calls: list[dict[str, Any]]) -> dict[str, Any]:
+    """The last download the page offered for the quarantine table (every table has one)."""
+    return [c for c in calls if c["file_name"] == "quarantaine.csv"][-1]
+
+
+def test_every_table_on_the_page_has_the_safe_download(
+    monkeypatch: pytest.MonkeyPatch,
+    altered_data_dir: Callable[..., Path],
+    spy_download: list[dict[str, Any]],
+) -> None:
+    at = run_page(monkeypatch, altered_data_dir())
+    assert not at.exception
+    # Streamlit's own table export is switched off; each table shown has the project's export.
+    buttons = at.get("download_button")
+    assert len(buttons) == len(at.dataframe) > 3
+    assert {b.proto.label for b in buttons} == {"Télécharger pour Excel (CSV)"}
+
+
 def test_quality_page_figures_are_the_warehouse_tables(
     monkeypatch: pytest.MonkeyPatch, altered_data_dir: Callable[..., Path]
 ) -> None:
@@ -222,8 +240,8 @@ def test_download_is_the_filtered_table_for_excel(
     at.selectbox(key="quarantaine_pole").set_value(pole_id).run()
 
     assert not at.exception
-    last = spy_download[-1]
-    assert last["file_name"].endswith(".csv") and last["mime"] == "text/csv"
+    last = quarantine_download(spy_download)
+    assert last["mime"] == "text/csv"
     shown = table(at, "Motif")
     assert last["data"] == display.to_excel_csv(shown)
     exported = pd.read_csv(io.BytesIO(last["data"]), sep=";", encoding="utf-8-sig", dtype=str)
@@ -257,7 +275,7 @@ def test_values_from_files_are_shown_literally_and_neutralised_in_the_csv(
     # Rule names are Markdown-escaped in the expander labels.
     assert any(r"envois\_\*\*en\*\*\_retard" in e.label for e in at.expander)
 
-    exported = spy_download[-1]["data"].decode("utf-8-sig")
+    exported = quarantine_download(spy_download)["data"].decode("utf-8-sig")
     assert "'" + HYPERLINK.replace('"', '""') in exported  # quoted CSV doubles the quotes
     assert SCRIPT in exported  # harmless in Excel: not a formula
     assert ";'+33 n'est pas une valeur" in exported
