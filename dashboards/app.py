@@ -13,7 +13,7 @@ import streamlit as st
 
 # The project is installed in the environment (`uv sync`), so `dashboards` and `ptce` import from
 # anywhere, whatever folder `streamlit run` puts on sys.path.
-from dashboards import display, queries
+from dashboards import display, reads
 
 VIEWS = Path(__file__).resolve().parent / "views"
 # The tab's icon is a file of ours: without one, Streamlit shows the page's Material icon fetched
@@ -22,7 +22,7 @@ FAVICON = Path(__file__).resolve().parent / "static" / "favicon.svg"
 
 st.set_page_config(page_title="Observatoire PTCE", page_icon=str(FAVICON), layout="wide")
 
-wh = queries.current_warehouse()
+wh = reads.current_warehouse()
 if wh is None:
     st.title("Observatoire PTCE")
     st.info(
@@ -34,7 +34,7 @@ if wh is None:
     st.stop()
 
 try:
-    publication = queries.publication(wh)
+    publication = reads.publication(wh)
 except duckdb.Error:
     # A warehouse from an older contract, or damaged: say so in French rather than a traceback.
     st.title("Observatoire PTCE")

@@ -1,4 +1,4 @@
-"""Chart builders: pure functions from a DataFrame (as `queries` returns it) to a Plotly figure.
+"""Chart builders: pure functions from a DataFrame (as a read of `ptce.read` returns it) to a Plotly figure.
 
 No Streamlit here, so every chart is testable on a small frame. All charts speak French: labels,
 decimal comma and space as thousands separator (`separators=", "`), and hover texts preformatted
@@ -125,7 +125,7 @@ def _grid_layout(plot_height: int, top: int) -> dict[str, Any]:
 def network_domain_figure(trends: pd.DataFrame) -> go.Figure:
     """Network value by year, one small chart per indicator of a domain.
 
-    `trends`: rows of `queries.network_trends` for one domain (annee, code, libelle, unite, valeur),
+    `trends`: rows of `reads.network_trends` for one domain (annee, code, libelle, unite, valeur),
     in display order. Rates are drawn in percent.
     """
     indicators = trends.drop_duplicates("code")[["code", "libelle", "unite"]]
@@ -159,7 +159,7 @@ def network_domain_figure(trends: pd.DataFrame) -> go.Figure:
 def pole_domain_figure(series: pd.DataFrame, pole_name: str) -> go.Figure:
     """A pole's values by year beside the network median, one small chart per indicator.
 
-    `series`: rows of `queries.pole_series` for one domain (annee, code, libelle, unite, valeur,
+    `series`: rows of `reads.pole_series` for one domain (annee, code, libelle, unite, valeur,
     mediane_reseau), in display order.
     """
     indicators = series.drop_duplicates("code")[["code", "libelle", "unite"]]
@@ -273,7 +273,7 @@ def _outline_xy(outline: dict[str, Any]) -> tuple[list[float | None], list[float
 def france_map_figure(poles: pd.DataFrame, outline: dict[str, Any] | None = None) -> go.Figure:
     """Map of France with one numbered marker per pole.
 
-    `poles`: rows of `queries.poles` (numero, nom, commune, nom_departement, departement,
+    `poles`: rows of `reads.poles` (numero, nom, commune, nom_departement, departement,
     latitude, longitude).
     """
     outline = outline or load_france_outline()
@@ -350,7 +350,7 @@ COMPLETENESS_COLORSCALE: list[list[Any]] = [[0.0, "#c0392b"], [0.5, "#f0b429"], 
 def completeness_figure(cells: pd.DataFrame) -> go.Figure:
     """Matrix poles x years of one kind of submission, coloured by the share of values received.
 
-    `cells`: rows of `queries.completeness` for one kind (pole_id, pole_nom, numero, annee, taux,
+    `cells`: rows of `reads.completeness` for one kind (pole_id, pole_nom, numero, annee, taux,
     statut, en_retard, nb_valeurs, nb_attendues, premiere_reception, echeance). A submission not yet
     due ("à venir") is left blank rather than red: nobody is late for it. The cell text is the
     status, flagged when the submission came after the due date.
@@ -423,7 +423,7 @@ ANGLES_COLORSCALE = [[0.0, "#f4f6f9"], [1.0, POLE_COLOR]]
 def angles_heatmap_figure(counts: pd.DataFrame) -> go.Figure:
     """Poles x working angles: how many of a pole's answers were tagged with each angle.
 
-    `counts` has one row per pole and angle (`queries.angle_counts`: pole_id, numero, nom, tag,
+    `counts` has one row per pole and angle (`reads.angle_counts`: pole_id, numero, nom, tag,
     libelle, nb), zero included; a pair missing from the frame counts as zero.
     """
     angles = counts.drop_duplicates("tag").sort_values("tag")

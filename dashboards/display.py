@@ -148,7 +148,7 @@ def publication_caption(published_at: object, catalogue_version: object) -> str:
 
 
 def poles_table(df: pd.DataFrame) -> pd.DataFrame:
-    """The overview's table of poles (rows of `queries.poles_year_table`), French and formatted."""
+    """The overview's table of poles (rows of `reads.poles_year_table`), French and formatted."""
     out = pd.DataFrame(
         {
             "N°": df["numero"].astype(int),
@@ -165,7 +165,7 @@ def poles_table(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def pole_values_table(series: pd.DataFrame) -> pd.DataFrame:
-    """A pole's yearly values (rows of `queries.pole_series`): one row per indicator and year."""
+    """A pole's yearly values (rows of `reads.pole_series`): one row per indicator and year."""
     return pd.DataFrame(
         {
             "Domaine": series["domaine_libelle"],
@@ -260,7 +260,7 @@ class CheckSummary:
 
 
 def check_summary(checks: pd.DataFrame) -> CheckSummary:
-    """Counts of `queries.check_results` rows by outcome."""
+    """Counts of `reads.check_results` rows by outcome."""
     passed = checks["passed"].astype(bool)
     failed = checks[~passed]
     warn = int((failed["severite"] == "WARN").sum())
@@ -268,7 +268,7 @@ def check_summary(checks: pd.DataFrame) -> CheckSummary:
 
 
 def checks_table(checks: pd.DataFrame) -> pd.DataFrame:
-    """The rules of the run (rows of `queries.check_results`), French and formatted."""
+    """The rules of the run (rows of `reads.check_results`), French and formatted."""
     return pd.DataFrame(
         {
             "Résultat": [
@@ -338,7 +338,7 @@ def data_docs_target(
 
 
 def ingest_table(log: pd.DataFrame) -> pd.DataFrame:
-    """The files read (rows of `queries.ingest_log`), French and formatted."""
+    """The files read (rows of `reads.ingest_log`), French and formatted."""
     gap = log["rows_read"] - log["rows_loaded"] - log["rows_quarantined"]
     return pd.DataFrame(
         {
@@ -367,7 +367,7 @@ class IngestSummary:
 
 
 def ingest_summary(log: pd.DataFrame) -> IngestSummary:
-    """Totals of `queries.ingest_log`, and the files breaking read = loaded + quarantined."""
+    """Totals of `reads.ingest_log`, and the files breaking read = loaded + quarantined."""
     gap = log["rows_read"] - log["rows_loaded"] - log["rows_quarantined"]
     return IngestSummary(
         files=len(log),
@@ -409,7 +409,7 @@ def filter_by_file(frame: pd.DataFrame, choice: str) -> pd.DataFrame:
 
 
 def quarantine_table(rows: pd.DataFrame) -> pd.DataFrame:
-    """Quarantined cells (rows of `queries.quarantine`), French columns, values as received."""
+    """Quarantined cells (rows of `reads.quarantine`), French columns, values as received."""
     return pd.DataFrame(
         {
             "Fichier": rows["source_file"].astype(str),
@@ -483,7 +483,7 @@ def completeness_text(statut: object, en_retard: object) -> str:
 
 
 def reporting_table(rates: pd.DataFrame) -> pd.DataFrame:
-    """Reporting rate per year (rows of `queries.reporting_rates` for one kind), formatted."""
+    """Reporting rate per year (rows of `reads.reporting_rates` for one kind), formatted."""
 
     def share(part: pd.Series) -> list[str]:
         return [fmt_percent(p / n) if n else "–" for p, n in zip(part, rates["attendus"], strict=True)]
@@ -513,7 +513,7 @@ def _quarter(value: object) -> int | None:
 
 
 def changes_table(changes: pd.DataFrame) -> pd.DataFrame:
-    """Corrections between versions (rows of `queries.indicator_changes`), French and formatted."""
+    """Corrections between versions (rows of `reads.indicator_changes`), French and formatted."""
     return pd.DataFrame(
         {
             "Reçu le": [fmt_date(as_datetime(v)) for v in changes["arrived_at"]],
@@ -556,7 +556,7 @@ def _missing(value: object) -> bool:
 
 
 def applications_table(apps: pd.DataFrame) -> pd.DataFrame:
-    """The table of poles' current applications (rows of `queries.applications`)."""
+    """The table of poles' current applications (rows of `reads.applications`)."""
     return pd.DataFrame(
         {
             "Pôle": apps["nom"].astype(str),
@@ -640,7 +640,7 @@ def highlight_markdown(text: object, query: object) -> str:
 
 
 def search_answers(answers: pd.DataFrame, query: object) -> pd.DataFrame:
-    """Rows of `queries.application_answers` whose answer contains `query` (case, accents ignored)."""
+    """Rows of `reads.application_answers` whose answer contains `query` (case, accents ignored)."""
     if _missing(query) or not str(query).strip():
         return answers.iloc[0:0]
     mask = [bool(match_spans(r, query)) for r in answers["reponse"]]

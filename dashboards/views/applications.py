@@ -14,24 +14,24 @@ from __future__ import annotations
 import duckdb
 import streamlit as st
 
-from dashboards import charts, display, queries, tables
+from dashboards import charts, display, reads, tables
 from ptce.fmt import fmt_number
 
 # More results than this and only the first are shown: a one-letter search would list everything.
 MAX_RESULTS = 50
 
-wh = queries.current_warehouse()
+wh = reads.current_warehouse()
 if wh is None:  # app.py stops before this; the guard keeps the page runnable on its own
     st.stop()
 
 st.title("Candidatures")
 
 try:
-    apps = queries.applications(wh)
-    answers = queries.application_answers(wh)
-    angles = queries.angle_counts(wh)
-    tags = queries.application_tags(wh)
-    fields = queries.application_fields(wh)
+    apps = reads.applications(wh)
+    answers = reads.application_answers(wh)
+    angles = reads.angle_counts(wh)
+    tags = reads.application_tags(wh)
+    fields = reads.application_fields(wh)
 except duckdb.Error:
     # A warehouse published before the application tables existed: say what to do.
     st.error(

@@ -4,26 +4,26 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboards import charts, display, queries, tables
+from dashboards import charts, display, reads, tables
 
-wh = queries.current_warehouse()
+wh = reads.current_warehouse()
 if wh is None:  # app.py stops before this; the guard keeps the page runnable on its own
     st.stop()
 
 st.title("Vue d'ensemble du réseau")
 
-available_years = queries.years(wh)
+available_years = reads.years(wh)
 if not available_years:
     st.info("Aucune valeur d'indicateur n'a encore été publiée.")
     st.stop()
 
 year = st.selectbox("Année", available_years, index=0, key="annee")
 
-poles = queries.poles(wh)
+poles = reads.poles(wh)
 
 # --- Key figures -----------------------------------------------------------------------------
 st.subheader(f"Chiffres clés {year}")
-figures = queries.key_figures(wh, year)
+figures = reads.key_figures(wh, year)
 # Three per row: six side by side cut the French labels short.
 per_row = 3
 rows = [st.columns(per_row) for _ in range(-(-len(figures) // per_row))]
@@ -47,7 +47,7 @@ with map_column:
 with table_column:
     st.subheader(f"Les pôles en {year}")
     tables.show_table(
-        display.poles_table(queries.poles_year_table(wh, year)),
+        display.poles_table(reads.poles_year_table(wh, year)),
         key="poles_annee",
         file_name=f"poles_{year}.csv",
         column_config={
@@ -57,7 +57,7 @@ with table_column:
 
 # --- Trends by domain ------------------------------------------------------------------------
 st.subheader("Évolution par domaine")
-trends = queries.network_trends(wh)
+trends = reads.network_trends(wh)
 domains = trends[["domaine", "domaine_libelle"]].drop_duplicates()
 tabs = st.tabs(domains["domaine_libelle"].tolist())
 for tab, domain in zip(tabs, domains["domaine"], strict=True):

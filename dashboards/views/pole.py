@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboards import charts, display, queries, tables
+from dashboards import charts, display, reads, tables
 
-wh = queries.current_warehouse()
+wh = reads.current_warehouse()
 if wh is None:  # app.py stops before this; the guard keeps the page runnable on its own
     st.stop()
 
-poles = queries.poles(wh)
+poles = reads.poles(wh)
 if poles.empty:
     st.info("Aucun pôle n'est encore publié.")
     st.stop()
@@ -34,7 +34,7 @@ pole_id = st.selectbox(
 if requested != pole_id:
     st.query_params["pole"] = pole_id
 
-identity = queries.pole(wh, pole_id).iloc[0]
+identity = reads.pole(wh, pole_id).iloc[0]
 # Text from the warehouse is shown as text: st.text for free text, escaped Markdown elsewhere.
 esc = display.escape_markdown
 st.title(esc(identity["nom"]), anchor=False)
@@ -53,7 +53,7 @@ with right:
     st.markdown("**Présentation**")
     st.text(identity["description"])
 
-series = queries.pole_series(wh, pole_id)
+series = reads.pole_series(wh, pole_id)
 if series.empty:
     st.info("Ce pôle n'a encore transmis aucune valeur d'indicateur.")
     st.stop()

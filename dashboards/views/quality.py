@@ -16,24 +16,24 @@ import os
 import duckdb
 import streamlit as st
 
-from dashboards import charts, display, queries, tables
+from dashboards import charts, display, reads, tables
 from ptce.fmt import fmt_datetime, fmt_number
 from ptce.paths import resolve_data_dir
 
-wh = queries.current_warehouse()
+wh = reads.current_warehouse()
 if wh is None:  # app.py stops before this; the guard keeps the page runnable on its own
     st.stop()
 
 st.title("Qualité des données")
 
 try:
-    run = queries.quality_run(wh)
-    checks = queries.check_results(wh)
-    log = queries.ingest_log(wh)
-    quarantined = queries.quarantine(wh)
-    cells = queries.completeness(wh)
-    rates = queries.reporting_rates(wh)
-    changes = queries.indicator_changes(wh)
+    run = reads.quality_run(wh)
+    checks = reads.check_results(wh)
+    log = reads.ingest_log(wh)
+    quarantined = reads.quarantine(wh)
+    cells = reads.completeness(wh)
+    rates = reads.reporting_rates(wh)
+    changes = reads.indicator_changes(wh)
 except duckdb.Error:
     # A warehouse published before the quality tables existed: say what to do, not a traceback.
     st.error(

@@ -1,4 +1,4 @@
-"""Loaders of `dashboards.queries` against the published demo warehouse."""
+"""The reads the pages use (`dashboards.reads`: `ptce.read` cached) against the published demo warehouse."""
 
 from __future__ import annotations
 
@@ -10,13 +10,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dashboards import queries
+from dashboards import reads
 from ptce.paths import DataLayout
 
 
 @pytest.fixture
-def wh(demo_data_dir: Path) -> queries.Warehouse:
-    found = queries.current_warehouse(demo_data_dir)
+def wh(demo_data_dir: Path) -> reads.Warehouse:
+    found = reads.current_warehouse(demo_data_dir)
     assert found is not None
     return found
 
@@ -27,40 +27,40 @@ def sql(path: str, query: str, *params: object) -> list[tuple]:
 
 
 def test_no_warehouse_yet(tmp_path: Path) -> None:
-    assert queries.current_warehouse(tmp_path) is None
+    assert reads.current_warehouse(tmp_path) is None
 
 
 def test_current_warehouse_from_environment(monkeypatch: pytest.MonkeyPatch, demo_data_dir: Path) -> None:
     monkeypatch.setenv("PTCE_DATA_DIR", str(demo_data_dir))
-    found = queries.current_warehouse()
+    found = reads.current_warehouse()
     assert found is not None
     assert found.path == str(DataLayout(demo_data_dir.resolve()).warehouse)
 
 
-def test_publication_and_years(wh: queries.Warehouse) -> None:
-    publication = queries.publication(wh)
+def test_publication_and_years(wh: reads.Warehouse) -> None:
+    publication = reads.publication(wh)
     assert len(publication) == 1
     assert bool(publication.loc[0, "donnees_demo"]) is True
     expected = [y for (y,) in sql(wh.path, "select distinct annee from mart_network_year order by 1 desc")]
-    assert queries.years(wh) == expected
+    assert reads.years(wh) == expected
     assert expected[0] > expected[-1]
 
 
-def test_poles_ordered_by_number(wh: queries.Warehouse) -> None:
-    poles = queries.poles(wh)
+def test_poles_ordered_by_number(wh: reads.Warehouse) -> None:
+    poles = reads.poles(wh)
     assert poles["numero"].tolist() == list(range(1, 13))
-    assert queries.pole(wh, "phares").loc[0, "nom"] == "PHARES"
+    assert reads.pole(wh, "phares").loc[0, "nom"] == "PHARES"
 
 
-def test_pole_id_is_a_parameter_not_sql(wh: queries.Warehouse) -> None:
-    assert queries.pole(wh, "x' or '1'='1").empty
-    assert queries.pole_series(wh, "x' or '1'='1").empty
+def test_pole_id_is_a_parameter_not_sql(wh: reads.Warehouse) -> None:
+    assert reads.pole(wh, "x' or '1'='1").empty
+    assert reads.pole_series(wh, "x' or '1'='1").empty
 
 
-def test_key_figures_are_the_network_mart(wh: queries.Warehouse) -> None:
-    year = queries.years(wh)[0]
-    figures = queries.key_figures(wh, year).set_index("code")
-    assert list(figures.index) == list(queries.KEY_FIGURE_CODES)
+def test_key_figures_are_the_network_mart(wh: reads.Warehouse) -> None:
+    year = reads.years(wh)[0]
+    figures = reads.key_figures(wh, year).set_index("code")
+    assert list(figures.index) == list(reads.KEY_FIGURE_CODES)
     ((membres,),) = sql(
         wh.path, "select sum(valeur) from mart_pole_year where code = 'membres' and annee = ?", year
     )
@@ -74,22 +74,22 @@ def test_key_figures_are_the_network_mart(wh: queries.Warehouse) -> None:
     assert figures.loc["taux_sortie_dynamique", "unite"] == "%"
 
 
-def test_first_year_has_no_previous_value(wh: queries.Warehouse) -> None:
-    first = queries.years(wh)[-1]
-    assert queries.key_figures(wh, first)["valeur_precedente"].isna().all()
+def test_first_year_has_no_previous_value(wh: reads.Warehouse) -> None:
+    first = reads.years(wh)[-1]
+    assert reads.key_figures(wh, first)["valeur_precedente"].isna().all()
 
 
-def test_network_trends_cover_every_domain_in_order(wh: queries.Warehouse) -> None:
-    trends = queries.network_trends(wh)
-    catalog = queries.catalog(wh)
+def test_network_trends_cover_every_domain_in_order(wh: reads.Warehouse) -> None:
+    trends = reads.network_trends(wh)
+    catalog = reads.catalog(wh)
     assert trends["domaine"].drop_duplicates().tolist() == catalog["domaine"].drop_duplicates().tolist()
     assert set(trends["code"]) <= set(catalog["code"])
     assert trends["derive"].any()
 
 
-def test_poles_year_table_matches_pole_mart(wh: queries.Warehouse) -> None:
-    year = queries.years(wh)[0]
-    table = queries.poles_year_table(wh, year).set_index("pole_id")
+def test_poles_year_table_matches_pole_mart(wh: reads.Warehouse) -> None:
+    year = reads.years(wh)[0]
+    table = reads.poles_year_table(wh, year).set_index("pole_id")
     assert len(table) == 12
     expected = dict(
         sql(wh.path, "select pole_id, valeur from mart_pole_year where code = 'salaries' and annee = ?", year)
@@ -98,8 +98,8 @@ def test_poles_year_table_matches_pole_mart(wh: queries.Warehouse) -> None:
         assert table.loc[pole_id, "salaries"] == pytest.approx(value)
 
 
-def test_pole_series_beside_network_median(wh: queries.Warehouse) -> None:
-    series = queries.pole_series(wh, "phares")
+def test_pole_series_beside_network_median(wh: reads.Warehouse) -> None:
+    series = reads.pole_series(wh, "phares")
     ((n_rows,),) = sql(wh.path, "select count(*) from mart_pole_year where pole_id = 'phares'")
     assert len(series) == n_rows
     row = series[(series["code"] == "membres")].iloc[0]
@@ -120,9 +120,9 @@ def test_pole_series_carries_the_poles_comments(altered_data_dir: Callable[..., 
         "update indicator_values set commentaire = 'Chiffre provisoire' "
         "where pole_id = 'phares' and code = 'membres' and annee = 2016",
     )
-    wh = queries.current_warehouse(data_dir)
+    wh = reads.current_warehouse(data_dir)
     assert wh is not None
-    series = queries.pole_series(wh, "phares")
+    series = reads.pole_series(wh, "phares")
     commented = series.dropna(subset=["commentaires"])
     assert commented[["code", "annee", "commentaires"]].values.tolist() == [
         ["membres", 2016, "Chiffre provisoire"]
@@ -131,9 +131,9 @@ def test_pole_series_carries_the_poles_comments(altered_data_dir: Callable[..., 
 
 def test_new_publication_invalidates_the_cache(altered_data_dir: Callable[..., Path]) -> None:
     data_dir = altered_data_dir()
-    first = queries.current_warehouse(data_dir)
+    first = reads.current_warehouse(data_dir)
     assert first is not None
-    years_before = queries.years(first)
+    years_before = reads.years(first)
 
     # Publish a new version the way the pipeline does: a new file swapped in with os.replace.
     staged = data_dir / "staged.duckdb"
@@ -143,10 +143,10 @@ def test_new_publication_invalidates_the_cache(altered_data_dir: Callable[..., P
     os.replace(staged, first.path)
     os.utime(first.path, ns=(first.mtime_ns + 1_000_000_000, first.mtime_ns + 1_000_000_000))
 
-    second = queries.current_warehouse(data_dir)
+    second = reads.current_warehouse(data_dir)
     assert second is not None and second != first
-    assert queries.years(second) == years_before[:-1]
-    assert queries.years(first) == years_before  # the old key still answers from the cache
+    assert reads.years(second) == years_before[:-1]
+    assert reads.years(first) == years_before  # the old key still answers from the cache
 
 
 def test_quality_loaders(altered_data_dir: Callable[..., Path]) -> None:
@@ -154,33 +154,33 @@ def test_quality_loaders(altered_data_dir: Callable[..., Path]) -> None:
         "insert into check_results select run_id, 'poles', 'gx_poles', 'r', 'd', 'WARN', false, 1, '[]', 'gx' "
         "from publication"
     )
-    wh = queries.current_warehouse(data_dir)
+    wh = reads.current_warehouse(data_dir)
     assert wh is not None
 
-    checks = queries.check_results(wh)
+    checks = reads.check_results(wh)
     ((n_checks,),) = sql(wh.path, "select count(*) from check_results")
     assert len(checks) == n_checks
     assert not checks.loc[0, "passed"]  # failures first
-    assert queries.quality_run(wh).loc[0, "run_id"] == checks.loc[0, "run_id"]
+    assert reads.quality_run(wh).loc[0, "run_id"] == checks.loc[0, "run_id"]
 
-    quarantine = queries.quarantine(wh)
+    quarantine = reads.quarantine(wh)
     ((n_quarantine,),) = sql(wh.path, "select count(*) from quarantine")
     assert len(quarantine) == n_quarantine
     named = quarantine.dropna(subset=["pole_id"])
     assert named["pole_nom"].notna().all()  # joined to the poles
 
-    log = queries.ingest_log(wh)
+    log = reads.ingest_log(wh)
     ((n_files,),) = sql(wh.path, "select count(*) from ingest_log")
     assert len(log) == n_files
     assert log["arrived_at"].notna().all()  # every file is in the arrival register
 
-    rates = queries.reporting_rates(wh)
-    cells = queries.completeness(wh)
+    rates = reads.reporting_rates(wh)
+    cells = reads.completeness(wh)
     assert rates["attendus"].sum() == len(cells)
     assert rates["recus"].sum() == cells["recu"].sum()
     assert (rates["a_temps"] <= rates["recus"]).all()
 
-    changes = queries.indicator_changes(wh)
+    changes = reads.indicator_changes(wh)
     ((n_changes,),) = sql(wh.path, "select count(*) from indicator_changes")
     assert len(changes) == n_changes
     assert changes["libelle"].notna().all() and changes["pole_nom"].notna().all()

@@ -1,0 +1,70 @@
+"""The read layer (`ptce.read`) as the pages use it: cached, and for the current viewer.
+
+Each read is cached with `st.cache_data` on its arguments: the `Warehouse` value (path and
+modification time, so a new publication gets new entries at the next rerun), the viewer, and the
+read's own parameters. The pages never write SQL and never pass the viewer themselves.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import streamlit as st
+
+from ptce.read import applications as application_reads
+from ptce.read import indicators, quality
+from ptce.read.base import STAFF, Viewer, Warehouse
+from ptce.read.base import current_warehouse as _current_warehouse
+
+T = TypeVar("T")
+# Per read: enough for every pole of a few publications; old publications' entries age out.
+CACHE_ENTRIES = 64
+KEY_FIGURE_CODES = indicators.KEY_FIGURE_CODES
+
+
+def current_viewer() -> Viewer:
+    """Who is looking at the app. Staff for now: login and roles come with the access work."""
+    return STAFF
+
+
+def current_warehouse(data_dir: Path | None = None) -> Warehouse | None:
+    """The published warehouse as it is now (not cached: its modification time is the cache key)."""
+    return _current_warehouse(data_dir)
+
+
+def _cached(read: Callable[..., T]) -> Callable[..., T]:
+    cached = st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)(read)
+
+    @functools.wraps(read)
+    def for_viewer(wh: Warehouse, *args: Any) -> T:
+        return cached(wh, current_viewer(), *args)
+
+    return for_viewer
+
+
+publication = _cached(indicators.publication)
+years = _cached(indicators.years)
+poles = _cached(indicators.poles)
+pole = _cached(indicators.pole)
+catalog = _cached(indicators.catalog)
+key_figures = _cached(indicators.key_figures)
+network_trends = _cached(indicators.network_trends)
+poles_year_table = _cached(indicators.poles_year_table)
+pole_series = _cached(indicators.pole_series)
+
+quality_run = _cached(quality.quality_run)
+check_results = _cached(quality.check_results)
+ingest_log = _cached(quality.ingest_log)
+quarantine = _cached(quality.quarantine)
+completeness = _cached(quality.completeness)
+reporting_rates = _cached(quality.reporting_rates)
+indicator_changes = _cached(quality.indicator_changes)
+
+applications = _cached(application_reads.applications)
+application_answers = _cached(application_reads.application_answers)
+angle_counts = _cached(application_reads.angle_counts)
+application_tags = _cached(application_reads.application_tags)
+application_fields = _cached(application_reads.application_fields)

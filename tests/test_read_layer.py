@@ -1,0 +1,52 @@
+"""The read layer (`ptce.read`) on its own: plain functions, no Streamlit, a viewer on every read."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ptce.read import applications, indicators, quality
+from ptce.read.base import STAFF, Viewer, current_warehouse
+
+READS = [
+    (indicators.years, ()),
+    (indicators.poles, ()),
+    (indicators.pole_series, ("phares",)),
+    (quality.quarantine, ()),
+    (quality.ingest_log, ()),
+    (applications.application_answers, ()),
+]
+
+
+def test_reads_work_without_streamlit_loaded() -> None:
+    # The report and analysts use these reads in a process that never imports Streamlit.
+    code = "import sys, ptce.read.indicators, ptce.read.quality, ptce.read.applications; print('streamlit' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(("read", "args"), READS, ids=[r.__name__ for r, _ in READS])
+def test_staff_reads_everything(demo_data_dir: Path, read, args) -> None:
+    wh = current_warehouse(demo_data_dir)
+    assert wh is not None
+    result = read(wh, STAFF, *args)
+    assert len(result) > 0
+
+
+@pytest.mark.parametrize("viewer", [Viewer("funder"), Viewer("pole", "phares")])
+@pytest.mark.parametrize(("read", "args"), READS, ids=[r.__name__ for r, _ in READS])
+def test_reads_not_yet_filtered_refuse_other_viewers(demo_data_dir: Path, viewer: Viewer, read, args) -> None:
+    wh = current_warehouse(demo_data_dir)
+    assert wh is not None
+    with pytest.raises(PermissionError, match="réservées à l'équipe COORACE"):
+        read(wh, viewer, *args)
+
+
+def test_publication_is_open_to_every_viewer(demo_data_dir: Path) -> None:
+    # Every page says whether its data are fictitious, whoever looks at it.
+    wh = current_warehouse(demo_data_dir)
+    assert wh is not None
+    assert bool(indicators.publication(wh, Viewer("funder")).loc[0, "donnees_demo"]) is True
