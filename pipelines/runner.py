@@ -50,6 +50,7 @@ class RunOutcome:
     success: bool
     published: bool
     checks: list[CheckOutcome] = field(default_factory=list)
+    # "step : exception message" of failed steps: technical, for tests and the Dagster log only.
     step_errors: list[str] = field(default_factory=list)
 
     @property
@@ -153,10 +154,15 @@ def summary_lines(outcome: RunOutcome) -> list[str]:
     if outcome.published:
         lines.append("Entrepôt publié.")
     else:
+        # The exception text of a failed step is technical (and English): it stays in the Dagster
+        # log; the summary names the steps and says where to look.
+        steps = sorted({error.split(" : ", 1)[0] for error in outcome.step_errors})
         reason = (
             "un contrôle bloquant a échoué"
             if outcome.blocking_failures
-            else "une étape a échoué : " + "; ".join(outcome.step_errors[:3])
+            else f"étape(s) en échec ({', '.join(steps[:3]) or 'inconnue'}) à cause d'une erreur interne ; "
+            "le détail technique est dans l'interface Dagster (« ptce dagster », exécution "
+            f"{outcome.run_id}) : transmettez-le à l'équipe technique"
         )
         lines.append(
             f"Publication annulée : {reason}. L'entrepôt publié précédemment reste en place"

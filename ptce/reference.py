@@ -281,6 +281,23 @@ class ExpectedSubmission:
 
 
 @dataclass(frozen=True)
+class ReadLimits:
+    """How much of a received file is read (`limites_lecture` in `qualite.yaml`).
+
+    They keep one oversized or crafted file (a workbook whose text expands a thousandfold) from
+    exhausting the machine's memory or the pages that show quarantined values.
+    """
+
+    csv_bytes: int = 20 * 1024 * 1024
+    archive_bytes: int = 50 * 1024 * 1024
+    archive_ratio: float = 200.0
+    archive_ratio_floor_bytes: int = 5 * 1024 * 1024
+    cell_chars: int = 32_767
+    quoted_chars: int = 300
+    comment_chars: int = 2_000
+
+
+@dataclass(frozen=True)
 class QualityConfig:
     """Thresholds of the data-quality rules and the collection calendar (`qualite.yaml`)."""
 
@@ -289,6 +306,7 @@ class QualityConfig:
     quarter_tolerance: float
     small_cell_threshold: int
     expected: tuple[ExpectedSubmission, ...]
+    read_limits: ReadLimits = field(default_factory=ReadLimits)
 
 
 @cache
@@ -305,10 +323,33 @@ def load_quality_config() -> QualityConfig:
                 same_year=item.get("annee_echeance", "suivante") == "meme",
             )
         )
+    limits = raw.get("limites_lecture") or {}
+    defaults = ReadLimits()
+
+    def megabytes(key: str, default: int) -> int:
+        return int(float(limits[key]) * 1024 * 1024) if key in limits else default
+
+    read_limits = ReadLimits(
+        csv_bytes=megabytes("csv_mo", defaults.csv_bytes),
+        archive_bytes=megabytes("classeur_decompresse_mo", defaults.archive_bytes),
+        archive_ratio=float(limits.get("taux_compression_max", defaults.archive_ratio)),
+        archive_ratio_floor_bytes=megabytes(
+            "taux_compression_a_partir_de_mo", defaults.archive_ratio_floor_bytes
+        ),
+        cell_chars=int(limits.get("caracteres_cellule", defaults.cell_chars)),
+        quoted_chars=int(limits.get("caracteres_valeur_citee", defaults.quoted_chars)),
+        comment_chars=int(limits.get("caracteres_commentaire", defaults.comment_chars)),
+    )
     return QualityConfig(
         jump_factor=float(raw["facteur_saut_annuel"]),
         jump_floor=float(raw["seuil_saut_annuel"]),
         quarter_tolerance=float(raw["tolerance_trimestres"]),
         small_cell_threshold=int(raw["seuil_petits_effectifs"]),
         expected=tuple(expected),
+        read_limits=read_limits,
     )
+
+
+def read_limits() -> ReadLimits:
+    """The reading limits of `qualite.yaml` (one place for every reader and parser)."""
+    return load_quality_config().read_limits

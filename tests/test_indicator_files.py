@@ -6,6 +6,7 @@ title rows and French labels, quarters written `T3 2016` or `2016-T3`).
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import openpyxl
@@ -13,6 +14,7 @@ import pytest
 
 from pipelines.ingest.indicators import IndicatorFileParser
 from pipelines.ingest.model import FileResult
+from tests.robustness.corpus import excel_floats
 
 
 def parse(path: Path, kind: str = "indicateurs") -> FileResult:
@@ -257,3 +259,85 @@ def test_separator_is_judged_on_records_not_lines() -> None:
     assert sniff_delimiter(text) == ";"
     assert sniff_delimiter("a,b,c\n1,2,3\n") == ","
     assert sniff_delimiter("a\tb\n1\t2\n") == "\t"
+
+
+# --- issue #8: hidden cells (item 5), spreadsheet floats (item 9) ---------------------------------
+
+
+def test_hidden_rows_and_columns_are_left_out_and_named(tmp_path: Path) -> None:
+    """What the sender cannot see is not published, and the file's log says which cells were skipped."""
+    path = tmp_path / "sud.xlsx"
+    _wide_workbook(path, [[2015, 120, 80, 3], [2015, 999, 999, 999], [2016, 130, 85, 4], [], [2017, 1, 1, 1]])
+    wb = openpyxl.load_workbook(path)
+    ws = wb.active
+    ws.title = "Indicateurs"
+    for row in (6, 8, 9):  # 8 is empty: nothing to report
+        ws.row_dimensions[row].hidden = True
+    ws.column_dimensions["D"].hidden = True  # ETP mutualisés
+    wb.save(path)
+    result = parse(path)
+    assert values_of(result) == {
+        ("sud_aquitain", 2015, None, "salaries"): 120.0,
+        ("sud_aquitain", 2015, None, "etp"): 80.0,
+        ("sud_aquitain", 2016, None, "salaries"): 130.0,
+        ("sud_aquitain", 2016, None, "etp"): 85.0,
+    }
+    assert result.status == "partial" and result.rows_read == 2
+    assert "ligne(s) 6, 9 et colonne(s) D (feuille « Indicateurs »)" in result.message()
+    assert_conserved(result)
+
+
+def test_a_table_whose_columns_are_hidden_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "phares.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Pôle", "Période", "Indicateur", "Valeur"])
+    ws.append(["PHARES", 2016, "membres", 12])
+    ws.column_dimensions["D"].hidden = True
+    wb.save(path)
+    result = parse(path)
+    assert result.status == "error"
+    assert "il manque la colonne « valeur »" in result.error
+    assert "Lignes ou colonnes masquées ignorées : colonne(s) D" in result.error
+
+
+def test_hidden_sheet_without_a_table_is_mentioned(tmp_path: Path) -> None:
+    path = tmp_path / "phares.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Pôle", "Période", "Indicateur", "Valeur"])
+    ws.append(["PHARES", 2016, "membres", 12])
+    lists = wb.create_sheet("Listes")
+    lists.append(["PHARES"])
+    lists.sheet_state = "veryHidden"
+    wb.save(path)
+    result = parse(path)
+    assert result.status == "ok"
+    assert "Feuille(s) masquée(s) sans tableau d'indicateurs, non lue(s) : « Listes »" in result.message()
+
+
+def test_whole_numbers_saved_with_float_noise_load_rounded(tmp_path: Path) -> None:
+    """Excel stores =0,1*300 as 30.000000000000004 and shows 30: it is 30, a whole number."""
+    path = tmp_path / "phares.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Pôle", "Période", "Indicateur", "Valeur"])
+    ws.append(["PHARES", 2016, "salaries", 111_001])
+    ws.append(["PHARES", 2016, "sorties", 111_002])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    path.write_bytes(excel_floats(buffer.getvalue()))
+    result = parse(path)
+    assert result.status == "ok", result.quarantine
+    assert values_of(result) == {
+        ("phares", 2016, None, "salaries"): 30.0,
+        ("phares", 2016, None, "sorties"): 3.0,
+    }
+
+
+def test_float_noise_written_by_a_tool_in_a_csv_loads_rounded(tmp_path: Path) -> None:
+    path = tmp_path / "phares.csv"
+    path.write_text(
+        "pole,periode,indicateur,valeur\nPHARES,2016,salaries,30.000000000000004\n", encoding="utf-8"
+    )
+    assert values_of(parse(path)) == {("phares", 2016, None, "salaries"): 30.0}

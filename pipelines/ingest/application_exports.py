@@ -30,7 +30,7 @@ from pipelines.ingest.applications import (
     parse_yes_no,
 )
 from pipelines.ingest.model import FileResult, IngestionError, QuarantineRecord
-from pipelines.ingest.readers import Sheet, read_tabular
+from pipelines.ingest.readers import Sheet, hidden_note, read_tabular
 from pipelines.ingest.values import cell_text, formula_reason, is_missing
 from ptce.reference import PoleMatcher
 from ptce.text import normalize_key, normalize_words
@@ -263,6 +263,9 @@ def parse_application_export(path: Path, source_file: str) -> ExportResult:
         result.file_format = file_format
         if details.get("info"):
             result.infos.append(details["info"])
+        hidden = hidden_note(sheets)
+        if hidden:
+            result.notes.append(hidden)
         _parse_sheets(sheets, result)
     except IngestionError as exc:
         result.error = exc.message

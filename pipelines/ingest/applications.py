@@ -23,6 +23,7 @@ from pathlib import Path
 import yaml
 
 from pipelines.ingest.model import IngestionError
+from pipelines.ingest.readers import TECH_LOG, check_archive, unreadable_file_error
 from ptce.reference import REFERENCE_DIR, PoleMatcher
 from ptce.text import normalize_key, normalize_words
 
@@ -371,7 +372,7 @@ def _read_document(path: Path, display_name: str) -> object:
         data_head = path.read_bytes()[:8]
         size = path.stat().st_size
     except OSError as exc:
-        raise IngestionError(f"{display_name} : fichier illisible ({exc.strerror}). Renvoyez-le.") from exc
+        raise unreadable_file_error(exc, display_name) from exc
     if size == 0:
         raise IngestionError(
             f"{display_name} : fichier vide. Vérifiez que le bon fichier a été déposé (un "
@@ -392,13 +393,19 @@ def _read_document(path: Path, display_name: str) -> object:
     import docx
 
     try:
+        # A few kilobytes of zip can expand to gigabytes of XML: refused before python-docx parses it.
+        check_archive(path, display_name, what="document")
         return docx.Document(str(path))
+    except IngestionError:
+        raise
     except Exception as exc:
         # python-docx raises KeyError, BadZipFile, ValueError… on damaged packages or .odt files.
+        TECH_LOG.warning("%s : document illisible : %r", display_name, exc)
         raise IngestionError(
             f"{display_name} : document Word .docx corrompu ou d'un autre format (OpenDocument .odt ?) "
             "illisible. Ouvrez-le dans Word et enregistrez le document au format .docx, puis "
-            "renvoyez-le."
+            "renvoyez-le.",
+            detail=repr(exc),
         ) from exc
 
 

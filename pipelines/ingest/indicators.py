@@ -12,9 +12,11 @@ row published while the other half waits for a fix.
 
 What Excel users do to tables is taken into account: a header on two rows with merged cells
 ("Pôle" merged over both rows, a domain title over several indicator columns), the pole merged down
-over its rows, a code column next to a label column, hidden sheets (ignored, and said so), formulas
-never computed and Excel errors (reported, never read as "missing"), a comma-separated file whose
-decimal commas split numbers in two (reported, never loaded half).
+over its rows, a code column next to a label column, hidden sheets, rows and columns (ignored, and
+said so in the file's log), formulas never computed and Excel errors (reported, never read as
+"missing"), a comma-separated file whose decimal commas split numbers in two (reported, never loaded
+half), numbers whose reading would be a guess for the indicator's unit (`1.234`, `50 %` of a head
+count, `1e3`: quarantined with the possible readings).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from pipelines.ingest.model import FileResult, IngestionError, QuarantineRecord
-from pipelines.ingest.readers import Sheet, read_tabular
+from pipelines.ingest.readers import Sheet, column_letter, hidden_note, read_tabular
 from pipelines.ingest.values import (
     ValueProblem,
     cell_text,
@@ -35,8 +37,10 @@ from pipelines.ingest.values import (
     parse_number,
     parse_period,
     parse_quarter,
+    reading_problem,
+    truncate_text,
 )
-from ptce.reference import Catalog, Indicator, PoleMatcher, load_catalog
+from ptce.reference import Catalog, Indicator, PoleMatcher, load_catalog, read_limits
 from ptce.text import normalize_key
 
 HEADER_SCAN_ROWS = 20
@@ -274,11 +278,25 @@ def _check_value(number: float, indicator: Indicator) -> None:
 
 
 def _clean_comment(value: object) -> str | None:
-    """A comment as text, without the invisible control characters odd encodings leave behind."""
+    """A comment as text, without the invisible control characters odd encodings leave behind.
+
+    Kept up to the comment limit (`qualite.yaml`), with a visible marker when cut.
+    """
     if is_missing(value):
         return None
     text = _CONTROL.sub("", cell_text(value)).strip()
-    return text or None
+    return truncate_text(text, read_limits().comment_chars) if text else None
+
+
+def _bounded(cells: list[object], keep: int | None, limit: int) -> list[object]:
+    """Cells with every text but the comment (`keep`) cut to `limit` characters.
+
+    No pole, period, indicator or value is that long: such a cell is refused anyway, and its
+    quarantine row and reason then quote it at a bounded length.
+    """
+    if not any(isinstance(c, str) and len(c) > limit for c in cells):
+        return cells
+    return [truncate_text(c, limit) if isinstance(c, str) and i != keep else c for i, c in enumerate(cells)]
 
 
 class _SheetLayout:
@@ -296,7 +314,7 @@ class _SheetLayout:
             if area > budget:
                 continue
             budget -= area
-            name = f"{_column_letter(min_col)}{min_row}:{_column_letter(max_col)}{max_row}"
+            name = f"{column_letter(min_col)}{min_row}:{column_letter(max_col)}{max_row}"
             for row in range(min_row, max_row + 1):
                 for col in range(min_col - 1, max_col):
                     self.ranges[(row, col)] = name
@@ -319,14 +337,6 @@ class _SheetLayout:
         return out
 
 
-def _column_letter(index: int) -> str:
-    letters = ""
-    while index > 0:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
 class IndicatorFileParser:
     """Parses one indicator or target file into records, quarantine rows and a log entry."""
 
@@ -336,18 +346,24 @@ class IndicatorFileParser:
         self.kind = kind
         self.catalog = catalog or load_catalog()
         self.matcher = PoleMatcher()
+        self._decimal_comma = True  # French conventions; set per file from its separator
 
     def parse(self, path: Path, source_file: str) -> FileResult:
         """Never raises for bad content: an unreadable file gives a result with `error` set."""
         result = FileResult(source_file=source_file, kind=self.kind, file_format=path.suffix[1:].lower())
+        hidden: str | None = None
         try:
             sheets, file_format, details = read_tabular(path, source_file)
             result.file_format = file_format
             if details.get("info"):
                 result.infos.append(details["info"])
+            hidden = hidden_note(sheets)
+            if hidden:
+                result.notes.append(hidden)
             self._parse_sheets(path, sheets, result, details)
         except IngestionError as exc:
-            result.error = exc.message
+            # A table missing because its rows or columns are hidden: the error says they are.
+            result.error = exc.message + (f" {hidden}" if hidden else "")
             result.records.clear()
             result.quarantine.clear()
             result.notes.clear()
@@ -360,10 +376,14 @@ class IndicatorFileParser:
         first_header: _Header | None = None
         near_miss: _Header | None = None
         hidden_tables: list[str] = []
+        hidden_other: list[str] = []
+        self._decimal_comma = details.get("separator_char") != ","
         for sheet in sheets:
             layout = _SheetLayout(sheet)
             header = self._find_header(sheet, layout)
             if header is None:
+                if sheet.hidden and sheet.rows:
+                    hidden_other.append(f"« {sheet.name} »")
                 candidate = self._near_miss(sheet, layout)
                 if (
                     candidate is not None
@@ -457,6 +477,11 @@ class IndicatorFileParser:
                 "doivent être intégrés, affichez la feuille dans Excel (clic droit sur un onglet > "
                 "Afficher) et renvoyez le fichier."
             )
+        if hidden_other:
+            # Lists behind drop-down menus, mostly: nothing to load, but not silently skipped.
+            result.infos.append(
+                f"Feuille(s) masquée(s) sans tableau d'indicateurs, non lue(s) : {', '.join(hidden_other)}."
+            )
         self._quarantine_conflicts(result)
 
     def _is_code_row(self, cells: list[object], header: _Header) -> bool:
@@ -528,6 +553,7 @@ class IndicatorFileParser:
     ) -> None:
         result.rows_read += 1
         problems: list[tuple[str, str, str]] = []  # (field, value, reason)
+        cells = _bounded(cells, header.roles.get("commentaire"), read_limits().quoted_chars)
 
         def cell(idx: int | None) -> object:
             return cells[idx] if idx is not None and idx < len(cells) else None
@@ -614,10 +640,10 @@ class IndicatorFileParser:
                 )
             else:
                 try:
-                    number = parse_number(raw_val)
                     if code is not None:
-                        _check_value(number, self.catalog.get(code))
-                        values.append((code, number))
+                        values.append((code, self._number(raw_val, self.catalog.get(code))))
+                    else:
+                        parse_number(raw_val)
                 except ValueProblem as exc:
                     problems.append(("valeur", cell_text(raw_val), exc.reason))
         else:
@@ -626,9 +652,7 @@ class IndicatorFileParser:
                 if merged_value(code, idx) or is_missing(raw_val):
                     continue
                 try:
-                    number = parse_number(raw_val)
-                    _check_value(number, self.catalog.get(code))
-                    values.append((code, number))
+                    values.append((code, self._number(raw_val, self.catalog.get(code))))
                 except ValueProblem as exc:
                     problems.append((code, cell_text(raw_val), exc.reason))
             if not values and not problems:
@@ -671,6 +695,15 @@ class IndicatorFileParser:
                 }
             )
         result.rows_loaded += 1
+
+    def _number(self, raw: object, indicator: Indicator) -> float:
+        """The value of `raw` for `indicator`, or `ValueProblem` (ambiguous, unreadable, out of range)."""
+        ambiguous = reading_problem(raw, indicator, decimal_comma=self._decimal_comma)
+        if ambiguous:
+            raise ValueProblem(ambiguous)
+        number = parse_number(raw)
+        _check_value(number, indicator)
+        return number
 
     def _long_indicator(
         self,

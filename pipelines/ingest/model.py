@@ -1,17 +1,30 @@
-"""Records produced by the ingestion: what was loaded, what was quarantined, and the file's log row."""
+"""Records produced by the ingestion: what was loaded, what was quarantined, and the file's log row.
+
+Whatever a file wrote is quoted in these records at a bounded length (`limites_lecture` in
+`qualite.yaml`): a quarantined value, and the « quoted » file contents of a reason or a message, are
+cut with a visible « [tronqué, N caractères] » marker.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
+from pipelines.ingest.values import shorten_quotes, truncate_text
+from ptce.reference import read_limits
+
 
 class IngestionError(Exception):
-    """A whole file cannot be read. The message is French and tells the sender what to do."""
+    """A whole file cannot be read. The message is French and tells the sender what to do.
 
-    def __init__(self, message: str) -> None:
+    `detail`: technical cause (exception text) for the Dagster log only, never shown to users.
+    """
+
+    def __init__(self, message: str, detail: str | None = None) -> None:
+        message = shorten_quotes(message, read_limits().quoted_chars)
         super().__init__(message)
         self.message = message
+        self.detail = detail
 
 
 @dataclass(frozen=True)
@@ -25,6 +38,13 @@ class QuarantineRecord:
     reason: str
     pole_id: str | None = None
     sheet: str | None = None
+
+    def __post_init__(self) -> None:
+        limit = read_limits().quoted_chars
+        if self.value is not None and len(self.value) > limit:
+            object.__setattr__(self, "value", truncate_text(self.value, limit))
+        if len(self.reason) > limit:
+            object.__setattr__(self, "reason", shorten_quotes(self.reason, limit))
 
 
 @dataclass
@@ -67,4 +87,4 @@ class FileResult:
         text = ", ".join(parts) + "."
         for remark in (*self.notes, *self.infos):
             text += " " + remark
-        return text
+        return shorten_quotes(text, read_limits().quoted_chars)

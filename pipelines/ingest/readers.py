@@ -3,20 +3,28 @@
 CSV: UTF-8 with or without BOM, else CP1252 (French Excel), line by line when a file mixes both;
 UTF-16 (Excel's « Texte Unicode ») with or without BOM; separator `;`, `,`, tab or `|`, sniffed.
 XLSX: every sheet, cached values of formulas (openpyxl, read-only); a formula that was never
-computed is kept as a `FormulaCell` so that it is reported, not mistaken for an empty cell; merged
-ranges and hidden sheets are reported to the parser. No DuckDB extension is used: the machines have
-no internet, so `INSTALL excel` is not an option (SPEC §2).
+computed is kept as a `FormulaCell` so that it is reported, not mistaken for an empty cell; a number
+in a cell formatted as a percentage is a `PercentCell`; merged ranges and hidden sheets are reported
+to the parser. Hidden rows and columns are left out, as the sender does not see them, and listed in
+`Sheet.hidden_rows` / `Sheet.hidden_columns` so that the file's log says so (`hidden_note`). No
+DuckDB extension is used: the machines have no internet, so `INSTALL excel` is not an option (SPEC §2).
+Limits (`limites_lecture` in `qualite.yaml`): a CSV over the size limit, a workbook whose declared
+uncompressed content or compression ratio is too large are refused before being read; a cell longer
+than the cell limit is cut with a visible marker.
 A file is read by what it contains, not only by its extension: an XLSX named `.csv` is read as a
 workbook and a CSV named `.xlsx` as text, with a remark telling the sender to rename it.
 Row numbers are those the sender sees (line in the file, row in the sheet).
-Nothing here raises anything but `IngestionError` on bad content.
+Nothing here raises anything but `IngestionError` on bad content; its message is French and the
+technical cause goes to the Dagster log only.
 """
 
 from __future__ import annotations
 
 import csv
+import errno
 import html
 import io
+import logging
 import re
 import zipfile
 from collections import defaultdict
@@ -25,7 +33,13 @@ from pathlib import Path
 from typing import Any
 
 from pipelines.ingest.model import IngestionError
-from pipelines.ingest.values import FormulaCell
+from pipelines.ingest.values import FormulaCell, PercentCell, truncate_text
+from ptce.fmt import fmt_number
+from ptce.reference import read_limits
+
+# The logger `dagster.get_dagster_logger("ptce.ingest")` returns, named without importing Dagster:
+# inside a run, Dagster captures it into the run's event log (technical details, never shown to users).
+TECH_LOG = logging.getLogger("dagster.builtin.ptce.ingest")
 
 MAX_SNIFF_LINES = 30
 MAX_XLSX_ROWS = 1_048_576  # Excel's own limit: a row number beyond it means a damaged file
@@ -43,6 +57,21 @@ _VALUE = re.compile(rb"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", re.S)
 _FORMULA_TEXT = re.compile(rb"<(?:\w+:)?f\b[^>]*>(.*?)</(?:\w+:)?f>", re.S)
 _CELL_REF = rb"[A-Z]{1,3}[0-9]{1,7}"
 _MERGE_REF = re.compile(rb"<(?:\w+:)?mergeCell\s[^>]*?ref=\"(" + _CELL_REF + rb"(?::" + _CELL_REF + rb")?)\"")
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
+_COL_TAG = re.compile(rb"<(?:\w+:)?col\b([^>]*)>")
+_CELL_TAG = re.compile(rb"<(?:\w+:)?c\b([^>]*)>")
+_HIDDEN = re.compile(rb"\bhidden=\"(?:1|true)\"")
+_ATTR_MIN_MAX = re.compile(rb"\bmin=\"(\d+)\"[^>]*?\bmax=\"(\d+)\"")
+_ATTR_ROW = re.compile(rb"\br=\"(\d+)\"")
+_ATTR_S = re.compile(rb"\bs=\"(\d+)\"")
+_XF_TAG = re.compile(rb"<(?:\w+:)?xf\b([^>]*)>")
+_CELL_XFS = re.compile(rb"<(?:\w+:)?cellXfs\b[^>]*>(.*?)</(?:\w+:)?cellXfs>", re.S)
+_NUM_FMT = re.compile(rb"<(?:\w+:)?numFmt\b[^>]*?numFmtId=\"(\d+)\"[^>]*?formatCode=\"([^\"]*)\"")
+_NUM_FMT_ID = re.compile(rb"\bnumFmtId=\"(\d+)\"")
+_PERCENT_BUILTIN_FORMATS = {9, 10}  # "0%" and "0.00%"
+MAX_XLSX_COLUMNS = 16_384  # Excel's own limit
+# Parts of an Office archive that are parsed as XML (pictures are stored, not read).
+_XML_PARTS = (".xml", ".rels", ".vml")
 SEPARATOR_NAMES = {";": "point-virgule", ",": "virgule", "\t": "tabulation", "|": "barre"}
 
 
@@ -52,12 +81,84 @@ class Sheet:
 
     `merged`: merged ranges of an XLSX sheet as (min_col, min_row, max_col, max_row), 1-based; only
     the top-left cell of a range holds the value. `hidden`: the sheet is hidden in Excel.
+    `hidden_rows` / `hidden_columns`: rows and columns (1-based) hidden in Excel that held something;
+    their cells are not in `rows`.
     """
 
     name: str | None
     rows: list[tuple[int, list[object]]]
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     hidden: bool = False
+    hidden_rows: list[int] = field(default_factory=list)
+    hidden_columns: list[int] = field(default_factory=list)
+
+
+def hidden_note(sheets: list[Sheet]) -> str | None:
+    """French remark naming the hidden rows and columns left out of visible sheets, if any."""
+    parts = []
+    for sheet in sheets:
+        if sheet.hidden or not (sheet.hidden_rows or sheet.hidden_columns):
+            continue
+        found = []
+        if sheet.hidden_rows:
+            found.append(f"ligne(s) {_ranges(sheet.hidden_rows, str)}")
+        if sheet.hidden_columns:
+            found.append(f"colonne(s) {_ranges(sheet.hidden_columns, column_letter)}")
+        parts.append(f"{' et '.join(found)} (feuille « {sheet.name} »)")
+    if not parts:
+        return None
+    return (
+        f"Lignes ou colonnes masquées ignorées : {' ; '.join(parts)}. Elles ne sont pas lues, comme "
+        "une feuille masquée. Si leurs chiffres doivent être intégrés, affichez-les dans Excel "
+        "(sélectionner les lignes ou colonnes voisines, clic droit > Afficher ; ou retirer le filtre) "
+        "et renvoyez le fichier."
+    )
+
+
+def _ranges(numbers: list[int], name: Any, shown: int = 20) -> str:
+    """`[3, 4, 5, 9]` -> "3 à 5, 9" (at most `shown` ranges, then a count)."""
+    spans: list[tuple[int, int]] = []
+    for n in sorted(numbers):
+        if spans and n == spans[-1][1] + 1:
+            spans[-1] = (spans[-1][0], n)
+        else:
+            spans.append((n, n))
+    texts = [name(a) if a == b else f"{name(a)} à {name(b)}" for a, b in spans[:shown]]
+    if len(spans) > shown:
+        texts.append(f"et {len(spans) - shown} autre(s) plage(s)")
+    return ", ".join(texts)
+
+
+def column_letter(index: int) -> str:
+    """1 -> "A", 28 -> "AB": a column as Excel names it."""
+    letters = ""
+    while index > 0:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _os_error_text(exc: OSError) -> str:
+    """What a file-system error means for the person who dropped the file, in French."""
+    if exc.errno in {errno.EACCES, errno.EPERM}:
+        return "accès refusé"
+    if exc.errno == errno.ENOENT:
+        return "fichier introuvable : il a été déplacé ou supprimé pendant la lecture"
+    if exc.errno == errno.EISDIR:
+        return "c'est un dossier, pas un fichier"
+    if exc.errno in {errno.EBUSY, errno.ETXTBSY}:
+        return "fichier occupé par un autre programme"
+    return "erreur du système de fichiers"
+
+
+def unreadable_file_error(exc: OSError, display_name: str) -> IngestionError:
+    """The French error for a file the system cannot read (the technical cause goes to the log)."""
+    TECH_LOG.warning("%s : lecture impossible : %r", display_name, exc)
+    return IngestionError(
+        f"{display_name} : fichier illisible ({_os_error_text(exc)}). Vérifiez qu'il n'est pas ouvert "
+        "ailleurs ou protégé, puis déposez-le à nouveau.",
+        detail=repr(exc),
+    )
 
 
 # --- CSV ----------------------------------------------------------------------------------------
@@ -197,24 +298,51 @@ def sniff_delimiter(text: str) -> str:
 
 
 def read_csv(path: Path, display_name: str) -> tuple[list[Sheet], dict[str, str]]:
-    """The rows of a CSV file; details give its encoding and separator (`separator_char` too)."""
+    """The rows of a CSV file; details give its encoding and separator (`separator_char` too).
+
+    Refused above the size limit; a cell longer than the cell limit is cut with a visible marker.
+    """
+    limits = read_limits()
+    size = path.stat().st_size
+    if size > limits.csv_bytes:
+        raise IngestionError(
+            f"{display_name} : fichier CSV trop volumineux ({_megabytes(size)} ; limite "
+            f"{_megabytes(limits.csv_bytes)}), il n'a pas été lu. Un envoi d'indicateurs ou de "
+            "réponses tient en quelques centaines de lignes : vérifiez qu'il s'agit du bon fichier, "
+            "retirez les lignes et colonnes qui ne font pas partie du tableau et renvoyez-le."
+        )
     data = path.read_bytes()
     if not data.strip():
         raise _empty_file(display_name)
     text, encoding = decode_text(data, display_name)
+    del data
     delimiter = sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[tuple[int, list[object]]] = []
     line_start = 1
+    cell_chars = limits.cell_chars
     try:
         for cells in reader:
             if any(c.strip() for c in cells):
+                if any(len(c) > cell_chars for c in cells):
+                    cells = [truncate_text(c, cell_chars) for c in cells]
                 rows.append((line_start, list(cells)))
             line_start = reader.line_num + 1
     except csv.Error as exc:
+        TECH_LOG.warning("%s : erreur du lecteur CSV vers la ligne %s : %s", display_name, line_start, exc)
+        if "field larger than field limit" in str(exc):
+            raise IngestionError(
+                f"{display_name} : une cellule de plus de {fmt_number(csv.field_size_limit())} "
+                f"caractères commence ligne {line_start} : c'est en général un guillemet (\") ouvert "
+                "et jamais refermé, qui avale la suite du fichier. Corrigez les guillemets de cette "
+                "ligne, ou réenregistrez le fichier depuis Excel.",
+                detail=str(exc),
+            ) from exc
         raise IngestionError(
-            f"{display_name} : CSV mal formé vers la ligne {reader.line_num} ({exc}). "
-            "Vérifiez les guillemets, ou réenregistrez le fichier depuis Excel."
+            f"{display_name} : CSV mal formé vers la ligne {line_start} (guillemets ou caractères "
+            "inattendus). Vérifiez les guillemets de cette ligne, ou réenregistrez le fichier depuis "
+            "Excel.",
+            detail=str(exc),
         ) from exc
     if not rows:
         raise _empty_file(display_name)
@@ -283,30 +411,139 @@ def read_xlsx(path: Path, display_name: str) -> tuple[list[Sheet], dict[str, str
         data = path.read_bytes()
         raise _not_a_workbook(data[:8], data, display_name)
     try:
+        check_archive(path, display_name)
         return _read_workbook(path, display_name), {}
     except IngestionError:
         raise
     except Exception as exc:
         # openpyxl, zipfile, zlib and the XML parser raise many kinds of errors on a damaged file;
-        # whichever it is, the sender's remedy is the same.
+        # whichever it is, the sender's remedy is the same. The exception is for the log only.
+        TECH_LOG.warning("%s : classeur illisible : %r", display_name, exc)
         raise IngestionError(
-            f"{display_name} : classeur .xlsx illisible, tronqué ou corrompu ({type(exc).__name__}). "
-            "Réenregistrez-le depuis Excel au format .xlsx."
+            f"{display_name} : classeur .xlsx illisible, tronqué ou corrompu. "
+            "Réenregistrez-le depuis Excel au format .xlsx et renvoyez-le.",
+            detail=repr(exc),
         ) from exc
 
 
-def _scan_sheet_xml(archive: zipfile.ZipFile, member: str | None) -> tuple[bool, set[bytes]]:
-    """(has formulas, merged range refs) of a worksheet, read as a stream (sheets can be large)."""
+def _megabytes(size: int) -> str:
+    return f"{fmt_number(size / (1024 * 1024), decimals=1)} Mo"
+
+
+def check_archive(path: Path, display_name: str, what: str = "classeur") -> None:
+    """Refuse an Office archive (.xlsx, .docx) too large once uncompressed, before opening it.
+
+    A few hundred kilobytes of zip can hold hundreds of megabytes of repetitive XML, which openpyxl
+    would parse into gigabytes of memory. The sizes the archive declares bound what can be read
+    (the zip reader stops at the declared size), so they are checked without decompressing.
+    """
+    limits = read_limits()
+    with zipfile.ZipFile(path) as archive:
+        members = archive.infolist()
+    size = path.stat().st_size
+    total = sum(m.file_size for m in members if m.filename.lower().endswith(_XML_PARTS))
+    advice = (
+        "Vérifiez qu'il s'agit du bon fichier ; sinon copiez le seul tableau dans un nouveau "
+        "classeur (ou dans le modèle fourni par COORACE), sans cellules de texte très long ni "
+        "lignes ou colonnes vides mises en forme, et renvoyez-le."
+        if what == "classeur"
+        else "Vérifiez qu'il s'agit du bon fichier ; sinon copiez le texte dans un nouveau document "
+        "(ou dans la trame vierge), enregistrez-le au format .docx et renvoyez-le."
+    )
+    if total > limits.archive_bytes:
+        TECH_LOG.warning("%s : %s octets de XML déclarés pour %s octets", display_name, total, size)
+        raise IngestionError(
+            f"{display_name} : {what} trop volumineux une fois décompressé ({_megabytes(total)} de "
+            f"contenu pour un fichier de {_megabytes(size)} ; limite {_megabytes(limits.archive_bytes)}"
+            f"), il n'a pas été ouvert. {advice}"
+        )
+    for member in members:
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > limits.archive_ratio_floor_bytes and ratio > limits.archive_ratio:
+            TECH_LOG.warning("%s : %s compressé %.0f fois", display_name, member.filename, ratio)
+            raise IngestionError(
+                f"{display_name} : {what} anormalement compressé (une partie occupe "
+                f"{_megabytes(member.file_size)} une fois décompressée, {fmt_number(ratio)} fois sa "
+                f"taille dans le fichier), il n'a pas été ouvert. {advice}"
+            )
+
+
+@dataclass
+class _SheetScan:
+    """What openpyxl's read-only mode does not tell about a worksheet, from its XML."""
+
+    has_formula: bool = False
+    merges: set[bytes] = field(default_factory=set)
+    hidden_rows: set[int] = field(default_factory=set)
+    hidden_columns: set[int] = field(default_factory=set)  # 0-based
+    # row -> 0-based columns of numbers shown as percentages
+    percent_cells: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+
+
+def _percent_styles(archive: zipfile.ZipFile) -> set[bytes]:
+    """Style indexes (`s="…"` of a cell) whose number format shows a percentage."""
+    name = next((n for n in archive.namelist() if n.lower().endswith("styles.xml")), None)
+    if name is None:
+        return set()
+    xml = archive.read(name)
+    percent_formats = set(_PERCENT_BUILTIN_FORMATS)
+    for fmt_id, code in _NUM_FMT.findall(xml):
+        # A % in quotes or escaped by a backslash is literal text, not the percentage format.
+        literal = re.sub(rb'"[^"]*"|&quot;.*?&quot;|\\.', b"", code)
+        if b"%" in literal:
+            percent_formats.add(int(fmt_id))
+    xfs = _CELL_XFS.search(xml)
+    if xfs is None:
+        return set()
+    styles = set()
+    for index, attrs in enumerate(_XF_TAG.findall(xfs.group(1))):
+        fmt = _NUM_FMT_ID.search(attrs)
+        if fmt is not None and int(fmt.group(1)) in percent_formats:
+            styles.add(str(index).encode("ascii"))
+    return styles
+
+
+def _scan_sheet_xml(archive: zipfile.ZipFile, member: str | None, percent_styles: set[bytes]) -> _SheetScan:
+    """Formulas, merged ranges, hidden rows and columns, percent cells of a worksheet, as a stream."""
+    scan = _SheetScan()
     if member is None:
-        return False, set()
-    has_formula, merges, tail = False, set(), b""
+        return scan
+    tail = b""
     with archive.open(member) as stream:
         while chunk := stream.read(1 << 20):
             window = tail + chunk
-            has_formula = has_formula or bool(_FORMULA_TAG.search(window))
-            merges.update(_MERGE_REF.findall(window))
+            scan.has_formula = scan.has_formula or bool(_FORMULA_TAG.search(window))
+            scan.merges.update(_MERGE_REF.findall(window))
+            for attrs in _ROW_TAG.findall(window):
+                row = _ATTR_ROW.search(attrs)
+                if row is not None and _HIDDEN.search(attrs):
+                    scan.hidden_rows.add(int(row.group(1)))
+            for attrs in _COL_TAG.findall(window):
+                span = _ATTR_MIN_MAX.search(attrs)
+                if span is not None and _HIDDEN.search(attrs):
+                    first, last = int(span.group(1)), min(int(span.group(2)), MAX_XLSX_COLUMNS)
+                    scan.hidden_columns.update(range(first - 1, last))
+            if percent_styles:
+                for attrs in _CELL_TAG.findall(window):
+                    style = _ATTR_S.search(attrs)
+                    if style is None or style.group(1) not in percent_styles:
+                        continue
+                    kind = _ATTR_T.search(attrs)
+                    ref = _ATTR_R.search(attrs)
+                    if ref is not None and (kind is None or kind.group(1) == b"n"):
+                        column, row = _split_ref(ref.group(1))
+                        scan.percent_cells[row].add(column)
             tail = window[-200:]
-    return has_formula, merges
+    return scan
+
+
+def _split_ref(ref: bytes) -> tuple[int, int]:
+    """b"AB12" -> (27, 12): 0-based column, 1-based row."""
+    letters = ref.rstrip(b"0123456789")
+    column = 0
+    for letter in letters:
+        column = column * 26 + letter - 64
+    return column - 1, int(ref[len(letters) :])
 
 
 def _uncomputed_formulas(xml: bytes) -> dict[int, dict[int, str]]:
@@ -346,25 +583,34 @@ def _read_workbook(path: Path, display_name: str) -> list[Sheet]:
         return _workbook_sheets(workbook, path, display_name)
 
 
+def _has_content(value: object) -> bool:
+    return value is not None and bool(str(value).strip())
+
+
 def _workbook_sheets(workbook: Any, path: Path, display_name: str) -> list[Sheet]:
     from openpyxl.utils.cell import range_boundaries
 
+    cell_chars = read_limits().cell_chars
     sheets: list[Sheet] = []
     try:
         with zipfile.ZipFile(path) as archive:
+            percent_styles = _percent_styles(archive)
             scans = []
             for ws in workbook.worksheets:
                 member = getattr(ws, "_worksheet_path", None)
-                has_formula, merges = _scan_sheet_xml(archive, member)
-                formulas = _uncomputed_formulas(archive.read(member)) if has_formula and member else {}
-                scans.append((formulas, merges))
-        for ws, (formulas, merges) in zip(workbook.worksheets, scans, strict=True):
+                scan = _scan_sheet_xml(archive, member, percent_styles)
+                formulas = _uncomputed_formulas(archive.read(member)) if scan.has_formula and member else {}
+                scans.append((formulas, scan))
+        for ws, (formulas, scan) in zip(workbook.worksheets, scans, strict=True):
+            title = truncate_text(ws.title, 100)
             ws.reset_dimensions()  # trust the cells, not the declared size (often wrong)
             rows: list[tuple[int, list[object]]] = []
+            hidden_rows: list[int] = []
+            hidden_columns: set[int] = set()
             for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
                 if number > MAX_XLSX_ROWS:
                     raise IngestionError(
-                        f"{display_name} : feuille « {ws.title} » de plus de {MAX_XLSX_ROWS} lignes : "
+                        f"{display_name} : feuille « {title} » de plus de {MAX_XLSX_ROWS} lignes : "
                         "classeur corrompu. Réenregistrez-le depuis Excel au format .xlsx."
                     )
                 cells = list(values)
@@ -372,22 +618,42 @@ def _workbook_sheets(workbook: Any, path: Path, display_name: str) -> list[Sheet
                     if col >= len(cells):
                         cells.extend([None] * (col + 1 - len(cells)))
                     if cells[col] is None:
-                        cells[col] = FormulaCell(text)
+                        cells[col] = FormulaCell(truncate_text(text, cell_chars))
+                for col in scan.percent_cells.get(number, ()):
+                    if (
+                        col < len(cells)
+                        and isinstance(cells[col], int | float)
+                        and not isinstance(cells[col], bool)
+                    ):
+                        cells[col] = PercentCell(cells[col])
+                if scan.hidden_columns and number not in scan.hidden_rows:
+                    # The sender does not see these cells: left out, and said so.
+                    for col in scan.hidden_columns.intersection(range(len(cells))):
+                        if _has_content(cells[col]):
+                            hidden_columns.add(col + 1)
+                            cells[col] = None
                 while cells and cells[-1] is None:
                     cells.pop()
-                if any(c is not None and str(c).strip() for c in cells):
+                if any(_has_content(c) for c in cells):
+                    if number in scan.hidden_rows:
+                        hidden_rows.append(number)
+                        continue
+                    if any(isinstance(c, str) and len(c) > cell_chars for c in cells):
+                        cells = [truncate_text(c, cell_chars) if isinstance(c, str) else c for c in cells]
                     rows.append((number, cells))
             merged = []
-            for ref in merges:
+            for ref in scan.merges:
                 min_col, min_row, max_col, max_row = range_boundaries(ref.decode("ascii"))
                 if (min_col, min_row) != (max_col, max_row):
                     merged.append((min_col, min_row, max_col, max_row))
             sheets.append(
                 Sheet(
-                    name=ws.title,
+                    name=title,
                     rows=rows,
                     merged=sorted(merged),
                     hidden=getattr(ws, "sheet_state", "visible") != "visible",
+                    hidden_rows=hidden_rows,
+                    hidden_columns=sorted(hidden_columns),
                 )
             )
     finally:
@@ -416,10 +682,7 @@ def read_tabular(path: Path, display_name: str) -> tuple[list[Sheet], str, dict[
     try:
         return _read_tabular(path, display_name)
     except OSError as exc:
-        raise IngestionError(
-            f"{display_name} : fichier illisible ({exc.strerror or type(exc).__name__}). Vérifiez qu'il "
-            "n'est pas ouvert ailleurs ou protégé, puis déposez-le à nouveau."
-        ) from exc
+        raise unreadable_file_error(exc, display_name) from exc
 
 
 def _read_tabular(path: Path, display_name: str) -> tuple[list[Sheet], str, dict[str, str]]:

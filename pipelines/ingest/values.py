@@ -1,7 +1,11 @@
 """Parsing of cell values as French offices write them: numbers, periods, missing markers.
 
 Each parser returns the value or raises `ValueProblem` with a French reason; callers turn that into a
-quarantine row naming the file, row and field.
+quarantine row naming the file, row and field. `reading_problem` says when a written number can be
+read two ways for its indicator's unit (`1.234`, `50 %` of a head count, `1e3`): such a value is
+refused with the possible readings rather than loaded on a guess. Numbers are kept to the 15
+significant digits a spreadsheet shows, so Excel's 30.000000000000004 is the 30 it displays.
+Long texts are cut with a visible marker (`truncate_text`) before they are quoted or stored.
 """
 
 from __future__ import annotations
@@ -11,6 +15,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from ptce.fmt import fmt_number
+from ptce.reference import Indicator
 from ptce.text import normalize_key, strip_accents
 
 FIRST_YEAR = 2010  # the community started in 2015; earlier figures may serve as baselines
@@ -32,6 +38,15 @@ _DASHES = {"-", "–", "—", "?", "/", "x"}
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2007\u2009']")
 _GROUPS_OF_THREE = re.compile(r"^\d{1,3}(\d{3})+$")
 _PLAIN_NUMBER = re.compile(r"-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
+# Spreadsheets compute in binary floating point and show 15 significant digits.
+SIGNIFICANT_DIGITS = 15
+# A written number, without its spaces, sign and parentheses, whose reading is a guess.
+_SCIENTIFIC = re.compile(r"(\d+([.,]\d*)?|[.,]\d+)[eE][-+]?\d+%?")
+_DOT_THEN_THREE = re.compile(r"[1-9]\d{0,2}\.\d{3}%?")
+_COMMA_THEN_THREE = re.compile(r"[1-9]\d{0,2},\d{3}%?")
+_QUOTED = re.compile(r"«\s?(.*?)\s?»", re.S)
+_TRUNCATED = re.compile(r" … \[tronqué, [\d\s]+ caractères\]$")
+PERCENT_UNITS = {"%"}
 
 
 # Error values Excel stores in a cell whose formula failed (English codes in the file, French on screen).
@@ -80,6 +95,43 @@ class FormulaCell:
         return self.formula
 
 
+class PercentCell(float):
+    """A number from an XLSX cell formatted as a percentage: stored 0.5, shown « 50 % » in Excel."""
+
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        return f"{format(float(self) * 100, '.12g').replace('.', ',')} %"
+
+
+def truncate_text(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters, with a marker saying how long it was.
+
+    Used for every text kept from a file (cells, comments, quoted values) so that one oversized cell
+    cannot fill the memory or a page; the marker makes the cut visible to whoever reads it.
+    """
+    if len(text) <= limit:
+        return text
+    already = _TRUNCATED.search(text)
+    if already is not None and already.start() <= limit:
+        return text  # cut before (in the reader, say): the marker gives the original length
+    return f"{text[:limit]} … [tronqué, {fmt_number(len(text))} caractères]"
+
+
+def shorten_quotes(message: str, limit: int) -> str:
+    """A message whose « quoted » file contents are each cut to `limit` characters.
+
+    Messages quote what the sender wrote (`valeur « … » non numérique`); the quote is the only part
+    of a message that can be arbitrarily long, the explanation and the advice around it are kept.
+    """
+    if len(message) <= limit:
+        return message
+    return _QUOTED.sub(
+        lambda m: f"« {truncate_text(m.group(1), limit)} »" if len(m.group(1)) > limit else m.group(0),
+        message,
+    )
+
+
 def formula_reason(value: object) -> str | None:
     """French reason when `value` is a formula (uncomputed XLSX formula, or `=…` text in a CSV)."""
     if isinstance(value, FormulaCell):
@@ -107,6 +159,8 @@ def cell_text(value: object) -> str:
     """A cell as the sender sees it, for quarantine rows and messages."""
     if value is None:
         return ""
+    if isinstance(value, PercentCell):
+        return str(value)
     if isinstance(value, float) and value.is_integer():
         # 1e30 reads "1e+30", not the 31 digits of its binary approximation.
         return str(int(value)) if abs(value) < 1e15 else format(value, ".15g")
@@ -137,7 +191,8 @@ def parse_number(value: object) -> float:
     """`"1 234,5"`, `"1\u00a0234"`, `"12,5 %"`, `1234.5`, `"1.234,5"` -> float.
 
     A `%` sign divides by 100. When both `,` and `.` appear, the last one is the decimal mark;
-    a lone `,` is a decimal comma (French Excel). Raises `ValueProblem` otherwise.
+    a lone `,` is a decimal comma (French Excel). Raises `ValueProblem` otherwise. The result is
+    rounded to the 15 significant digits a spreadsheet displays (30.000000000000004 -> 30).
     """
     if isinstance(value, bool):
         raise ValueProblem(f"valeur « {value} » non numérique : saisir un nombre")
@@ -158,7 +213,78 @@ def parse_number(value: object) -> float:
         number = _parse_number_text(str(value))
     if math.isnan(number) or math.isinf(number):
         raise ValueProblem(f"valeur « {cell_text(value)} » non numérique ou infinie : saisir un nombre fini")
-    return number
+    # Binary floating point leaves 30.000000000000004 where Excel shows (and the sender meant) 30.
+    return float(f"{number:.{SIGNIFICANT_DIGITS}g}")
+
+
+def _fr(number: float) -> str:
+    return fmt_number(number, decimals=6)
+
+
+def reading_problem(value: object, indicator: Indicator, *, decimal_comma: bool = True) -> str | None:
+    """French reason when the number written in `value` can be read two ways for `indicator`.
+
+    `decimal_comma`: the file follows French conventions (`;` CSV, text typed in a workbook), where
+    a comma is the decimal mark and a dot may be a thousands separator; a comma-separated file from
+    a tool uses the dot as decimal mark, and there a comma may be an English thousands separator.
+    Values that are not numbers are left to `parse_number`.
+    """
+    label = f"« {indicator.libelle} »"
+    percent_unit = indicator.unite in PERCENT_UNITS
+    if isinstance(value, PercentCell) and not percent_unit:
+        return (
+            f"cellule au format pourcentage ({value}, soit {_fr(float(value))}) pour {label}, qui se "
+            f"compte en {indicator.unite} et non en pourcentage : mettre la cellule au format Nombre et "
+            "saisir la valeur elle-même"
+        )
+    if not isinstance(value, str):
+        return None
+    written = value.strip()
+    compact = _SPACES.sub("", written).replace("\u2212", "-")
+    if compact.startswith("(") and compact.endswith(")"):
+        compact = compact[1:-1]
+    compact = compact.lstrip("+-")
+    try:
+        number = parse_number(written)
+    except ValueProblem:
+        number = None
+    if _SCIENTIFIC.fullmatch(compact):
+        reading = f"lue {_fr(number)}" if number is not None else "nombre démesuré"
+        return (
+            f"« {written} » est en notation scientifique ({reading}) : c'est souvent le signe d'une "
+            "cellule mal convertie (identifiant, nombre trop long) ; écrire le nombre en chiffres "
+            "(ex. 1 000 plutôt que 1e3)"
+        )
+    if compact.endswith("%") and not percent_unit and number is not None:
+        return (
+            f"« {written} » porte un signe % alors que {label} se compte en {indicator.unite}, pas en "
+            f"pourcentage (la valeur serait lue {_fr(number)}) : écrire le nombre lui-même, sans le "
+            "signe %"
+        )
+    if decimal_comma and _DOT_THEN_THREE.fullmatch(compact):
+        integer, _, decimals = compact.rstrip("%").partition(".")
+        thousands = fmt_number(int(integer + decimals))
+        if indicator.entier:
+            return (
+                f"« {written} » ambigu : {thousands} avec un point séparateur de milliers, ou "
+                f"{integer},{decimals} avec un point décimal (pas un nombre entier, alors que {label} "
+                f"se compte en nombres entiers) ; écrire {thousands} sans point"
+            )
+        return (
+            f"« {written} » ambigu : {thousands} avec un point séparateur de milliers, ou "
+            f"{integer},{decimals} avec un point décimal ; écrire {thousands} (sans point) ou "
+            f"{integer},{decimals} (virgule décimale)"
+        )
+    if not decimal_comma and _COMMA_THEN_THREE.fullmatch(compact):
+        integer, _, decimals = compact.rstrip("%").partition(",")
+        thousands = fmt_number(int(integer + decimals))
+        return (
+            f"« {written} » ambigu dans ce fichier séparé par des virgules : {thousands} avec une "
+            f"virgule séparateur de milliers (usage anglais), ou {integer},{decimals} avec une virgule "
+            f"décimale ; écrire {integer + decimals} (sans séparateur) ou {integer}.{decimals}"
+            " (point décimal)"
+        )
+    return None
 
 
 def _parse_number_text(text: str) -> float:

@@ -718,3 +718,203 @@ def year_in_title_quarter_column() -> tuple[str, bytes]:
         ws.append([None, "Structures membres du pôle", 19])  # 8: yearly
 
     return "corpus_annee_en_titre.xlsx", _xlsx(fill)
+
+
+# --- hardening (issue #8): hidden cells, ambiguous numbers, spreadsheet floats, oversized content --
+
+
+@case
+def hidden_rows_and_columns() -> tuple[str, bytes]:
+    """A row hidden by hand (an old version), an indicator column hidden, an empty hidden row."""
+
+    def fill(wb: Workbook) -> None:
+        ws = wb.active
+        ws.title = "Saisie"
+        _wide_sheet(
+            ws,
+            "Pôle Tarnais",
+            ["Année", "Structures membres du pôle", "Salariés des structures membres", "Entrées en parcours"],
+            [
+                [2021, 22, 315, 14],  # 5
+                [2021, 99, 999, 99],  # 6: hidden (an older version kept out of sight)
+                [],  # 7: hidden and empty: nothing to say
+            ],
+        )
+        ws.row_dimensions[6].hidden = True
+        ws.row_dimensions[7].hidden = True
+        ws.column_dimensions["D"].hidden = True
+
+    return "corpus_lignes_colonnes_masquees.xlsx", _xlsx(fill)
+
+
+@case
+def ambiguous_numbers_semicolon() -> tuple[str, bytes]:
+    """A French `;` file: a dot then three digits, a % on a head count, scientific notation."""
+    text = _lines(
+        "pole;periode;indicateur;valeur",
+        "ESCI;2021;salaries;1.234",  # 2: 1 234 or 1,234?
+        "ESCI;2021;etp;50 %",  # 3: an ETP count is not a percentage
+        "ESCI;2021;membres;1e3",  # 4: scientific notation
+        "ESCI;2021;heures_formation;1.500",  # 5: hours, 1 500 or 1,5?
+        "ESCI;2021;certifications;2,5 %",  # 6
+        "ESCI;2021;sorties;12",  # 7: fine
+        "ESCI;2021;etp_animation;1.5",  # 8: fine (a dot then one digit is a decimal point)
+        "ESCI;2021;entrees_parcours;1.234.567",  # 9: fine (groups of three: thousands)
+        "ESCI;2021;heures_formation_par_salarie;1 234,5",  # 10: unknown indicator
+    )
+    return "corpus_nombres_ambigus.csv", text.encode("cp1252")
+
+
+@case
+def ambiguous_numbers_comma() -> tuple[str, bytes]:
+    """A comma-separated export from a tool: the dot is the decimal mark, a quoted `1,234` is not sure."""
+    text = _lines(
+        "pole,periode,indicateur,valeur",
+        'Bourian,2021,salaries,"1,234"',  # 2: English thousands or French decimal?
+        "Bourian,2021,etp_animation,1.250",  # 3: fine here: a tool's decimal point
+        "Bourian,2021,heures_formation,1234.5",  # 4: fine
+        'Bourian,2021,sorties,"12,5 %"',  # 5: a % on a count
+    )
+    return "corpus_nombres_ambigus_virgule.csv", text.encode()
+
+
+@case
+def percent_formatted_cells() -> tuple[str, bytes]:
+    """Numbers typed into cells formatted as percentages: Excel stores 50 % as 0.5."""
+
+    def fill(wb: Workbook) -> None:
+        ws = wb.active
+        ws.append(["Pôle", "Période", "Indicateur", "Valeur"])
+        ws.append(["Domb'Innov", 2021, "etp", 0.5])  # 2: shown « 50 % »
+        ws["D2"].number_format = "0%"
+        ws.append(["Domb'Innov", 2021, "membres", 1.25])  # 3: shown « 125,0 % »
+        ws["D3"].number_format = '0.0" "%'
+        ws.append(["Domb'Innov", 2021, "salaries", 240])  # 4: fine
+        ws.append(["Domb'Innov", 2021, "sorties", 9])  # 5: fine, a literal % in the format is text
+        ws["D5"].number_format = '0" \\%"'
+
+    return "corpus_cellules_pourcentage.xlsx", _xlsx(fill)
+
+
+# Values as Excel stores them (17 significant digits), where openpyxl would write the 15 it shows.
+EXCEL_FLOATS = {111_001: "30.000000000000004", 111_002: "2.9999999999999996", 111_003: "3.0000000000000004"}
+
+
+def excel_floats(xlsx: bytes, sheet: str = "xl/worksheets/sheet1.xml") -> bytes:
+    """A workbook whose placeholder numbers (keys of `EXCEL_FLOATS`) hold Excel's binary noise."""
+
+    def edit(xml: bytes) -> bytes:
+        for placeholder, stored in EXCEL_FLOATS.items():
+            xml = xml.replace(f"<v>{placeholder}</v>".encode(), f"<v>{stored}</v>".encode())
+        return xml
+
+    return _rewrite_member(xlsx, sheet, edit)
+
+
+@case
+def spreadsheet_float_noise() -> tuple[str, bytes]:
+    """Values computed by formulas and saved by Excel: 30.000000000000004 is shown (and meant) 30."""
+
+    def fill(wb: Workbook) -> None:
+        ws = wb.active
+        ws.append(["Pôle", "Période", "Indicateur", "Valeur"])
+        ws.append(["PHARES", 2021, "salaries", 111_001])  # 2: =0,1*300, shown 30
+        ws.append(["PHARES", 2021, "sorties", 111_002])  # 3: shown 3
+        ws.append(["PHARES", 2021, "etp", 111_003])  # 4: shown 3
+        ws.append(["PHARES", 2021, "membres", 12.5])  # 5: really not whole
+
+    return "corpus_flottants_excel.xlsx", excel_floats(_xlsx(fill))
+
+
+LONG_TEXT = "Voir le rapport d'activité joint, page 12. " * 700  # 30 100 characters (Excel allows 32 767)
+LONG_COMMENT = "Chiffre consolidé avec la fédération. " * 150  # 5 700 characters
+
+
+@case
+def very_long_cells() -> tuple[str, bytes]:
+    """A paragraph pasted into a value cell, a very long comment on a good row."""
+
+    def fill(wb: Workbook) -> None:
+        ws = wb.active
+        ws.append(["Pôle", "Période", "Indicateur", "Valeur", "Commentaire"])
+        ws.append(["RE-Sources", 2021, "membres", LONG_TEXT, None])  # 2
+        ws.append(["RE-Sources", 2021, "salaries", 180, LONG_COMMENT])  # 3: fine, comment cut
+        ws.append([LONG_TEXT, 2021, "sorties", 4, None])  # 4: a pole nobody can read
+
+    return "corpus_cellules_tres_longues.xlsx", _xlsx(fill)
+
+
+def expanding_xlsx(megabytes: int, pole: str = "Pôle Laine", year: int = 2021) -> bytes:
+    """A workbook of a few kilobytes whose text expands to `megabytes` MB (1 MB per value cell).
+
+    Written by hand: openpyxl (like Excel) cuts a cell at 32 767 characters, other tools do not.
+    """
+    ns = 'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"'
+    parts = {
+        "[Content_Types].xml": (
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
+            'package/2006/content-types"><Default Extension="rels" ContentType="application/'
+            'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType='
+            '"application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName='
+            '"/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+            'spreadsheetml.worksheet+xml"/></Types>'
+        ),
+        "_rels/.rels": (
+            f'<?xml version="1.0" encoding="UTF-8"?><Relationships {ns}><Relationship Id="rId1" '
+            'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+            'Target="xl/workbook.xml"/></Relationships>'
+        ),
+        "xl/workbook.xml": (
+            '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/'
+            'spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
+            'relationships"><sheets><sheet name="Feuil1" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ),
+        "xl/_rels/workbook.xml.rels": (
+            f'<?xml version="1.0" encoding="UTF-8"?><Relationships {ns}><Relationship Id="rId1" '
+            'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+            'Target="worksheets/sheet1.xml"/></Relationships>'
+        ),
+    }
+
+    def text(ref: str, value: str) -> str:
+        return f'<c r="{ref}" t="inlineStr"><is><t>{value}</t></is></c>'
+
+    header = ["Pôle", "Période", "Indicateur", "Valeur"]
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, xml in parts.items():
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0)), xml)
+        info = zipfile.ZipInfo("xl/worksheets/sheet1.xml", date_time=(2020, 1, 1, 0, 0, 0))
+        info.compress_type = zipfile.ZIP_DEFLATED
+        with archive.open(info, "w", force_zip64=True) as sheet:
+            sheet.write(
+                b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.'
+                b'org/spreadsheetml/2006/main"><sheetData><row r="1">'
+                + "".join(text(f"{c}1", t) for c, t in zip("ABCD", header, strict=True)).encode()
+                + b"</row>"
+            )
+            block = b"9" * (1 << 20)
+            for i in range(megabytes):
+                r = i + 2
+                head = text(f"A{r}", pole) + f'<c r="B{r}"><v>{year}</v></c>' + text(f"C{r}", "membres")
+                sheet.write(f'<row r="{r}">{head}<c r="D{r}" t="inlineStr"><is><t>{i} '.encode())
+                sheet.write(block)
+                sheet.write(b"</t></is></c></row>")
+            sheet.write(b"</sheetData></worksheet>")
+    return out.getvalue()
+
+
+@case
+def text_bomb_xlsx() -> tuple[str, bytes]:
+    """8 MB of text in 8 KB: refused before openpyxl opens it (the real one was 206 KB -> 200 MB)."""
+    return "corpus_classeur_demesure.xlsx", expanding_xlsx(8)
+
+
+@case
+def csv_cell_over_field_limit() -> tuple[str, bytes]:
+    """A quote never closed early in a long file: the csv module's field limit is reached."""
+    lines = ["pole;periode;indicateur;valeur;commentaire", 'Pôle Sud Aquitain;2021;membres;14;"voir note']
+    lines += [f"Pôle Sud Aquitain;2021;sorties;{i % 9};ligne {i} " + "x" * 60 for i in range(3_000)]
+    return "corpus_guillemet_long.csv", _lines(*lines).encode()

@@ -17,8 +17,10 @@ import pytest
 
 from pipelines.ingest.indicators import IndicatorFileParser
 from pipelines.ingest.model import FileResult
+from pipelines.ingest.values import truncate_text
+from ptce.fmt import fmt_number
 from ptce.reference import load_catalog, load_poles
-from tests.robustness.corpus import CASES, build_case
+from tests.robustness.corpus import CASES, LONG_COMMENT, LONG_TEXT, build_case
 
 FOLDER = "raw/indicateurs"
 # A French error or reason tells the sender what to do: it carries one of these verbs.
@@ -30,6 +32,12 @@ REASON_ACTIONS = re.compile(
     r"\b(saisir|indiquer|écrire|vérifier|corriger|compléter|garder|utiliser|mettre|ouvrir|"
     r"défusionner|retirer|laisser|donner|Mettre)\b"
 )
+
+# What a user must never read: a Python exception name or an English library message (issue #8).
+PYTHON_TEXT = re.compile(r"\b\w*(Error|Exception)\b|Traceback|\bfield larger than\b|\bline contains\b")
+# Quoted file contents are cut (`limites_lecture` in qualite.yaml): reasons and values stay short.
+MAX_VALUE_CHARS = 400
+MAX_REASON_CHARS = 2_000
 
 Key = tuple[str, int, int | None, str]
 
@@ -216,9 +224,10 @@ EXPECTED: dict[str, Expect] = {
         "partial",
         {("alpen", 2019, None, "entrees_parcours"): 9_999_999},
         {
-            2: ("valeur", "1e+15 invraisemblable"),
+            # Scientific notation in a pole's file is suspect whatever its size (issue #8, item 6).
+            2: ("valeur", "« 1e15 » est en notation scientifique"),
             3: ("valeur", "1e+30 invraisemblable"),
-            4: ("valeur", "infinie"),
+            4: ("valeur", "« 1E400 » est en notation scientifique (nombre démesuré)"),
             5: ("valeur", "10000001 invraisemblable"),
             6: ("indicateur", "« heures_formation_bis » inconnu"),
         },
@@ -317,6 +326,66 @@ EXPECTED: dict[str, Expect] = {
             4: ("période", "saisie comme une date"),
         },
     ),
+    # --- hardening (issue #8)
+    "hidden_rows_and_columns": Expect(
+        "partial",
+        {("tarnais", 2021, None, "membres"): 22, ("tarnais", 2021, None, "salaries"): 315},
+        message="Lignes ou colonnes masquées ignorées : ligne(s) 6 et colonne(s) D (feuille « Saisie »)",
+    ),
+    "ambiguous_numbers_semicolon": Expect(
+        "partial",
+        {
+            ("esci", 2021, None, "sorties"): 12,
+            ("esci", 2021, None, "etp_animation"): 1.5,
+            ("esci", 2021, None, "entrees_parcours"): 1_234_567,
+        },
+        {
+            2: ("valeur", "« 1.234 » ambigu : 1\u202f234 avec un point séparateur de milliers, ou 1,234"),
+            3: ("valeur", "« 50 % » porte un signe % alors que « Équivalents temps plein des membres »"),
+            4: ("valeur", "« 1e3 » est en notation scientifique (lue 1\u202f000)"),
+            5: ("valeur", "« 1.500 » ambigu"),
+            6: ("valeur", "« 2,5 % » porte un signe %"),
+            10: ("indicateur", "« heures_formation_par_salarie » inconnu"),
+        },
+    ),
+    "ambiguous_numbers_comma": Expect(
+        "partial",
+        {("bourian", 2021, None, "etp_animation"): 1.25, ("bourian", 2021, None, "heures_formation"): 1234.5},
+        {
+            2: ("valeur", "« 1,234 » ambigu dans ce fichier séparé par des virgules"),
+            5: ("valeur", "« 12,5 % » porte un signe %"),
+        },
+    ),
+    "percent_formatted_cells": Expect(
+        "partial",
+        {("dombinnov", 2021, None, "salaries"): 240, ("dombinnov", 2021, None, "sorties"): 9},
+        {
+            2: ("valeur", "cellule au format pourcentage (50 %, soit 0,5)"),
+            3: ("valeur", "cellule au format pourcentage (125 %, soit 1,25)"),
+        },
+    ),
+    "spreadsheet_float_noise": Expect(
+        "partial",
+        {
+            ("phares", 2021, None, "salaries"): 30,
+            ("phares", 2021, None, "sorties"): 3,
+            ("phares", 2021, None, "etp"): 3,
+        },
+        {5: ("valeur", "valeur non entière (12,5)")},
+    ),
+    "very_long_cells": Expect(
+        "partial",
+        {("re_sources", 2021, None, "salaries"): 180},
+        {
+            2: ("valeur", "caractères] » non numérique"),
+            4: ("pôle", f"… [tronqué, {fmt_number(len(LONG_TEXT))} caractères] » inconnu"),
+        },
+        comments={("re_sources", 2021, None, "salaries"): truncate_text(LONG_COMMENT.strip(), 2_000)},
+    ),
+    "text_bomb_xlsx": Expect("error", error="classeur anormalement compressé"),
+    "csv_cell_over_field_limit": Expect(
+        "error", error="caractères commence ligne 2 : c'est en général un guillemet"
+    ),
     "year_in_title_quarter_column": Expect(
         "partial",
         {
@@ -401,6 +470,11 @@ def test_case(name: str, tmp_path: Path) -> None:
     # Conservation, whatever happened.
     assert result.rows_read == result.rows_loaded + result.rows_quarantined
     assert result.status == expect.status, message
+    # French only, and bounded whatever the file held.
+    for text in (message, *(q.reason for q in result.quarantine)):
+        assert not PYTHON_TEXT.search(text), text
+        assert len(text) <= MAX_REASON_CHARS, text[:200]
+    assert all(len(q.value or "") <= MAX_VALUE_CHARS for q in result.quarantine)
 
     if expect.error is not None:
         assert result.error is not None and expect.error in result.error, result.error
