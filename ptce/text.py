@@ -38,4 +38,10 @@ def normalize_words(text: object) -> str:
     """Like `normalize_key` but keeps single spaces between words (for phrase matching)."""
     if text is None:
         return ""
-    return _NON_ALNUM.sub(" ", strip_accents(str(text)).lower()).strip()
+    return _normalize_words(str(text))
+
+
+@lru_cache(maxsize=65_536)
+def _normalize_words(text: str) -> str:
+    # An application form's paragraphs are normalised several times each (shape, words, template).
+    return _NON_ALNUM.sub(" ", strip_accents(text).lower()).strip()

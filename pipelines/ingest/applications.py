@@ -2,10 +2,14 @@
 
 Each pole fills in the form its own way: answers in the paragraphs after a question, or in a table
 cell beside (or below) it; questions renumbered ("1)", "1.", "Question 1 –"), retyped without accents
-or slightly reworded; yes/no choices marked with ☒, ☑ or X, or by deleting the other word. Questions
-are therefore recognised by word overlap with the reference texts of `questions_ami.yaml`, never by
-exact text, and everything between two recognised questions is the answer, minus the form's own
-explanation paragraphs.
+or slightly reworded; yes/no choices marked with ☒, ☑ or X, or by deleting the other word; and they
+add section titles of their own. Questions are therefore recognised by word overlap with the reference
+texts of `questions_ami.yaml` (each word weighted by how rare it is among the questions, mistyped words
+read as the word they miss), never by exact text, against a bar that the layout signals of
+`form_layout` raise for what looks like a heading and lower for what looks like a question. Each
+question then goes to its best paragraph in the whole document, not the first one over the bar.
+Everything between a question and the next question or heading is the answer, minus the form's own
+explanation paragraphs: a paragraph that is no question but looks like a heading ends the answer.
 
 `parse_application_docx` never raises: an unreadable file or a document that is not the form gives a
 result whose `error` is a French message telling the sender what to do.
@@ -13,6 +17,8 @@ result whose `error` is a French message telling the sender what to do.
 
 from __future__ import annotations
 
+import difflib
+import math
 import re
 import zipfile
 from collections.abc import Iterator
@@ -22,6 +28,14 @@ from pathlib import Path
 
 import yaml
 
+from pipelines.ingest.form_layout import (
+    Layout,
+    StyleBook,
+    heading_kind,
+    question_bar,
+    strip_numbering,
+    text_shape,
+)
 from pipelines.ingest.model import IngestionError
 from pipelines.ingest.readers import TECH_LOG, check_archive, unreadable_file_error
 from ptce.reference import REFERENCE_DIR, PoleMatcher
@@ -32,10 +46,21 @@ QUESTIONS_FILE = REFERENCE_DIR / "questions_ami.yaml"
 # Fewer recognised questions than this and the document is not taken for the form: a letter or a
 # project note shares a few words with one question, rarely with four.
 MIN_QUESTIONS = 4
-# Word-overlap (Dice) score above which a paragraph is taken for a question.
+# Word-overlap score (Dice, each word weighted by how rare it is among the questions) a paragraph needs
+# to be taken for a question; the layout signals of `form_layout` raise it for what looks like a heading
+# and lower it for what looks like a question.
 MATCH_THRESHOLD = 0.5
 # A key phrase only counts with this much overlap too: an answer may quote a few words of its question.
 MIN_PHRASE_SCORE = 0.3
+# What a key phrase of the question adds to the overlap (a reworded question keeps its key phrases).
+KEY_PHRASE_BONUS = 0.25
+# A word missing from the questions' vocabulary is read as a mistyped vocabulary word when it is this
+# long and this similar to it (difflib ratio): "approxmative", "echence".
+TYPO_MIN_LENGTH = 5
+TYPO_RATIO = 0.85
+TYPO_CACHE_SIZE = 50_000
+# Margins closer than this are a tie, settled by document order.
+TIE = 1e-3
 # How many top paragraphs may carry the "Initiative : …" line.
 HEADER_PARAGRAPHS = 15
 
@@ -133,6 +158,31 @@ class Question:
 class QuestionSet:
     questions: tuple[Question, ...]
     template: tuple[str, ...]
+    # Word -> weight: a word found in few questions tells more than "ptce" or "emploi", found in many.
+    weights: dict[str, float] = field(default_factory=dict, compare=False, hash=False)
+    # Weight of a word the questions never use: the most telling, since it is unlike any question.
+    unknown_weight: float = 1.0
+    _typos: dict[str, str] = field(default_factory=dict, compare=False, hash=False, repr=False)
+    _totals: dict[str, float] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    def weight(self, word: str) -> float:
+        return self.weights.get(word, self.unknown_weight)
+
+    def total_weight(self, question: Question) -> float:
+        if question.code not in self._totals:
+            self._totals[question.code] = sum(self.weight(w) for w in question.tokens)
+        return self._totals[question.code]
+
+    def canonical(self, word: str) -> str:
+        """`word`, or the vocabulary word it is a typo of."""
+        if word in self.weights or len(word) < TYPO_MIN_LENGTH:
+            return word
+        if word not in self._typos:
+            if len(self._typos) > TYPO_CACHE_SIZE:  # a long-running process reads many documents
+                self._typos.clear()
+            close = difflib.get_close_matches(word, list(self.weights), n=1, cutoff=TYPO_RATIO)
+            self._typos[word] = close[0] if close else word
+        return self._typos[word]
 
     @property
     def text_codes(self) -> tuple[str, ...]:
@@ -183,46 +233,99 @@ def load_questions() -> QuestionSet:
         for item in raw["questions"]
     )
     template = tuple(normalize_words(t) for t in raw.get("gabarit") or ())
-    return QuestionSet(questions=questions, template=template)
+    # Inverse document frequency over the questions.
+    counts: dict[str, int] = {}
+    for q in questions:
+        for word in q.tokens:
+            counts[word] = counts.get(word, 0) + 1
+    n = len(questions)
+    weights = {word: math.log(1 + n / count) for word, count in counts.items()}
+    return QuestionSet(
+        questions=questions, template=template, weights=weights, unknown_weight=math.log(1 + n)
+    )
 
 
-def _score(question: Question, words: str, tokens: frozenset[str]) -> float:
+def _overlap(
+    question: Question,
+    words: str,
+    tokens: frozenset[str],
+    own_weight: float,
+    qs: QuestionSet,
+    *,
+    phrases: bool = True,
+) -> float:
+    """Weighted Dice overlap of a paragraph's words (`own_weight` in all) with the question's, plus
+    its key phrases."""
     if not tokens:
         return 0.0
-    dice = 2 * len(question.tokens & tokens) / (len(question.tokens) + len(tokens))
-    # A key phrase in a short paragraph is a reworded question; in a long one it may be an answer
-    # quoting the question, so the length cap keeps answers from being taken for questions.
+    common = sum(qs.weight(w) for w in tokens & question.tokens)
+    total = own_weight + qs.total_weight(question)
+    dice = 2 * common / total
+    # A key phrase in a sentence of about the question's length is a reworded question; in a long one
+    # it may be an answer quoting the question (hence the length cap), and in a short title it names
+    # the question's topic (« Nature de la coopération »), so `phrases` is off for those.
     if (
-        dice >= MIN_PHRASE_SCORE
+        phrases
+        and dice >= MIN_PHRASE_SCORE
         and len(tokens) <= len(question.tokens) + 3
         and any(p in words for p in question.phrases)
     ):
-        dice = max(dice, 0.75)
+        dice = min(1.0, dice + KEY_PHRASE_BONUS)
     return dice
 
 
-def match_question(text: str, questions: QuestionSet | None = None) -> tuple[Question | None, str]:
-    """The question `text` asks, if any, and what follows it on the same line (an inline answer).
+@dataclass(frozen=True)
+class Candidate:
+    """A question a paragraph may ask, by how far its overlap clears the bar set by its signals."""
 
-    "A quelle échéance approximative ? Printemps 2016" gives the question and "Printemps 2016".
+    question: Question
+    margin: float
+    rest: str  # an inline answer after the question mark
+
+
+def question_candidates(
+    text: str, questions: QuestionSet | None = None, layout: Layout | None = None
+) -> list[Candidate]:
+    """Every question `text` may be, best first: overlap with the question's words, against a bar that
+    heading signals raise (style, section numbering, capitals, short line) and question signals lower
+    (question mark, interrogative or imperative wording, question numbering).
+
+    "A quelle échéance approximative ? Printemps 2016" gives the question with rest "Printemps 2016".
     """
     qs = questions or load_questions()
-    candidates = [(text, "")]
+    layout = layout or Layout()
+    parts = [(text, "")]
     if "?" in text:
         head, _, tail = text.partition("?")
         if tail.strip():
-            candidates.insert(0, (head, tail.strip()))
-    for candidate, rest in candidates:
-        words = normalize_words(candidate)
-        tokens = _content_tokens(candidate)
-        best, best_score = None, 0.0
+            parts.insert(0, (head + "?", tail.strip()))
+    found: dict[str, Candidate] = {}
+    for part, rest in parts:
+        body = strip_numbering(part)
+        words = normalize_words(body)
+        tokens = frozenset(qs.canonical(w) for w in _content_tokens(body))
+        shape = text_shape(part, len(tokens))
+        bar = MATCH_THRESHOLD + question_bar(shape, layout)
+        own_weight = sum(qs.weight(w) for w in tokens)
         for question in qs.questions:
-            score = _score(question, words, tokens)
-            if score > best_score:
-                best, best_score = question, score
-        if best is not None and best_score >= MATCH_THRESHOLD:
-            return best, rest
-    return None, ""
+            margin = _overlap(question, words, tokens, own_weight, qs, phrases=not shape.short) - bar
+            if margin >= 0 and (question.code not in found or margin > found[question.code].margin):
+                found[question.code] = Candidate(question, margin, rest)
+    return sorted(found.values(), key=lambda c: -c.margin)
+
+
+def match_question(
+    text: str, questions: QuestionSet | None = None, layout: Layout | None = None
+) -> tuple[Question | None, str]:
+    """The question `text` asks, if any, and what follows it on the same line (an inline answer).
+
+    "A quelle échéance approximative ? Printemps 2016" gives the question and "Printemps 2016"; a
+    section title sharing words with a question (« II. VOTRE PTCE ET L'EMPLOI ») gives None.
+    """
+    candidates = question_candidates(text, questions, layout)
+    if not candidates:
+        return None, ""
+    return candidates[0].question, candidates[0].rest
 
 
 def parse_yes_no(text: str | None) -> bool | None:
@@ -269,11 +372,19 @@ def parse_yes_no(text: str | None) -> bool | None:
 # --- reading the document -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Event:
-    kind: str  # "question", "para" or "close"
-    text: str = ""
-    question: Question | None = None
+@dataclass
+class _Block:
+    """One paragraph of the body or of a table cell, or a table row that may be a question, in order."""
+
+    text: str
+    candidates: list[Candidate] = field(default_factory=list)
+    heading: str | None = None  # "strong", "weak" or None: see `form_layout.heading_kind`
+    template: bool = False
+    # A row whose first cell may be a question: the other cells' paragraphs are its answer, and `flow`
+    # is how the whole row reads if its first cell is not kept as a question.
+    row_answer: tuple[str, ...] | None = None
+    flow: tuple[str, ...] = ()
+    chosen: Candidate | None = None
 
 
 def _cell_text(cell: object) -> str:
@@ -291,52 +402,67 @@ def _unique_cells(row: object) -> list[object]:
     return cells
 
 
-def _events(doc: object, qs: QuestionSet) -> Iterator[_Event]:
+def _blocks(doc: object, qs: QuestionSet) -> Iterator[_Block]:
     """Body content in reading order: paragraphs and table rows interleaved."""
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    styles = StyleBook(doc)
     body = doc.element.body  # type: ignore[attr-defined]
     for child in body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
-            yield from _paragraph_events(Paragraph(child, doc), qs)
+            yield _paragraph_block(Paragraph(child, doc), qs, styles)
         elif tag == "tbl":
-            yield from _table_events(Table(child, doc), qs)
+            yield from _table_blocks(Table(child, doc), qs, styles)
 
 
-def _paragraph_events(paragraph: object, qs: QuestionSet) -> Iterator[_Event]:
+def _paragraph_block(paragraph: object, qs: QuestionSet, styles: StyleBook) -> _Block:
     text = paragraph.text  # type: ignore[attr-defined]
-    # The form's own explanations share many words with the questions: never take them for one.
-    question, rest = (None, "") if _is_template(text, qs) else match_question(text, qs)
-    if question is None:
-        yield _Event("para", text)
-        return
-    yield _Event("question", text, question=question)
-    if rest:
-        yield _Event("para", rest)
+    if not text.strip():
+        return _Block(text)
+    layout = styles.paragraph_layout(paragraph)
+    template = _is_template(text, qs)
+    return _Block(
+        text,
+        # The form's own explanations share many words with the questions: never take them for one.
+        candidates=[] if template else question_candidates(text, qs, layout),
+        heading=heading_kind(text_shape(text, len(_content_tokens(text))), layout),
+        template=template,
+    )
 
 
-def _table_events(table: object, qs: QuestionSet) -> Iterator[_Event]:
+def _cell_layout(cell: object, styles: StyleBook) -> Layout:
+    layouts = [styles.paragraph_layout(p) for p in cell.paragraphs if p.text.strip()]  # type: ignore[attr-defined]
+    return Layout(
+        heading_style=any(lay.heading_style for lay in layouts),
+        bold=bool(layouts) and all(lay.bold for lay in layouts),
+        contents=any(lay.contents for lay in layouts),
+    )
+
+
+def _table_blocks(table: object, qs: QuestionSet, styles: StyleBook) -> Iterator[_Block]:
     for row in table.rows:  # type: ignore[attr-defined]
         cells = _unique_cells(row)
         if len(cells) >= 2:
-            question, rest = match_question(_cell_text(cells[0]), qs)
-            if question is not None:
-                # Two-column layout: the answer is the rest of the row, and stops there.
-                yield _Event("question", question=question)
-                if rest:
-                    yield _Event("para", rest)
-                for cell in cells[1:]:
-                    for p in cell.paragraphs:  # type: ignore[attr-defined]
-                        yield _Event("para", p.text)
-                yield _Event("close")
+            head = _cell_text(cells[0])
+            layout = _cell_layout(cells[0], styles)
+            template = _is_template(head, qs)
+            candidates = [] if template or not head.strip() else question_candidates(head, qs, layout)
+            if candidates:
+                # Two-column layout: the answer is the rest of the row.
+                yield _Block(
+                    head,
+                    candidates,
+                    row_answer=tuple(p.text for cell in cells[1:] for p in cell.paragraphs),  # type: ignore[attr-defined]
+                    flow=tuple(p.text for cell in cells for p in cell.paragraphs),  # type: ignore[attr-defined]
+                )
                 continue
         # One-column layout (question row, answer row below) or an answer box under a question
         # paragraph: cells flow like paragraphs.
         for cell in cells:
             for p in cell.paragraphs:  # type: ignore[attr-defined]
-                yield from _paragraph_events(p, qs)
+                yield _paragraph_block(p, qs, styles)
 
 
 def _is_template(text: str, qs: QuestionSet) -> bool:
@@ -344,26 +470,79 @@ def _is_template(text: str, qs: QuestionSet) -> bool:
     return any(t and t in words for t in qs.template)
 
 
-def _collect(events: Iterator[_Event], qs: QuestionSet) -> dict[str, list[str]]:
-    """Answer paragraphs per question code, first occurrence of each question only."""
+def _assign(blocks: list[_Block]) -> None:
+    """Give each question its best paragraph in the whole document, one paragraph per question.
+
+    The best margin wins, not the first paragraph over the bar: a custom heading sharing words with a
+    question loses to the question itself wherever it stands. Ties go to the earlier paragraph (an
+    answer quoting its whole question comes after it).
+    """
+    pairs = sorted(
+        ((round(c.margin / TIE), i, c) for i, b in enumerate(blocks) for c in b.candidates),
+        key=lambda item: (-item[0], item[1]),
+    )
+    taken: set[str] = set()
+    for _, i, candidate in pairs:
+        if blocks[i].chosen is None and candidate.question.code not in taken:
+            blocks[i].chosen = candidate
+            taken.add(candidate.question.code)
+
+
+def _is_boundary(blocks: list[_Block], i: int) -> bool:
+    """Whether block `i` is a heading that ends the answer above it (it is never a question).
+
+    A strong heading always is. A weak one (a short bold or capitalised line) only when nothing but
+    blank lines, the form's explanations or other such lines stand between it and the next question,
+    strong heading or the end: followed by text, it is a sub-title of the answer and stays in it.
+    """
+    block = blocks[i]
+    if block.heading == "strong":
+        return True
+    if block.heading != "weak":
+        return False
+    for following in blocks[i + 1 :]:
+        if following.chosen is not None or following.heading == "strong":
+            return True
+        if not following.text.strip() or following.template or following.heading == "weak":
+            continue
+        return False
+    return True
+
+
+def _answer_lines(texts: tuple[str, ...], qs: QuestionSet) -> list[str]:
+    return [t.strip() for t in texts if t.strip() and not _is_template(t, qs)]
+
+
+def _collect(blocks: list[_Block], qs: QuestionSet) -> tuple[dict[str, list[str]], dict[str, int]]:
+    """(answer paragraphs per question code, paragraphs per heading that fall under no question).
+
+    A heading ends the answer above it; the text between it and the next question answers nothing
+    (an annex, the pole's introduction to a part) and is counted so that the sender can be told.
+    """
     found: dict[str, list[str]] = {}
+    orphans: dict[str, int] = {}
     current: list[str] | None = None
-    for event in events:
-        if event.kind == "question":
-            assert event.question is not None
-            code = event.question.code
-            if code in found and current is not None:
-                # Already met: this is an answer echoing its question's words, not the question.
-                current.append(event.text.strip())
-                continue
-            current = found.setdefault(code, [])
-        elif event.kind == "close":
-            current = None
-        elif current is not None:
-            text = event.text.strip()
-            if text and not _is_template(text, qs):
-                current.append(text)
-    return found
+    heading: str | None = None
+    for i, block in enumerate(blocks):
+        if block.chosen is not None:
+            current = found.setdefault(block.chosen.question.code, [])
+            heading = None
+            if block.chosen.rest:
+                current.append(block.chosen.rest)
+            if block.row_answer is not None:
+                current.extend(_answer_lines(block.row_answer, qs))
+                current = None
+            continue
+        if block.row_answer is None and _is_boundary(blocks, i):
+            current, heading = None, block.text.strip()
+            continue
+        # A row head or paragraph that lost its question to a better one reads as plain text.
+        lines = _answer_lines(block.flow if block.row_answer is not None else (block.text,), qs)
+        if current is not None:
+            current.extend(lines)
+        elif heading is not None and found and lines:
+            orphans[heading] = orphans.get(heading, 0) + len(lines)
+    return found, orphans
 
 
 def _read_document(path: Path, display_name: str) -> object:
@@ -458,6 +637,15 @@ def _top_texts(doc: object) -> list[str]:
     return [t.strip() for t in texts if t.strip()]
 
 
+def _orphan_note(heading: str, count: int) -> str:
+    title = heading if len(heading) <= 80 else heading[:79] + "…"
+    return (
+        f"{count} paragraphe(s) placé(s) sous le titre « {title} » ne répondent à aucune question et ne "
+        "sont pas repris dans les réponses : s'ils répondent à une question, placez-les sous cette "
+        "question et renvoyez le document."
+    )
+
+
 def parse_application_docx(path: Path, source_file: str | None = None) -> ApplicationResult:
     """Read one filled-in form. Never raises for bad content: see `ApplicationResult.error`."""
     display_name = source_file or path.name
@@ -465,7 +653,9 @@ def parse_application_docx(path: Path, source_file: str | None = None) -> Applic
     qs = load_questions()
     try:
         doc = _read_document(path, display_name)
-        found = _collect(_events(doc, qs), qs)
+        blocks = list(_blocks(doc, qs))
+        _assign(blocks)
+        found, orphans = _collect(blocks, qs)
         result.questions_found = len(found)
         if len(found) < MIN_QUESTIONS:
             raise IngestionError(
@@ -480,6 +670,9 @@ def parse_application_docx(path: Path, source_file: str | None = None) -> Applic
                 result.yes_no[q.code] = parse_yes_no("\n".join(lines))
             else:
                 result.answers[q.code] = "\n".join(lines) if lines else None
+
+        for heading, count in orphans.items():
+            result.notes.append(_orphan_note(heading, count))
 
         has_line, pole_id, written = _header_pole(_top_texts(doc))
         if pole_id is not None:
