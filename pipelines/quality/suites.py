@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from pipelines.ingest.values import FIRST_YEAR
+from pipelines.ingest.values import FIRST_YEAR, last_target_year
 from ptce.reference import QualityConfig
 
 if TYPE_CHECKING:  # GX is imported lazily: only the type is needed here
@@ -123,8 +123,12 @@ def _catalog(ctx: RuleContext) -> list[Rule]:
     ]
 
 
-def _value_rules(ctx: RuleContext, with_quarters: bool) -> list[Rule]:
+def _value_rules(ctx: RuleContext, with_quarters: bool, actual: bool = True) -> list[Rule]:
+    """Rules shared by actual values and targets (`actual=False`: years to come are allowed)."""
     key = ["pole_id", "annee", "trimestre", "code"] if with_quarters else ["pole_id", "annee", "code"]
+    # Targets are for years to come by nature: for them only a mistyped year is refused.
+    last_year = ctx.today.year if actual else last_target_year(ctx.today)
+    last_year_text = "l'année en cours" if actual else f"{last_year} (horizon des objectifs)"
     rules = [
         _r(
             "pole_connu",
@@ -138,9 +142,9 @@ def _value_rules(ctx: RuleContext, with_quarters: bool) -> list[Rule]:
         ),
         _r(
             "annee_plausible",
-            f"Année entre {FIRST_YEAR} et l'année en cours.",
+            f"Année entre {FIRST_YEAR} et {last_year_text}.",
             lambda g: g.ExpectColumnValuesToBeBetween(
-                column="annee", min_value=FIRST_YEAR, max_value=ctx.today.year
+                column="annee", min_value=FIRST_YEAR, max_value=last_year
             ),
         ),
         _r(
@@ -411,7 +415,7 @@ TABLE_SUITES: tuple[Suite, ...] = (
         "ERROR",
         "targets",
         ("pole_id", "annee", "code", "source_file"),
-        lambda ctx: _value_rules(ctx, with_quarters=False),
+        lambda ctx: _value_rules(ctx, with_quarters=False, actual=False),
     ),
     Suite(
         "ingest_log",
