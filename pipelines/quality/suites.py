@@ -12,6 +12,7 @@ check steps (curated tables, then marts) end up in one Data Docs site built at p
 from __future__ import annotations
 
 import html
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -508,6 +509,7 @@ def _context(root: Path, site_dir: Path | None = None) -> AbstractDataContext:
             "class_name": "SiteBuilder",
             "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(site_dir)},
             "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            "show_how_to_buttons": False,  # GX tutorials, on GX's site: not for the observatory's staff
         }
     config = DataContextConfig(
         analytics_enabled=False,  # nothing phones home (SPEC §5)
@@ -606,7 +608,22 @@ def run_suites(
 
 
 def build_data_docs(root: Path, site_dir: Path) -> Path:
-    """Render every suite and validation result of the run's stores as a static site."""
+    """Render every suite and validation result of the run's stores as a static site.
+
+    The site then loads only its own files (`data_docs.localize_site`): GX's pages name CDNs and a
+    logo address that carries the data context's id.
+    """
+    from pipelines.quality.data_docs import localize_site
+
     context = _context(root, site_dir)
     context.build_data_docs()
+    removed = localize_site(site_dir)
+    if removed:
+        logging.getLogger(__name__).warning(
+            "Documentation des contrôles : adresse(s) extérieure(s) inconnue(s) retirée(s) des pages "
+            "(%s) ; la page peut s'afficher sans ces éléments. Copier ces fichiers dans "
+            "pipelines/quality/data_docs_assets/ (voir son README.md) et les déclarer dans "
+            "pipelines/quality/data_docs.py.",
+            ", ".join(removed),
+        )
     return site_dir / "index.html"
