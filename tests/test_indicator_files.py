@@ -7,6 +7,7 @@ title rows and French labels, quarters written `T3 2016` or `2016-T3`).
 from __future__ import annotations
 
 import io
+from datetime import date
 from pathlib import Path
 
 import openpyxl
@@ -212,6 +213,36 @@ def test_targets_file_with_objectif_column(tmp_path: Path) -> None:
     assert values_of(result) == {("phares", 2016, None, "emplois_crees"): 12.0}
     assert [q.row_number for q in result.quarantine] == [3]
     assert "objectif trimestriel" in result.quarantine[0].reason
+
+
+def test_targets_for_a_later_year_load_actual_values_do_not(tmp_path: Path) -> None:
+    """A target for a year after the current one loads; the same figure as an actual value is refused."""
+    later = date.today().year + 4  # 2030 when written
+    text = f"Pôle;Année;Indicateur;Valeur\nPHARES;{later};Emplois créés dans l'année;12\n"
+    path = tmp_path / f"objectifs_{later}.csv"
+    path.write_text(text, encoding="utf-8")
+    targets = parse(path, kind="objectifs")
+    assert targets.status == "ok", targets.quarantine
+    assert values_of(targets) == {("phares", later, None, "emplois_crees"): 12.0}
+    actual = parse(path)
+    assert actual.rows_loaded == 0 and "dans le futur" in actual.quarantine[0].reason
+    # The year may also come from a title row above a wide table ("Année : 2030").
+    wide = tmp_path / f"objectifs_{later}.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Pôle :", "PHARES"])
+    ws.append(["Année :", later])
+    ws.append([])
+    ws.append(["Emplois créés dans l'année", "Entrées en parcours", "membres"])
+    ws.append([12, 30, 40])
+    wb.save(wide)
+    result = parse(wide, kind="objectifs")
+    assert values_of(result) == {
+        ("phares", later, None, "emplois_crees"): 12.0,
+        ("phares", later, None, "entrees_parcours"): 30.0,
+        ("phares", later, None, "membres"): 40.0,
+    }
+    assert_conserved(result)
 
 
 def test_filled_template_reads_back(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+from datetime import date
 from pathlib import Path
 
 import dagster as dg
@@ -238,6 +239,26 @@ def test_later_file_replaces_the_pole_period_and_history_keeps_both(
         "select version, current, count(*) n from indicator_history where pole_id='phares' and annee=2017 group by all order by version",
     )
     assert history["version"].tolist() == [1, 2] and history["current"].tolist() == [False, True]
+
+
+def test_target_file_for_a_later_year_is_published(demo_data_dir: Path, tmp_path: Path) -> None:
+    """Targets are in the future by nature: a target file for 2030 loads and passes the checks."""
+    data_dir = tmp_path / "data"
+    shutil.copytree(demo_data_dir / "raw", data_dir / "raw")
+    later = date.today().year + 4  # 2030 when written
+    name = f"phares_objectifs_{later}.csv"
+    (data_dir / "raw" / "objectifs" / name).write_text(
+        f"pole;annee;indicateur;objectif\nPHARES;{later};emplois_crees;15\nPHARES;{later};membres;30\n",
+        encoding="utf-8",
+    )
+    outcome = run_pipeline(data_dir)
+    assert outcome.published and not outcome.blocking_failures
+    log = query(data_dir, f"select * from ingest_log where source_file = 'raw/objectifs/{name}'")
+    assert log[["status", "rows_read", "rows_loaded", "rows_quarantined"]].values.tolist() == [
+        ["ok", 2, 2, 0]
+    ]
+    got = query(data_dir, f"select code, valeur from targets where pole_id = 'phares' and annee = {later}")
+    assert dict(zip(got["code"], got["valeur"], strict=True)) == {"emplois_crees": 15.0, "membres": 30.0}
 
 
 def test_demo_resubmission_history(demo_data_dir: Path) -> None:

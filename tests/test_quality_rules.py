@@ -85,6 +85,28 @@ def test_indicator_values_rules(tmp_path: Path) -> None:
     assert all(o.success for o in clean)
 
 
+def test_targets_for_later_years_pass_actual_values_do_not(tmp_path: Path) -> None:
+    """The year rule bounds actual values by the current year, targets by the planning horizon."""
+    ctx = rule_context()
+    later = ctx.today.year + 4  # 2030 when written
+    targets = pd.DataFrame(
+        {
+            "pole_id": ["phares", "phares"],
+            "annee": [later, ctx.today.year + 200],
+            "code": ["emplois_crees", "membres"],
+            "valeur": [12.0, 40.0],
+            "source_file": ["raw/objectifs/o.csv"] * 2,
+            "row_number": [2, 3],
+        }
+    )
+    outcomes = run_suites((suite("gx_targets"),), {"targets": targets}, ctx, tmp_path / "t")
+    assert set(failures(outcomes)) == {"annee_plausible"}
+    assert failures(outcomes)["annee_plausible"].unexpected_count == 1  # only the mistyped year
+    actual = values_frame([("phares", later, None, "membres", 16.0, "raw/indicateurs/a.csv")])
+    outcomes = run_suites((suite("gx_indicator_values"),), {"indicator_values": actual}, ctx, tmp_path / "v")
+    assert set(failures(outcomes)) == {"annee_plausible"}
+
+
 def test_coherence_rules_flag_impossible_combinations(tmp_path: Path) -> None:
     wide = pd.DataFrame(
         [

@@ -239,3 +239,16 @@ def test_long_texts_are_cut_with_a_visible_marker() -> None:
         "caractères] » non numérique : saisir un nombre"
     )
     assert len(short) < 400
+
+
+def test_targets_may_be_for_a_later_year_actual_values_may_not() -> None:
+    """Targets are in the future by nature; the future-period rule is for actual values only."""
+    assert parse_period("2030", today=TODAY, target=True) == (2030, None)
+    assert parse_period(2030.0, today=TODAY, target=True) == (2030, None)
+    with pytest.raises(ValueProblem, match="futur"):
+        parse_period("2030", today=TODAY)
+    # A mistyped year (2062 for 2026) is still caught: targets stop at the planning horizon.
+    with pytest.raises(ValueProblem, match="horizon"):
+        parse_period("2062", today=TODAY, target=True)
+    with pytest.raises(ValueProblem, match="hors du champ"):
+        parse_period("2009", today=TODAY, target=True)

@@ -197,8 +197,13 @@ class _Header:
         return ", ".join(names)
 
 
-def _title_context(rows: list[tuple[int, list[object]]], matcher: PoleMatcher) -> dict[str, Any]:
-    """ "Pôle : PHARES" / "Année : 2016" written above the header, in one cell or two."""
+def _title_context(
+    rows: list[tuple[int, list[object]]], matcher: PoleMatcher, target: bool
+) -> dict[str, Any]:
+    """ "Pôle : PHARES" / "Année : 2016" written above the header, in one cell or two.
+
+    `target`: the file holds targets, whose year may be one to come.
+    """
     context: dict[str, Any] = {}
     for _, cells in rows:
         texts = [cell_text(c) for c in cells if cell_text(c)]
@@ -220,7 +225,7 @@ def _title_context(rows: list[tuple[int, list[object]]], matcher: PoleMatcher) -
                     context["pole"] = pole
             elif nkey in _TITLE_YEAR_KEYS and "periode" not in context:
                 with contextlib.suppress(ValueProblem):
-                    context["periode"] = parse_period(value)
+                    context["periode"] = parse_period(value, target=target)
     return context
 
 
@@ -344,6 +349,8 @@ class IndicatorFileParser:
         if kind not in {"indicateurs", "objectifs"}:
             raise ValueError(kind)
         self.kind = kind
+        # Targets are for years to come by nature: the future-period rule is for actual values only.
+        self.is_target = kind == "objectifs"
         self.catalog = catalog or load_catalog()
         self.matcher = PoleMatcher()
         self._decimal_comma = True  # French conventions; set per file from its separator
@@ -406,7 +413,7 @@ class IndicatorFileParser:
                     "Gardez une seule colonne par information."
                 )
             above = [r for r in sheet.rows if r[0] < header.row_number]
-            context = _title_context(above, self.matcher)
+            context = _title_context(above, self.matcher, self.is_target)
             if "pole" not in header.roles and "pole" not in context:
                 pole = pole_from_filename(path, self.matcher)
                 if pole:
@@ -594,7 +601,7 @@ class IndicatorFileParser:
         if "periode" in header.roles:
             raw = cell(header.roles["periode"])
             try:
-                period = parse_period(raw if not is_missing(raw) else None)
+                period = parse_period(raw if not is_missing(raw) else None, target=self.is_target)
             except ValueProblem as exc:
                 problems.append(("periode", cell_text(raw), exc.reason))
                 period = None
@@ -609,7 +616,7 @@ class IndicatorFileParser:
                         f"(T{period[1]} {period[0]}) : n'en indiquer qu'un"
                     )
                 if quarter is not None:
-                    period = parse_period(f"{period[0]}-T{quarter}")
+                    period = parse_period(f"{period[0]}-T{quarter}", target=self.is_target)
             except ValueProblem as exc:
                 problems.append(("trimestre", cell_text(raw_q), exc.reason))
                 period = None

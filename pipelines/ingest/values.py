@@ -20,6 +20,15 @@ from ptce.reference import Indicator
 from ptce.text import normalize_key, strip_accents
 
 FIRST_YEAR = 2010  # the community started in 2015; earlier figures may serve as baselines
+# Targets are set for years to come (multi-year plans run to 2030 and so on); further out than this
+# is taken for a mistyped year (2062 for 2026) rather than a plan.
+TARGET_HORIZON_YEARS = 15
+
+
+def last_target_year(today: date) -> int:
+    """The last year a target may be set for."""
+    return today.year + TARGET_HORIZON_YEARS
+
 
 # Written where a figure is unknown. Empty means missing, never zero (SPEC §2).
 MISSING_MARKERS = {
@@ -349,8 +358,12 @@ _PERIOD_PATTERNS = [
 ]
 
 
-def parse_period(value: object, *, today: date | None = None) -> tuple[int, int | None]:
-    """`2016`, `"2016-T3"`, `"T3 2016"`, `"3e trimestre 2016"` -> (year, quarter or None)."""
+def parse_period(value: object, *, today: date | None = None, target: bool = False) -> tuple[int, int | None]:
+    """`2016`, `"2016-T3"`, `"T3 2016"`, `"3e trimestre 2016"` -> (year, quarter or None).
+
+    An actual value cannot be for a period after `today`; a target (`target=True`) is for years to
+    come by nature, up to `last_target_year`.
+    """
     if isinstance(value, bool) or value is None:
         raise ValueProblem("période vide : indiquer l'année (2016) ou le trimestre (2016-T3)")
     formula = formula_reason(value)
@@ -361,7 +374,7 @@ def parse_period(value: object, *, today: date | None = None) -> tuple[int, int 
     if isinstance(value, datetime | date):
         year = _year_typed_in_date_cell(value)
         if year is not None:
-            return _check_year(year, None, str(year), today or date.today())
+            return _check_year(year, None, str(year), today or date.today(), target)
         quarter = (value.month - 1) // 3 + 1
         raise ValueProblem(
             f"période « {cell_text(value)} » saisie comme une date : écrire l'année "
@@ -374,7 +387,7 @@ def parse_period(value: object, *, today: date | None = None) -> tuple[int, int 
         if m:
             year = int(m.group("y"))
             quarter = int(m.group("q")) if "q" in m.groupdict() and m.group("q") else None
-            return _check_year(year, quarter, str(value).strip(), today or date.today())
+            return _check_year(year, quarter, str(value).strip(), today or date.today(), target)
     for pattern in _DATE_TEXTS:
         m = pattern.match(str(value).strip())
         if m and 1 <= int(m.group("m")) <= 12:
@@ -402,12 +415,21 @@ def _year_typed_in_date_cell(value: date) -> int | None:
     return serial if FIRST_YEAR <= serial <= 2100 else None
 
 
-def _check_year(year: int, quarter: int | None, text: str, today: date) -> tuple[int, int | None]:
+def _check_year(
+    year: int, quarter: int | None, text: str, today: date, target: bool
+) -> tuple[int, int | None]:
     if year < FIRST_YEAR:
         raise ValueProblem(
             f"période « {text} » hors du champ de l'observatoire (années {FIRST_YEAR} et suivantes) : "
             "vérifier l'année saisie"
         )
+    if target:
+        if year > last_target_year(today):
+            raise ValueProblem(
+                f"période « {text} » au-delà de l'horizon des objectifs (jusqu'à "
+                f"{last_target_year(today)}) : vérifier l'année saisie"
+            )
+        return year, quarter
     current_quarter = (today.month - 1) // 3 + 1
     if year > today.year or (year == today.year and quarter and quarter > current_quarter):
         raise ValueProblem(f"période « {text} » dans le futur : vérifier l'année saisie")

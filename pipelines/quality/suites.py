@@ -12,6 +12,7 @@ check steps (curated tables, then marts) end up in one Data Docs site built at p
 from __future__ import annotations
 
 import html
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from pipelines.ingest.values import FIRST_YEAR
+from pipelines.ingest.values import FIRST_YEAR, last_target_year
 from ptce.reference import QualityConfig
 
 if TYPE_CHECKING:  # GX is imported lazily: only the type is needed here
@@ -123,8 +124,12 @@ def _catalog(ctx: RuleContext) -> list[Rule]:
     ]
 
 
-def _value_rules(ctx: RuleContext, with_quarters: bool) -> list[Rule]:
+def _value_rules(ctx: RuleContext, with_quarters: bool, actual: bool = True) -> list[Rule]:
+    """Rules shared by actual values and targets (`actual=False`: years to come are allowed)."""
     key = ["pole_id", "annee", "trimestre", "code"] if with_quarters else ["pole_id", "annee", "code"]
+    # Targets are for years to come by nature: for them only a mistyped year is refused.
+    last_year = ctx.today.year if actual else last_target_year(ctx.today)
+    last_year_text = "l'année en cours" if actual else f"{last_year} (horizon des objectifs)"
     rules = [
         _r(
             "pole_connu",
@@ -138,9 +143,9 @@ def _value_rules(ctx: RuleContext, with_quarters: bool) -> list[Rule]:
         ),
         _r(
             "annee_plausible",
-            f"Année entre {FIRST_YEAR} et l'année en cours.",
+            f"Année entre {FIRST_YEAR} et {last_year_text}.",
             lambda g: g.ExpectColumnValuesToBeBetween(
-                column="annee", min_value=FIRST_YEAR, max_value=ctx.today.year
+                column="annee", min_value=FIRST_YEAR, max_value=last_year
             ),
         ),
         _r(
@@ -411,7 +416,7 @@ TABLE_SUITES: tuple[Suite, ...] = (
         "ERROR",
         "targets",
         ("pole_id", "annee", "code", "source_file"),
-        lambda ctx: _value_rules(ctx, with_quarters=False),
+        lambda ctx: _value_rules(ctx, with_quarters=False, actual=False),
     ),
     Suite(
         "ingest_log",
@@ -504,6 +509,7 @@ def _context(root: Path, site_dir: Path | None = None) -> AbstractDataContext:
             "class_name": "SiteBuilder",
             "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(site_dir)},
             "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            "show_how_to_buttons": False,  # GX tutorials, on GX's site: not for the observatory's staff
         }
     config = DataContextConfig(
         analytics_enabled=False,  # nothing phones home (SPEC §5)
@@ -602,7 +608,22 @@ def run_suites(
 
 
 def build_data_docs(root: Path, site_dir: Path) -> Path:
-    """Render every suite and validation result of the run's stores as a static site."""
+    """Render every suite and validation result of the run's stores as a static site.
+
+    The site then loads only its own files (`data_docs.localize_site`): GX's pages name CDNs and a
+    logo address that carries the data context's id.
+    """
+    from pipelines.quality.data_docs import localize_site
+
     context = _context(root, site_dir)
     context.build_data_docs()
+    removed = localize_site(site_dir)
+    if removed:
+        logging.getLogger(__name__).warning(
+            "Documentation des contrôles : adresse(s) extérieure(s) inconnue(s) retirée(s) des pages "
+            "(%s) ; la page peut s'afficher sans ces éléments. Copier ces fichiers dans "
+            "pipelines/quality/data_docs_assets/ (voir son README.md) et les déclarer dans "
+            "pipelines/quality/data_docs.py.",
+            ", ".join(removed),
+        )
     return site_dir / "index.html"
