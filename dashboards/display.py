@@ -220,6 +220,8 @@ INGEST_STATUS_LABELS: dict[str, str] = {
     "ok": "✅ Chargé",
     "partial": "⚠️ Partiel",
     "error": "⛔ Illisible",
+    # Listed so staff know it was not read (system file, hidden, outside the kind folders).
+    "ignored": "⏭️ Ignoré (non lu)",
 }
 KIND_LABELS: dict[str, str] = {
     "candidatures": "Candidatures",
@@ -227,6 +229,7 @@ KIND_LABELS: dict[str, str] = {
     "objectifs": "Objectifs",
     "parcours": "Parcours",
     "visites": "Visites",
+    "non_classe": "Hors des dossiers prévus",
 }
 # Options of the pole filters that are not pole ids (ids are lowercase words, never these).
 ALL_POLES = "__tous__"
@@ -364,6 +367,7 @@ class IngestSummary:
     rows_loaded: int
     rows_quarantined: int
     unbalanced: tuple[str, ...]
+    ignored: int = 0  # files listed but not read (status "ignored"), included in `files`
 
 
 def ingest_summary(log: pd.DataFrame) -> IngestSummary:
@@ -375,6 +379,7 @@ def ingest_summary(log: pd.DataFrame) -> IngestSummary:
         rows_loaded=int(log["rows_loaded"].sum()),
         rows_quarantined=int(log["rows_quarantined"].sum()),
         unbalanced=tuple(log.loc[gap != 0, "source_file"].astype(str)),
+        ignored=int((log["status"] == "ignored").sum()),
     )
 
 

@@ -1,7 +1,8 @@
 """The `ptce` command: demo data, headless pipeline run, dashboards, Dagster UI, template.
 
 Used by people and by scripts, so its sub-commands and options are a stable interface (SPEC §4).
-Messages are French; exit status is 0 on success, 2 when publication was refused, 1 on usage errors.
+Messages are French; exit status is 0 on success, 2 when publication was refused, 3 when another
+build of the same data folder was still running after the wait, 1 on usage errors.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ import sys
 import time
 from pathlib import Path
 
+from pipelines.build_lock import DEFAULT_WAIT_SECONDS
 from ptce.paths import PROJECT_ROOT, DataLayout, resolve_data_dir
 
+EXIT_BUILD_IN_PROGRESS = 3
 STREAMLIT_ENV = {
     # Nothing phones home (SPEC §5): the data are personal and machines may be offline.
     "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
@@ -51,15 +54,29 @@ def cmd_run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    import dagster as dg
+    from pipelines import build_lock
 
-    from pipelines.runner import ensure_dagster_home, run_pipeline, summary_lines
+    def tell(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
 
-    os.environ["PTCE_DATA_DIR"] = str(data_dir)
-    os.environ["DAGSTER_HOME"] = str(ensure_dagster_home(layout))
     started = time.perf_counter()
-    with dg.DagsterInstance.get() as instance:
-        outcome = run_pipeline(data_dir, instance=instance)
+    # Taken before Dagster starts: a second `ptce run` waits here, or says why it gives up.
+    try:
+        build_lock.acquire(layout, args.wait, on_wait=tell)
+    except build_lock.BuildInProgress as exc:
+        tell(exc.message)
+        return EXIT_BUILD_IN_PROGRESS
+    try:
+        import dagster as dg
+
+        from pipelines.runner import ensure_dagster_home, run_pipeline, summary_lines
+
+        os.environ["PTCE_DATA_DIR"] = str(data_dir)
+        os.environ["DAGSTER_HOME"] = str(ensure_dagster_home(layout))
+        with dg.DagsterInstance.get() as instance:
+            outcome = run_pipeline(data_dir, instance=instance)
+    finally:
+        build_lock.release(layout)
     for line in summary_lines(outcome):
         print(line)
     print(f"Durée : {time.perf_counter() - started:.1f} s".replace(".", ","))
@@ -202,9 +219,16 @@ def build_parser() -> argparse.ArgumentParser:
     with_data_dir(sub.add_parser("sample", help="écrire les fichiers fictifs de démonstration")).set_defaults(
         func=cmd_sample
     )
-    with_data_dir(sub.add_parser("run", help="construire, contrôler et publier l'entrepôt")).set_defaults(
-        func=cmd_run
+    run = with_data_dir(sub.add_parser("run", help="construire, contrôler et publier l'entrepôt"))
+    run.add_argument(
+        "--wait",
+        type=float,
+        default=DEFAULT_WAIT_SECONDS,
+        metavar="SECONDES",
+        help="si une construction est déjà en cours sur ce dossier, l'attendre au plus SECONDES "
+        f"(défaut : {DEFAULT_WAIT_SECONDS:.0f}), puis abandonner avec le code de sortie 3",
     )
+    run.set_defaults(func=cmd_run)
     dash = with_data_dir(sub.add_parser("dashboard", help="servir les tableaux de bord"))
     dash.add_argument("--port", type=int, default=8501)
     dash.add_argument("--host", default="127.0.0.1")

@@ -6,13 +6,17 @@ the runs); Dagster telemetry is switched off in that instance's configuration.
 
 from __future__ import annotations
 
+import errno
 import os
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 
+from pipelines import build_lock
 from pipelines.definitions import build_definitions
 from pipelines.defs.jobs import JOB_NAME
 from pipelines.resources import WarehouseResource
@@ -39,6 +43,8 @@ class CheckOutcome:
     passed: bool
     severity: str
     failures: int
+    # The check's French account of what failed (files named), when it gives one.
+    detail: str | None = None
 
 
 @dataclass
@@ -72,9 +78,23 @@ def ensure_dagster_home(layout: DataLayout) -> Path:
     return home
 
 
-def run_pipeline(data_dir: Path, instance: dg.DagsterInstance | None = None) -> RunOutcome:
-    """Build and, if every blocking check passes, publish the warehouse of `data_dir`."""
+def run_pipeline(
+    data_dir: Path,
+    instance: dg.DagsterInstance | None = None,
+    wait: float = build_lock.DEFAULT_WAIT_SECONDS,
+    on_wait: Callable[[str], None] | None = None,
+) -> RunOutcome:
+    """Build and, if every blocking check passes, publish the warehouse of `data_dir`.
+
+    Waits up to `wait` seconds for another build of the same folder to end, then raises
+    `build_lock.BuildInProgress` (French message).
+    """
     layout = DataLayout(data_dir.resolve())
+    with build_lock.build_lock(layout, wait, on_wait):
+        return _run(layout, instance)
+
+
+def _run(layout: DataLayout, instance: dg.DagsterInstance | None) -> RunOutcome:
     defs = build_definitions(WarehouseResource(data_dir=str(layout.data_dir)))
     job = defs.resolve_job_def(JOB_NAME)
     # The French summary explains failures; full logs stay in the Dagster instance (UI).
@@ -82,6 +102,7 @@ def run_pipeline(data_dir: Path, instance: dg.DagsterInstance | None = None) -> 
     result = job.execute_in_process(
         instance=instance or dg.DagsterInstance.ephemeral(), raise_on_error=False, run_config=quiet
     )
+    labels = {node.name: _step_label(node.definition.description) for node in job.graph.nodes}
     checks = [
         CheckOutcome(
             asset=ev.asset_key.to_user_string(),
@@ -89,6 +110,7 @@ def run_pipeline(data_dir: Path, instance: dg.DagsterInstance | None = None) -> 
             passed=ev.passed,
             severity=ev.severity.value,
             failures=int(ev.metadata["unexpected_count"].value) if "unexpected_count" in ev.metadata else 0,
+            detail=None if ev.passed else ev.description,
         )
         for ev in result.get_asset_check_evaluations()
     ]
@@ -98,9 +120,9 @@ def run_pipeline(data_dir: Path, instance: dg.DagsterInstance | None = None) -> 
         for m in [m.event_specific_data.materialization]
     )
     errors = [
-        f"{ev.step_key} : {ev.event_specific_data.error.message.strip()}"
+        step_error_text(labels.get(ev.step_key or "", ev.step_key or "exécution"), ev, result.run_id)
         for ev in result.all_events
-        if ev.is_step_failure and ev.event_specific_data and ev.event_specific_data.error
+        if (ev.is_step_failure or ev.is_resource_init_failure) and ev.event_specific_data
     ]
     return RunOutcome(
         data_dir=layout.data_dir,
@@ -109,6 +131,57 @@ def run_pipeline(data_dir: Path, instance: dg.DagsterInstance | None = None) -> 
         published=published,
         checks=checks,
         step_errors=errors,
+    )
+
+
+# OS errors name the file in their text ("[Errno 13] Permission denied: '/x/y.csv'"), DuckDB's in
+# double quotes: the summary names it too.
+_QUOTED_PATH = re.compile(r"""['"](/[^'"]+)['"]""")
+_ERRNO = re.compile(r"\[Errno (\d+)\]")
+_ERRNO_TEXT = {
+    errno.EACCES: "accès refusé",
+    errno.EPERM: "opération non permise",
+    errno.ENOSPC: "disque plein",
+    errno.EDQUOT: "quota de disque atteint",
+    errno.EROFS: "disque en lecture seule",
+    errno.ENOENT: "fichier ou dossier introuvable",
+    errno.EISDIR: "c'est un dossier, un fichier est attendu",
+}
+
+
+def _step_label(description: str | None) -> str | None:
+    """A step's French name: the start of its asset's description (its docstring)."""
+    if not description:
+        return None
+    return re.split(r" \(| : |\. ", description.strip().splitlines()[0], maxsplit=1)[0].rstrip(".")
+
+
+def step_error_text(label: str, event: dg.DagsterEvent, run_id: str) -> str:
+    """A failed step in French: the step, the file concerned when known, what to do.
+
+    A step that fails on purpose raises `dg.Failure` with a French description; anything else is
+    an unexpected error, whose English text and exception name stay in the Dagster log.
+    """
+    data = event.event_specific_data
+    user = getattr(data, "user_failure_data", None)
+    if user is not None and user.description:
+        return f"étape « {label} » : {user.description}"
+    texts = []
+    error = getattr(data, "error", None)
+    while error is not None:
+        if error.cls_name == "Failure":  # raised on purpose (resource set-up): its text is French
+            return f"étape « {label} » : {error.message.split(': ', 1)[-1].strip()}"
+        texts.append(error.message)
+        error = error.cause
+    text = " ".join(texts)
+    reason = "erreur inattendue"
+    if match := _ERRNO.search(text):
+        reason = f"erreur d'accès au disque ({_ERRNO_TEXT.get(int(match.group(1)), 'erreur système')})"
+    where = f", fichier concerné : {match.group(1)}" if (match := _QUOTED_PATH.search(text)) else ""
+    return (
+        f"étape « {label} » : {reason}{where}. Corrigez la cause si elle est indiquée puis relancez « ptce "
+        f"run » ; sinon transmettez ce message à l'équipe technique (détail dans l'interface Dagster, "
+        f"exécution {run_id})."
     )
 
 
@@ -122,7 +195,8 @@ def summary_lines(outcome: RunOutcome) -> list[str]:
                 con,
                 """select count(*), count(*) filter (status = 'ok'), count(*) filter (status = 'partial'),
                           count(*) filter (status = 'error'), coalesce(sum(rows_read), 0),
-                          coalesce(sum(rows_loaded), 0), coalesce(sum(rows_quarantined), 0)
+                          coalesce(sum(rows_loaded), 0), coalesce(sum(rows_quarantined), 0),
+                          count(*) filter (status = 'ignored')
                    from ingest_log""",
             )
             values = fetch_one(
@@ -132,7 +206,9 @@ def summary_lines(outcome: RunOutcome) -> list[str]:
             pub = fetch_one(con, "select published_at, donnees_demo from publication")
         state = "publié lors de cette exécution" if outcome.published else "précédent, conservé"
         lines += [
-            f"  Fichiers bruts : {log[0]} (complets : {log[1]}, partiels : {log[2]}, en erreur : {log[3]})",
+            f"  Fichiers bruts : {log[0]} (complets : {log[1]}, partiels : {log[2]}, en erreur : {log[3]}"
+            + (f", ignorés car non lus : {log[7]}" if log[7] else "")
+            + ")",
             f"  Lignes lues : {fmt_number(log[4])} — chargées : {fmt_number(log[5])} — "
             f"en quarantaine : {fmt_number(log[6])}",
             f"  Valeurs d'indicateurs : {fmt_number(values[0])} pour {values[1]} pôle(s)"
@@ -151,18 +227,22 @@ def summary_lines(outcome: RunOutcome) -> list[str]:
         lines.append(f"    alerte — {c.asset} / {c.name} : {c.failures} écart(s)")
     for c in outcome.blocking_failures:
         lines.append(f"    BLOQUANT — {c.asset} / {c.name} : {c.failures} écart(s)")
+        if c.detail:
+            lines.append(f"      {c.detail}")
+    for error in outcome.step_errors:
+        lines.append(f"  ÉCHEC — {error}")
     if outcome.published:
         lines.append("Entrepôt publié.")
     else:
         # The exception text of a failed step is technical (and English): it stays in the Dagster
-        # log; the summary names the steps and says where to look.
-        steps = sorted({error.split(" : ", 1)[0] for error in outcome.step_errors})
+        # log; the summary gives the French lines above and says where to look.
         reason = (
             "un contrôle bloquant a échoué"
             if outcome.blocking_failures
-            else f"étape(s) en échec ({', '.join(steps[:3]) or 'inconnue'}) à cause d'une erreur interne ; "
-            "le détail technique est dans l'interface Dagster (« ptce dagster », exécution "
-            f"{outcome.run_id}) : transmettez-le à l'équipe technique"
+            else "une étape a échoué (voir ci-dessus) ; le détail technique est dans l'interface Dagster "
+            f"(« ptce dagster », exécution {outcome.run_id}) : transmettez-le à l'équipe technique"
+            if outcome.step_errors
+            else "l'exécution a été interrompue"
         )
         lines.append(
             f"Publication annulée : {reason}. L'entrepôt publié précédemment reste en place"

@@ -22,6 +22,8 @@ from ptce.paths import DataLayout
 from ptce.reference import load_catalog
 from ptce.warehouse import TABLES, create_table_sql, fetch_one
 
+# (path, hash or status) of every entry of the inventory; `pipelines.defs.jobs` uses the same rule.
+INVENTORY_FINGERPRINT_SQL = "select source_file, coalesce(sha256, status) from raw_inventory"
 CORE_PARQUET_TABLES = ("indicator_values", "targets", "mart_pole_year", "mart_network_year")
 
 
@@ -59,7 +61,11 @@ def reset_run_state(con: duckdb.DuckDBPyConnection, layout: DataLayout) -> None:
 
 
 def raw_fingerprint(files: Iterable[tuple[str, str]]) -> str:
-    """One hash for the set of raw files (path and content hash), to tell if anything changed."""
+    """One hash for the set of raw files (path and content hash), to tell if anything changed.
+
+    Entries that are not read have no content hash: their status stands in for it (see
+    `INVENTORY_FINGERPRINT_SQL`), so a new hidden file or a refused link also counts as a change.
+    """
     digest = hashlib.sha256()
     for source_file, sha in sorted(files):
         digest.update(f"{source_file}\0{sha}\n".encode())
@@ -99,8 +105,8 @@ def publish(
     layout.curated.mkdir(parents=True, exist_ok=True)
     tmp = layout.curated / f".ptce.duckdb.{run_id}.tmp"
     tmp.unlink(missing_ok=True)
-    fingerprint = raw_fingerprint(con.execute("select source_file, sha256 from raw_files").fetchall())
-    n_files = int(fetch_one(con, "select count(*) from raw_files")[0])
+    fingerprint = raw_fingerprint(con.execute(INVENTORY_FINGERPRINT_SQL).fetchall())
+    n_files = int(fetch_one(con, "select count(*) from raw_inventory")[0])
     now = datetime.now(UTC).replace(tzinfo=None)
     con.execute("attach ? as pub", [str(tmp)])
     try:

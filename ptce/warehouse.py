@@ -11,6 +11,11 @@ from pathlib import Path
 
 import duckdb
 
+# ingest_log.status: ok (every row loaded), partial (some rows quarantined or left out), error (the
+# file could not be read: nothing loaded), ignored (a system or hidden file, or one outside the kind
+# folders: listed, never read, 0 rows).
+INGEST_STATUSES = ("ok", "partial", "error", "ignored")
+
 # table -> {column: DuckDB type}. Order matters: it is the column order in the warehouse.
 TABLES: dict[str, dict[str, str]] = {
     "poles": {
@@ -158,6 +163,8 @@ TABLES: dict[str, dict[str, str]] = {
         "titre": "VARCHAR",
         "source_file": "VARCHAR",
     },
+    # One row per entry of the raw folders, read or not (status in INGEST_STATUSES); sha256 is null
+    # only for an entry that was not read.
     "ingest_log": {
         "source_file": "VARCHAR",
         "sha256": "VARCHAR",

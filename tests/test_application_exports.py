@@ -76,7 +76,8 @@ def test_csv_cp1252_semicolon_full_texts(tmp_path: Path) -> None:
     assert result.file_format == "csv"
     _check(result, {"bousol": ("A", True, False), "tarnais": ("B", True, False), "alpen": ("C", True, None)})
     assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (3, 3, 0)
-    assert any("« Adresse e-mail »" in n and "ignorées" in n for n in result.notes)
+    assert any("« Adresse e-mail »" in n and "ignorées" in n for n in result.infos)
+    assert result.status == "ok"
 
 
 def test_csv_utf8_comma_short_labels(tmp_path: Path) -> None:
@@ -93,7 +94,7 @@ def test_csv_utf8_comma_short_labels(tmp_path: Path) -> None:
     _write_csv(path, header, rows, ",", "utf-8-sig")
     result = parse_application_export(path, "export.csv")
     _check(result, {"re_sources": ("A", True, False), "alpen": ("B", True, True)})
-    assert any("« Commentaire libre »" in n for n in result.notes)
+    assert any("« Commentaire libre »" in n for n in result.infos)
 
 
 def test_xlsx_title_rows_and_cut_texts(tmp_path: Path) -> None:

@@ -6,11 +6,15 @@ import shutil
 import zipfile
 from pathlib import Path
 
+import dagster as dg
 import duckdb
 import pandas as pd
 
+from pipelines.defs.applications.assets import stg_application_files
+from pipelines.defs.raw.assets import raw_files
+from pipelines.resources import WarehouseResource
 from pipelines.runner import run_pipeline
-from pipelines.sample_exports import demo_export_answers
+from pipelines.sample_exports import demo_export_answers, write_demo_export
 from pipelines.sample_forms import demo_forms
 from ptce.paths import DataLayout
 
@@ -137,3 +141,35 @@ def test_bad_application_files_are_reported_and_nothing_else_is_affected(
     before = query(demo_data_dir, "select pole_id, version, source_file from applications order by all")
     after = query(data_dir, "select pole_id, version, source_file from applications order by all")
     pd.testing.assert_frame_equal(before, after)
+
+
+def _export_with_misspelt_pole(folder: Path) -> Path:
+    """The demo export (3 rows) with the second pole misspelt, under another name."""
+    from openpyxl import load_workbook
+
+    path = write_demo_export(folder)
+    workbook = load_workbook(path)
+    sheet = workbook.active
+    assert sheet["C4"].value == "PTCE RE-Sources"
+    sheet["C4"] = "PTCE RE-Sourses"
+    target = folder / "export_pole_mal_ecrit.xlsx"
+    workbook.save(target)
+    path.unlink()
+    return target
+
+
+def test_export_row_with_unknown_pole_is_counted_in_the_ledger(tmp_path: Path) -> None:
+    """Issue #8.1: the log row of an export counts its quarantined rows like every other file."""
+    _export_with_misspelt_pole(tmp_path / "raw" / "candidatures")
+    warehouse = WarehouseResource(data_dir=str(tmp_path))
+    result = dg.materialize(
+        [raw_files, stg_application_files], resources={"warehouse": warehouse}, raise_on_error=False
+    )
+    assert result.success
+    with duckdb.connect(str(DataLayout(tmp_path).build_database), read_only=True) as con:
+        log = con.execute("select * from stg_application_log").df()
+        quarantined = con.execute("select * from stg_application_quarantine").df()
+    row = log.set_index("source_file").loc["raw/candidatures/export_pole_mal_ecrit.xlsx"]
+    assert (row["rows_read"], row["rows_loaded"], row["rows_quarantined"]) == (3, 2, 1)
+    assert row["status"] == "partial" and "1 en quarantaine" in row["message"]
+    assert quarantined["row_number"].tolist() == [4] and quarantined["value"].tolist() == ["PTCE RE-Sourses"]

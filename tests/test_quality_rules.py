@@ -199,16 +199,22 @@ def test_quarters_must_match_the_year(tmp_path: Path) -> None:
 def test_ingest_log_and_quarantine_rules(tmp_path: Path) -> None:
     log = pd.DataFrame(
         {
-            "source_file": ["raw/indicateurs/a.csv", "raw/indicateurs/a.csv"],
-            "sha256": ["0" * 64, "xyz"],
-            "status": ["ok", "bizarre"],
-            "rows_read": [10, 5],
-            "rows_loaded": [10, 3],
-            "rows_quarantined": [0, 1],
-            "message": ["10 lignes", None],
+            "source_file": [
+                "raw/indicateurs/a.csv",
+                "raw/indicateurs/a.csv",
+                "raw/indicateurs/.cache.csv",  # ignored, not read: no hash, no row (fine)
+                "raw/indicateurs/~$b.xlsx",  # ignored yet counted as read
+                "raw/indicateurs/c.csv",  # loaded without a hash
+            ],
+            "sha256": ["0" * 64, "xyz", None, None, None],
+            "status": ["ok", "bizarre", "ignored", "ignored", "ok"],
+            "rows_read": [10, 5, 0, 2, 1],
+            "rows_loaded": [10, 3, 0, 2, 1],
+            "rows_quarantined": [0, 1, 0, 0, 0],
+            "message": ["10 lignes", None, "non lu", "non lu", "1 ligne"],
         }
     )
-    log["ecart_conservation"] = log["rows_read"] - log["rows_loaded"] - log["rows_quarantined"]
+    log = qf.with_ingest_log_flags(log)
     quarantine = pd.DataFrame(
         {
             "source_file": ["raw/indicateurs/a.csv"] * 2,
@@ -223,15 +229,21 @@ def test_ingest_log_and_quarantine_rules(tmp_path: Path) -> None:
         rule_context(),
         tmp_path,
     )
-    assert set(failures(outcomes)) == {
+    found = failures(outcomes)
+    assert set(found) == {
         "un_fichier_une_ligne",
         "conservation",
         "statut_connu",
+        "ignore_sans_ligne",
         "empreinte_sha256",
+        "empreinte_si_lu",
         "message_francais",
         "raison_situee",
         "numero_de_ligne",
     }
+    # The ignored file that was not read passes every rule; the two faulty ones are named.
+    assert [e["source_file"] for e in found["ignore_sans_ligne"].examples] == ["raw/indicateurs/~$b.xlsx"]
+    assert [e["source_file"] for e in found["empreinte_si_lu"].examples] == ["raw/indicateurs/c.csv"]
 
 
 def test_data_docs_site_lists_every_suite(tmp_path: Path) -> None:

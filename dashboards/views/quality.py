@@ -105,7 +105,7 @@ else:
 st.subheader("Fichiers reçus")
 ingest = display.ingest_summary(log)
 columns = st.columns(4)
-columns[0].metric("Fichiers lus", fmt_number(ingest.files), border=True)
+columns[0].metric("Fichiers lus", fmt_number(ingest.files - ingest.ignored), border=True)
 columns[1].metric("Lignes lues", fmt_number(ingest.rows_read), border=True)
 columns[2].metric("Lignes chargées", fmt_number(ingest.rows_loaded), border=True)
 columns[3].metric("Lignes en quarantaine", fmt_number(ingest.rows_quarantined), border=True)
@@ -121,6 +121,13 @@ elif ingest.files:
         "Chaque ligne lue est chargée ou mise en quarantaine : lignes lues = lignes chargées + "
         f"lignes en quarantaine pour les {fmt_number(ingest.files)} fichier(s).",
         icon=":material/check_circle:",
+    )
+if ingest.ignored:
+    st.info(
+        f"{fmt_number(ingest.ignored)} fichier(s) ou dossier(s) non lu(s) : fichiers du système, "
+        "masqués ou déposés hors des dossiers prévus (statut « Ignoré » ci-dessous, avec la marche à "
+        "suivre pour chacun).",
+        icon=":material/info:",
     )
 if log.empty:
     st.info("Aucun fichier n'a été lu.")

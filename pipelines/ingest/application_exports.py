@@ -105,7 +105,9 @@ _UNCHECKED_MARKS = frozenset("☐□")
 class ExportResult(FileResult):
     """What one form-tool export says: one application per loaded row, the rest in quarantine.
 
-    The ledger (rows read, loaded, quarantined; notes; status) is that of every raw file.
+    The ledger (rows read, loaded, quarantined; notes; status; message) is that of every raw file:
+    `notes` say that something written was not taken (a second sheet, a doubled column, a yes/no
+    cell that says neither), `infos` only inform (the tool's own columns, questions not asked).
     """
 
     kind: str = "candidatures"
@@ -268,8 +270,12 @@ def parse_application_export(path: Path, source_file: str) -> ExportResult:
             result.notes.append(hidden)
         _parse_sheets(sheets, result)
     except IngestionError as exc:
+        # A whole-file problem: nothing of the file is loaded nor counted, as for indicator files.
         result.error = exc.message
         result.applications.clear()
+        result.quarantine.clear()
+        result.notes.clear()
+        result.rows_read = result.rows_loaded = 0
     return result
 
 
@@ -295,8 +301,9 @@ def _parse_sheets(sheets: list[Sheet], result: ExportResult) -> None:
             "Seule la première feuille de réponses a été lue ; feuille(s) ignorée(s) : "
             f"{_quote_list(skipped)}. Envoyez un export par fichier."
         )
+    # Columns the tool adds and questions the form-tool left out cost no answer: told, status "ok".
     if header.ignored:
-        result.notes.append(
+        result.infos.append(
             f"Colonnes ignorées (pas des questions de la trame) : {_quote_list(header.ignored)}."
         )
     if header.duplicates:
@@ -305,7 +312,7 @@ def _parse_sheets(sheets: list[Sheet], result: ExportResult) -> None:
         )
     missing = [q.libelle for q in qs.questions if q.code not in header.questions]
     if missing:
-        result.notes.append(
+        result.infos.append(
             f"Questions absentes de l'export, laissées sans réponse : {_quote_list(missing)}."
         )
     data_rows = [r for r in sheet.rows if r[0] > header.row_number]

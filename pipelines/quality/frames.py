@@ -35,8 +35,18 @@ def indicator_values_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def ingest_log_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    frame = table(con, "ingest_log")
+    return with_ingest_log_flags(table(con, "ingest_log"))
+
+
+def with_ingest_log_flags(frame: pd.DataFrame) -> pd.DataFrame:
+    """ingest_log rows with the columns its rules judge: the conservation gap, and the flags of the
+    rules that depend on the status (an ignored file has no row; a loaded file has its hash)."""
+    frame = frame.copy()
     frame["ecart_conservation"] = frame["rows_read"] - frame["rows_loaded"] - frame["rows_quarantined"]
+    ignored = frame["status"] == "ignored"
+    counts = frame[["rows_read", "rows_loaded", "rows_quarantined"]]
+    frame["ignore_sans_ligne"] = ~ignored | (counts == 0).all(axis=1)
+    frame["empreinte_si_lu"] = ~frame["status"].isin(["ok", "partial"]) | frame["sha256"].notna()
     return frame
 
 

@@ -23,6 +23,7 @@ import pandas as pd
 
 from pipelines.ingest.values import FIRST_YEAR, last_target_year
 from ptce.reference import QualityConfig
+from ptce.warehouse import INGEST_STATUSES
 
 if TYPE_CHECKING:  # GX is imported lazily: only the type is needed here
     from great_expectations.data_context import AbstractDataContext
@@ -204,13 +205,23 @@ def _ingest_log(ctx: RuleContext) -> list[Rule]:
         ),
         _r(
             "statut_connu",
-            "Statut ok, partial ou error.",
-            lambda g: g.ExpectColumnValuesToBeInSet(column="status", value_set=["ok", "partial", "error"]),
+            "Statut ok, partial, error ou ignored (fichier système ou hors des dossiers, non lu).",
+            lambda g: g.ExpectColumnValuesToBeInSet(column="status", value_set=list(INGEST_STATUSES)),
+        ),
+        _r(
+            "ignore_sans_ligne",
+            "Un fichier ignoré n'a aucune ligne lue, chargée ni en quarantaine.",
+            lambda g: g.ExpectColumnValuesToBeInSet(column="ignore_sans_ligne", value_set=[True]),
         ),
         _r(
             "empreinte_sha256",
-            "Empreinte SHA-256 de chaque fichier.",
+            "Empreinte SHA-256 de chaque fichier lu (absente seulement pour un fichier non lu).",
             lambda g: g.ExpectColumnValuesToMatchRegex(column="sha256", regex=r"^[0-9a-f]{64}$"),
+        ),
+        _r(
+            "empreinte_si_lu",
+            "Tout fichier chargé (ok ou partial) a son empreinte SHA-256.",
+            lambda g: g.ExpectColumnValuesToBeInSet(column="empreinte_si_lu", value_set=[True]),
         ),
         _r(
             "message_francais",

@@ -438,3 +438,30 @@ def test_changes_table_in_french() -> None:
     assert table["Reçu le"].tolist() == ["03/04/2017", "15/10/2017", "–"]
     assert table["Pôle"].tolist() == ["PHARES", "Bou'Sol", "fantome"]  # an unknown id is still named
     assert table["Version"].tolist() == [2, 3, 2]
+
+
+def test_ignored_files_are_labelled_and_counted_apart() -> None:
+    log = pd.concat(
+        [
+            ingest_frame(),
+            pd.DataFrame(
+                {
+                    "source_file": ["raw/indicateurs/.cache.csv"],
+                    "kind": ["non_classe"],
+                    "rows_read": [0],
+                    "rows_loaded": [0],
+                    "rows_quarantined": [0],
+                    "status": ["ignored"],
+                    "message": ["raw/indicateurs/.cache.csv : fichier masqué : non lu."],
+                    "arrived_at": [None],
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+    summary = display.ingest_summary(log)
+    assert (summary.files, summary.ignored, summary.unbalanced) == (4, 1, ("raw/indicateurs/b.xlsx",))
+    table = display.ingest_table(log)
+    assert table["Statut"].tolist()[-1] == "⏭️ Ignoré (non lu)"
+    assert table["Type"].tolist()[-1] == "Hors des dossiers prévus"
+    assert table["Bilan"].tolist()[-1] == "✅"

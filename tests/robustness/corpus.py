@@ -6,10 +6,14 @@ mix good rows with bad ones. Good values use years 2018-2021, and no two cases g
 same pole and period, so that they never collide with the demo data (2015-2017) nor with each other
 (a later file for a pole and period replaces the earlier one as a whole): the end-to-end test can
 count exactly what must reach the warehouse. What each case must give is written in `test_corpus.py`.
+
+`EXPORT_CASES` are form-tool exports of the application form (`raw/candidatures/`), one pole per row,
+with bad rows among good ones; each export case names its own poles (no two cases on one pole).
 """
 
 from __future__ import annotations
 
+import csv
 import io
 import random
 import re
@@ -32,16 +36,25 @@ def case(builder: CaseBuilder) -> CaseBuilder:
     return builder
 
 
+EXPORT_CASES: dict[str, CaseBuilder] = {}
+
+
+def export_case(builder: CaseBuilder) -> CaseBuilder:
+    """Register a form-tool export case under its function name."""
+    EXPORT_CASES[builder.__name__] = builder
+    return builder
+
+
 def build_case(name: str) -> tuple[str, bytes]:
     """(file name, bytes) of one case."""
-    return CASES[name]()
+    return {**CASES, **EXPORT_CASES}[name]()
 
 
-def write_corpus(folder: Path) -> dict[str, Path]:
-    """Write every case into `folder`; returns case name -> path."""
+def write_corpus(folder: Path, cases: dict[str, CaseBuilder] | None = None) -> dict[str, Path]:
+    """Write every case (of `CASES`, or of `cases`) into `folder`; returns case name -> path."""
     folder.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}
-    for name, builder in CASES.items():
+    for name, builder in (CASES if cases is None else cases).items():
         file_name, data = builder()
         path = folder / file_name
         assert not path.exists(), f"two cases write {file_name}"
@@ -918,3 +931,55 @@ def csv_cell_over_field_limit() -> tuple[str, bytes]:
     lines = ["pole;periode;indicateur;valeur;commentaire", 'Pôle Sud Aquitain;2021;membres;14;"voir note']
     lines += [f"Pôle Sud Aquitain;2021;sorties;{i % 9};ligne {i} " + "x" * 60 for i in range(3_000)]
     return "corpus_guillemet_long.csv", _lines(*lines).encode()
+
+
+# --- form-tool exports of the application form (raw/candidatures/) ----------------------------------
+
+
+def _export_rows(poles: list[object]) -> tuple[list[str], list[list[object]]]:
+    """A form-tool header (timestamp, e-mail, initiative, one column per question) and one answer
+    row per pole cell; the answers are short and fictitious."""
+    from pipelines.ingest.applications import load_questions
+
+    questions = load_questions().questions
+    header = ["Horodatage", "Adresse e-mail", "Nom de l'initiative", *(q.libelle for q in questions)]
+    rows = []
+    for i, pole in enumerate(poles):
+        answers = ["Oui" if q.kind == "oui_non" else f"Réponse fictive {i} à {q.code}." for q in questions]
+        rows.append([f"0{i + 1}/03/2019 10:00:00", f"contact{i}@exemple.org", pole, *answers])
+    return header, rows
+
+
+def _export_csv(poles: list[object], encoding: str = "cp1252", sep: str = ";") -> bytes:
+    header, rows = _export_rows(poles)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=sep, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue().encode(encoding)
+
+
+@export_case
+def export_misspelt_pole() -> tuple[str, bytes]:
+    """Issue #8.1: a clean three-row export with one pole misspelt."""
+    return "corpus_export_pole_mal_ecrit.csv", _export_csv(["PHARES", "Bou Sole", "Pôle Tarnais"])
+
+
+@export_case
+def export_duplicated_pole() -> tuple[str, bytes]:
+    """The same pole twice (by name, then by number): neither row can be trusted."""
+
+    def fill(wb: Workbook) -> None:
+        header, rows = _export_rows(["Domb'Innov", "FigeACTeurs", "10"])
+        wb.active.append(header)
+        for row in rows:
+            wb.active.append(row)
+
+    return "corpus_export_pole_en_double.xlsx", _xlsx(fill)
+
+
+@export_case
+def export_empty_and_formula_poles() -> tuple[str, bytes]:
+    """A row without pole, a pole typed as a formula, a good row; UTF-8 with commas."""
+    poles = ["", '=HYPERLINK("http://exemple.org";"ESCI")', "Pôle Sud Aquitain"]
+    return "corpus_export_poles_vides.csv", _export_csv(poles, encoding="utf-8", sep=",")

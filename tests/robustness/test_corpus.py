@@ -13,16 +13,20 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
+from pipelines.defs.applications.assets import parse_application_file
 from pipelines.ingest.indicators import IndicatorFileParser
 from pipelines.ingest.model import FileResult
 from pipelines.ingest.values import truncate_text
+from pipelines.ledger import log_row
 from ptce.fmt import fmt_number
 from ptce.reference import load_catalog, load_poles
-from tests.robustness.corpus import CASES, LONG_COMMENT, LONG_TEXT, build_case
+from tests.robustness.corpus import CASES, EXPORT_CASES, LONG_COMMENT, LONG_TEXT, build_case
 
 FOLDER = "raw/indicateurs"
+EXPORT_FOLDER = "raw/candidatures"
 # A French error or reason tells the sender what to do: it carries one of these verbs.
 ERROR_ACTIONS = re.compile(
     r"\b(Réenregistrez|Ajoutez|Gardez|Utilisez|Complétez|Vérifiez|Corrigez|Renvoyez|Enregistrez|"
@@ -30,7 +34,7 @@ ERROR_ACTIONS = re.compile(
 )
 REASON_ACTIONS = re.compile(
     r"\b(saisir|indiquer|écrire|vérifier|corriger|compléter|garder|utiliser|mettre|ouvrir|"
-    r"défusionner|retirer|laisser|donner|Mettre)\b"
+    r"défusionner|retirer|laisser|donner|supprimer|renvoyer|Mettre)\b"
 )
 
 # What a user must never read: a Python exception name or an English library message (issue #8).
@@ -398,6 +402,41 @@ EXPECTED: dict[str, Expect] = {
 }
 
 
+@dataclass(frozen=True)
+class ExportExpect:
+    """What a form-tool export case must give: its ledger, the poles loaded, the rows refused.
+
+    `quarantine`: row -> (field, fragment of the reason).
+    """
+
+    status: str
+    rows_read: int
+    poles: frozenset[str]
+    quarantine: dict[int, tuple[str, str]] = field(default_factory=dict)
+
+
+EXPORT_EXPECTED: dict[str, ExportExpect] = {
+    "export_misspelt_pole": ExportExpect(
+        "partial", 3, frozenset({"phares", "tarnais"}), {3: ("pôle", "pôle « Bou Sole » inconnu")}
+    ),
+    "export_duplicated_pole": ExportExpect(
+        "partial",
+        3,
+        frozenset({"figeacteurs"}),
+        {
+            2: ("pôle", "présent sur plusieurs lignes (aussi ligne(s) 4)"),
+            4: ("pôle", "présent sur plusieurs lignes (aussi ligne(s) 2)"),
+        },
+    ),
+    "export_empty_and_formula_poles": ExportExpect(
+        "partial",
+        3,
+        frozenset({"sud_aquitain"}),
+        {2: ("pôle", "pôle non renseigné"), 3: ("pôle", "formule")},
+    ),
+}
+
+
 def parse_case(name: str, tmp_path: Path) -> FileResult:
     file_name, data = build_case(name)
     path = tmp_path / file_name
@@ -514,3 +553,39 @@ def test_case(name: str, tmp_path: Path) -> None:
 
     if expect.message is not None:
         assert expect.message in message, message
+
+
+def test_export_cases_are_fully_specified_on_their_own_poles() -> None:
+    assert set(EXPORT_CASES) == set(EXPORT_EXPECTED)
+    seen: dict[str, str] = {}
+    for name, expect in EXPORT_EXPECTED.items():
+        for pole in expect.poles:
+            assert seen.setdefault(pole, name) == name, f"{pole} in {name} and {seen[pole]}"
+
+
+@pytest.mark.parametrize("name", sorted(EXPORT_CASES))
+def test_export_case(name: str, tmp_path: Path) -> None:
+    """A bad row of an export is quarantined and counted in the file's ledger row (issue #8.1)."""
+    expect = EXPORT_EXPECTED[name]
+    file_name, data = build_case(name)
+    path = tmp_path / file_name
+    path.write_bytes(data)
+    source = f"{EXPORT_FOLDER}/{file_name}"
+    parsed, ledger = parse_application_file(path, source)
+
+    # The log row, built as the pipeline builds it.
+    inventory_row = pd.Series({"sha256": "0" * 64, "format": path.suffix[1:], "size_bytes": len(data)})
+    row = log_row(ledger, inventory_row)
+    assert row["rows_read"] == expect.rows_read
+    assert row["rows_loaded"] == len(expect.poles) == len(parsed)
+    assert row["rows_quarantined"] == len(expect.quarantine)
+    assert row["rows_read"] == row["rows_loaded"] + row["rows_quarantined"]
+    assert row["status"] == expect.status
+    assert f"{len(expect.quarantine)} en quarantaine" in row["message"]
+
+    assert {p.result.pole_id for p in parsed} == expect.poles
+    assert_quarantine_reasons(ledger)
+    by_row = {q.row_number: q for q in ledger.quarantine}
+    assert set(by_row) == set(expect.quarantine)
+    for number, (fld, fragment) in expect.quarantine.items():
+        assert by_row[number].field == fld and fragment in by_row[number].reason, by_row[number].reason

@@ -1,7 +1,7 @@
 """The whole pipeline on the demo data plus the malformed corpus: good data published, bad data explained.
 
-One run over a data directory holding the demo files and every corpus file in `raw/indicateurs/`.
-The warehouse must still be published, every corpus file logged with a French message, rows
+One run over a data directory holding the demo files, every corpus file in `raw/indicateurs/` and
+every form-tool export case in `raw/candidatures/`. The warehouse must still be published, every corpus file logged with a French message, rows
 conserved per file, every quarantine row naming its file, row and field, and `indicator_values`
 holding exactly the demo values plus the good values of the corpus — nothing from a bad row.
 """
@@ -17,8 +17,8 @@ import pytest
 from pipelines.runner import run_pipeline
 from pipelines.sample import demo_values, write_sample
 from ptce.paths import DataLayout
-from tests.robustness.corpus import write_corpus
-from tests.robustness.test_corpus import ERROR_ACTIONS, EXPECTED, REASON_ACTIONS
+from tests.robustness.corpus import EXPORT_CASES, write_corpus
+from tests.robustness.test_corpus import ERROR_ACTIONS, EXPECTED, EXPORT_EXPECTED, REASON_ACTIONS
 
 
 def _query(data_dir: Path, sql: str) -> pd.DataFrame:
@@ -36,6 +36,10 @@ def test_demo_and_corpus_through_the_whole_pipeline(tmp_path: Path) -> None:
     write_sample(data_dir)
     written = write_corpus(data_dir / "raw" / "indicateurs")
     sources = {name: path.relative_to(data_dir).as_posix() for name, path in written.items()}
+    exports = {
+        name: path.relative_to(data_dir).as_posix()
+        for name, path in write_corpus(data_dir / "raw" / "candidatures", EXPORT_CASES).items()
+    }
 
     outcome = run_pipeline(data_dir)
     assert outcome.published, (outcome.step_errors, [c.name for c in outcome.blocking_failures])
@@ -53,7 +57,16 @@ def test_demo_and_corpus_through_the_whole_pipeline(tmp_path: Path) -> None:
         else:
             assert "ligne(s) lue(s)" in row["message"] and "chargée(s)" in row["message"]
         assert row["rows_quarantined"] == len(expect.quarantine), source
-    demo_files = [s for s in log.index if s.startswith("raw/") and s not in sources.values()]
+    # Exports with bad rows: the rows are quarantined and counted, the rest is loaded (issue #8.1).
+    for name, source in exports.items():
+        row, expect = log.loc[source], EXPORT_EXPECTED[name]
+        assert (row["status"], row["rows_read"]) == (expect.status, expect.rows_read), row["message"]
+        assert row["rows_quarantined"] == len(expect.quarantine), row["message"]
+    apps = _query(data_dir, "select source_file, pole_id from applications")
+    for name, source in exports.items():
+        assert set(apps.loc[apps["source_file"] == source, "pole_id"]) == EXPORT_EXPECTED[name].poles
+    corpus_files = {*sources.values(), *exports.values()}
+    demo_files = [s for s in log.index if s.startswith("raw/") and s not in corpus_files]
     # The demo files all load (one of them has two mistyped rows on purpose: status "partial").
     assert demo_files and (log.loc[demo_files, "status"] != "error").all()
 
@@ -63,6 +76,10 @@ def test_demo_and_corpus_through_the_whole_pipeline(tmp_path: Path) -> None:
         assert q.reason.startswith(f"{q.source_file}, ligne {q.row_number}, champ {q.field} : ")
         assert REASON_ACTIONS.search(q.reason)
     per_file = quarantine.groupby("source_file")["row_number"].nunique()
+    for name, source in exports.items():
+        assert set(quarantine.loc[quarantine["source_file"] == source, "row_number"]) == set(
+            EXPORT_EXPECTED[name].quarantine
+        )
     for name, source in sources.items():
         assert per_file.get(source, 0) == len(EXPECTED[name].quarantine), source
         assert set(quarantine.loc[quarantine["source_file"] == source, "row_number"]) == set(

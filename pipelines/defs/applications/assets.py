@@ -2,80 +2,57 @@
 
 A `.docx` is one application (one "row" in the ledger: read 1, loaded 1, or an error); a form-tool
 export (`.csv`, `.xlsx`) holds one application per row, with row-level quarantine like indicators.
+Every file's counts, status and message come from its `FileResult` through `pipelines.ledger`, as
+for every other parser.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import asdict
 from pathlib import Path
 
 import dagster as dg
 import pandas as pd
 
 from pipelines.application_tables import ParsedApplication, build_application_tables
-from pipelines.defs.indicators.assets import LOG_COLUMNS, QUARANTINE_COLUMNS
 from pipelines.ingest.application_exports import parse_application_export
 from pipelines.ingest.applications import ApplicationResult, parse_application_docx
+from pipelines.ingest.model import FileResult
+from pipelines.ledger import LOG_COLUMNS, QUARANTINE_COLUMNS, crash_result, log_row, quarantine_rows
 from pipelines.resources import WarehouseResource
 from pipelines.warehouse import write_table
 
 WORD = {".docx", ".docm", ".doc"}
 TABULAR = {".csv", ".xlsx", ".xlsm"}
+KIND = "candidatures"
 RESULT_COLUMNS = ["source_file", "pole_id", "pole_source", "format", "answers", "yes_no"]
 
 
-def parse_application_file(path: Path, source_file: str) -> tuple[list[ParsedApplication], list, dict]:
-    """(applications, quarantine records, log counts) for one file; never raises."""
+def parse_application_file(path: Path, source_file: str) -> tuple[list[ParsedApplication], FileResult]:
+    """(applications, ledger of the file) for one file; never raises for bad content."""
     suffix = path.suffix.lower()
     if suffix in WORD:
-        result = parse_application_docx(path, source_file)
-        if result.error:
-            return [], [], {"rows_read": 0, "rows_loaded": 0, "status": "error", "message": result.error}
-        notes = " ".join(result.notes)
-        message = (
-            "Réponses lues : "
-            + f"{result.questions_found} question(s) reconnue(s)."
-            + (f" {notes}" if notes else "")
-        )
-        return (
-            [ParsedApplication(result, "docx")],
-            [],
-            {"rows_read": 1, "rows_loaded": 1, "status": "ok", "message": message},
-        )
+        document = parse_application_docx(path, source_file)
+        ledger = FileResult(source_file=source_file, kind=KIND, file_format="docx")
+        if document.error:
+            ledger.error = document.error
+            return [], ledger
+        # A form is one application: one row of the ledger, loaded.
+        ledger.rows_read = ledger.rows_loaded = 1
+        ledger.infos.append(f"Réponses lues : {document.questions_found} question(s) reconnue(s).")
+        ledger.infos.extend(document.notes)
+        return [ParsedApplication(document, "docx")], ledger
     if suffix in TABULAR:
         export = parse_application_export(path, source_file)
-        if export.error:
-            return [], [], {"rows_read": 0, "rows_loaded": 0, "status": "error", "message": export.error}
-        parsed = [ParsedApplication(r, export.file_format) for r in export.applications]
-        # Notes (columns a form tool adds, such as a timestamp) are told, not counted as a problem.
-        status = "partial" if export.rows_quarantined else "ok"
-        message = f"{export.rows_read} ligne(s) lue(s), {export.rows_loaded} candidature(s) chargée(s)"
-        if export.rows_quarantined:
-            message += f", {export.rows_quarantined} en quarantaine (voir la page « Qualité des données »)"
-        message += "." + ("".join(f" {n}" for n in export.notes) if export.notes else "")
-        counts = {
-            "rows_read": export.rows_read,
-            "rows_loaded": export.rows_loaded,
-            "status": status,
-            "message": message,
-        }
-        return parsed, list(export.quarantine), counts
-    return (
-        [],
-        [],
-        {
-            "rows_read": 0,
-            "rows_loaded": 0,
-            "status": "error",
-            "message": (
-                f"{source_file} : format « {suffix or 'sans extension'} » non pris en charge pour une "
-                "candidature. Envoyez la trame remplie au format .docx, ou l'export du formulaire en "
-                ".xlsx ou .csv."
-            ),
-        },
+        return [ParsedApplication(r, export.file_format) for r in export.applications], export
+    ledger = FileResult(source_file=source_file, kind=KIND, file_format=suffix.lstrip("."))
+    ledger.error = (
+        f"{source_file} : format « {suffix or 'sans extension'} » non pris en charge pour une "
+        "candidature. Envoyez la trame remplie au format .docx, ou l'export du formulaire en "
+        ".xlsx ou .csv."
     )
+    return [], ledger
 
 
 @dg.asset(group_name="staging", kinds={"duckdb", "python"}, deps=["raw_files"])
@@ -88,9 +65,10 @@ def stg_application_files(warehouse: WarehouseResource) -> dg.MaterializeResult:
             "select * from raw_files where kind = 'candidatures' order by source_file"
         ).df()
         for row in inventory.itertuples():
-            parsed, rejected, counts = parse_application_file(
-                layout.data_dir / row.source_file, row.source_file
-            )
+            try:
+                parsed, ledger = parse_application_file(layout.data_dir / row.source_file, row.source_file)
+            except Exception:  # a bad file never stops publication of the rest
+                parsed, ledger = [], crash_result(row.source_file, KIND, row.format)
             for p in parsed:
                 r = p.result
                 results.append(
@@ -103,21 +81,8 @@ def stg_application_files(warehouse: WarehouseResource) -> dg.MaterializeResult:
                         "yes_no": json.dumps(r.yes_no, ensure_ascii=False),
                     }
                 )
-            quarantine.extend(asdict(q) for q in rejected)
-            log.append(
-                {
-                    "source_file": row.source_file,
-                    "sha256": row.sha256,
-                    "kind": "candidatures",
-                    "format": row.format,
-                    "size_bytes": row.size_bytes,
-                    "rows_read": counts["rows_read"],
-                    "rows_loaded": counts["rows_loaded"],
-                    "rows_quarantined": counts.get("rows_quarantined", 0),
-                    "status": counts["status"],
-                    "message": counts["message"],
-                }
-            )
+            quarantine.extend(quarantine_rows(ledger))
+            log.append(log_row(ledger, row))
         write_table(con, "stg_application_results", pd.DataFrame(results, columns=RESULT_COLUMNS))
         write_table(con, "stg_application_quarantine", pd.DataFrame(quarantine, columns=QUARANTINE_COLUMNS))
         write_table(con, "stg_application_log", pd.DataFrame(log, columns=LOG_COLUMNS))

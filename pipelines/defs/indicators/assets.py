@@ -9,7 +9,6 @@ pole, period and indicator: a later file for a pole and period replaces the earl
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import asdict
 from pathlib import Path
 
 import dagster as dg
@@ -17,6 +16,7 @@ import pandas as pd
 
 from pipelines.ingest.indicators import IndicatorFileParser
 from pipelines.ingest.model import FileResult
+from pipelines.ledger import LOG_COLUMNS, QUARANTINE_COLUMNS, crash_result, log_row, quarantine_rows
 from pipelines.resources import WarehouseResource
 from pipelines.versions import resolve_versions
 from pipelines.warehouse import write_table
@@ -33,19 +33,6 @@ VALUE_COLUMNS = [
     "row_number",
     "sheet",
 ]
-QUARANTINE_COLUMNS = ["source_file", "row_number", "field", "value", "reason", "pole_id", "sheet"]
-LOG_COLUMNS = [
-    "source_file",
-    "sha256",
-    "kind",
-    "format",
-    "size_bytes",
-    "rows_read",
-    "rows_loaded",
-    "rows_quarantined",
-    "status",
-    "message",
-]
 PARSED_KINDS = ("indicateurs", "objectifs")
 
 
@@ -56,7 +43,11 @@ def parse_files(layout: DataLayout, inventory: pd.DataFrame) -> list[FileResult]
     for row in inventory.itertuples():
         if row.kind not in parsers:
             continue
-        results.append(parsers[row.kind].parse(layout.data_dir / Path(row.source_file), row.source_file))
+        try:
+            result = parsers[row.kind].parse(layout.data_dir / Path(row.source_file), row.source_file)
+        except Exception:  # a bad file never stops publication of the rest
+            result = crash_result(row.source_file, row.kind, row.format)
+        results.append(result)
     return results
 
 
@@ -64,26 +55,13 @@ def results_to_frames(
     results: list[FileResult], inventory: pd.DataFrame
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(values, quarantine, log) frames; values carry a `kind` column (indicateurs/objectifs)."""
-    hashes = inventory.set_index("source_file")
+    by_file = {row.source_file: row for row in inventory.itertuples()}
     values, quarantine, log = [], [], []
     for res in results:
         for rec in res.records:
             values.append({**rec, "kind": res.kind})
-        quarantine.extend(asdict(q) for q in res.quarantine)
-        log.append(
-            {
-                "source_file": res.source_file,
-                "sha256": hashes.at[res.source_file, "sha256"],
-                "kind": res.kind,
-                "format": res.file_format,
-                "size_bytes": int(hashes.at[res.source_file, "size_bytes"]),
-                "rows_read": res.rows_read,
-                "rows_loaded": res.rows_loaded,
-                "rows_quarantined": res.rows_quarantined,
-                "status": res.status,
-                "message": res.message(),
-            }
-        )
+        quarantine.extend(quarantine_rows(res))
+        log.append(log_row(res, by_file[res.source_file]))
     values_df = pd.DataFrame(values, columns=[*VALUE_COLUMNS, "kind"])
     values_df["trimestre"] = values_df["trimestre"].astype("Int64")
     return (
@@ -142,7 +120,7 @@ VERSION_DEPS = ["stg_indicator_files", "raw_files"]
     ],
 )
 def indicator_versions(warehouse: WarehouseResource) -> Iterator[dg.MaterializeResult]:
-    """Current values, history and changes: a later file for a pole and period replaces the earlier."""
+    """Valeurs en vigueur, historique et changements (un envoi plus récent remplace la période)."""
     with warehouse.get_connection() as con:
         staged = con.execute("select * from stg_indicator_values where kind = 'indicateurs'").df()
         arrivals = con.execute("select * from file_arrivals").df()
@@ -197,7 +175,7 @@ NOT_YET_PARSED = (
     group_name="curated", kinds={"duckdb"}, deps=["stg_indicator_files", "stg_application_files", "raw_files"]
 )
 def ingest_log(warehouse: WarehouseResource) -> dg.MaterializeResult:
-    """Journal d'intégration : une ligne par fichier brut, avec ses comptes et son statut."""
+    """Journal d'intégration : une ligne par fichier brut (lu, ignoré ou refusé), comptes et statut."""
     with warehouse.get_connection() as con:
         parsed = con.execute(
             "select * from stg_indicator_log union all by name select * from stg_application_log"
@@ -219,7 +197,12 @@ def ingest_log(warehouse: WarehouseResource) -> dg.MaterializeResult:
             },
             columns=LOG_COLUMNS,
         )
-        frame = pd.concat([parsed, other], ignore_index=True) if len(other) else parsed
+        # Entries the inventory did not read (ignored, refused): their row is already written there.
+        unread = con.execute(
+            "select * exclude (status, message), 0 as rows_read, 0 as rows_loaded, 0 as rows_quarantined,"
+            " status, message from raw_inventory where status is not null"
+        ).df()[LOG_COLUMNS]
+        frame = pd.concat([f for f in (parsed, other, unread) if len(f)] or [parsed], ignore_index=True)
         n = write_table(con, "ingest_log", frame, order_by=["kind", "source_file"])
         by_status = frame.groupby("status").size().to_dict() if len(frame) else {}
     return dg.MaterializeResult(

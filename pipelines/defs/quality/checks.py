@@ -6,6 +6,7 @@ outcome is also written to `check_results`, which publication copies into the wa
 """
 
 import json
+from collections.abc import Callable
 from datetime import date
 
 import dagster as dg
@@ -20,6 +21,8 @@ from ptce.reference import load_catalog, load_poles, load_quality_config
 from ptce.warehouse import TABLES
 
 MAX_EXAMPLES = 5
+# Files named in a failed check's message; the full list is in the check's examples and the log.
+MAX_NAMED_FILES = 10
 
 
 def rule_context() -> RuleContext:
@@ -47,6 +50,24 @@ def record(con: duckdb.DuckDBPyConnection, run_id: str, rows: list[dict]) -> Non
         con.unregister("_results")
 
 
+def _example_text(example: object) -> str:
+    """One GX example as text: its identifying columns (the file, the pole and year...)."""
+    if isinstance(example, dict):
+        return ", ".join(str(v) for v in example.values())
+    return str(example)
+
+
+def _failed_rules_text(suite: Suite, failed: list[RuleOutcome]) -> str:
+    """French account of a suite's failed rules, each with the rows (files, poles) it concerns."""
+    parts = []
+    for o in failed:
+        examples = " ; ".join(_example_text(e) for e in o.examples)
+        more = " …" if o.unexpected_count > len(o.examples) else ""
+        where = f" — {examples}{more}" if examples else ""
+        parts.append(f"« {o.rule} » ({o.unexpected_count}) : {o.description}{where}")
+    return f"{suite.description} Règle(s) en échec : " + " | ".join(parts)
+
+
 def _check_results(outcomes: list[RuleOutcome], suites: tuple[Suite, ...]) -> list[dg.AssetCheckResult]:
     results = []
     for suite in suites:
@@ -60,7 +81,7 @@ def _check_results(outcomes: list[RuleOutcome], suites: tuple[Suite, ...]) -> li
                 severity=dg.AssetCheckSeverity.ERROR
                 if suite.severity == "ERROR"
                 else dg.AssetCheckSeverity.WARN,
-                description=suite.description,
+                description=_failed_rules_text(suite, failed) if failed else suite.description,
                 metadata={
                     "unexpected_count": sum(o.unexpected_count for o in failed),
                     "regles": len(mine),
@@ -149,8 +170,13 @@ def _sql_check(
     sql: str,
     description: str,
     severity: str = "ERROR",
+    explain: Callable[[pd.DataFrame], str] | None = None,
 ) -> dg.AssetCheckResult:
-    """Check that passes when `sql` (selecting offending rows) returns nothing."""
+    """Check that passes when `sql` (selecting offending rows) returns nothing.
+
+    `explain` turns the offending rows into a French sentence naming them, shown in place of the
+    description when the check fails (Dagster UI, `ptce run` summary).
+    """
     bad = con.execute(sql).df()
     examples = bad.head(MAX_EXAMPLES).astype(str).to_dict(orient="records")
     record(
@@ -173,9 +199,57 @@ def _sql_check(
     return dg.AssetCheckResult(
         passed=bad.empty,
         severity=dg.AssetCheckSeverity.ERROR if severity == "ERROR" else dg.AssetCheckSeverity.WARN,
-        description=description,
+        description=explain(bad) if explain is not None and not bad.empty else description,
         metadata={"unexpected_count": len(bad), "exemples": dg.MetadataValue.json(examples)},
     )
+
+
+def conservation_gaps(bad: pd.DataFrame) -> str:
+    """French account of the files breaking the ledger, each named (rows of `ingest_log_conservation`)."""
+    parts = []
+    for row in bad.head(MAX_NAMED_FILES).itertuples():
+        if pd.isna(row.status):
+            parts.append(f"{row.source_file} : fichier présent sans ligne de journal")
+        elif not row.inventorie:
+            parts.append(f"{row.source_file} : ligne de journal sans fichier correspondant")
+        else:
+            parts.append(
+                f"{row.source_file} : {row.rows_read} ligne(s) lue(s) mais {row.rows_loaded} chargée(s) "
+                f"et {row.rows_quarantined} en quarantaine"
+            )
+    more = f" ; et {len(bad) - MAX_NAMED_FILES} autre(s) fichier(s)" if len(bad) > MAX_NAMED_FILES else ""
+    return (
+        f"Comptes du journal faux pour {len(bad)} fichier(s) — " + " ; ".join(parts) + more + ". "
+        "L'entrepôt précédent reste en place. C'est une anomalie de l'observatoire, pas des fichiers : "
+        "signalez-la à l'équipe technique avec ce message."
+    )
+
+
+def quarantine_gaps(bad: pd.DataFrame) -> str:
+    """French account of the files whose quarantine does not match their log row."""
+    parts = [
+        f"{row.source_file} : {row.rows_quarantined} ligne(s) en quarantaine selon le journal, "
+        f"{row.en_quarantaine} dans la quarantaine"
+        for row in bad.head(MAX_NAMED_FILES).itertuples()
+    ]
+    more = f" ; et {len(bad) - MAX_NAMED_FILES} autre(s) fichier(s)" if len(bad) > MAX_NAMED_FILES else ""
+    return (
+        f"Quarantaine et journal en désaccord pour {len(bad)} fichier(s) — " + " ; ".join(parts) + more + ". "
+        "L'entrepôt précédent reste en place. C'est une anomalie de l'observatoire, pas des fichiers : "
+        "signalez-la à l'équipe technique avec ce message."
+    )
+
+
+# Files breaking the ledger: an inventory entry (read or not) without its log row, a log row without
+# an entry, or rows read <> loaded + quarantined.
+CONSERVATION_SQL = """
+    select coalesce(l.source_file, r.source_file) as source_file, l.rows_read, l.rows_loaded,
+           l.rows_quarantined, l.status, r.source_file is not null as inventorie
+    from ingest_log l full outer join raw_inventory r using (source_file)
+    where l.source_file is null or r.source_file is null
+       or l.rows_read <> l.rows_loaded + l.rows_quarantined
+    order by 1
+"""
 
 
 @dg.asset_check(asset="ingest_log", blocking=True, additional_deps=["raw_files"])
@@ -187,14 +261,9 @@ def ingest_log_conservation(context: dg.AssetCheckExecutionContext, warehouse: W
             context.run.run_id,
             "ingest_log",
             "ingest_log_conservation",
-            """
-            select coalesce(l.source_file, r.source_file) as source_file, l.rows_read, l.rows_loaded,
-                   l.rows_quarantined, l.status
-            from ingest_log l full outer join raw_files r using (source_file)
-            where l.source_file is null or r.source_file is null
-               or l.rows_read <> l.rows_loaded + l.rows_quarantined
-            """,
+            CONSERVATION_SQL,
             "Chaque fichier brut a une ligne de journal, et lignes lues = chargées + en quarantaine.",
+            explain=conservation_gaps,
         )
 
 
@@ -217,6 +286,7 @@ def quarantine_accounted(context: dg.AssetCheckExecutionContext, warehouse: Ware
             where l.rows_quarantined <> coalesce(q.n, 0)
             """,
             "La quarantaine contient exactement les lignes refusées annoncées par le journal.",
+            explain=quarantine_gaps,
         )
 
 
