@@ -234,13 +234,12 @@ def summary_lines(outcome: RunOutcome) -> list[str]:
     if outcome.published:
         lines.append("Entrepôt publié.")
     else:
-        # The exception text of a failed step is technical (and English): it stays in the Dagster
-        # log; the summary gives the French lines above and says where to look.
+        # A failed step's technical text stays in the Dagster log: `step_error_text` wrote the
+        # French lines above, with the file concerned and the run to look at.
         reason = (
             "un contrôle bloquant a échoué"
             if outcome.blocking_failures
-            else "une étape a échoué (voir ci-dessus) ; le détail technique est dans l'interface Dagster "
-            f"(« ptce dagster », exécution {outcome.run_id}) : transmettez-le à l'équipe technique"
+            else "une étape a échoué (voir ci-dessus)"
             if outcome.step_errors
             else "l'exécution a été interrompue"
         )

@@ -199,10 +199,10 @@ def test_best_paragraph_wins_over_the_first(tmp_path: Path) -> None:
 def test_heading_notes_reach_the_ingest_log_message(tmp_path: Path) -> None:
     path = tmp_path / "bousol.docx"
     _form_with_headings(path)
-    applications, quarantine, counts = parse_application_file(path, "raw/candidatures/bousol.docx")
-    assert len(applications) == 1 and quarantine == []
-    assert counts["status"] == "ok" and counts["rows_read"] == counts["rows_loaded"] == 1
-    assert "« ANNEXES »" in counts["message"] and "placez-les sous cette question" in counts["message"]
+    applications, ledger = parse_application_file(path, "raw/candidatures/bousol.docx")
+    assert len(applications) == 1 and ledger.quarantine == []
+    assert ledger.status == "ok" and ledger.rows_read == ledger.rows_loaded == 1
+    assert "« ANNEXES »" in ledger.message() and "placez-les sous cette question" in ledger.message()
 
 
 def test_table_of_contents_entries_are_not_questions(tmp_path: Path) -> None:

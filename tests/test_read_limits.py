@@ -12,6 +12,7 @@ import logging
 import re
 import zipfile
 from pathlib import Path
+from types import SimpleNamespace
 
 import openpyxl
 import pytest
@@ -21,7 +22,7 @@ from pipelines.ingest.applications import parse_application_docx
 from pipelines.ingest.indicators import IndicatorFileParser
 from pipelines.ingest.model import FileResult, QuarantineRecord
 from pipelines.ingest.readers import read_csv, read_tabular
-from pipelines.runner import RunOutcome, summary_lines
+from pipelines.runner import RunOutcome, step_error_text, summary_lines
 from tests.robustness.corpus import expanding_xlsx
 from tests.robustness.test_corpus import PYTHON_TEXT
 
@@ -162,13 +163,17 @@ def test_file_system_errors_are_told_in_french(tmp_path: Path, name: str) -> Non
 
 
 def test_failed_step_summary_is_french(tmp_path: Path) -> None:
+    # An unexpected error deep in a step (openpyxl's KeyError on a damaged archive): the summary
+    # names the step and the run, never the exception or its English text.
+    error = SimpleNamespace(
+        cls_name="KeyError", message="KeyError: \"There is no item named 'xl/workbook.xml'\"", cause=None
+    )
+    event = SimpleNamespace(event_specific_data=SimpleNamespace(user_failure_data=None, error=error))
+    step_error = step_error_text("Lecture des fichiers d'indicateurs", event, "abc123")
     outcome = RunOutcome(
-        data_dir=tmp_path,
-        run_id="abc123",
-        success=False,
-        published=False,
-        step_errors=["stg_indicator_files : KeyError: \"There is no item named 'xl/workbook.xml'\""],
+        data_dir=tmp_path, run_id="abc123", success=False, published=False, step_errors=[step_error]
     )
     text = "\n".join(summary_lines(outcome))
-    assert "stg_indicator_files" in text and "exécution abc123" in text and "interface Dagster" in text
+    assert "Lecture des fichiers d'indicateurs" in text and "exécution abc123" in text
+    assert "interface Dagster" in text
     assert "KeyError" not in text and "There is no item" not in text
