@@ -13,9 +13,9 @@ import streamlit as st
 
 # The project is installed in the environment (`uv sync`), so `dashboards` and `ptce` import from
 # anywhere, whatever folder `streamlit run` puts on sys.path.
-from dashboards import display, reads
+from dashboards.shared import display, reads
 
-VIEWS = Path(__file__).resolve().parent / "views"
+PAGES = Path(__file__).resolve().parent
 # The tab's icon is a file of ours: without one, Streamlit shows the page's Material icon fetched
 # from an external font server, and nothing the app serves may leave the machine (SPEC §5).
 FAVICON = Path(__file__).resolve().parent / "static" / "favicon.svg"
@@ -57,17 +57,20 @@ if not publication.empty:
 
 pages = [
     st.Page(
-        VIEWS / "overview.py",
+        PAGES / "overview" / "page.py",
         title="Vue d'ensemble",
         icon=":material/dashboard:",
         default=True,  # served at "/": a default page has no address of its own
     ),
-    st.Page(VIEWS / "pole.py", title="Fiche pôle", icon=":material/location_city:", url_path="pole"),
+    st.Page(PAGES / "pole" / "page.py", title="Fiche pôle", icon=":material/location_city:", url_path="pole"),
     st.Page(
-        VIEWS / "quality.py", title="Qualité des données", icon=":material/fact_check:", url_path="qualite"
+        PAGES / "quality" / "page.py",
+        title="Qualité des données",
+        icon=":material/fact_check:",
+        url_path="qualite",
     ),
     st.Page(
-        VIEWS / "applications.py",
+        PAGES / "applications" / "page.py",
         title="Candidatures",
         icon=":material/description:",
         url_path="candidatures",

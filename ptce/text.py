@@ -10,7 +10,11 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from ptce.fmt import fmt_number
+
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
+# The marker `truncate_text` leaves at the end of a text it cut.
+_TRUNCATED = re.compile(r" … \[tronqué, [\d\s]+ caractères\]$")
 
 
 def strip_accents(text: str) -> str:
@@ -45,3 +49,17 @@ def normalize_words(text: object) -> str:
 def _normalize_words(text: str) -> str:
     # An application form's paragraphs are normalised several times each (shape, words, template).
     return _NON_ALNUM.sub(" ", strip_accents(text).lower()).strip()
+
+
+def truncate_text(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters, with a marker saying how long it was.
+
+    Used for every text kept from a file (cells, comments, quoted values) so that one oversized cell
+    cannot fill the memory or a page; the marker makes the cut visible to whoever reads it.
+    """
+    if len(text) <= limit:
+        return text
+    already = _TRUNCATED.search(text)
+    if already is not None and already.start() <= limit:
+        return text  # cut before (in the reader, say): the marker gives the original length
+    return f"{text[:limit]} … [tronqué, {fmt_number(len(text))} caractères]"

@@ -17,7 +17,7 @@ from datetime import date, datetime
 
 from ptce.fmt import fmt_number
 from ptce.reference import Indicator
-from ptce.text import normalize_key, strip_accents
+from ptce.text import normalize_key, strip_accents, truncate_text
 
 FIRST_YEAR = 2010  # the community started in 2015; earlier figures may serve as baselines
 # Targets are set for years to come (multi-year plans run to 2030 and so on); further out than this
@@ -54,7 +54,6 @@ _SCIENTIFIC = re.compile(r"(\d+([.,]\d*)?|[.,]\d+)[eE][-+]?\d+%?")
 _DOT_THEN_THREE = re.compile(r"[1-9]\d{0,2}\.\d{3}%?")
 _COMMA_THEN_THREE = re.compile(r"[1-9]\d{0,2},\d{3}%?")
 _QUOTED = re.compile(r"«\s?(.*?)\s?»", re.S)
-_TRUNCATED = re.compile(r" … \[tronqué, [\d\s]+ caractères\]$")
 PERCENT_UNITS = {"%"}
 
 
@@ -111,20 +110,6 @@ class PercentCell(float):
 
     def __str__(self) -> str:
         return f"{format(float(self) * 100, '.12g').replace('.', ',')} %"
-
-
-def truncate_text(text: str, limit: int) -> str:
-    """`text` cut to `limit` characters, with a marker saying how long it was.
-
-    Used for every text kept from a file (cells, comments, quoted values) so that one oversized cell
-    cannot fill the memory or a page; the marker makes the cut visible to whoever reads it.
-    """
-    if len(text) <= limit:
-        return text
-    already = _TRUNCATED.search(text)
-    if already is not None and already.start() <= limit:
-        return text  # cut before (in the reader, say): the marker gives the original length
-    return f"{text[:limit]} … [tronqué, {fmt_number(len(text))} caractères]"
 
 
 def shorten_quotes(message: str, limit: int) -> str:

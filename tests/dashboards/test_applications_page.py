@@ -19,17 +19,18 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboards import charts, display
+from dashboards.applications import charts as applications_charts
+from dashboards.applications import tables as applications_tables
 from ptce.fmt import fmt_number
 from ptce.paths import DataLayout
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboards" / "app.py")
-PAGE = "views/applications.py"
+PAGE = "applications/page.py"
 TIMEOUT = 60
 MAX_RESULTS = 50  # dashboards/views/applications.py
 
 SCRIPT = "<script>alert(1)</script>"
-# What the page shows as an answer (`display.answer_text`): a yes/no choice, else non-blank text.
+# What the page shows as an answer (`applications_tables.answer_text`): a yes/no choice, else non-blank text.
 ANSWERED = "(type = 'oui_non' and oui_non is not null) or regexp_matches(coalesce(reponse, ''), '\\S')"
 FOLD = "lower(strip_accents(reponse))"
 
@@ -125,7 +126,7 @@ def test_search_finds_exactly_the_matching_answers(
     at = run_page(monkeypatch, data_dir)
     at.text_input(key="recherche").input(word).run()
     assert not at.exception
-    folded = display._fold(word)[0]
+    folded = applications_tables._fold(word)[0]
     expected = scalar(
         data_dir,
         f"select count(*) from application_answers where current and contains({FOLD}, ?)",
@@ -142,7 +143,7 @@ def test_search_finds_exactly_the_matching_answers(
         """,
         folded,
     )
-    expected_md = Counter(display.highlight_markdown(r[0], word) for r in answers[:MAX_RESULTS])
+    expected_md = Counter(applications_tables.highlight_markdown(r[0], word) for r in answers[:MAX_RESULTS])
     shown = Counter(m.value for m in at.markdown if m.value in expected_md)
     assert shown == expected_md
 
@@ -193,7 +194,7 @@ def test_answers_from_files_are_shown_literally(
     at.text_input(key="recherche").input("alert").run()
     assert not at.exception
     hits = [m.value for m in at.markdown if "alert" in m.value]
-    assert display.highlight_markdown(f"{SCRIPT} *gras*", "alert") in hits[0]
+    assert applications_tables.highlight_markdown(f"{SCRIPT} *gras*", "alert") in hits[0]
     assert all(SCRIPT not in m.value for m in at.markdown)  # always escaped
     # No element of the page is allowed to render HTML.
     assert not any(m.proto.allow_html for m in [*at.markdown, *at.caption])
@@ -246,30 +247,35 @@ def test_warehouse_without_application_tables_gives_a_french_error(
 
 def test_match_spans_ignore_case_and_accents_and_point_at_the_original() -> None:
     text = "Mobilité : la MOBILITE des salariés, l'œuvre"
-    assert display.match_spans(text, "mobilité") == [(0, 8), (14, 22)]
-    assert display.match_spans(text, "oeuvre") == [(39, 44)]
+    assert applications_tables.match_spans(text, "mobilité") == [(0, 8), (14, 22)]
+    assert applications_tables.match_spans(text, "oeuvre") == [(39, 44)]
     assert text[39:44] == "œuvre"
-    assert display.match_spans(text, "  ") == []
-    assert display.match_spans(None, "x") == []
+    assert applications_tables.match_spans(text, "  ") == []
+    assert applications_tables.match_spans(None, "x") == []
 
 
 def test_highlight_markdown_bolds_hits_and_keeps_everything_else_literal() -> None:
-    assert display.highlight_markdown("Un élan, un Élan.", "elan") == "Un **élan**, un **Élan**\\."
-    shown = display.highlight_markdown(f"{SCRIPT} *x* [a](b) &lt; ===", "alert")
+    assert (
+        applications_tables.highlight_markdown("Un élan, un Élan.", "elan") == "Un **élan**, un **Élan**\\."
+    )
+    shown = applications_tables.highlight_markdown(f"{SCRIPT} *x* [a](b) &lt; ===", "alert")
     assert "<script>" not in shown
     assert shown.startswith("\\<script\\>**alert**\\(1\\)\\</script\\>")
     assert "\\*x\\*" in shown and "\\[a\\]\\(b\\)" in shown
     assert "\\&lt;" in shown and "\\=\\=\\=" in shown
     # Line breaks survive; no query means no bold.
-    assert display.highlight_markdown("a\nb", "") == "a  \nb"
+    assert applications_tables.highlight_markdown("a\nb", "") == "a  \nb"
     # A hit that is itself special is escaped inside the bold markers.
-    assert display.highlight_markdown("1*2", "*") == "1**\\***2"
+    assert applications_tables.highlight_markdown("1*2", "*") == "1**\\***2"
 
 
 def test_search_answers_filters_rows() -> None:
     answers = pd.DataFrame({"reponse": ["Écoute active", None, "écouter", "rien"]})
-    assert display.search_answers(answers, "ECOUTE")["reponse"].tolist() == ["Écoute active", "écouter"]
-    assert display.search_answers(answers, " ").empty
+    assert applications_tables.search_answers(answers, "ECOUTE")["reponse"].tolist() == [
+        "Écoute active",
+        "écouter",
+    ]
+    assert applications_tables.search_answers(answers, " ").empty
 
 
 def test_applications_table_texts() -> None:
@@ -284,7 +290,7 @@ def test_applications_table_texts() -> None:
             "annee_debut": [2012, None],
         }
     )
-    out = display.applications_table(apps)
+    out = applications_tables.applications_table(apps)
     assert out["Complétude"].tolist() == ["50 %", "–"]
     assert out["Charte"].tolist() == ["Oui", "Non renseigné"]
     assert out["Visite proposée"].tolist() == ["Non", "Oui"]
@@ -302,7 +308,7 @@ def test_angles_heatmap_counts_and_zero_fill() -> None:
             "nb": [3, 1, 2],
         }
     )
-    fig = charts.angles_heatmap_figure(counts)
+    fig = applications_charts.angles_heatmap_figure(counts)
     heat = fig.data[0]
     assert list(heat.y) == ["Pôle A", "Pôle &lt;B&gt;"]
     assert list(heat.x) == ["GPEC", "Mobilité"]

@@ -23,7 +23,7 @@ def run_app(monkeypatch: pytest.MonkeyPatch, data_dir: Path, pole: str | None = 
     at.run()
     if pole is not None:
         at.query_params["pole"] = pole
-        at.switch_page("views/pole.py")
+        at.switch_page("pole/page.py")
         at.run()
     return at
 
@@ -90,7 +90,7 @@ def test_overview_year_selector_changes_figures(monkeypatch: pytest.MonkeyPatch,
 
 def test_pole_page_identity_and_series(monkeypatch: pytest.MonkeyPatch, demo_data_dir: Path) -> None:
     at = run_app(monkeypatch, demo_data_dir)
-    at.switch_page("views/pole.py").run()
+    at.switch_page("pole/page.py").run()
 
     assert not at.exception
     assert any(DEMO_BANNER in w.value for w in at.warning)  # on every page

@@ -7,7 +7,9 @@ import math
 import pandas as pd
 import pytest
 
-from dashboards import charts
+from dashboards.overview import charts as overview_charts
+from dashboards.pole import charts as pole_charts
+from dashboards.quality import charts as quality_charts
 from ptce.fmt import fmt_percent
 from ptce.reference import load_poles
 
@@ -33,7 +35,7 @@ def network_frame() -> pd.DataFrame:
 
 
 def test_network_domain_figure_one_subplot_per_indicator_rates_in_percent() -> None:
-    fig = charts.network_domain_figure(network_frame())
+    fig = overview_charts.network_domain_figure(network_frame())
 
     assert [t.meta["code"] for t in fig.data] == ["salaries", "taux"]
     salaries, taux = fig.data
@@ -56,7 +58,7 @@ def test_network_domain_figure_yes_no_indicator_is_a_share_of_poles() -> None:
     frame = pd.DataFrame(
         [{"annee": 2016, "code": "repr", "libelle": "Représentation", "unite": "oui/non", "valeur": 0.75}]
     )
-    (trace,) = charts.network_domain_figure(frame).data
+    (trace,) = overview_charts.network_domain_figure(frame).data
     assert list(trace.y) == [75.0]
     assert trace.customdata[0] == fmt_percent(0.75)
 
@@ -91,7 +93,7 @@ def pole_frame() -> pd.DataFrame:
 
 
 def test_pole_domain_figure_pole_line_beside_network_median() -> None:
-    fig = charts.pole_domain_figure(pole_frame(), "Pôle <b>test</b>")
+    fig = pole_charts.pole_domain_figure(pole_frame(), "Pôle <b>test</b>")
 
     assert len(fig.data) == 4  # median and pole, for each of the two indicators
     median, pole = fig.data[0], fig.data[1]
@@ -115,7 +117,7 @@ def poles_frame() -> pd.DataFrame:
 
 
 def test_france_map_has_outline_and_twelve_numbered_poles() -> None:
-    fig = charts.france_map_figure(poles_frame())
+    fig = overview_charts.france_map_figure(poles_frame())
 
     outline, markers = fig.data
     assert outline.fill == "toself"
@@ -136,7 +138,7 @@ def test_france_map_has_outline_and_twelve_numbered_poles() -> None:
 
 def test_map_projection_and_marker_spread() -> None:
     sud_aquitain = load_poles()[0]
-    fig = charts.france_map_figure(poles_frame())
+    fig = overview_charts.france_map_figure(poles_frame())
     markers = fig.data[1]
     # An isolated pole is drawn where it is: x = lon × cos(46,5°), y = lat.
     assert markers.x[0] == pytest.approx(sud_aquitain.longitude * math.cos(math.radians(46.5)))
@@ -144,19 +146,19 @@ def test_map_projection_and_marker_spread() -> None:
     # Poles close together (Voiron, Grenoble) are nudged apart so both numbers stay readable.
     points = list(zip(markers.x, markers.y, strict=True))
     gaps = [math.dist(a, b) for i, a in enumerate(points) for b in points[i + 1 :]]
-    assert min(gaps) >= charts.MARKER_MIN_DISTANCE - 1e-9
+    assert min(gaps) >= overview_charts.MARKER_MIN_DISTANCE - 1e-9
 
 
 def test_spread_markers_leaves_distant_points_alone() -> None:
     points = [(0.0, 0.0), (0.1, 0.0), (5.0, 5.0), (5.0, 5.0)]
-    moved = charts.spread_markers(points, min_distance=1.0)
+    moved = overview_charts.spread_markers(points, min_distance=1.0)
     assert math.dist(moved[0], moved[1]) >= 1.0 - 1e-9
     assert math.dist(moved[2], moved[3]) >= 1.0 - 1e-9
     assert moved[0][1] == pytest.approx(0.0)  # pushed along the line joining them
 
 
 def test_france_outline_file_is_small_metropolitan_and_attributed() -> None:
-    outline = charts.load_france_outline()
+    outline = overview_charts.load_france_outline()
     feature = outline["features"][0]
     assert "Natural Earth" in feature["properties"]["source"]
     polygons = feature["geometry"]["coordinates"]
@@ -196,7 +198,7 @@ def completeness_frame() -> pd.DataFrame:
 
 
 def test_completeness_figure_poles_by_years_coloured_by_rate() -> None:
-    fig = charts.completeness_figure(completeness_frame())
+    fig = quality_charts.completeness_figure(completeness_frame())
 
     (heatmap,) = fig.data
     assert list(heatmap.x) == ["2015", "2016"]

@@ -8,7 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboards import display
+from dashboards.overview import tables as overview_tables
+from dashboards.pole import tables as pole_tables
+from dashboards.quality import tables as quality_tables
+from dashboards.shared import display, export
 from ptce.fmt import fmt_number, fmt_percent
 
 
@@ -28,7 +31,7 @@ from ptce.fmt import fmt_number, fmt_percent
 def test_metric_delta(
     current: float | None, previous: float | None, unite: str, expected: str | None
 ) -> None:
-    result = display.metric_delta(current, previous, unite)
+    result = overview_tables.metric_delta(current, previous, unite)
     if expected is None:
         assert result is None
     else:
@@ -49,17 +52,18 @@ def test_value_text_is_french() -> None:
 
 
 def test_delta_color_follows_the_catalogue_direction() -> None:
-    assert display.delta_color("hausse") == "normal"
-    assert display.delta_color("baisse") == "inverse"
-    assert display.delta_color("neutre") == "off"
+    assert overview_tables.delta_color("hausse") == "normal"
+    assert overview_tables.delta_color("baisse") == "inverse"
+    assert overview_tables.delta_color("neutre") == "off"
 
 
 def test_metric_help_counts_poles() -> None:
-    assert display.metric_help("Salariés", 11, 12, 2017, True) == (
+    assert overview_tables.metric_help("Salariés", 11, 12, 2017, True) == (
         "Salariés : 11 pôles sur 12 ont transmis cette valeur pour 2017. Évolution par rapport à 2016."
     )
     assert (
-        display.metric_help("X", 1, 12, 2015, False) == "X : 1 pôle sur 12 a transmis cette valeur pour 2015."
+        overview_tables.metric_help("X", 1, 12, 2015, False)
+        == "X : 1 pôle sur 12 a transmis cette valeur pour 2015."
     )
 
 
@@ -103,23 +107,23 @@ def test_escape_markdown_leaves_no_autolink(text: str) -> None:
 
 def test_cap_table_cuts_rows_and_long_cells_visibly() -> None:
     frame = pd.DataFrame({"texte": ["court", "x" * 50], "n": [1, 2]})
-    capped, rows_cut, cells_cut = display.cap_table(frame, 1, 10)
+    capped, rows_cut, cells_cut = export.cap_table(frame, 1, 10)
     assert (rows_cut, cells_cut) == (True, False)
     assert capped["texte"].tolist() == ["court"]
-    capped, rows_cut, cells_cut = display.cap_table(frame, None, 10)
+    capped, rows_cut, cells_cut = export.cap_table(frame, None, 10)
     assert (rows_cut, cells_cut) == (False, True)
-    assert capped["texte"].tolist() == ["court", "x" * 10 + "… [tronqué, 50 caractères]"]
+    assert capped["texte"].tolist() == ["court", "x" * 10 + " … [tronqué, 50 caractères]"]
     assert capped["n"].tolist() == [1, 2]
     assert frame["texte"].tolist()[1] == "x" * 50  # the frame given is left alone
 
 
 def test_origin_label() -> None:
-    assert display.origin_label("annuel", None) == "valeur annuelle transmise"
-    assert display.origin_label("trimestres", 3) == "calculée à partir des trimestres (3 trimestres)"
-    assert display.origin_label("trimestres", 1) == "calculée à partir des trimestres (1 trimestre)"
-    assert display.origin_label("calcul", pd.NA) == "calculée (rapport de sommes)"
-    assert display.origin_label("autre", None) == "autre"
-    assert display.origin_label(None, None) == "–"
+    assert pole_tables.origin_label("annuel", None) == "valeur annuelle transmise"
+    assert pole_tables.origin_label("trimestres", 3) == "calculée à partir des trimestres (3 trimestres)"
+    assert pole_tables.origin_label("trimestres", 1) == "calculée à partir des trimestres (1 trimestre)"
+    assert pole_tables.origin_label("calcul", pd.NA) == "calculée (rapport de sommes)"
+    assert pole_tables.origin_label("autre", None) == "autre"
+    assert pole_tables.origin_label(None, None) == "–"
 
 
 def test_poles_table_headers_and_formats() -> None:
@@ -141,7 +145,7 @@ def test_poles_table_headers_and_formats() -> None:
             }
         ]
     )
-    table = display.poles_table(frame)
+    table = overview_tables.poles_table(frame)
     row = table.iloc[0]
     assert row["N°"] == 3
     assert row["Salariés"] == "1\u202f234"
@@ -180,7 +184,7 @@ def test_pole_values_table() -> None:
             },
         ]
     )
-    table = display.pole_values_table(series)
+    table = pole_tables.pole_values_table(series)
     assert list(table.columns) == [
         "Domaine",
         "Indicateur",
@@ -196,7 +200,7 @@ def test_pole_values_table() -> None:
     assert table["Médiane des pôles"].tolist() == [fmt_percent(0.45), "0,5"]
     assert table["Fichiers sources"].tolist() == ["", "raw/indicateurs/a.csv"]
     assert table["Commentaire du pôle"].tolist() == ["", "Chiffre provisoire"]
-    comments = display.pole_comments(series)
+    comments = pole_tables.pole_comments(series)
     assert comments.values.tolist() == [["Représentation", 2016, "Chiffre provisoire"]]
 
 
@@ -220,7 +224,7 @@ def test_to_excel_csv_is_for_french_excel_and_runs_no_formula() -> None:
         }
     )
 
-    data = display.to_excel_csv(frame)
+    data = export.to_excel_csv(frame)
 
     assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel then reads the accents right
     text = data.decode("utf-8-sig")
@@ -242,12 +246,12 @@ def test_to_excel_csv_is_for_french_excel_and_runs_no_formula() -> None:
 
 
 def test_to_excel_csv_neutralises_carriage_return_and_headers() -> None:
-    data = display.to_excel_csv(pd.DataFrame({"=A1": ["\r=cmd"]}))
+    data = export.to_excel_csv(pd.DataFrame({"=A1": ["\r=cmd"]}))
     assert data.decode("utf-8-sig") == "'=A1\r\n\"'\r=cmd\"\r\n"
 
 
 def test_examples_frame_from_the_json_of_a_rule() -> None:
-    rows = display.examples_frame(
+    rows = quality_tables.examples_frame(
         '[{"pole_id": "phares", "annee": 2016, "valeur": 1234.5}, {"pole_id": "bousol"}]'
     )
     assert list(rows.columns) == ["pole_id", "annee", "valeur"]
@@ -255,30 +259,38 @@ def test_examples_frame_from_the_json_of_a_rule() -> None:
         {"pole_id": "phares", "annee": "2016", "valeur": fmt_number(1234.5, decimals=3)},
         {"pole_id": "bousol", "annee": "–", "valeur": "–"},
     ]
-    values = display.examples_frame('["phares 2016", 12, null, {"a": [1, 2]}]')
+    values = quality_tables.examples_frame('["phares 2016", 12, null, {"a": [1, 2]}]')
     assert values["Valeur"].tolist() == ["phares 2016", "12", "–", '{"a": [1, 2]}']
-    assert display.examples_frame("pas du JSON <b>").to_dict("list") == {"Valeur": ["pas du JSON <b>"]}
-    assert display.examples_frame('{"observed": 11}').to_dict("list") == {"observed": ["11"]}
-    assert display.examples_frame(None).empty
-    assert display.examples_frame("[]").empty
+    assert quality_tables.examples_frame("pas du JSON <b>").to_dict("list") == {"Valeur": ["pas du JSON <b>"]}
+    assert quality_tables.examples_frame('{"observed": 11}').to_dict("list") == {"observed": ["11"]}
+    assert quality_tables.examples_frame(None).empty
+    assert quality_tables.examples_frame("[]").empty
 
 
 def test_data_docs_target() -> None:
-    assert display.data_docs_target("https://x.org/index.html") == ("url", "https://x.org/index.html")
-    assert display.data_docs_target(" HTTP://x.org ") == ("url", "HTTP://x.org")
-    assert display.data_docs_target("curated/data_docs/index.html", Path("/data")) == (
+    assert quality_tables.data_docs_target("https://x.org/index.html") == ("url", "https://x.org/index.html")
+    assert quality_tables.data_docs_target(" HTTP://x.org ") == ("url", "HTTP://x.org")
+    assert quality_tables.data_docs_target("curated/data_docs/index.html", Path("/data")) == (
         "path",
         str(Path("/data/curated/data_docs/index.html")),
     )
-    assert display.data_docs_target("/srv/docs/index.html", Path("/data")) == ("path", "/srv/docs/index.html")
-    assert display.data_docs_target("file:///srv/docs/index.html")[0] == "path"  # browsers block file links
-    assert display.data_docs_target(None) == ("absent", "")
-    assert display.data_docs_target(float("nan")) == ("absent", "")
-    assert display.data_docs_target("  ") == ("absent", "")
+    assert quality_tables.data_docs_target("/srv/docs/index.html", Path("/data")) == (
+        "path",
+        "/srv/docs/index.html",
+    )
+    assert (
+        quality_tables.data_docs_target("file:///srv/docs/index.html")[0] == "path"
+    )  # browsers block file links
+    assert quality_tables.data_docs_target(None) == ("absent", "")
+    assert quality_tables.data_docs_target(float("nan")) == ("absent", "")
+    assert quality_tables.data_docs_target("  ") == ("absent", "")
     # Served by `ptce dashboard`: the address wins over the path, but only if docs were built.
     served = "http://127.0.0.1:8502/index.html"
-    assert display.data_docs_target("curated/data_docs/index.html", Path("/data"), served) == ("url", served)
-    assert display.data_docs_target(None, Path("/data"), served) == ("absent", "")
+    assert quality_tables.data_docs_target("curated/data_docs/index.html", Path("/data"), served) == (
+        "url",
+        served,
+    )
+    assert quality_tables.data_docs_target(None, Path("/data"), served) == ("absent", "")
 
 
 def checks_frame() -> pd.DataFrame:
@@ -296,13 +308,15 @@ def checks_frame() -> pd.DataFrame:
 
 
 def test_check_outcomes_and_summary() -> None:
-    assert display.check_outcome(True, "ERROR") == display.CHECK_PASSED == "✅ Réussie"
-    assert display.check_outcome(False, "WARN") == display.CHECK_WARN == "⚠️ Alerte"
-    assert display.check_outcome(False, "ERROR") == display.CHECK_ERROR == "⛔ Bloquante"
-    assert display.check_summary(checks_frame()) == display.CheckSummary(total=4, passed=2, warn=1, error=1)
-    assert display.check_summary(checks_frame().iloc[0:0]) == display.CheckSummary(0, 0, 0, 0)
+    assert quality_tables.check_outcome(True, "ERROR") == quality_tables.CHECK_PASSED == "✅ Réussie"
+    assert quality_tables.check_outcome(False, "WARN") == quality_tables.CHECK_WARN == "⚠️ Alerte"
+    assert quality_tables.check_outcome(False, "ERROR") == quality_tables.CHECK_ERROR == "⛔ Bloquante"
+    assert quality_tables.check_summary(checks_frame()) == quality_tables.CheckSummary(
+        total=4, passed=2, warn=1, error=1
+    )
+    assert quality_tables.check_summary(checks_frame().iloc[0:0]) == quality_tables.CheckSummary(0, 0, 0, 0)
 
-    table = display.checks_table(checks_frame())
+    table = quality_tables.checks_table(checks_frame())
     assert table["Résultat"].tolist() == ["✅ Réussie", "⚠️ Alerte", "✅ Réussie", "⛔ Bloquante"]
     assert table["Sévérité"].tolist() == ["Bloquante", "Alerte", "Alerte", "Bloquante"]
     assert table["Anomalies"].tolist() == ["0", fmt_number(1234), "0", "2"]
@@ -331,11 +345,11 @@ def ingest_frame() -> pd.DataFrame:
 
 
 def test_ingest_summary_and_table_check_every_row_is_accounted_for() -> None:
-    summary = display.ingest_summary(ingest_frame())
-    assert summary == display.IngestSummary(
+    summary = quality_tables.ingest_summary(ingest_frame())
+    assert summary == quality_tables.IngestSummary(
         files=3, rows_read=1210, rows_loaded=1205, rows_quarantined=4, unbalanced=("raw/indicateurs/b.xlsx",)
     )
-    table = display.ingest_table(ingest_frame())
+    table = quality_tables.ingest_table(ingest_frame())
     assert table["Statut"].tolist() == ["⚠️ Partiel", "⚠️ Partiel", "⛔ Illisible"]
     assert table["Bilan"].tolist() == ["✅", "⛔ écart de 1", "✅"]
     assert table["Lignes lues"].tolist() == [fmt_number(1200), "10", "0"]
@@ -361,27 +375,30 @@ def quarantine_frame() -> pd.DataFrame:
 
 
 def test_pole_filter_options_in_pole_order_with_unrecognised_last() -> None:
-    options, labels = display.pole_filter_options(quarantine_frame())
-    assert options == [display.ALL_POLES, "sud_aquitain", "phares", display.UNKNOWN_POLE]
+    options, labels = quality_tables.pole_filter_options(quarantine_frame())
+    assert options == [quality_tables.ALL_POLES, "sud_aquitain", "phares", quality_tables.UNKNOWN_POLE]
     assert [labels[o] for o in options] == [
         "Tous les pôles",
         "Pôle Sud Aquitain",
         "PHARES",
         "Pôle non reconnu",
     ]
-    known_only, _ = display.pole_filter_options(quarantine_frame().dropna(subset=["pole_id"]))
-    assert display.UNKNOWN_POLE not in known_only
+    known_only, _ = quality_tables.pole_filter_options(quarantine_frame().dropna(subset=["pole_id"]))
+    assert quality_tables.UNKNOWN_POLE not in known_only
 
     frame = quarantine_frame()
-    assert len(display.filter_by_pole(frame, display.ALL_POLES)) == 4
-    assert display.filter_by_pole(frame, "phares")["source_file"].tolist() == ["raw/i/b.csv", "raw/i/c.xlsx"]
-    assert display.filter_by_pole(frame, display.UNKNOWN_POLE)["field"].tolist() == ["pole"]
-    assert len(display.filter_by_file(frame, display.ALL_FILES)) == 4
-    assert len(display.filter_by_file(frame, "raw/i/a.csv")) == 2
+    assert len(quality_tables.filter_by_pole(frame, quality_tables.ALL_POLES)) == 4
+    assert quality_tables.filter_by_pole(frame, "phares")["source_file"].tolist() == [
+        "raw/i/b.csv",
+        "raw/i/c.xlsx",
+    ]
+    assert quality_tables.filter_by_pole(frame, quality_tables.UNKNOWN_POLE)["field"].tolist() == ["pole"]
+    assert len(quality_tables.filter_by_file(frame, quality_tables.ALL_FILES)) == 4
+    assert len(quality_tables.filter_by_file(frame, "raw/i/a.csv")) == 2
 
 
 def test_quarantine_table_keeps_values_as_received() -> None:
-    table = display.quarantine_table(quarantine_frame())
+    table = quality_tables.quarantine_table(quarantine_frame())
     assert list(table.columns) == ["Fichier", "Feuille", "Ligne", "Pôle", "Champ", "Valeur", "Motif"]
     assert table["Pôle"].tolist() == ["PHARES", "Pôle non reconnu", "Pôle Sud Aquitain", "PHARES"]
     assert table["Valeur"].tolist() == ["12,5,3", "Inconnu", '=HYPERLINK("x")', ""]
@@ -390,17 +407,17 @@ def test_quarantine_table_keeps_values_as_received() -> None:
 
 
 def test_completeness_text() -> None:
-    assert display.completeness_text("complet", False) == "complet"
-    assert display.completeness_text("complet", True) == "complet · en retard"
-    assert display.completeness_text("manquant", None) == "manquant"
-    assert display.completeness_text(None, None) == "–"
+    assert quality_tables.completeness_text("complet", False) == "complet"
+    assert quality_tables.completeness_text("complet", True) == "complet · en retard"
+    assert quality_tables.completeness_text("manquant", None) == "manquant"
+    assert quality_tables.completeness_text(None, None) == "–"
 
 
 def test_reporting_table() -> None:
     rates = pd.DataFrame(
         {"annee": [2015, 2016], "attendus": [12, 0], "recus": [9, 0], "a_temps": [6, 0], "complets": [8, 0]}
     )
-    table = display.reporting_table(rates)
+    table = quality_tables.reporting_table(rates)
     assert table.iloc[0].to_dict() == {
         "Année": "2015",
         "Envois attendus": "12",
@@ -431,7 +448,7 @@ def test_changes_table_in_french() -> None:
             "type_changement": ["modifiée", "ajoutée", "retirée"],
         }
     )
-    table = display.changes_table(changes)
+    table = quality_tables.changes_table(changes)
     assert table["Période"].tolist() == ["2016", "T3 2016", "2017"]
     assert table["Ancienne valeur"].tolist() == [fmt_number(1299), "–", fmt_percent(0.5)]
     assert table["Nouvelle valeur"].tolist() == [fmt_number(1239), "2,5", "–"]
@@ -459,9 +476,9 @@ def test_ignored_files_are_labelled_and_counted_apart() -> None:
         ],
         ignore_index=True,
     )
-    summary = display.ingest_summary(log)
+    summary = quality_tables.ingest_summary(log)
     assert (summary.files, summary.ignored, summary.unbalanced) == (4, 1, ("raw/indicateurs/b.xlsx",))
-    table = display.ingest_table(log)
+    table = quality_tables.ingest_table(log)
     assert table["Statut"].tolist()[-1] == "⏭️ Ignoré (non lu)"
     assert table["Type"].tolist()[-1] == "Hors des dossiers prévus"
     assert table["Bilan"].tolist()[-1] == "✅"

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dashboards import reads
+from dashboards.shared import reads
 from ptce.paths import DataLayout
 
 

@@ -19,12 +19,13 @@ import pytest
 import streamlit
 from streamlit.testing.v1 import AppTest
 
-from dashboards import display
+from dashboards.quality import tables as quality_tables
+from dashboards.shared import display, export
 from ptce.fmt import fmt_number, fmt_percent
 from ptce.paths import DataLayout
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboards" / "app.py")
-PAGE = "views/quality.py"
+PAGE = "quality/page.py"
 TIMEOUT = 60  # the first run imports Plotly and pandas; later runs take well under a second
 
 HYPERLINK = '=HYPERLINK("http://x")'
@@ -131,8 +132,8 @@ def test_quality_page_figures_are_the_warehouse_tables(
     assert metric(at, "Erreurs bloquantes (ERROR)") == fmt_number(n_error)
     checks = table(at, "Règle")
     assert len(checks) == n_checks
-    assert checks["Résultat"].iloc[0] == display.CHECK_WARN  # failures first
-    assert (checks["Résultat"] == display.CHECK_PASSED).sum() == n_passed
+    assert checks["Résultat"].iloc[0] == quality_tables.CHECK_WARN  # failures first
+    assert (checks["Résultat"] == quality_tables.CHECK_PASSED).sum() == n_passed
     assert len(at.expander) == n_warn + n_error
     jumps = next(e for e in at.expander if "saut" in e.label)
     examples = jumps.dataframe[0].value
@@ -213,13 +214,13 @@ def test_quarantine_filters_by_pole_and_file(
     assert metric(at, "Valeurs en quarantaine") == fmt_number(n)
 
     # Rows whose pole was not recognised have their own option.
-    at.selectbox(key="quarantaine_pole").set_value(display.UNKNOWN_POLE).run()
+    at.selectbox(key="quarantaine_pole").set_value(quality_tables.UNKNOWN_POLE).run()
     unknown = scalar(data_dir, "select count(*) from quarantine where pole_id is null")
     assert len(table(at, "Motif")) == unknown > 0
-    assert set(table(at, "Motif")["Pôle"]) == {display.UNKNOWN_POLE_LABEL}
+    assert set(table(at, "Motif")["Pôle"]) == {quality_tables.UNKNOWN_POLE_LABEL}
 
     # Back to every pole, then one file.
-    at.selectbox(key="quarantaine_pole").set_value(display.ALL_POLES).run()
+    at.selectbox(key="quarantaine_pole").set_value(quality_tables.ALL_POLES).run()
     source = scalar(data_dir, "select min(source_file) from quarantine")
     at.selectbox(key="quarantaine_fichier").set_value(source).run()
     assert not at.exception
@@ -243,7 +244,7 @@ def test_download_is_the_filtered_table_for_excel(
     last = quarantine_download(spy_download)
     assert last["mime"] == "text/csv"
     shown = table(at, "Motif")
-    assert last["data"] == display.to_excel_csv(shown)
+    assert last["data"] == export.to_excel_csv(shown)
     exported = pd.read_csv(io.BytesIO(last["data"]), sep=";", encoding="utf-8-sig", dtype=str)
     assert len(exported) == scalar(data_dir, "select count(*) from quarantine where pole_id = ?", pole_id)
     assert list(exported.columns) == list(shown.columns)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboards import charts, display, reads, tables
+from dashboards.pole import charts, tables
+from dashboards.shared import display, reads, widgets
 
 wh = reads.current_warehouse()
 if wh is None:  # app.py stops before this; the guard keeps the page runnable on its own
@@ -70,9 +71,9 @@ for tab, domain in zip(tabs, domains["domaine"], strict=True):
         )
 
 st.subheader("Valeurs annuelles et sources")
-tables.show_table(display.pole_values_table(series), key="valeurs_pole", file_name=f"valeurs_{pole_id}.csv")
+widgets.show_table(tables.pole_values_table(series), key="valeurs_pole", file_name=f"valeurs_{pole_id}.csv")
 
-comments = display.pole_comments(series)
+comments = tables.pole_comments(series)
 if not comments.empty:
     st.subheader("Commentaires du pôle")
     st.caption("Ce que le pôle a écrit à côté de ses valeurs, tel quel.")

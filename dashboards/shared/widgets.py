@@ -3,7 +3,7 @@
 Streamlit's own table toolbar would export the raw cells (CSV download and clipboard copy), where a
 cell sent by a pole such as `=HYPERLINK(...)` would run in Excel: that export is switched off in the
 app's configuration (`client.disableDataExport`) and every table gets the project's export instead,
-`display.to_excel_csv`, which neutralises formulas. What a page sends to the browser is capped: a
+`export.to_excel_csv`, which neutralises formulas. What a page sends to the browser is capped: a
 table shows at most `MAX_ROWS` rows and `MAX_CELL_CHARS` characters per cell, and says so.
 """
 
@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboards import display
+from dashboards.shared import export
 from ptce.fmt import fmt_number
 
 # A page stays responsive and far below Streamlit's message limit with these.
@@ -33,7 +33,7 @@ def show_table(
     column_config: Mapping[str, Any] | None = None,
 ) -> None:
     """`frame` as a table with its French-Excel CSV download below; large content is capped."""
-    shown, rows_cut, cells_cut = display.cap_table(frame, MAX_ROWS, MAX_CELL_CHARS)
+    shown, rows_cut, cells_cut = export.cap_table(frame, MAX_ROWS, MAX_CELL_CHARS)
     st.dataframe(shown, hide_index=True, key=key, column_config=column_config)
     notes = []
     if rows_cut:
@@ -45,10 +45,10 @@ def show_table(
         notes.append(f"Les textes de plus de {fmt_number(MAX_CELL_CHARS)} caractères sont coupés à l'écran.")
     if notes:
         st.caption(" ".join(notes))
-    exported, _, _ = display.cap_table(frame, None, EXCEL_CELL_CHARS)
+    exported, _, _ = export.cap_table(frame, None, EXCEL_CELL_CHARS)
     st.download_button(
         "Télécharger pour Excel (CSV)",
-        data=display.to_excel_csv(exported),
+        data=export.to_excel_csv(exported),
         file_name=file_name,
         mime="text/csv",
         icon=":material/download:",

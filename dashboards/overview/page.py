@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboards import charts, display, reads, tables
+from dashboards.overview import charts, tables
+from dashboards.shared import display, reads, widgets
 
 wh = reads.current_warehouse()
 if wh is None:  # app.py stops before this; the guard keeps the page runnable on its own
@@ -30,11 +31,11 @@ rows = [st.columns(per_row) for _ in range(-(-len(figures) // per_row))]
 columns = [column for row_columns in rows for column in row_columns]
 for column, row in zip(columns, figures.itertuples(index=False), strict=False):
     column.metric(
-        display.key_figure_label(row.code, row.libelle),
+        tables.key_figure_label(row.code, row.libelle),
         display.value_text(row.valeur, row.unite),
-        delta=display.metric_delta(row.valeur, row.valeur_precedente, row.unite),
-        delta_color=display.delta_color(row.sens),
-        help=display.metric_help(row.libelle, row.nb_poles, len(poles), year, year - 1 in available_years),
+        delta=tables.metric_delta(row.valeur, row.valeur_precedente, row.unite),
+        delta_color=tables.delta_color(row.sens),
+        help=tables.metric_help(row.libelle, row.nb_poles, len(poles), year, year - 1 in available_years),
         border=True,
     )
 st.caption("Somme des pôles ayant transmis la valeur ; les taux sont des rapports de sommes.")
@@ -46,8 +47,8 @@ with map_column:
     st.plotly_chart(charts.france_map_figure(poles), width="stretch", config={"displayModeBar": False})
 with table_column:
     st.subheader(f"Les pôles en {year}")
-    tables.show_table(
-        display.poles_table(reads.poles_year_table(wh, year)),
+    widgets.show_table(
+        tables.poles_table(reads.poles_year_table(wh, year)),
         key="poles_annee",
         file_name=f"poles_{year}.csv",
         column_config={

@@ -14,7 +14,8 @@ from __future__ import annotations
 import duckdb
 import streamlit as st
 
-from dashboards import charts, display, reads, tables
+from dashboards.applications import charts, tables
+from dashboards.shared import display, reads, widgets
 from ptce.fmt import fmt_number
 
 # More results than this and only the first are shown: a one-letter search would list everything.
@@ -51,13 +52,13 @@ pole_ids = apps["pole_id"].tolist()
 
 
 def not_answered() -> None:
-    st.markdown(f"*{display.NOT_ANSWERED}*")
+    st.markdown(f"*{tables.NOT_ANSWERED}*")
 
 
 # --- Table of applications -------------------------------------------------------------------
 st.subheader("Réponses reçues")
 st.caption("Dernière version reçue de chaque pôle. Complétude : part des questions ayant une réponse.")
-tables.show_table(display.applications_table(apps), key="candidatures_table", file_name="candidatures.csv")
+widgets.show_table(tables.applications_table(apps), key="candidatures_table", file_name="candidatures.csv")
 
 # --- Side by side ----------------------------------------------------------------------------
 st.subheader("Comparer deux pôles")
@@ -73,12 +74,12 @@ second = right_col.selectbox(
 questions = answers.drop_duplicates("code")[["code", "partie", "numero", "libelle"]]
 by_answer = {(r.pole_id, r.code): r for r in answers.itertuples(index=False)}
 for question in questions.itertuples(index=False):
-    st.markdown(f"**{display.question_label(question.partie, question.numero, question.libelle)}**")
+    st.markdown(f"**{tables.question_label(question.partie, question.numero, question.libelle)}**")
     columns = st.columns(2)
     for column, pole_id in zip(columns, (first, second), strict=True):
         with column:
             row = by_answer.get((pole_id, question.code))
-            text = None if row is None else display.answer_text(row.reponse, row.type, row.oui_non)
+            text = None if row is None else tables.answer_text(row.reponse, row.type, row.oui_non)
             if text is None:
                 not_answered()
             else:
@@ -90,14 +91,14 @@ query = st.text_input(
     "Mot ou expression", key="recherche", help="Sans tenir compte des majuscules ni des accents."
 )
 if query.strip():
-    found = display.search_answers(answers, query)
+    found = tables.search_answers(answers, query)
     st.caption(f"{fmt_number(len(found))} réponse(s) trouvée(s)")
     if len(found) > MAX_RESULTS:
         st.caption(f"Seules les {MAX_RESULTS} premières sont affichées ; précisez la recherche.")
     for row in found.head(MAX_RESULTS).itertuples(index=False):
         with st.container(border=True):
-            st.caption(f"{esc(row.nom)} · {display.question_label(row.partie, row.numero, row.libelle)}")
-            st.markdown(display.highlight_markdown(row.reponse, query))
+            st.caption(f"{esc(row.nom)} · {tables.question_label(row.partie, row.numero, row.libelle)}")
+            st.markdown(tables.highlight_markdown(row.reponse, query))
 
 # --- Working angles and tools ----------------------------------------------------------------
 st.subheader("Angles de travail")
@@ -107,20 +108,20 @@ else:
     st.plotly_chart(charts.angles_heatmap_figure(angles), width="stretch", key="angles")
     st.caption("Nombre de réponses d'un pôle où un mot-clé de l'angle de travail a été repéré.")
 st.markdown("**Outils cités**")
-tools = display.tools_table(tags)
+tools = tables.tools_table(tags)
 if tools.empty:
     st.info("Aucun outil n'a été repéré dans les réponses.")
 else:
-    tables.show_table(tools, key="outils", file_name="outils_cites.csv")
+    widgets.show_table(tools, key="outils", file_name="outils_cites.csv")
 
 # --- Learning visits -------------------------------------------------------------------------
 st.subheader("Visites apprenantes proposées")
-visits = display.visits_table(apps)
+visits = tables.visits_table(apps)
 st.metric("Pôles prêts à accueillir une visite", fmt_number(len(visits)), border=True)
 if visits.empty:
     st.info("Aucun pôle ne propose encore d'accueillir une visite.")
 else:
-    tables.show_table(visits, key="visites", file_name="visites_proposees.csv")
+    widgets.show_table(visits, key="visites", file_name="visites_proposees.csv")
 
 # --- One pole's tags and fields --------------------------------------------------------------
 st.subheader("Mots-clés et champs repérés")
@@ -131,13 +132,13 @@ with st.expander(f"Mots-clés repérés ({fmt_number(len(pole_tags))})", expande
     if pole_tags.empty:
         st.info("Aucun mot-clé repéré dans les réponses de ce pôle.")
     else:
-        tables.show_table(
-            display.tags_table(pole_tags), key="details_tags", file_name=f"mots_cles_{pole_id}.csv"
+        widgets.show_table(
+            tables.tags_table(pole_tags), key="details_tags", file_name=f"mots_cles_{pole_id}.csv"
         )
 with st.expander(f"Champs structurés ({fmt_number(len(pole_fields))})", expanded=True):
     if pole_fields.empty:
         st.info("Aucun champ structuré tiré des réponses de ce pôle.")
     else:
-        tables.show_table(
-            display.fields_table(pole_fields), key="details_champs", file_name=f"champs_{pole_id}.csv"
+        widgets.show_table(
+            tables.fields_table(pole_fields), key="details_champs", file_name=f"champs_{pole_id}.csv"
         )

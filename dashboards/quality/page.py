@@ -16,7 +16,8 @@ import os
 import duckdb
 import streamlit as st
 
-from dashboards import charts, display, reads, tables
+from dashboards.quality import charts, tables
+from dashboards.shared import display, reads, widgets
 from ptce.fmt import fmt_datetime, fmt_number
 from ptce.paths import resolve_data_dir
 
@@ -53,7 +54,7 @@ if not run.empty:
         f"Publication du {fmt_datetime(display.local_time(record['published_at']))} · "
         f"exécution {esc(record['run_id'])}"
     )
-summary = display.check_summary(checks)
+summary = tables.check_summary(checks)
 columns = st.columns(4)
 columns[0].metric("Règles vérifiées", fmt_number(summary.total), border=True)
 columns[1].metric("Règles respectées", fmt_number(summary.passed), border=True)
@@ -63,27 +64,27 @@ columns[3].metric("Erreurs bloquantes (ERROR)", fmt_number(summary.error), borde
 if checks.empty:
     st.info("Aucun contrôle n'a été enregistré pour cette publication.")
 else:
-    tables.show_table(display.checks_table(checks), key="regles", file_name="regles_qualite.csv")
+    widgets.show_table(tables.checks_table(checks), key="regles", file_name="regles_qualite.csv")
     failed = checks[~checks["passed"].astype(bool)]
     st.caption(
         "Une règle bloquante en échec empêche la publication ; une alerte est signalée sans "
         "bloquer." + (" Exemples des règles en échec ci-dessous." if not failed.empty else "")
     )
     for i, row in enumerate(failed.itertuples(index=False)):
-        outcome = display.check_outcome(row.passed, row.severite)
+        outcome = tables.check_outcome(row.passed, row.severite)
         count = fmt_number(row.unexpected_count)
         # Expander labels are Markdown: rule and table names are escaped.
         with st.expander(f"{outcome} — {esc(row.regle)} ({esc(row.asset)}) : {count} anomalie(s)"):
             st.text(row.description if isinstance(row.description, str) else "")
-            tables.show_table(
-                display.examples_frame(row.exemples),
+            widgets.show_table(
+                tables.examples_frame(row.exemples),
                 key=f"exemples_{i}",
                 file_name=f"exemples_regle_{i + 1}.csv",
             )
 
 # --- Great Expectations Data Docs ------------------------------------------------------------
 st.subheader("Documentation des contrôles")
-kind, target = display.data_docs_target(
+kind, target = tables.data_docs_target(
     run.iloc[0]["data_docs"] if not run.empty else None,
     resolve_data_dir(),
     # Set by `ptce dashboard`, which serves the Data Docs folder beside the app.
@@ -103,7 +104,7 @@ else:
 
 # --- Files read ------------------------------------------------------------------------------
 st.subheader("Fichiers reçus")
-ingest = display.ingest_summary(log)
+ingest = tables.ingest_summary(log)
 columns = st.columns(4)
 columns[0].metric("Fichiers lus", fmt_number(ingest.files - ingest.ignored), border=True)
 columns[1].metric("Lignes lues", fmt_number(ingest.rows_read), border=True)
@@ -132,7 +133,7 @@ if ingest.ignored:
 if log.empty:
     st.info("Aucun fichier n'a été lu.")
 else:
-    tables.show_table(display.ingest_table(log), key="journal", file_name="journal_fichiers.csv")
+    widgets.show_table(tables.ingest_table(log), key="journal", file_name="journal_fichiers.csv")
 
 # --- Quarantine ------------------------------------------------------------------------------
 st.subheader("Lignes en quarantaine")
@@ -143,29 +144,29 @@ else:
         "Une ligne dont une valeur est illisible ou hors des règles n'est pas chargée : elle est "
         "mise de côté ici avec le motif, pour être corrigée dans le fichier du pôle puis renvoyée."
     )
-    pole_options, pole_labels = display.pole_filter_options(quarantined)
+    pole_options, pole_labels = tables.pole_filter_options(quarantined)
     left, right = st.columns(2)
     with left:
         pole_choice = st.selectbox(
             "Pôle", pole_options, format_func=pole_labels.__getitem__, key="quarantaine_pole"
         )
-    by_pole = display.filter_by_pole(quarantined, pole_choice)
+    by_pole = tables.filter_by_pole(quarantined, pole_choice)
     with right:
         files = sorted(by_pole["source_file"].dropna().unique())
         file_choice = st.selectbox(
             "Fichier",
-            [display.ALL_FILES, *files],
-            format_func=lambda f: display.ALL_FILES_LABEL if f == display.ALL_FILES else f,
+            [tables.ALL_FILES, *files],
+            format_func=lambda f: tables.ALL_FILES_LABEL if f == tables.ALL_FILES else f,
             key="quarantaine_fichier",
         )
-    shown = display.filter_by_file(by_pole, file_choice)
+    shown = tables.filter_by_file(by_pole, file_choice)
     rows = shown.dropna(subset=["row_number"]).drop_duplicates(["source_file", "sheet", "row_number"])
     columns = st.columns(3)
     columns[0].metric("Valeurs en quarantaine", fmt_number(len(shown)), border=True)
     columns[1].metric("Lignes concernées", fmt_number(len(rows)), border=True)
     columns[2].metric("Fichiers concernés", fmt_number(shown["source_file"].nunique()), border=True)
-    table = display.quarantine_table(shown)
-    tables.show_table(table, key="quarantaine", file_name="quarantaine.csv")
+    table = tables.quarantine_table(shown)
+    widgets.show_table(table, key="quarantaine", file_name="quarantaine.csv")
 
 # --- Completeness ----------------------------------------------------------------------------
 st.subheader("Complétude des envois")
@@ -177,7 +178,7 @@ else:
     kind_choice = st.radio(
         "Type d'envoi",
         kinds,
-        format_func=lambda k: display.KIND_LABELS.get(k, k),
+        format_func=lambda k: tables.KIND_LABELS.get(k, k),
         horizontal=True,
         key="completude_type",
     )
@@ -194,8 +195,8 @@ else:
         "échéance non atteinte. « en retard » : premier fichier reçu après l'échéance."
     )
     st.markdown("**Taux de déclaration par année**")
-    tables.show_table(
-        display.reporting_table(rates[rates["kind"] == kind_choice]),
+    widgets.show_table(
+        tables.reporting_table(rates[rates["kind"] == kind_choice]),
         key="taux_declaration",
         file_name="taux_declaration.csv",
     )
@@ -210,12 +211,12 @@ st.caption(
 if changes.empty:
     st.info("Aucune correction : aucun fichier n'a remplacé les chiffres d'un envoi précédent.")
 else:
-    change_options, change_labels = display.pole_filter_options(changes)
+    change_options, change_labels = tables.pole_filter_options(changes)
     change_choice = st.selectbox(
         "Pôle", change_options, format_func=change_labels.__getitem__, key="corrections_pole"
     )
-    tables.show_table(
-        display.changes_table(display.filter_by_pole(changes, change_choice)),
+    widgets.show_table(
+        tables.changes_table(tables.filter_by_pole(changes, change_choice)),
         key="corrections",
         file_name="corrections.csv",
     )

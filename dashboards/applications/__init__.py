@@ -1,0 +1,1 @@
+"""Page « Candidatures »: page.py (the page), tables.py (answers, search, tags), charts.py (its chart)."""

@@ -1,0 +1,88 @@
+"""Vue d'ensemble: key-figure texts (labels, year-on-year changes, help) and the table of poles."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import pandas as pd
+
+from dashboards.shared.display import value_text
+from ptce.fmt import fmt_delta, fmt_number
+
+DeltaColor = Literal["normal", "inverse", "off"]
+# Short labels of the network key figures (the catalogue labels speak of one pole).
+KEY_FIGURE_LABELS: dict[str, str] = {
+    "membres": "Structures membres",
+    "salaries": "Salariés",
+    "etp": "Équivalents temps plein",
+    "emplois_crees": "Emplois créés",
+    "personnes_accompagnees": "Personnes accompagnées",
+    "taux_sortie_dynamique": "Taux de sorties dynamiques",
+}
+# Columns of the overview's table of poles: (query column, French header, catalogue unit).
+POLE_TABLE_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("membres", "Structures membres", "nombre"),
+    ("salaries", "Salariés", "personnes"),
+    ("etp", "ETP", "ETP"),
+    ("emplois_crees", "Emplois créés", "emplois"),
+    ("personnes_accompagnees", "Personnes accompagnées", "personnes"),
+    ("taux_sortie_dynamique", "Taux de sorties dynamiques", "%"),
+)
+
+
+def metric_delta(current: float | None, previous: float | None, unite: str) -> str | None:
+    """Change from the previous year: points for rates, relative change otherwise.
+
+    None (no delta shown) when either year is missing, or when a relative change would divide by
+    zero. The sign comes first, which is how `st.metric` picks the arrow.
+    """
+    if current is None or previous is None or pd.isna(current) or pd.isna(previous):
+        return None
+    if unite == "%":
+        points = (current - previous) * 100
+        sign = "+" if points >= 0 else "-"
+        return f"{sign}{fmt_number(abs(points), decimals=1)} pt"
+    if previous == 0:
+        return None
+    return fmt_delta((current - previous) / previous)
+
+
+def key_figure_label(code: str, libelle: str) -> str:
+    """Label of a key figure on the overview."""
+    return KEY_FIGURE_LABELS.get(code, libelle)
+
+
+def metric_help(libelle: str, nb_poles: object, total: int, year: int, has_previous: bool) -> str:
+    """Tooltip of a key figure: the catalogue label, how many poles it covers, the comparison."""
+    n = 0 if nb_poles is None or pd.isna(nb_poles) else int(nb_poles)
+    verb = "ont transmis" if n > 1 else "a transmis"
+    text = f"{libelle} : {n} pôle{'s' if n > 1 else ''} sur {total} {verb} cette valeur pour {year}."
+    if has_previous:
+        text += f" Évolution par rapport à {year - 1}."
+    return text
+
+
+def delta_color(sens: str | None) -> DeltaColor:
+    """Green when the change goes the right way for this indicator (catalogue `sens`)."""
+    if sens == "baisse":
+        return "inverse"
+    if sens == "hausse":
+        return "normal"
+    return "off"
+
+
+def poles_table(df: pd.DataFrame) -> pd.DataFrame:
+    """The overview's table of poles (rows of `reads.poles_year_table`), French and formatted."""
+    out = pd.DataFrame(
+        {
+            "N°": df["numero"].astype(int),
+            "Pôle": df["nom"],
+            "Commune": df["commune"],
+            "Département": df["nom_departement"],
+            "Région": df["region"],
+        }
+    )
+    for column, header, unite in POLE_TABLE_COLUMNS:
+        out[header] = [value_text(v, unite) for v in df[column]]
+    out["Fiche"] = ["pole?pole=" + str(pole_id) for pole_id in df["pole_id"]]
+    return out

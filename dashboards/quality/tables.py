@@ -1,0 +1,286 @@
+"""Qualité des données: rule outcomes, the file log, the quarantine, completeness and corrections.
+
+Tables are formatted to strings in French; badges are text (st.dataframe shows text, never HTML).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+
+from dashboards.shared.display import as_datetime, value_text
+from ptce.fmt import fmt_date, fmt_number, fmt_percent, fmt_period
+
+# Outcome of a rule: the symbol carries the meaning, the word makes it readable without colour.
+CHECK_PASSED = "✅ Réussie"
+CHECK_WARN = "⚠️ Alerte"
+CHECK_ERROR = "⛔ Bloquante"
+SEVERITY_LABELS: dict[str, str] = {"ERROR": "Bloquante", "WARN": "Alerte"}
+ENGINE_LABELS: dict[str, str] = {"gx": "Great Expectations", "sql": "SQL"}
+# ingest_log.status, as a text badge (st.dataframe shows text, never HTML).
+INGEST_STATUS_LABELS: dict[str, str] = {
+    "ok": "✅ Chargé",
+    "partial": "⚠️ Partiel",
+    "error": "⛔ Illisible",
+    # Listed so staff know it was not read (system file, hidden, outside the kind folders).
+    "ignored": "⏭️ Ignoré (non lu)",
+}
+KIND_LABELS: dict[str, str] = {
+    "candidatures": "Candidatures",
+    "indicateurs": "Indicateurs",
+    "objectifs": "Objectifs",
+    "parcours": "Parcours",
+    "visites": "Visites",
+    "non_classe": "Hors des dossiers prévus",
+}
+# Options of the pole filters that are not pole ids (ids are lowercase words, never these).
+ALL_POLES = "__tous__"
+UNKNOWN_POLE = "__inconnu__"
+ALL_POLES_LABEL = "Tous les pôles"
+UNKNOWN_POLE_LABEL = "Pôle non reconnu"
+ALL_FILES = "__tous__"
+ALL_FILES_LABEL = "Tous les fichiers"
+DataDocsKind = Literal["url", "path", "absent"]
+
+
+def check_outcome(passed: object, severite: object) -> str:
+    """A rule's outcome as a text badge: passed, failed warning, or failed blocking rule."""
+    if bool(passed):
+        return CHECK_PASSED
+    return CHECK_WARN if severite == "WARN" else CHECK_ERROR
+
+
+@dataclass(frozen=True)
+class CheckSummary:
+    """How many rules of a run passed, failed as warnings, failed as blocking errors."""
+
+    total: int
+    passed: int
+    warn: int
+    error: int
+
+
+def check_summary(checks: pd.DataFrame) -> CheckSummary:
+    """Counts of `reads.check_results` rows by outcome."""
+    passed = checks["passed"].astype(bool)
+    failed = checks[~passed]
+    warn = int((failed["severite"] == "WARN").sum())
+    return CheckSummary(total=len(checks), passed=int(passed.sum()), warn=warn, error=len(failed) - warn)
+
+
+def checks_table(checks: pd.DataFrame) -> pd.DataFrame:
+    """The rules of the run (rows of `reads.check_results`), French and formatted."""
+    return pd.DataFrame(
+        {
+            "Résultat": [
+                check_outcome(p, s) for p, s in zip(checks["passed"], checks["severite"], strict=True)
+            ],
+            "Règle": checks["regle"].astype(str),
+            "Description": checks["description"].fillna("").astype(str),
+            "Table": checks["asset"].astype(str),
+            "Sévérité": [SEVERITY_LABELS.get(str(s), str(s)) for s in checks["severite"]],
+            "Anomalies": [fmt_number(n, missing="–") for n in checks["unexpected_count"]],
+            "Moteur": [ENGINE_LABELS.get(str(m), str(m)) for m in checks["moteur"]],
+        }
+    )
+
+
+def _cell_text(value: object) -> str:
+    """One value of a JSON example as text: nested structures stay JSON, missing is a dash."""
+    if value is None:
+        return "–"
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, float):
+        return fmt_number(value, decimals=3)
+    return str(value)
+
+
+def examples_frame(exemples: object) -> pd.DataFrame:
+    """The examples of a failed rule (`check_results.exemples`, JSON list) as a table of texts.
+
+    A list of objects gives one column per key; a list of plain values, one column "Valeur".
+    Every cell is text, so mixed types (a number here, a name there) display as they are; text
+    that is not JSON is shown whole, as one value, rather than lost.
+    """
+    if exemples is None or (isinstance(exemples, float) and pd.isna(exemples)):
+        return pd.DataFrame({"Valeur": pd.Series([], dtype=str)})
+    try:
+        parsed = json.loads(str(exemples))
+    except ValueError:
+        parsed = [str(exemples)]
+    items = parsed if isinstance(parsed, list) else [parsed]
+    if items and all(isinstance(item, dict) for item in items):
+        columns = list(dict.fromkeys(key for item in items for key in item))
+        return pd.DataFrame({str(key): [_cell_text(item.get(key)) for item in items] for key in columns})
+    return pd.DataFrame({"Valeur": [_cell_text(item) for item in items]})
+
+
+def data_docs_target(
+    value: object, data_dir: Path | None = None, served_url: str | None = None
+) -> tuple[DataDocsKind, str]:
+    """Where the Great Expectations Data Docs are: a web address, a file path, or nowhere.
+
+    The pipeline records a path relative to the data directory (`curated/data_docs/index.html`).
+    `ptce dashboard` serves that folder and passes its address (`served_url`), which wins; without
+    it the path is made absolute with `data_dir`, since that is what a reader can open.
+    """
+    if value is None or (isinstance(value, float) and pd.isna(value)) or not str(value).strip():
+        return "absent", ""
+    if served_url:
+        return "url", served_url
+    text = str(value).strip()
+    if text.lower().startswith(("http://", "https://")):
+        return "url", text
+    path = Path(text)
+    if data_dir is not None and not path.is_absolute():
+        path = data_dir / path
+    return "path", str(path)
+
+
+def ingest_table(log: pd.DataFrame) -> pd.DataFrame:
+    """The files read (rows of `reads.ingest_log`), French and formatted."""
+    gap = log["rows_read"] - log["rows_loaded"] - log["rows_quarantined"]
+    return pd.DataFrame(
+        {
+            "Fichier": log["source_file"].astype(str),
+            "Type": [KIND_LABELS.get(str(k), str(k)) for k in log["kind"]],
+            "Reçu le": [fmt_date(as_datetime(v)) for v in log["arrived_at"]],
+            "Statut": [INGEST_STATUS_LABELS.get(str(s), str(s)) for s in log["status"]],
+            "Lignes lues": [fmt_number(n) for n in log["rows_read"]],
+            "Chargées": [fmt_number(n) for n in log["rows_loaded"]],
+            "En quarantaine": [fmt_number(n) for n in log["rows_quarantined"]],
+            "Bilan": ["✅" if g == 0 else f"⛔ écart de {fmt_number(g)}" for g in gap],
+            "Message": log["message"].fillna("").astype(str),
+        }
+    )
+
+
+@dataclass(frozen=True)
+class IngestSummary:
+    """Totals of the files read, and the files whose rows do not add up."""
+
+    files: int
+    rows_read: int
+    rows_loaded: int
+    rows_quarantined: int
+    unbalanced: tuple[str, ...]
+    ignored: int = 0  # files listed but not read (status "ignored"), included in `files`
+
+
+def ingest_summary(log: pd.DataFrame) -> IngestSummary:
+    """Totals of `reads.ingest_log`, and the files breaking read = loaded + quarantined."""
+    gap = log["rows_read"] - log["rows_loaded"] - log["rows_quarantined"]
+    return IngestSummary(
+        files=len(log),
+        rows_read=int(log["rows_read"].sum()),
+        rows_loaded=int(log["rows_loaded"].sum()),
+        rows_quarantined=int(log["rows_quarantined"].sum()),
+        unbalanced=tuple(log.loc[gap != 0, "source_file"].astype(str)),
+        ignored=int((log["status"] == "ignored").sum()),
+    )
+
+
+def pole_filter_options(frame: pd.DataFrame) -> tuple[list[str], dict[str, str]]:
+    """Options of a pole filter over rows with `pole_id`, `pole_nom`, `numero` (pole order).
+
+    "Tous les pôles" first, then the poles present in the rows, then "Pôle non reconnu" when some
+    rows name no known pole. Returns the option values and their labels.
+    """
+    known = frame.dropna(subset=["pole_nom"]).drop_duplicates("pole_id").sort_values("numero")
+    options = [ALL_POLES, *known["pole_id"].astype(str)]
+    labels = dict(zip(options, [ALL_POLES_LABEL, *known["pole_nom"].astype(str)], strict=True))
+    if frame["pole_nom"].isna().any():
+        options.append(UNKNOWN_POLE)
+        labels[UNKNOWN_POLE] = UNKNOWN_POLE_LABEL
+    return options, labels
+
+
+def filter_by_pole(frame: pd.DataFrame, choice: str) -> pd.DataFrame:
+    """Rows of the chosen pole option (see `pole_filter_options`)."""
+    if choice == ALL_POLES:
+        return frame
+    if choice == UNKNOWN_POLE:
+        # No pole id, or an id that is not one of the twelve poles: both are "not recognised".
+        return frame[frame["pole_nom"].isna()]
+    return frame[frame["pole_id"] == choice]
+
+
+def filter_by_file(frame: pd.DataFrame, choice: str) -> pd.DataFrame:
+    """Rows of the chosen file, or all rows."""
+    return frame if choice == ALL_FILES else frame[frame["source_file"] == choice]
+
+
+def quarantine_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """Quarantined cells (rows of `reads.quarantine`), French columns, values as received."""
+    return pd.DataFrame(
+        {
+            "Fichier": rows["source_file"].astype(str),
+            "Feuille": rows["sheet"].fillna("").astype(str),
+            "Ligne": [None if pd.isna(n) else int(n) for n in rows["row_number"]],
+            "Pôle": rows["pole_nom"].fillna(UNKNOWN_POLE_LABEL).astype(str),
+            "Champ": rows["field"].fillna("").astype(str),
+            "Valeur": rows["value"].fillna("").astype(str),
+            "Motif": rows["reason"].fillna("").astype(str),
+        }
+    ).astype({"Ligne": "Int64"})
+
+
+def completeness_text(statut: object, en_retard: object) -> str:
+    """Label of a cell of the completeness matrix: the status, and whether it came late."""
+    label = "–" if statut is None or (isinstance(statut, float) and pd.isna(statut)) else str(statut)
+    if en_retard is not None and not pd.isna(en_retard) and bool(en_retard):
+        label += " · en retard"
+    return label
+
+
+def reporting_table(rates: pd.DataFrame) -> pd.DataFrame:
+    """Reporting rate per year (rows of `reads.reporting_rates` for one kind), formatted."""
+
+    def share(part: pd.Series) -> list[str]:
+        return [fmt_percent(p / n) if n else "–" for p, n in zip(part, rates["attendus"], strict=True)]
+
+    return pd.DataFrame(
+        {
+            "Année": rates["annee"].astype(int).astype(str),
+            "Envois attendus": [fmt_number(n) for n in rates["attendus"]],
+            "Reçus": [fmt_number(n) for n in rates["recus"]],
+            "Taux de déclaration": share(rates["recus"]),
+            "Reçus dans les délais": [fmt_number(n) for n in rates["a_temps"]],
+            "Taux dans les délais": share(rates["a_temps"]),
+            "Complets": [fmt_number(n) for n in rates["complets"]],
+        }
+    )
+
+
+def _quarter(value: object) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)
+
+
+def changes_table(changes: pd.DataFrame) -> pd.DataFrame:
+    """Corrections between versions (rows of `reads.indicator_changes`), French and formatted."""
+    return pd.DataFrame(
+        {
+            "Reçu le": [fmt_date(as_datetime(v)) for v in changes["arrived_at"]],
+            "Pôle": changes["pole_nom"].fillna(changes["pole_id"]).fillna(UNKNOWN_POLE_LABEL).astype(str),
+            "Période": [
+                fmt_period(int(a), _quarter(t))
+                for a, t in zip(changes["annee"], changes["trimestre"], strict=True)
+            ],
+            "Indicateur": changes["libelle"].astype(str),
+            "Changement": changes["type_changement"].fillna("").astype(str),
+            "Ancienne valeur": [
+                value_text(v, u) for v, u in zip(changes["ancienne_valeur"], changes["unite"], strict=True)
+            ],
+            "Nouvelle valeur": [
+                value_text(v, u) for v, u in zip(changes["nouvelle_valeur"], changes["unite"], strict=True)
+            ],
+            "Version": [None if pd.isna(v) else int(v) for v in changes["version"]],
+            "Ancien fichier": changes["ancien_fichier"].fillna("").astype(str),
+            "Nouveau fichier": changes["nouveau_fichier"].fillna("").astype(str),
+        }
+    ).astype({"Version": "Int64"})

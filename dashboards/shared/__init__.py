@@ -1,0 +1,1 @@
+"""What every page shares: cached reads, safe tables, display texts, exports, chart basics."""
