@@ -318,6 +318,36 @@ def test_hidden_rows_and_columns_are_left_out_and_named(tmp_path: Path) -> None:
     assert_conserved(result)
 
 
+def test_rows_and_columns_of_zero_size_are_hidden_too(tmp_path: Path) -> None:
+    """A row of zero height or a column of zero width is as invisible as a hidden one (tools and
+    hand-edited files write the size, not the flag); a sheet whose rows are hidden by default shows only
+    the rows given a height of their own."""
+    import zipfile
+
+    path = tmp_path / "sud.xlsx"
+    _wide_workbook(path, [[2015, 120, 80, 3], [2015, 999, 999, 999], [2016, 130, 85, 4]])
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    sheet = sheet.replace(b'<row r="6"', b'<row r="6" ht="0" customHeight="1"')
+    sheet = sheet.replace(
+        b"<sheetData>", b'<cols><col min="4" max="4" width="0" customWidth="1"/></cols><sheetData>'
+    )
+    parts["xl/worksheets/sheet1.xml"] = sheet
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    result = parse(path)
+    assert values_of(result) == {
+        ("sud_aquitain", 2015, None, "salaries"): 120.0,
+        ("sud_aquitain", 2015, None, "etp"): 80.0,
+        ("sud_aquitain", 2016, None, "salaries"): 130.0,
+        ("sud_aquitain", 2016, None, "etp"): 85.0,
+    }
+    assert "ligne(s) 6 et colonne(s) D (feuille « Sheet »)" in result.message()
+    assert_conserved(result)
+
+
 def test_a_table_whose_columns_are_hidden_says_so(tmp_path: Path) -> None:
     path = tmp_path / "phares.xlsx"
     wb = openpyxl.Workbook()

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import yaml
 
+from pipelines.ingest.docx_controls import unwrap_controls
 from pipelines.ingest.form_layout import (
     Layout,
     StyleBook,
@@ -387,8 +388,23 @@ class _Block:
     chosen: Candidate | None = None
 
 
+def _cell_paragraphs(cell: object) -> list[object]:
+    """A cell's paragraphs in order, those of the tables nested in it included."""
+    from docx.text.paragraph import Paragraph
+
+    paragraphs: list[object] = []
+    for item in cell.iter_inner_content():  # type: ignore[attr-defined]
+        if isinstance(item, Paragraph):
+            paragraphs.append(item)
+        else:
+            for row in item.rows:
+                for nested in _unique_cells(row):
+                    paragraphs.extend(_cell_paragraphs(nested))
+    return paragraphs
+
+
 def _cell_text(cell: object) -> str:
-    return "\n".join(p.text for p in cell.paragraphs)  # type: ignore[attr-defined]
+    return "\n".join(p.text for p in _cell_paragraphs(cell))  # type: ignore[attr-defined]
 
 
 def _unique_cells(row: object) -> list[object]:
@@ -433,7 +449,7 @@ def _paragraph_block(paragraph: object, qs: QuestionSet, styles: StyleBook) -> _
 
 
 def _cell_layout(cell: object, styles: StyleBook) -> Layout:
-    layouts = [styles.paragraph_layout(p) for p in cell.paragraphs if p.text.strip()]  # type: ignore[attr-defined]
+    layouts = [styles.paragraph_layout(p) for p in _cell_paragraphs(cell) if p.text.strip()]  # type: ignore[attr-defined]
     return Layout(
         heading_style=any(lay.heading_style for lay in layouts),
         bold=bool(layouts) and all(lay.bold for lay in layouts),
@@ -454,14 +470,14 @@ def _table_blocks(table: object, qs: QuestionSet, styles: StyleBook) -> Iterator
                 yield _Block(
                     head,
                     candidates,
-                    row_answer=tuple(p.text for cell in cells[1:] for p in cell.paragraphs),  # type: ignore[attr-defined]
-                    flow=tuple(p.text for cell in cells for p in cell.paragraphs),  # type: ignore[attr-defined]
+                    row_answer=tuple(p.text for cell in cells[1:] for p in _cell_paragraphs(cell)),  # type: ignore[attr-defined]
+                    flow=tuple(p.text for cell in cells for p in _cell_paragraphs(cell)),  # type: ignore[attr-defined]
                 )
                 continue
         # One-column layout (question row, answer row below) or an answer box under a question
         # paragraph: cells flow like paragraphs.
         for cell in cells:
-            for p in cell.paragraphs:  # type: ignore[attr-defined]
+            for p in _cell_paragraphs(cell):
                 yield _paragraph_block(p, qs, styles)
 
 
@@ -574,7 +590,10 @@ def _read_document(path: Path, display_name: str) -> object:
     try:
         # A few kilobytes of zip can expand to gigabytes of XML: refused before python-docx parses it.
         check_archive(path, display_name, what="document")
-        return docx.Document(str(path))
+        document = docx.Document(str(path))
+        # Answers typed in content controls (and other wrappers) read like ordinary text.
+        unwrap_controls(document)
+        return document
     except IngestionError:
         raise
     except Exception as exc:

@@ -6,7 +6,9 @@ XLSX: every sheet, cached values of formulas (openpyxl, read-only); a formula th
 computed is kept as a `FormulaCell` so that it is reported, not mistaken for an empty cell; a number
 in a cell formatted as a percentage is a `PercentCell`; merged ranges and hidden sheets are reported
 to the parser. Hidden rows and columns are left out, as the sender does not see them, and listed in
-`Sheet.hidden_rows` / `Sheet.hidden_columns` so that the file's log says so (`hidden_note`). No
+`Sheet.hidden_rows` / `Sheet.hidden_columns` so that the file's log says so (`hidden_note`): hidden by
+hand or by a filter, set to zero height or width, or not shown in a sheet whose rows are hidden by
+default (`zeroHeight`, where only rows given a height of their own show). No
 DuckDB extension is used: the machines have no internet, so `INSTALL excel` is not an option (SPEC §2).
 Limits (`limites_lecture` in `qualite.yaml`): a CSV over the size limit, a workbook whose declared
 uncompressed content or compression ratio is too large are refused before being read; a cell longer
@@ -61,6 +63,10 @@ _ROW_TAG = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
 _COL_TAG = re.compile(rb"<(?:\w+:)?col\b([^>]*)>")
 _CELL_TAG = re.compile(rb"<(?:\w+:)?c\b([^>]*)>")
 _HIDDEN = re.compile(rb"\bhidden=\"(?:1|true)\"")
+_SHEET_FORMAT = re.compile(rb"<(?:\w+:)?sheetFormatPr\b([^>]*)>")
+_ZERO_HEIGHT = re.compile(rb"\bzeroHeight=\"(?:1|true)\"")
+_ATTR_HT = re.compile(rb"\bht=\"([^\"]*)\"")
+_ATTR_WIDTH = re.compile(rb"\bwidth=\"([^\"]*)\"")
 _ATTR_MIN_MAX = re.compile(rb"\bmin=\"(\d+)\"[^>]*?\bmax=\"(\d+)\"")
 _ATTR_ROW = re.compile(rb"\br=\"(\d+)\"")
 _ATTR_S = re.compile(rb"\bs=\"(\d+)\"")
@@ -473,6 +479,8 @@ class _SheetScan:
     """What openpyxl's read-only mode does not tell about a worksheet, from its XML."""
 
     has_formula: bool = False
+    # Rows hidden by default (`<sheetFormatPr zeroHeight="1">`): a row shows only with a height of its own.
+    zero_height: bool = False
     merges: set[bytes] = field(default_factory=set)
     hidden_rows: set[int] = field(default_factory=set)
     hidden_columns: set[int] = field(default_factory=set)  # 0-based
@@ -514,13 +522,20 @@ def _scan_sheet_xml(archive: zipfile.ZipFile, member: str | None, percent_styles
             window = tail + chunk
             scan.has_formula = scan.has_formula or bool(_FORMULA_TAG.search(window))
             scan.merges.update(_MERGE_REF.findall(window))
+            # The sheet's format comes before its rows (schema order): known before they are read.
+            scan.zero_height = scan.zero_height or any(
+                _ZERO_HEIGHT.search(attrs) for attrs in _SHEET_FORMAT.findall(window)
+            )
             for attrs in _ROW_TAG.findall(window):
                 row = _ATTR_ROW.search(attrs)
-                if row is not None and _HIDDEN.search(attrs):
+                height = _size(attrs, _ATTR_HT)
+                if row is not None and (
+                    _HIDDEN.search(attrs) or height == 0 or (scan.zero_height and not height)
+                ):
                     scan.hidden_rows.add(int(row.group(1)))
             for attrs in _COL_TAG.findall(window):
                 span = _ATTR_MIN_MAX.search(attrs)
-                if span is not None and _HIDDEN.search(attrs):
+                if span is not None and (_HIDDEN.search(attrs) or _size(attrs, _ATTR_WIDTH) == 0):
                     first, last = int(span.group(1)), min(int(span.group(2)), MAX_XLSX_COLUMNS)
                     scan.hidden_columns.update(range(first - 1, last))
             if percent_styles:
@@ -535,6 +550,17 @@ def _scan_sheet_xml(archive: zipfile.ZipFile, member: str | None, percent_styles
                         scan.percent_cells[row].add(column)
             tail = window[-200:]
     return scan
+
+
+def _size(attrs: bytes, pattern: re.Pattern[bytes]) -> float | None:
+    """A row height or column width from a tag's attributes; None when absent or unreadable."""
+    found = pattern.search(attrs)
+    if found is None:
+        return None
+    try:
+        return float(found.group(1))
+    except ValueError:
+        return None
 
 
 def _split_ref(ref: bytes) -> tuple[int, int]:

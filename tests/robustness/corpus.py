@@ -761,6 +761,30 @@ def hidden_rows_and_columns() -> tuple[str, bytes]:
 
 
 @case
+def rows_hidden_by_default() -> tuple[str, bytes]:
+    """Every row hidden by default (`<sheetFormatPr zeroHeight="1">`, Excel's « hide all rows below »):
+    only rows given a height of their own show; a row typed under the table without one does not."""
+
+    def fill(wb: Workbook) -> None:
+        ws = wb.active
+        ws.title = "Saisie"
+        _wide_sheet(
+            ws,
+            "Éco-matériaux",
+            ["Année", "Structures membres du pôle", "Salariés des structures membres", "Entrées en parcours"],
+            [
+                [2021, 11, 96, 6],  # 5
+                [2021, 99, 999, 99],  # 6: no height of its own: hidden
+            ],
+        )
+        ws.sheet_format.zeroHeight = True
+        for row in range(1, 6):
+            ws.row_dimensions[row].height = 15
+
+    return "corpus_lignes_masquees_par_defaut.xlsx", _xlsx(fill)
+
+
+@case
 def ambiguous_numbers_semicolon() -> tuple[str, bytes]:
     """A French `;` file: a dot then three digits, a % on a head count, scientific notation."""
     text = _lines(

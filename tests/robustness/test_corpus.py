@@ -336,6 +336,15 @@ EXPECTED: dict[str, Expect] = {
         {("tarnais", 2021, None, "membres"): 22, ("tarnais", 2021, None, "salaries"): 315},
         message="Lignes ou colonnes masquées ignorées : ligne(s) 6 et colonne(s) D (feuille « Saisie »)",
     ),
+    "rows_hidden_by_default": Expect(
+        "partial",
+        {
+            ("eco_materiaux", 2021, None, "membres"): 11,
+            ("eco_materiaux", 2021, None, "salaries"): 96,
+            ("eco_materiaux", 2021, None, "entrees_parcours"): 6,
+        },
+        message="Lignes ou colonnes masquées ignorées : ligne(s) 6 (feuille « Saisie »)",
+    ),
     "ambiguous_numbers_semicolon": Expect(
         "partial",
         {
