@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from pipelines.build_lock import DEFAULT_WAIT_SECONDS
+from pipelines.shared.build_lock import DEFAULT_WAIT_SECONDS
 from ptce.paths import PROJECT_ROOT, DataLayout, resolve_data_dir
 
 EXIT_BUILD_IN_PROGRESS = 3
@@ -34,7 +34,7 @@ def _data_dir(args: argparse.Namespace) -> Path:
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
-    from pipelines.sample import write_sample
+    from pipelines.indicators.demo import write_sample
 
     data_dir = _data_dir(args)
     written = write_sample(data_dir)
@@ -54,7 +54,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    from pipelines import build_lock
+    from pipelines.shared import build_lock
 
     def tell(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
@@ -196,7 +196,7 @@ def cmd_dagster(args: argparse.Namespace) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    from pipelines.template import write_template
+    from pipelines.indicators.template import write_template
 
     out = Path(args.out).resolve()
     write_template(out)

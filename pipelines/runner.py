@@ -16,13 +16,13 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from pipelines import build_lock
 from pipelines.definitions import build_definitions
-from pipelines.defs.jobs import JOB_NAME
-from pipelines.resources import WarehouseResource
+from pipelines.shared import build_lock
+from pipelines.shared.jobs import JOB_NAME
+from pipelines.shared.resources import WarehouseResource
+from ptce.contract import fetch_one
 from ptce.fmt import fmt_datetime, fmt_number
 from ptce.paths import DataLayout
-from ptce.warehouse import fetch_one
 
 DAGSTER_YAML = """\
 # Written by the `ptce` command. The data are personal and machines may be offline: no telemetry.

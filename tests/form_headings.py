@@ -10,7 +10,7 @@ typos, reworded — and every variant must still be taken for its question.
 
 from __future__ import annotations
 
-from pipelines.ingest.applications import load_questions
+from pipelines.applications.form_parser import load_questions
 from ptce.text import strip_accents
 
 HEADINGS: tuple[str, ...] = (

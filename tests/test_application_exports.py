@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from pipelines.ingest.application_exports import ExportResult, parse_application_export
-from pipelines.ingest.applications import load_questions
-from pipelines.sample_exports import EXPORT_NAME, demo_export_answers, write_demo_export
+from pipelines.applications.demo_export import EXPORT_NAME, demo_export_answers, write_demo_export
+from pipelines.applications.export_parser import ExportResult, parse_application_export
+from pipelines.applications.form_parser import load_questions
 
 QS = load_questions()
 CODES = [q.code for q in QS.questions]

@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from pipelines.ingest.application_fields import (
+from pipelines.applications.demo_forms import demo_forms
+from pipelines.applications.fields import (
     ExtractedField,
     extract_fields,
     load_tag_rules,
@@ -14,7 +15,6 @@ from pipelines.ingest.application_fields import (
     structured_columns,
     tag_answers,
 )
-from pipelines.sample_forms import demo_forms
 
 
 def _fields(answers: dict[str, str | None]) -> dict[str, ExtractedField]:

@@ -8,8 +8,8 @@ from pathlib import Path
 import docx
 import pytest
 
-from pipelines.ingest.applications import load_questions, parse_application_docx, parse_yes_no
-from pipelines.sample_forms import demo_forms, write_demo_forms
+from pipelines.applications.demo_forms import demo_forms, write_demo_forms
+from pipelines.applications.form_parser import load_questions, parse_application_docx, parse_yes_no
 
 QS = load_questions()
 TEXTS = {q.code: q.texte for q in QS.questions}

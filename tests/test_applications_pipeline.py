@@ -10,12 +10,12 @@ import dagster as dg
 import duckdb
 import pandas as pd
 
-from pipelines.defs.applications.assets import stg_application_files
-from pipelines.defs.raw.assets import raw_files
-from pipelines.resources import WarehouseResource
+from pipelines.applications.assets import stg_application_files
+from pipelines.applications.demo_export import demo_export_answers, write_demo_export
+from pipelines.applications.demo_forms import demo_forms
 from pipelines.runner import run_pipeline
-from pipelines.sample_exports import demo_export_answers, write_demo_export
-from pipelines.sample_forms import demo_forms
+from pipelines.shared.raw_assets import raw_files
+from pipelines.shared.resources import WarehouseResource
 from ptce.paths import DataLayout
 
 
@@ -79,7 +79,7 @@ def _form_with_unknown_pole(path: Path) -> None:
     """A real filled-in form whose header names no pole of the community (nor does its file name)."""
     import docx
 
-    from pipelines.sample_forms import write_demo_forms
+    from pipelines.applications.demo_forms import write_demo_forms
 
     source = next(p for p in write_demo_forms(path.parent / "_tmp") if "esci" not in p.name.lower())
     document = docx.Document(str(source))
@@ -92,9 +92,9 @@ def _form_with_unknown_pole(path: Path) -> None:
 
 def test_structured_fields_from_the_demo_documents(tmp_path: Path) -> None:
     """Word documents built with python-docx -> answers -> structured fields, as the generator stated."""
-    from pipelines.ingest.application_fields import extract_fields, structured_columns
-    from pipelines.ingest.applications import parse_application_docx
-    from pipelines.sample_forms import write_demo_forms
+    from pipelines.applications.demo_forms import write_demo_forms
+    from pipelines.applications.fields import extract_fields, structured_columns
+    from pipelines.applications.form_parser import parse_application_docx
 
     forms = {f.file_name: f for f in demo_forms()}
     for path in write_demo_forms(tmp_path):

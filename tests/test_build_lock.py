@@ -17,20 +17,20 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from pipelines import build_lock
 from pipelines.cli import EXIT_BUILD_IN_PROGRESS, main
 from pipelines.definitions import build_definitions
-from pipelines.defs.jobs import raw_files_sensor
-from pipelines.defs.raw.assets import raw_files
-from pipelines.resources import WarehouseResource
+from pipelines.indicators.demo import write_sample
 from pipelines.runner import step_error_text
-from pipelines.sample import write_sample
+from pipelines.shared import build_lock
+from pipelines.shared.jobs import raw_files_sensor
+from pipelines.shared.raw_assets import raw_files
+from pipelines.shared.resources import WarehouseResource
 from ptce.paths import DataLayout
 
 HOLDER = """
 import sys, time
 from pathlib import Path
-from pipelines import build_lock
+from pipelines.shared import build_lock
 from ptce.paths import DataLayout
 build_lock.acquire(DataLayout(Path(sys.argv[1])), wait=0)
 print("tenu", flush=True)

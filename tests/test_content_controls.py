@@ -16,7 +16,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
-from pipelines.ingest.applications import load_questions, parse_application_docx
+from pipelines.applications.form_parser import load_questions, parse_application_docx
 
 QS = load_questions()
 ANSWERS = {code: f"Réponse à {code} : 12 salariés, SCIC créée en 2012." for code in QS.text_codes}

@@ -13,9 +13,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipelines.defs.quality.checks import rule_context
-from pipelines.quality import data_docs, suites
-from pipelines.quality.suites import TABLE_SUITES, build_data_docs, run_suites
+from pipelines.shared import data_docs
+from pipelines.shared import gx_suites as suites
+from pipelines.shared.gx_suites import TABLE_SUITES, build_data_docs, run_suites
+from pipelines.shared.quality_checks import rule_context
 from ptce.paths import DataLayout
 
 # An outside address: with a scheme, or protocol-relative (`//cdn.example.org/...`).

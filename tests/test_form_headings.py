@@ -13,9 +13,9 @@ from pathlib import Path
 import docx
 import pytest
 
-from pipelines.defs.applications.assets import parse_application_file
-from pipelines.ingest.applications import load_questions, match_question, parse_application_docx
-from pipelines.ingest.form_layout import Layout
+from pipelines.applications.assets import parse_application_file
+from pipelines.applications.form_layout import Layout
+from pipelines.applications.form_parser import load_questions, match_question, parse_application_docx
 from tests.form_headings import HEADINGS, question_variants
 
 QS = load_questions()
@@ -255,7 +255,7 @@ def test_word_layout_signals() -> None:
     from docx.oxml import parse_xml
     from docx.oxml.ns import nsdecls
 
-    from pipelines.ingest.form_layout import StyleBook
+    from pipelines.applications.form_layout import StyleBook
 
     doc = docx.Document()
     custom = doc.styles.add_style("Mon titre de partie", WD_STYLE_TYPE.PARAGRAPH)

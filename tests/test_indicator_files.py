@@ -13,8 +13,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from pipelines.ingest.indicators import IndicatorFileParser
-from pipelines.ingest.model import FileResult
+from pipelines.indicators.parser import IndicatorFileParser
+from pipelines.shared.results import FileResult
 from tests.robustness.corpus import excel_floats
 
 
@@ -246,7 +246,7 @@ def test_targets_for_a_later_year_load_actual_values_do_not(tmp_path: Path) -> N
 
 
 def test_filled_template_reads_back(tmp_path: Path) -> None:
-    from pipelines.template import write_template
+    from pipelines.indicators.template import write_template
 
     path = write_template(tmp_path / "modele.xlsx")
     wb = openpyxl.load_workbook(path)
@@ -278,7 +278,7 @@ def test_many_conflicting_rows_are_all_quarantined_with_short_reasons(tmp_path: 
 
 def test_separator_is_judged_on_records_not_lines() -> None:
     """Quoted answers with commas and line breaks must not make a `;` file look comma-separated."""
-    from pipelines.ingest.readers import sniff_delimiter
+    from pipelines.shared.readers import sniff_delimiter
 
     # Each answer runs over several lines holding two commas each: judged line by line, `,` looks
     # like the steadiest separator; judged on records, `;` is.

@@ -14,14 +14,14 @@ import duckdb
 import pandas as pd
 import pytest
 
-from pipelines.defs.applications.assets import stg_application_files
-from pipelines.defs.indicators.assets import ingest_log, stg_indicator_files
-from pipelines.defs.quality.checks import CONSERVATION_SQL, conservation_gaps, quarantine_gaps
-from pipelines.defs.raw.assets import raw_files
-from pipelines.ingest.indicators import IndicatorFileParser
-from pipelines.resources import WarehouseResource
+from pipelines.applications.assets import stg_application_files
+from pipelines.applications.demo_export import write_demo_export
+from pipelines.indicators.assets import ingest_log, stg_indicator_files
+from pipelines.indicators.parser import IndicatorFileParser
 from pipelines.runner import CheckOutcome, RunOutcome, run_pipeline, summary_lines
-from pipelines.sample_exports import write_demo_export
+from pipelines.shared.quality_checks import CONSERVATION_SQL, conservation_gaps, quarantine_gaps
+from pipelines.shared.raw_assets import raw_files
+from pipelines.shared.resources import WarehouseResource
 from ptce.paths import DataLayout
 
 
@@ -85,7 +85,7 @@ def test_a_parser_crash_is_the_error_of_that_file_only(
 
     monkeypatch.setattr(IndicatorFileParser, "parse", parse)
     monkeypatch.setattr(
-        "pipelines.defs.applications.assets.parse_application_export",
+        "pipelines.applications.assets.parse_application_export",
         lambda *_: (_ for _ in ()).throw(KeyError("bug")),
     )
     result = dg.materialize(

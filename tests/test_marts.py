@@ -6,9 +6,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from pipelines.defs.reference.assets import catalog_frame
-from pipelines.marts import build_network_year, build_pole_year
-from pipelines.warehouse import write_table
+from pipelines.indicators.marts import build_network_year, build_pole_year
+from pipelines.shared.build_store import write_table
+from pipelines.shared.reference_assets import catalog_frame
 
 
 @pytest.fixture

@@ -13,14 +13,14 @@ import pandas as pd
 import pytest
 
 from pipelines.definitions import build_definitions, defs
-from pipelines.defs.jobs import raw_files_sensor
-from pipelines.resources import WarehouseResource
+from pipelines.indicators.demo import YEARS, demo_superseded, demo_targets, demo_values
+from pipelines.indicators.versions import resolve_versions
 from pipelines.runner import RunOutcome, run_pipeline, summary_lines
-from pipelines.sample import YEARS, demo_superseded, demo_targets, demo_values
-from pipelines.versions import resolve_versions
+from pipelines.shared.jobs import raw_files_sensor
+from pipelines.shared.resources import WarehouseResource
+from ptce.contract import TABLES
 from ptce.paths import DataLayout
 from ptce.reference import load_catalog
-from ptce.warehouse import TABLES
 
 EXPECTED_ASSETS = [
     "application_answers",
@@ -189,7 +189,7 @@ def test_failing_blocking_check_keeps_previous_warehouse(
     published = DataLayout(data_dir).warehouse
     before = hashlib.sha256(published.read_bytes()).hexdigest()
     # Simulate a defect that lets duplicates through: the GX uniqueness rule must stop publication.
-    import pipelines.defs.indicators.assets as indicator_assets
+    import pipelines.indicators.assets as indicator_assets
 
     def keep_every_version(staged: pd.DataFrame, arrivals: pd.DataFrame) -> tuple[pd.DataFrame, ...]:
         _, history, changes = resolve_versions(staged, arrivals)

@@ -10,9 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipelines.defs.quality.checks import rule_context
-from pipelines.quality import frames as qf
-from pipelines.quality.suites import (
+from pipelines.shared import gx_frames as qf
+from pipelines.shared.gx_suites import (
     MART_SUITES,
     TABLE_SUITES,
     RuleOutcome,
@@ -20,6 +19,7 @@ from pipelines.quality.suites import (
     build_data_docs,
     run_suites,
 )
+from pipelines.shared.quality_checks import rule_context
 from ptce.reference import load_quality_config
 
 

@@ -18,11 +18,11 @@ import openpyxl
 import pytest
 
 import ptce.reference
-from pipelines.ingest.applications import parse_application_docx
-from pipelines.ingest.indicators import IndicatorFileParser
-from pipelines.ingest.model import FileResult, QuarantineRecord
-from pipelines.ingest.readers import read_csv, read_tabular
+from pipelines.applications.form_parser import parse_application_docx
+from pipelines.indicators.parser import IndicatorFileParser
 from pipelines.runner import RunOutcome, step_error_text, summary_lines
+from pipelines.shared.readers import read_csv, read_tabular
+from pipelines.shared.results import FileResult, QuarantineRecord
 from tests.robustness.corpus import expanding_xlsx
 from tests.robustness.test_corpus import PYTHON_TEXT
 

@@ -6,7 +6,7 @@ import hashlib
 from collections import defaultdict
 from pathlib import Path
 
-from pipelines.sample import DEMO_NOTICE, YEARS, demo_values, write_sample
+from pipelines.indicators.demo import DEMO_NOTICE, YEARS, demo_values, write_sample
 from ptce.reference import load_catalog, load_poles
 
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipelines.ingest.values import (
+from pipelines.shared.values import (
     PercentCell,
     ValueProblem,
     is_missing,

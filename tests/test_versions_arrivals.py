@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipelines.arrivals import read_register, record_arrivals, register_path
-from pipelines.completeness import build_completeness
-from pipelines.defs.raw.assets import scan_raw_files
-from pipelines.versions import resolve_versions
+from pipelines.indicators.versions import resolve_versions
+from pipelines.shared.arrivals import read_register, record_arrivals, register_path
+from pipelines.shared.completeness import build_completeness
+from pipelines.shared.raw_assets import scan_raw_files
 from ptce.paths import DataLayout
 from ptce.reference import load_catalog, load_quality_config
 

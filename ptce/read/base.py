@@ -17,8 +17,8 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from ptce.contract import connect_readonly
 from ptce.paths import DataLayout, resolve_data_dir
-from ptce.warehouse import connect_readonly
 
 Role = Literal["staff", "funder", "pole"]
 

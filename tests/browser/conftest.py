@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from pipelines.ingest.applications import load_questions
+from pipelines.applications.form_parser import load_questions
 from ptce.paths import PROJECT_ROOT
 
 CHROMIUM = Path(os.environ.get("PTCE_CHROMIUM", "/usr/bin/chromium"))

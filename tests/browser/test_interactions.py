@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from ptce.contract import connect_readonly
 from ptce.paths import DataLayout
-from ptce.warehouse import connect_readonly
 from tests.browser.conftest import (
     COMMENT_FILE,
     COMMENT_POLE_NAME,

@@ -963,7 +963,7 @@ def csv_cell_over_field_limit() -> tuple[str, bytes]:
 def _export_rows(poles: list[object]) -> tuple[list[str], list[list[object]]]:
     """A form-tool header (timestamp, e-mail, initiative, one column per question) and one answer
     row per pole cell; the answers are short and fictitious."""
-    from pipelines.ingest.applications import load_questions
+    from pipelines.applications.form_parser import load_questions
 
     questions = load_questions().questions
     header = ["Horodatage", "Adresse e-mail", "Nom de l'initiative", *(q.libelle for q in questions)]

@@ -16,11 +16,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipelines.defs.applications.assets import parse_application_file
-from pipelines.ingest.indicators import IndicatorFileParser
-from pipelines.ingest.model import FileResult
-from pipelines.ingest.values import truncate_text
-from pipelines.ledger import log_row
+from pipelines.applications.assets import parse_application_file
+from pipelines.indicators.parser import IndicatorFileParser
+from pipelines.shared.ledger import log_row
+from pipelines.shared.results import FileResult
+from pipelines.shared.values import truncate_text
 from ptce.fmt import fmt_number
 from ptce.reference import load_catalog, load_poles
 from tests.robustness.corpus import CASES, EXPORT_CASES, LONG_COMMENT, LONG_TEXT, build_case

@@ -20,8 +20,8 @@ import pandas as pd
 import pytest
 
 from pipelines.cli import main
-from pipelines.inventory import scan_inventory
-from pipelines.sample import write_sample
+from pipelines.indicators.demo import write_sample
+from pipelines.shared.inventory import scan_inventory
 from ptce.paths import DataLayout
 
 SECRET = "SECRET-HORS-DU-DOSSIER-42"

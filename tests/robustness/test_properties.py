@@ -20,10 +20,10 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from pipelines.ingest.indicators import IndicatorFileParser
-from pipelines.ingest.model import IngestionError
-from pipelines.ingest.readers import decode_text, read_csv, read_tabular, read_xlsx, sniff_delimiter
-from pipelines.ingest.values import (
+from pipelines.indicators.parser import IndicatorFileParser
+from pipelines.shared.readers import decode_text, read_csv, read_tabular, read_xlsx, sniff_delimiter
+from pipelines.shared.results import IngestionError
+from pipelines.shared.values import (
     EXCEL_ERRORS,
     FormulaCell,
     ValueProblem,

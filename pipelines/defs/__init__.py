@@ -1,1 +1,0 @@
-"""Dagster definitions of the pipeline, one module per layer; `pipelines.definitions` loads them all."""

@@ -1,1 +1,0 @@
-"""Dagster definitions: answers to the application form (AMI)."""

@@ -1,1 +1,0 @@
-"""Dagster definitions: indicators layer."""

@@ -1,1 +1,0 @@
-"""Dagster definitions: marts layer."""

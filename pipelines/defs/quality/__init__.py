@@ -1,1 +1,0 @@
-"""Dagster definitions: data quality (completeness, Great Expectations suites)."""

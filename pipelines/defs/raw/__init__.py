@@ -1,1 +1,0 @@
-"""Dagster definitions: raw layer."""

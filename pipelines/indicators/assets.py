@@ -1,0 +1,210 @@
+"""Indicator and target files: staging (parse every file) then the curated tables.
+
+Staging keeps everything each file gave — loaded values, quarantined rows, one log line — so the
+curated tables can be rebuilt and checked against it. Curated `indicator_values` keeps one value per
+pole, period and indicator: a later file for a pole and period replaces the earlier one (see
+`pipelines.indicators.versions`), and every version is kept in `indicator_history`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import dagster as dg
+import pandas as pd
+
+from pipelines.indicators.parser import IndicatorFileParser
+from pipelines.indicators.versions import resolve_versions
+from pipelines.shared.build_store import write_table
+from pipelines.shared.ledger import LOG_COLUMNS, QUARANTINE_COLUMNS, crash_result, log_row, quarantine_rows
+from pipelines.shared.resources import WarehouseResource
+from pipelines.shared.results import FileResult
+from ptce.paths import DataLayout
+
+VALUE_COLUMNS = [
+    "pole_id",
+    "annee",
+    "trimestre",
+    "code",
+    "valeur",
+    "commentaire",
+    "source_file",
+    "row_number",
+    "sheet",
+]
+PARSED_KINDS = ("indicateurs", "objectifs")
+
+
+def parse_files(layout: DataLayout, inventory: pd.DataFrame) -> list[FileResult]:
+    """Parse every indicator and target file of the inventory, in path order."""
+    parsers = {kind: IndicatorFileParser(kind) for kind in PARSED_KINDS}
+    results = []
+    for row in inventory.itertuples():
+        if row.kind not in parsers:
+            continue
+        try:
+            result = parsers[row.kind].parse(layout.data_dir / Path(row.source_file), row.source_file)
+        except Exception:  # a bad file never stops publication of the rest
+            result = crash_result(row.source_file, row.kind, row.format)
+        results.append(result)
+    return results
+
+
+def results_to_frames(
+    results: list[FileResult], inventory: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(values, quarantine, log) frames; values carry a `kind` column (indicateurs/objectifs)."""
+    by_file = {row.source_file: row for row in inventory.itertuples()}
+    values, quarantine, log = [], [], []
+    for res in results:
+        for rec in res.records:
+            values.append({**rec, "kind": res.kind})
+        quarantine.extend(quarantine_rows(res))
+        log.append(log_row(res, by_file[res.source_file]))
+    values_df = pd.DataFrame(values, columns=[*VALUE_COLUMNS, "kind"])
+    values_df["trimestre"] = values_df["trimestre"].astype("Int64")
+    return (
+        values_df,
+        pd.DataFrame(quarantine, columns=QUARANTINE_COLUMNS),
+        pd.DataFrame(log, columns=LOG_COLUMNS),
+    )
+
+
+@dg.asset(group_name="staging", kinds={"duckdb", "python"}, deps=["raw_files"])
+def stg_indicator_files(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """Lecture de chaque fichier d'indicateurs et d'objectifs : valeurs, quarantaine, journal."""
+    layout = warehouse.layout
+    with warehouse.get_connection() as con:
+        inventory = con.execute("select * from raw_files order by source_file").df()
+        results = parse_files(layout, inventory)
+        values, quarantine, log = results_to_frames(results, inventory)
+        write_table(con, "stg_indicator_values", values)
+        write_table(con, "stg_indicator_quarantine", quarantine)
+        write_table(con, "stg_indicator_log", log)
+    return dg.MaterializeResult(
+        metadata={
+            "fichiers": len(log),
+            "fichiers_en_erreur": int((log["status"] == "error").sum()) if len(log) else 0,
+            "lignes_lues": int(log["rows_read"].sum()) if len(log) else 0,
+            "lignes_chargees": int(log["rows_loaded"].sum()) if len(log) else 0,
+            "lignes_en_quarantaine": int(log["rows_quarantined"].sum()) if len(log) else 0,
+        }
+    )
+
+
+VERSION_DEPS = ["stg_indicator_files", "raw_files"]
+
+
+@dg.multi_asset(
+    group_name="curated",
+    specs=[
+        dg.AssetSpec(
+            "indicator_values",
+            kinds={"duckdb"},
+            deps=VERSION_DEPS,
+            description="Valeurs en vigueur des indicateurs par pôle, année et trimestre.",
+        ),
+        dg.AssetSpec(
+            "indicator_history",
+            kinds={"duckdb"},
+            deps=VERSION_DEPS,
+            description="Toutes les versions de chaque valeur, avec fichier, empreinte et date d'arrivée.",
+        ),
+        dg.AssetSpec(
+            "indicator_changes",
+            kinds={"duckdb"},
+            deps=VERSION_DEPS,
+            description="Changements entre deux versions successives d'un pôle pour une période.",
+        ),
+    ],
+)
+def indicator_versions(warehouse: WarehouseResource) -> Iterator[dg.MaterializeResult]:
+    """Valeurs en vigueur, historique et changements (un envoi plus récent remplace la période)."""
+    with warehouse.get_connection() as con:
+        staged = con.execute("select * from stg_indicator_values where kind = 'indicateurs'").df()
+        arrivals = con.execute("select * from file_arrivals").df()
+        current, history, changes = resolve_versions(staged, arrivals)
+        n = write_table(con, "indicator_values", current, order_by=["pole_id", "annee", "trimestre", "code"])
+        yield dg.MaterializeResult(
+            asset_key="indicator_values",
+            metadata={"dagster/row_count": n, "valeurs_remplacees": len(history) - n},
+        )
+        n = write_table(
+            con, "indicator_history", history, order_by=["pole_id", "annee", "trimestre", "code", "version"]
+        )
+        yield dg.MaterializeResult(asset_key="indicator_history", metadata={"dagster/row_count": n})
+        n = write_table(
+            con, "indicator_changes", changes, order_by=["pole_id", "annee", "trimestre", "version", "code"]
+        )
+        yield dg.MaterializeResult(asset_key="indicator_changes", metadata={"dagster/row_count": n})
+
+
+@dg.asset(group_name="curated", kinds={"duckdb"}, deps=["stg_indicator_files", "raw_files"])
+def targets(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """Objectifs annuels par pôle et indicateur (le dernier envoi pour un pôle et une année fait foi)."""
+    with warehouse.get_connection() as con:
+        staged = con.execute("select * from stg_indicator_values where kind = 'objectifs'").df()
+        arrivals = con.execute("select * from file_arrivals").df()
+        current, _, _ = resolve_versions(staged, arrivals)
+        n = write_table(con, "targets", current, order_by=["pole_id", "annee", "code"])
+    return dg.MaterializeResult(metadata={"dagster/row_count": n})
+
+
+@dg.asset(
+    group_name="curated", kinds={"duckdb"}, deps=["stg_indicator_files", "stg_application_files", "raw_files"]
+)
+def quarantine(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """Lignes refusées, avec fichier, ligne, champ, valeur et raison en français."""
+    with warehouse.get_connection() as con:
+        frame = con.execute(
+            "select * from stg_indicator_quarantine"
+            " union all by name select * from stg_application_quarantine"
+        ).df()
+        n = write_table(con, "quarantine", frame, order_by=["source_file", "row_number", "field"])
+    return dg.MaterializeResult(metadata={"dagster/row_count": n})
+
+
+NOT_YET_PARSED = (
+    "Fichier reçu et conservé, mais les fichiers de type « {kind} » ne sont pas encore intégrés par "
+    "l'observatoire : aucune ligne chargée pour l'instant."
+)
+
+
+@dg.asset(
+    group_name="curated", kinds={"duckdb"}, deps=["stg_indicator_files", "stg_application_files", "raw_files"]
+)
+def ingest_log(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """Journal d'intégration : une ligne par fichier brut (lu, ignoré ou refusé), comptes et statut."""
+    with warehouse.get_connection() as con:
+        parsed = con.execute(
+            "select * from stg_indicator_log union all by name select * from stg_application_log"
+        ).df()
+        inventory = con.execute("select * from raw_files").df()
+        pending = inventory[~inventory["source_file"].isin(parsed["source_file"])]
+        other = pd.DataFrame(
+            {
+                "source_file": pending["source_file"],
+                "sha256": pending["sha256"],
+                "kind": pending["kind"],
+                "format": pending["format"],
+                "size_bytes": pending["size_bytes"],
+                "rows_read": 0,
+                "rows_loaded": 0,
+                "rows_quarantined": 0,
+                "status": "error",
+                "message": [NOT_YET_PARSED.format(kind=k) for k in pending["kind"]],
+            },
+            columns=LOG_COLUMNS,
+        )
+        # Entries the inventory did not read (ignored, refused): their row is already written there.
+        unread = con.execute(
+            "select * exclude (status, message), 0 as rows_read, 0 as rows_loaded, 0 as rows_quarantined,"
+            " status, message from raw_inventory where status is not null"
+        ).df()[LOG_COLUMNS]
+        frame = pd.concat([f for f in (parsed, other, unread) if len(f)] or [parsed], ignore_index=True)
+        n = write_table(con, "ingest_log", frame, order_by=["kind", "source_file"])
+        by_status = frame.groupby("status").size().to_dict() if len(frame) else {}
+    return dg.MaterializeResult(
+        metadata={"dagster/row_count": n, **{f"statut_{k}": int(v) for k, v in by_status.items()}}
+    )

@@ -1,0 +1,824 @@
+"""Parser of indicator files and target files (`raw/indicateurs/`, `raw/objectifs/`).
+
+Two layouts are accepted (SPEC §2):
+- long: one row per value — `pole, periode, indicateur, valeur[, commentaire]`;
+- wide: one row per pole and period, one column per indicator (code or French label).
+Headers may sit below title rows; the pole and the year may be given once in those title rows
+("Pôle : PHARES", "Année : 2016") or, for the pole, by the file name.
+
+Row accounting: a file row is either loaded (all its values are valid) or quarantined with one entry
+per faulty field. A wide row with one bad cell is quarantined whole, so that a pole never sees half a
+row published while the other half waits for a fix.
+
+What Excel users do to tables is taken into account: a header on two rows with merged cells
+("Pôle" merged over both rows, a domain title over several indicator columns), the pole merged down
+over its rows, a code column next to a label column, hidden sheets, rows and columns (ignored, and
+said so in the file's log), formulas never computed and Excel errors (reported, never read as
+"missing"), a comma-separated file whose decimal commas split numbers in two (reported, never loaded
+half), numbers whose reading would be a guess for the indicator's unit (`1.234`, `50 %` of a head
+count, `1e3`: quarantined with the possible readings).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from pipelines.shared.readers import Sheet, column_letter, hidden_note, read_tabular
+from pipelines.shared.results import FileResult, IngestionError, QuarantineRecord
+from pipelines.shared.values import (
+    ValueProblem,
+    cell_text,
+    formula_reason,
+    is_missing,
+    parse_number,
+    parse_period,
+    parse_quarter,
+    reading_problem,
+    truncate_text,
+)
+from ptce.reference import Catalog, Indicator, PoleMatcher, load_catalog, read_limits
+from ptce.text import normalize_key
+
+HEADER_SCAN_ROWS = 20
+MAX_PLAUSIBLE = 10_000_000  # no pole counts ten million of anything
+
+ROLE_ALIASES: dict[str, set[str]] = {
+    "pole": {
+        "pole",
+        "poleid",
+        "idpole",
+        "codepole",
+        "numeropole",
+        "numerodupole",
+        "ptce",
+        "nomduptce",
+        "nomdupole",
+        "npole",
+        "nopole",
+        "numpole",
+        "initiative",
+        "nomdelinitiative",
+        "nompole",
+    },
+    "periode": {"periode", "period", "annee", "an", "year", "exercice", "anneeoutrimestre"},
+    "trimestre": {"trimestre", "quarter", "trim"},
+    "indicateur": {
+        "indicateur",
+        "codeindicateur",
+        "code",
+        "libelle",
+        "libelleindicateur",
+        "indicator",
+        "libelledelindicateur",
+        "nomindicateur",
+    },
+    "valeur": {"valeur", "value", "nombre", "montant", "realise", "resultat", "valeurrealisee"},
+    "objectif": {"objectif", "objectifs", "cible", "valeurcible", "valeurobjectif"},
+    "commentaire": {
+        "commentaire",
+        "commentaires",
+        "remarque",
+        "remarques",
+        "observation",
+        "observations",
+        "note",
+        "notes",
+        "precision",
+        "precisions",
+    },
+}
+_ROLE_BY_KEY = {alias: role for role, aliases in ROLE_ALIASES.items() for alias in aliases}
+# An indicator column titled "Code" next to one titled "Libellé": the code decides, the label checks.
+_CODE_KEYS = {"code", "codeindicateur"}
+# Columns whose merged cells stand for every row they cover (identifiers, not values).
+_FILLED_ROLES = ("pole", "periode", "trimestre", "indicateur", "indicateur_libelle", "commentaire")
+MAX_MERGED_CELLS = 200_000
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_TITLE_POLE_KEYS = ROLE_ALIASES["pole"]
+_TITLE_YEAR_KEYS = {"annee", "periode", "exercice", "an"}
+
+FIELD_LABELS = {
+    "pole": "pôle",
+    "periode": "période",
+    "trimestre": "trimestre",
+    "indicateur": "indicateur",
+    "valeur": "valeur",
+    "objectif": "objectif",
+    "indicateur_libelle": "libellé",
+    "colonnes": "colonnes",
+}
+
+
+class _Header:
+    """Where each role and indicator sits in a header row."""
+
+    def __init__(self, row_number: int, cells: list[object], catalog: Catalog, kind: str) -> None:
+        self.row_number = row_number
+        self.width = len(cells)
+        self.roles: dict[str, int] = {}
+        self.indicators: dict[str, int] = {}
+        self.ignored: list[str] = []
+        self.duplicates: list[str] = []
+        role_keys: dict[str, str] = {}
+        for idx, cell in enumerate(cells):
+            text = cell_text(cell)
+            if not text:
+                continue
+            key = normalize_key(text)
+            role = _ROLE_BY_KEY.get(key)
+            code = catalog.match(text)
+            if role == "objectif" and kind != "objectifs":
+                role = None
+            if role is not None and not (role == "indicateur" and code):
+                if (
+                    role == "indicateur"
+                    and role in self.roles
+                    and "indicateur_libelle" not in self.roles
+                    and (key in _CODE_KEYS) != (role_keys[role] in _CODE_KEYS)
+                ):
+                    if key in _CODE_KEYS:
+                        self.roles["indicateur_libelle"] = self.roles["indicateur"]
+                        self.roles["indicateur"] = idx
+                    else:
+                        self.roles["indicateur_libelle"] = idx
+                elif role in self.roles:
+                    self.duplicates.append(text)
+                else:
+                    self.roles[role] = idx
+                    role_keys[role] = key
+            elif code is not None:
+                if code in self.indicators:
+                    self.duplicates.append(text)
+                else:
+                    self.indicators[code] = idx
+            else:
+                self.ignored.append(text)
+        if kind == "objectifs" and "objectif" in self.roles and "valeur" not in self.roles:
+            self.roles["valeur"] = self.roles.pop("objectif")
+
+    @property
+    def is_long(self) -> bool:
+        return "indicateur" in self.roles and "valeur" in self.roles
+
+    @property
+    def is_wide(self) -> bool:
+        return not self.is_long and bool(self.indicators)
+
+    def plausible(self) -> bool:
+        has_period_or_pole = bool({"periode", "trimestre", "pole"} & set(self.roles))
+        return (self.is_long and has_period_or_pole) or (
+            self.is_wide and (has_period_or_pole or len(self.indicators) >= 3)
+        )
+
+    @property
+    def evidence(self) -> int:
+        """How much this row looks like an indicator table header (to explain a near miss)."""
+        core = {"pole", "periode", "indicateur", "valeur"} & set(self.roles)
+        return len(core) + (1 if self.indicators else 0)
+
+    def missing_columns(self) -> str:
+        """What a near-miss header lacks, in French."""
+        if self.is_long or self.indicators:
+            return "« période » (ou « année ») ou « pôle »"
+        if "indicateur" in self.roles:
+            return "« valeur »"
+        if "valeur" in self.roles:
+            return "« indicateur »"
+        return "« indicateur » et « valeur » (ou d'une colonne par indicateur)"
+
+    def found_columns(self) -> str:
+        names = [f"« {FIELD_LABELS[r]} »" for r in self.roles if r in FIELD_LABELS]
+        if self.indicators:
+            names.append(f"{len(self.indicators)} indicateur(s)")
+        return ", ".join(names)
+
+
+def _title_context(
+    rows: list[tuple[int, list[object]]], matcher: PoleMatcher, target: bool
+) -> dict[str, Any]:
+    """ "Pôle : PHARES" / "Année : 2016" written above the header, in one cell or two.
+
+    `target`: the file holds targets, whose year may be one to come.
+    """
+    context: dict[str, Any] = {}
+    for _, cells in rows:
+        texts = [cell_text(c) for c in cells if cell_text(c)]
+        pairs: list[tuple[str, str]] = []
+        for i, text in enumerate(texts):
+            if ":" in text:
+                key, _, value = text.partition(":")
+                if value.strip():
+                    pairs.append((key, value.strip()))
+                elif i + 1 < len(texts):
+                    pairs.append((key, texts[i + 1]))
+            elif i + 1 < len(texts) and normalize_key(text) in _TITLE_POLE_KEYS | _TITLE_YEAR_KEYS:
+                pairs.append((text, texts[i + 1]))
+        for key, value in pairs:
+            nkey = normalize_key(key)
+            if nkey in _TITLE_POLE_KEYS and "pole" not in context:
+                pole = matcher.match(value)
+                if pole:
+                    context["pole"] = pole
+            elif nkey in _TITLE_YEAR_KEYS and "periode" not in context:
+                with contextlib.suppress(ValueProblem):
+                    context["periode"] = parse_period(value, target=target)
+    return context
+
+
+def pole_from_filename(path: Path, matcher: PoleMatcher) -> str | None:
+    """The one pole named in the file name (`PHARES_indicateurs_2016.xlsx`).
+
+    Bare numbers do not count (`export_3.csv` is not pole 3), and a name that mentions two poles
+    names none: guessing would file one pole's figures under the other.
+    """
+    tokens = [t for t in re.split(r"[_\-\s.]+", path.stem) if t]
+    found: set[str] = set()
+    for size in (4, 3, 2, 1):
+        for start in range(len(tokens) - size + 1):
+            chunk = tokens[start : start + size]
+            if size == 1 and chunk[0].isdigit():
+                continue
+            pole = matcher.match(" ".join(chunk))
+            if pole:
+                found.add(pole)
+    return found.pop() if len(found) == 1 else None
+
+
+def _fr(number: float) -> str:
+    """A number as French readers write it in a message: decimal comma."""
+    return cell_text(number).replace(".", ",")
+
+
+def _check_value(number: float, indicator: Indicator) -> None:
+    label = f"« {indicator.libelle} »"
+    if indicator.min is not None and number < indicator.min:
+        if indicator.min == 0:
+            raise ValueProblem(
+                f"valeur négative ({_fr(number)}) impossible pour {label} : saisir un nombre positif "
+                "ou nul (laisser vide si inconnu)"
+            )
+        raise ValueProblem(
+            f"valeur {_fr(number)} inférieure au minimum ({_fr(indicator.min)}) pour {label} : "
+            "vérifier la saisie"
+        )
+    if indicator.max is not None and number > indicator.max:
+        raise ValueProblem(
+            f"valeur {_fr(number)} hors de l'intervalle autorisé "
+            f"({_fr(indicator.min or 0)} à {_fr(indicator.max)}) pour {label} : vérifier la saisie"
+        )
+    if abs(number) > MAX_PLAUSIBLE:
+        raise ValueProblem(
+            f"valeur {_fr(number)} invraisemblable pour {label} (plus de 10 millions) : "
+            "vérifier l'unité et les séparateurs"
+        )
+    if indicator.entier and not float(number).is_integer():
+        raise ValueProblem(
+            f"valeur non entière ({_fr(number)}) pour {label}, "
+            "qui se compte en nombres entiers : corriger la saisie"
+        )
+
+
+def _clean_comment(value: object) -> str | None:
+    """A comment as text, without the invisible control characters odd encodings leave behind.
+
+    Kept up to the comment limit (`qualite.yaml`), with a visible marker when cut.
+    """
+    if is_missing(value):
+        return None
+    text = _CONTROL.sub("", cell_text(value)).strip()
+    return truncate_text(text, read_limits().comment_chars) if text else None
+
+
+def _bounded(cells: list[object], keep: int | None, limit: int) -> list[object]:
+    """Cells with every text but the comment (`keep`) cut to `limit` characters.
+
+    No pole, period, indicator or value is that long: such a cell is refused anyway, and its
+    quarantine row and reason then quote it at a bounded length.
+    """
+    if not any(isinstance(c, str) and len(c) > limit for c in cells):
+        return cells
+    return [truncate_text(c, limit) if isinstance(c, str) and i != keep else c for i, c in enumerate(cells)]
+
+
+class _SheetLayout:
+    """Merged ranges of a sheet, indexed for the parser (empty for CSV files)."""
+
+    def __init__(self, sheet: Sheet) -> None:
+        self.rows = dict(sheet.rows) if sheet.merged else {}
+        # (row, col) of a cell hidden under a vertical merge -> row of the range's top-left cell.
+        self.down: dict[int, dict[int, int]] = defaultdict(dict)
+        # (row, col) of every cell of a merged range -> the range as Excel names it ("C5:C6").
+        self.ranges: dict[tuple[int, int], str] = {}
+        budget = MAX_MERGED_CELLS
+        for min_col, min_row, max_col, max_row in sheet.merged:
+            area = (max_col - min_col + 1) * (max_row - min_row + 1)
+            if area > budget:
+                continue
+            budget -= area
+            name = f"{column_letter(min_col)}{min_row}:{column_letter(max_col)}{max_row}"
+            for row in range(min_row, max_row + 1):
+                for col in range(min_col - 1, max_col):
+                    self.ranges[(row, col)] = name
+                if row > min_row:
+                    self.down[row][min_col - 1] = min_row
+
+    def filled(self, row_number: int, cells: list[object], columns: set[int] | None = None) -> list[object]:
+        """`cells` with the cells under a vertical merge given the value Excel shows there."""
+        below = self.down.get(row_number)
+        if not below:
+            return cells
+        out = list(cells)
+        for col, anchor_row in below.items():
+            if columns is not None and col not in columns:
+                continue
+            anchor = self.rows.get(anchor_row, [])
+            if col < len(anchor) and (col >= len(out) or out[col] is None):
+                out.extend([None] * (col + 1 - len(out)))
+                out[col] = anchor[col]
+        return out
+
+
+class IndicatorFileParser:
+    """Parses one indicator or target file into records, quarantine rows and a log entry."""
+
+    def __init__(self, kind: str = "indicateurs", catalog: Catalog | None = None) -> None:
+        if kind not in {"indicateurs", "objectifs"}:
+            raise ValueError(kind)
+        self.kind = kind
+        # Targets are for years to come by nature: the future-period rule is for actual values only.
+        self.is_target = kind == "objectifs"
+        self.catalog = catalog or load_catalog()
+        self.matcher = PoleMatcher()
+        self._decimal_comma = True  # French conventions; set per file from its separator
+
+    def parse(self, path: Path, source_file: str) -> FileResult:
+        """Never raises for bad content: an unreadable file gives a result with `error` set."""
+        result = FileResult(source_file=source_file, kind=self.kind, file_format=path.suffix[1:].lower())
+        hidden: str | None = None
+        try:
+            sheets, file_format, details = read_tabular(path, source_file)
+            result.file_format = file_format
+            if details.get("info"):
+                result.infos.append(details["info"])
+            hidden = hidden_note(sheets)
+            if hidden:
+                result.notes.append(hidden)
+            self._parse_sheets(path, sheets, result, details)
+        except IngestionError as exc:
+            # A table missing because its rows or columns are hidden: the error says they are.
+            result.error = exc.message + (f" {hidden}" if hidden else "")
+            result.records.clear()
+            result.quarantine.clear()
+            result.notes.clear()
+            result.rows_read = result.rows_loaded = 0
+        return result
+
+    def _parse_sheets(
+        self, path: Path, sheets: list[Sheet], result: FileResult, details: dict[str, str]
+    ) -> None:
+        first_header: _Header | None = None
+        near_miss: _Header | None = None
+        hidden_tables: list[str] = []
+        hidden_other: list[str] = []
+        self._decimal_comma = details.get("separator_char") != ","
+        for sheet in sheets:
+            layout = _SheetLayout(sheet)
+            header = self._find_header(sheet, layout)
+            if header is None:
+                if sheet.hidden and sheet.rows:
+                    hidden_other.append(f"« {sheet.name} »")
+                candidate = self._near_miss(sheet, layout)
+                if (
+                    candidate is not None
+                    and not sheet.hidden
+                    and (near_miss is None or candidate.evidence > near_miss.evidence)
+                ):
+                    near_miss = candidate
+                continue
+            if sheet.hidden:
+                # The sender does not see a hidden sheet: its figures are not theirs to publish.
+                n = sum(1 for r in sheet.rows if r[0] > header.row_number)
+                if n:
+                    hidden_tables.append(f"« {sheet.name} » ({n} ligne(s))")
+                continue
+            first_header = first_header or header
+            if header.duplicates:
+                raise IngestionError(
+                    f"{result.source_file} : colonne(s) en double dans l'en-tête "
+                    f"(ligne {header.row_number}) : {', '.join(header.duplicates)}. "
+                    "Gardez une seule colonne par information."
+                )
+            above = [r for r in sheet.rows if r[0] < header.row_number]
+            context = _title_context(above, self.matcher, self.is_target)
+            if "pole" not in header.roles and "pole" not in context:
+                pole = pole_from_filename(path, self.matcher)
+                if pole:
+                    context["pole"] = pole
+            if "pole" not in header.roles and "pole" not in context:
+                raise IngestionError(
+                    f"{result.source_file} : impossible de savoir de quel pôle il s'agit. Ajoutez "
+                    "une colonne « pôle » (numéro ou nom), ou une ligne « Pôle : … » au-dessus du "
+                    "tableau."
+                )
+            if "periode" not in header.roles and "periode" not in context:
+                raise IngestionError(
+                    f"{result.source_file} : aucune colonne « période » (ou « année ») trouvée. "
+                    "Ajoutez-la : 2016, 2016-T3 ou T3 2016."
+                )
+            if header.ignored and header.is_wide:
+                result.notes.append(
+                    f"Colonne(s) non reconnue(s), ignorée(s) (feuille {sheet.name or 'unique'}) : "
+                    + ", ".join(f"« {c} »" for c in header.ignored)
+                    + "."
+                )
+            data_rows = [r for r in sheet.rows if r[0] > header.row_number]
+            if data_rows and self._is_code_row(data_rows[0][1], header):
+                # Templates show each indicator's code under its label: a second header line.
+                data_rows = data_rows[1:]
+            width_check = sheet.name is None and details.get("separator_char") == ","
+            if width_check and data_rows:
+                # Rows uniformly one cell longer (a separator at the end of every line) are fine.
+                widths = {len(cells) for _, cells in data_rows}
+                extra_empty = all(not str(c).strip() for _, cells in data_rows for c in cells[header.width :])
+                width_check = not (len(widths) == 1 and extra_empty)
+            filled_columns = {header.roles[r] for r in _FILLED_ROLES if r in header.roles}
+            for row_number, cells in data_rows:
+                cells = layout.filled(row_number, cells, filled_columns)
+                if width_check and len(cells) > header.width:
+                    self._quarantine_wide_row(row_number, cells, header, context, result)
+                    continue
+                self._parse_row(row_number, cells, header, context, sheet.name, result, layout)
+        if first_header is None:
+            if hidden_tables:
+                raise IngestionError(
+                    f"{result.source_file} : le tableau d'indicateurs se trouve dans une feuille "
+                    f"masquée ({', '.join(hidden_tables)}), qui n'est pas lue. Affichez-la dans Excel "
+                    "(clic droit sur un onglet > Afficher) et renvoyez le fichier."
+                )
+            if near_miss is not None:
+                raise IngestionError(
+                    f"{result.source_file} : en-tête incomplet ligne {near_miss.row_number} "
+                    f"(colonnes reconnues : {near_miss.found_columns()}) : il manque la colonne "
+                    f"{near_miss.missing_columns()}. Ajoutez-la, ou utilisez le modèle Excel fourni "
+                    "par COORACE (commande « ptce template »)."
+                )
+            raise IngestionError(
+                f"{result.source_file} : aucun tableau d'indicateurs reconnu. L'en-tête doit "
+                "contenir « pôle », « période » et soit « indicateur » et « valeur », soit une "
+                "colonne par indicateur (code ou libellé du catalogue). Utilisez le modèle Excel "
+                "fourni par COORACE (commande « ptce template »)."
+            )
+        if result.rows_read == 0:
+            raise IngestionError(
+                f"{result.source_file} : aucune ligne de données sous l'en-tête (ligne "
+                f"{first_header.row_number}) : le fichier ne contient que les titres des colonnes. "
+                "Complétez le tableau et renvoyez-le."
+            )
+        if hidden_tables:
+            result.notes.append(
+                f"Feuille(s) masquée(s) ignorée(s) : {', '.join(hidden_tables)}. Si ces chiffres "
+                "doivent être intégrés, affichez la feuille dans Excel (clic droit sur un onglet > "
+                "Afficher) et renvoyez le fichier."
+            )
+        if hidden_other:
+            # Lists behind drop-down menus, mostly: nothing to load, but not silently skipped.
+            result.infos.append(
+                f"Feuille(s) masquée(s) sans tableau d'indicateurs, non lue(s) : {', '.join(hidden_other)}."
+            )
+        self._quarantine_conflicts(result)
+
+    def _is_code_row(self, cells: list[object], header: _Header) -> bool:
+        if not header.is_wide:
+            return False
+        named = [
+            self.catalog.match(cells[idx]) == code
+            for code, idx in header.indicators.items()
+            if idx < len(cells) and cell_text(cells[idx])
+        ]
+        return len(named) >= 3 and all(named)
+
+    def _find_header(self, sheet: Sheet, layout: _SheetLayout) -> _Header | None:
+        for row_number, cells in sheet.rows[:HEADER_SCAN_ROWS]:
+            # A title merged down over two header rows counts on both (the lower one is the header).
+            header = _Header(row_number, layout.filled(row_number, cells), self.catalog, self.kind)
+            if header.plausible():
+                return header
+        return None
+
+    def _near_miss(self, sheet: Sheet, layout: _SheetLayout) -> _Header | None:
+        best: _Header | None = None
+        for row_number, cells in sheet.rows[:HEADER_SCAN_ROWS]:
+            header = _Header(row_number, layout.filled(row_number, cells), self.catalog, self.kind)
+            if header.evidence >= 2 and (best is None or header.evidence > best.evidence):
+                best = header
+        return best
+
+    def _quarantine_wide_row(
+        self,
+        row_number: int,
+        cells: list[object],
+        header: _Header,
+        context: dict[str, Any],
+        result: FileResult,
+    ) -> None:
+        """A comma-separated row longer than its header: a decimal comma split a number in two."""
+        result.rows_read += 1
+        pole_id = context.get("pole")
+        if "pole" in header.roles and header.roles["pole"] < len(cells):
+            pole_id = self.matcher.match(cells[header.roles["pole"]]) or pole_id
+        reason = (
+            f"la ligne compte {len(cells)} cellules pour {header.width} colonnes d'en-tête : dans ce "
+            "fichier séparé par des virgules, une virgule décimale (12,5) coupe un nombre en deux. "
+            'Mettre les nombres décimaux entre guillemets ("12,5"), écrire 12.5, ou enregistrer le '
+            "fichier au format « CSV (séparateur : point-virgule) »"
+        )
+        result.quarantine.append(
+            QuarantineRecord(
+                source_file=result.source_file,
+                row_number=row_number,
+                field=FIELD_LABELS["colonnes"],
+                value=",".join(cell_text(c) for c in cells),
+                reason=f"{result.source_file}, ligne {row_number}, champ colonnes : {reason}",
+                pole_id=pole_id,
+                sheet=None,
+            )
+        )
+
+    def _parse_row(
+        self,
+        row_number: int,
+        cells: list[object],
+        header: _Header,
+        context: dict[str, Any],
+        sheet: str | None,
+        result: FileResult,
+        layout: _SheetLayout,
+    ) -> None:
+        result.rows_read += 1
+        problems: list[tuple[str, str, str]] = []  # (field, value, reason)
+        cells = _bounded(cells, header.roles.get("commentaire"), read_limits().quoted_chars)
+
+        def cell(idx: int | None) -> object:
+            return cells[idx] if idx is not None and idx < len(cells) else None
+
+        def merged_value(field: str, idx: int) -> bool:
+            """A value cell inside a merged range stands for several rows or indicators: refused."""
+            where = layout.ranges.get((row_number, idx))
+            if where is None:
+                return False
+            problems.append(
+                (
+                    field,
+                    cell_text(cell(idx)),
+                    f"cellule fusionnée ({where}) : une valeur par ligne et par indicateur ; "
+                    "défusionner les cellules et saisir la valeur de chaque ligne",
+                )
+            )
+            return True
+
+        pole_id = context.get("pole")
+        if "pole" in header.roles:
+            raw = cell(header.roles["pole"])
+            if is_missing(raw):
+                problems.append(("pole", "", "pôle non renseigné : indiquer le numéro ou le nom"))
+            else:
+                pole_id = self.matcher.match(raw)
+                if pole_id is None:
+                    problems.append(
+                        (
+                            "pole",
+                            cell_text(raw),
+                            formula_reason(raw)
+                            or f"pôle « {cell_text(raw)} » inconnu : indiquer le numéro (1 à 12) "
+                            "ou le nom d'un pôle de la communauté",
+                        )
+                    )
+        period: tuple[int, int | None] | None = context.get("periode")
+        if "periode" in header.roles:
+            raw = cell(header.roles["periode"])
+            try:
+                period = parse_period(raw if not is_missing(raw) else None, target=self.is_target)
+            except ValueProblem as exc:
+                problems.append(("periode", cell_text(raw), exc.reason))
+                period = None
+        if "trimestre" in header.roles and period is not None:
+            # The quarter column applies whether the year comes from a column or from a title row.
+            raw_q = cell(header.roles["trimestre"])
+            try:
+                quarter = parse_quarter(raw_q)
+                if quarter is not None and period[1] is not None and period[1] != quarter:
+                    raise ValueProblem(
+                        f"trimestre « {cell_text(raw_q)} » différent de celui de la période "
+                        f"(T{period[1]} {period[0]}) : n'en indiquer qu'un"
+                    )
+                if quarter is not None:
+                    period = parse_period(f"{period[0]}-T{quarter}", target=self.is_target)
+            except ValueProblem as exc:
+                problems.append(("trimestre", cell_text(raw_q), exc.reason))
+                period = None
+        if period is not None and self.kind == "objectifs" and period[1] is not None:
+            problems.append(
+                (
+                    "periode",
+                    f"T{period[1]} {period[0]}",
+                    "objectif trimestriel : donner l'objectif annuel",
+                )
+            )
+        comment = _clean_comment(cell(header.roles["commentaire"])) if "commentaire" in header.roles else None
+
+        values: list[tuple[str, float]] = []
+        if header.is_long:
+            code = self._long_indicator(cell(header.roles["indicateur"]), header, cell, problems)
+            raw_val = cell(header.roles["valeur"])
+            if merged_value("valeur", header.roles["valeur"]):
+                pass
+            elif is_missing(raw_val):
+                problems.append(
+                    (
+                        "valeur",
+                        cell_text(raw_val),
+                        "valeur non renseignée : ligne sans chiffre (vide = donnée manquante, "
+                        "jamais zéro) ; compléter ou retirer la ligne",
+                    )
+                )
+            else:
+                try:
+                    if code is not None:
+                        values.append((code, self._number(raw_val, self.catalog.get(code))))
+                    else:
+                        parse_number(raw_val)
+                except ValueProblem as exc:
+                    problems.append(("valeur", cell_text(raw_val), exc.reason))
+        else:
+            for code, idx in header.indicators.items():
+                raw_val = cell(idx)
+                if merged_value(code, idx) or is_missing(raw_val):
+                    continue
+                try:
+                    values.append((code, self._number(raw_val, self.catalog.get(code))))
+                except ValueProblem as exc:
+                    problems.append((code, cell_text(raw_val), exc.reason))
+            if not values and not problems:
+                problems.append(
+                    (
+                        "valeurs",
+                        "",
+                        "aucune valeur renseignée sur la ligne : compléter ou la retirer",
+                    )
+                )
+
+        if problems:
+            for field, value, reason in problems:
+                result.quarantine.append(
+                    QuarantineRecord(
+                        source_file=result.source_file,
+                        row_number=row_number,
+                        field=FIELD_LABELS.get(field, field),
+                        value=value,
+                        reason=f"{result.source_file}, ligne {row_number}, "
+                        f"champ {FIELD_LABELS.get(field, field)} : {reason}",
+                        pole_id=pole_id,
+                        sheet=sheet,
+                    )
+                )
+            return
+        assert period is not None and pole_id is not None
+        for code, number in values:
+            result.records.append(
+                {
+                    "pole_id": pole_id,
+                    "annee": period[0],
+                    "trimestre": period[1],
+                    "code": code,
+                    "valeur": number,
+                    "commentaire": comment,
+                    "source_file": result.source_file,
+                    "row_number": row_number,
+                    "sheet": sheet,
+                }
+            )
+        result.rows_loaded += 1
+
+    def _number(self, raw: object, indicator: Indicator) -> float:
+        """The value of `raw` for `indicator`, or `ValueProblem` (ambiguous, unreadable, out of range)."""
+        ambiguous = reading_problem(raw, indicator, decimal_comma=self._decimal_comma)
+        if ambiguous:
+            raise ValueProblem(ambiguous)
+        number = parse_number(raw)
+        _check_value(number, indicator)
+        return number
+
+    def _long_indicator(
+        self,
+        raw_ind: object,
+        header: _Header,
+        cell: Any,
+        problems: list[tuple[str, str, str]],
+    ) -> str | None:
+        """The indicator of a long row: its code column, checked against the label column if any."""
+        raw_label = None
+        if "indicateur_libelle" in header.roles:
+            raw_label = cell(header.roles["indicateur_libelle"])
+            if is_missing(raw_ind) and not is_missing(raw_label):
+                raw_ind, raw_label = raw_label, None
+        if is_missing(raw_ind):
+            problems.append(
+                (
+                    "indicateur",
+                    "",
+                    "indicateur non renseigné : indiquer un code ou un libellé du catalogue "
+                    "(ex. « salaries » ou « Salariés des structures membres »)",
+                )
+            )
+            return None
+        code = self.catalog.match(raw_ind)
+        if code is None:
+            problems.append(
+                (
+                    "indicateur",
+                    cell_text(raw_ind),
+                    formula_reason(raw_ind)
+                    or f"indicateur « {cell_text(raw_ind)} » inconnu : utiliser un code ou un "
+                    "libellé du catalogue (ex. « salaries » ou « Salariés des structures "
+                    "membres »)",
+                )
+            )
+            return None
+        if raw_label is not None and not is_missing(raw_label):
+            other = self.catalog.match(raw_label)
+            if other != code:
+                problems.append(
+                    (
+                        "indicateur_libelle",
+                        cell_text(raw_label),
+                        f"le libellé « {cell_text(raw_label)} » ne correspond pas au code "
+                        f"« {cell_text(raw_ind)} » ({self.catalog.label(code)}) : corriger l'un des deux",
+                    )
+                )
+                return None
+        return code
+
+    def _quarantine_conflicts(self, result: FileResult) -> None:
+        """Same pole, period and indicator twice in one file with different values: a conflict.
+
+        Every row involved goes to quarantine (nothing is silently chosen); an exact repetition is
+        harmless and kept once. Linear in the number of records: files can be large.
+        """
+        by_key: dict[tuple, list[dict[str, Any]]] = defaultdict(list)
+        for rec in result.records:
+            by_key[(rec["pole_id"], rec["annee"], rec["trimestre"], rec["code"])].append(rec)
+        # (sheet, row) -> [(value, reason)], and the row's pole, for each conflicting row.
+        conflicts: dict[tuple[str | None, int], list[tuple[str, str]]] = defaultdict(list)
+        pole_of_row: dict[tuple[str | None, int], str] = {}
+        for key, recs in by_key.items():
+            if len({r["valeur"] for r in recs}) == 1:
+                continue
+            places = sorted({(r["sheet"] or "", r["row_number"]) for r in recs})
+            for r in recs:
+                here = (r["sheet"] or "", r["row_number"])
+                others = []
+                for sheet, row in places:  # the first few suffice: the reason stays short
+                    if (sheet, row) != here:
+                        others.append(str(row) if sheet == here[0] else f"{row} (feuille « {sheet} »)")
+                        if len(others) == 5:
+                            break
+                n_others = len(places) - 1  # `here` is one of the places
+                shown = ", ".join(others) + (f" et {n_others - 5} autre(s)" if n_others > 5 else "")
+                where = (r["sheet"], r["row_number"])
+                pole_of_row[where] = r["pole_id"]
+                conflicts[where].append(
+                    (
+                        cell_text(r["valeur"]),
+                        f"{self.catalog.label(key[3])} {cell_text(r['valeur'])} en conflit avec la "
+                        f"ligne {shown} (même pôle, période et indicateur, autre valeur) : "
+                        "garder une seule valeur",
+                    )
+                )
+        # Exact repetitions are kept once, from a row that is not itself in conflict on another value.
+        kept: list[dict[str, Any]] = []
+        seen: set[tuple] = set()
+        for rec in result.records:
+            key = (rec["pole_id"], rec["annee"], rec["trimestre"], rec["code"])
+            if (rec["sheet"], rec["row_number"]) in conflicts or key in seen:
+                continue
+            seen.add(key)
+            kept.append(rec)
+        result.records = kept
+        for (sheet, row_number), entries in sorted(conflicts.items(), key=lambda x: (x[0][0] or "", x[0][1])):
+            for value, reason in entries:
+                result.quarantine.append(
+                    QuarantineRecord(
+                        source_file=result.source_file,
+                        row_number=row_number,
+                        field="valeur",
+                        value=value,
+                        reason=f"{result.source_file}, ligne {row_number}, champ valeur : {reason}",
+                        pole_id=pole_of_row[(sheet, row_number)],
+                        sheet=sheet,
+                    )
+                )
+            result.rows_loaded -= 1

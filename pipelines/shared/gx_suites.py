@@ -1,0 +1,640 @@
+"""Great Expectations suites of the warehouse, and how they are run (GX 1.x, ephemeral context).
+
+Each suite is one Dagster asset check: its rules share a severity (ERROR blocks publication, WARN
+is reported). Rules are plain data — a name, a French description, an expectation — so the list
+reads as the quality policy. GX is imported lazily: it costs several seconds, which the Dagster UI
+and the dashboards should not pay when loading definitions.
+
+Validation results go to filesystem stores under the run's build folder, so the suites of both
+check steps (curated tables, then marts) end up in one Data Docs site built at publication.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from pipelines.shared.values import FIRST_YEAR, last_target_year
+from ptce.contract import INGEST_STATUSES
+from ptce.reference import QualityConfig
+
+if TYPE_CHECKING:  # GX is imported lazily: only the type is needed here
+    from great_expectations.data_context import AbstractDataContext
+
+MAX_EXAMPLES = 5
+SITE_NAME = "observatoire"
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """What the rules need to know: reference values and thresholds."""
+
+    pole_ids: tuple[str, ...]
+    typed_codes: tuple[str, ...]
+    all_codes: tuple[str, ...]
+    shares: tuple[str, ...]
+    config: QualityConfig
+    today: date
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    description: str
+    build: Callable[[Any], Any]  # gxe module -> Expectation
+
+
+@dataclass(frozen=True)
+class Suite:
+    asset: str
+    check_name: str
+    description: str
+    severity: str
+    frame: str
+    index_columns: tuple[str, ...]
+    rules: Callable[[RuleContext], list[Rule]]
+
+
+@dataclass
+class RuleOutcome:
+    suite: Suite
+    rule: str
+    description: str
+    success: bool
+    unexpected_count: int
+    examples: list[Any] = field(default_factory=list)
+
+
+def _r(name: str, description: str, build: Callable[[Any], Any]) -> Rule:
+    return Rule(name, description, build)
+
+
+def _poles(ctx: RuleContext) -> list[Rule]:
+    return [
+        _r(
+            "douze_poles",
+            "Le référentiel compte les douze pôles.",
+            lambda g: g.ExpectTableRowCountToEqual(value=12),
+        ),
+        _r(
+            "pole_id_unique",
+            "Identifiant de pôle unique.",
+            lambda g: g.ExpectColumnValuesToBeUnique(column="pole_id"),
+        ),
+        _r(
+            "numero_1_12",
+            "Numéro de pôle entre 1 et 12, unique.",
+            lambda g: g.ExpectColumnValuesToBeBetween(column="numero", min_value=1, max_value=12),
+        ),
+        _r(
+            "coordonnees_france",
+            "Coordonnées en France métropolitaine.",
+            lambda g: g.ExpectColumnValuesToBeBetween(column="latitude", min_value=41, max_value=51.5),
+        ),
+    ]
+
+
+def _catalog(ctx: RuleContext) -> list[Rule]:
+    return [
+        _r(
+            "code_unique",
+            "Code d'indicateur unique.",
+            lambda g: g.ExpectColumnValuesToBeUnique(column="code"),
+        ),
+        _r(
+            "domaine_connu",
+            "Domaine parmi les cinq angles de travail.",
+            lambda g: g.ExpectColumnValuesToBeInSet(
+                column="domaine", value_set=["emploi", "parcours", "mutualisation", "creation", "qualite"]
+            ),
+        ),
+        _r(
+            "agregation_connue",
+            "Règle d'agrégation connue.",
+            lambda g: g.ExpectColumnValuesToBeInSet(
+                column="agregation_poles", value_set=["somme", "moyenne", "ratio"]
+            ),
+        ),
+    ]
+
+
+def _value_rules(ctx: RuleContext, with_quarters: bool, actual: bool = True) -> list[Rule]:
+    """Rules shared by actual values and targets (`actual=False`: years to come are allowed)."""
+    key = ["pole_id", "annee", "trimestre", "code"] if with_quarters else ["pole_id", "annee", "code"]
+    # Targets are for years to come by nature: for them only a mistyped year is refused.
+    last_year = ctx.today.year if actual else last_target_year(ctx.today)
+    last_year_text = "l'année en cours" if actual else f"{last_year} (horizon des objectifs)"
+    rules = [
+        _r(
+            "pole_connu",
+            "Le pôle fait partie des douze (intégrité référentielle).",
+            lambda g: g.ExpectColumnValuesToBeInSet(column="pole_id", value_set=list(ctx.pole_ids)),
+        ),
+        _r(
+            "indicateur_du_catalogue",
+            "L'indicateur est un code saisi du catalogue.",
+            lambda g: g.ExpectColumnValuesToBeInSet(column="code", value_set=list(ctx.typed_codes)),
+        ),
+        _r(
+            "annee_plausible",
+            f"Année entre {FIRST_YEAR} et {last_year_text}.",
+            lambda g: g.ExpectColumnValuesToBeBetween(
+                column="annee", min_value=FIRST_YEAR, max_value=last_year
+            ),
+        ),
+        _r(
+            "valeur_renseignee",
+            "Valeur renseignée.",
+            lambda g: g.ExpectColumnValuesToNotBeNull(column="valeur"),
+        ),
+        _r(
+            "valeur_positive",
+            "Valeur positive ou nulle.",
+            lambda g: g.ExpectColumnValuesToBeBetween(column="valeur", min_value=0),
+        ),
+        _r(
+            "cle_unique",
+            "Une seule valeur par pôle, période et indicateur.",
+            lambda g: g.ExpectCompoundColumnsToBeUnique(column_list=key),
+        ),
+        _r(
+            "fichier_source",
+            "Chaque valeur vient d'un fichier de raw/.",
+            lambda g: g.ExpectColumnValuesToMatchRegex(column="source_file", regex=r"^raw/"),
+        ),
+    ]
+    if with_quarters:
+        rules += [
+            _r(
+                "trimestre_1_4",
+                "Trimestre entre 1 et 4 (vide pour une année).",
+                lambda g: g.ExpectColumnValuesToBeInSet(column="trimestre", value_set=[1, 2, 3, 4]),
+            ),
+            _r(
+                "comptages_entiers",
+                "Les indicateurs qui se comptent en unités ont des valeurs entières.",
+                lambda g: g.ExpectColumnValuesToBeInSet(column="entier_respecte", value_set=[True]),
+            ),
+            _r(
+                "bornes_du_catalogue",
+                "Les valeurs respectent le maximum du catalogue (oui/non : 0 ou 1).",
+                lambda g: g.ExpectColumnValuesToBeInSet(column="borne_respectee", value_set=[True]),
+            ),
+        ]
+    return rules
+
+
+def _ingest_log(ctx: RuleContext) -> list[Rule]:
+    return [
+        _r(
+            "un_fichier_une_ligne",
+            "Une ligne de journal par fichier brut.",
+            lambda g: g.ExpectColumnValuesToBeUnique(column="source_file"),
+        ),
+        _r(
+            "conservation",
+            "Lignes lues = lignes chargées + lignes en quarantaine, pour chaque fichier.",
+            lambda g: g.ExpectColumnValuesToBeBetween(column="ecart_conservation", min_value=0, max_value=0),
+        ),
+        _r(
+            "statut_connu",
+            "Statut ok, partial, error ou ignored (fichier système ou hors des dossiers, non lu).",
+            lambda g: g.ExpectColumnValuesToBeInSet(column="status", value_set=list(INGEST_STATUSES)),
+        ),
+        _r(
+            "ignore_sans_ligne",
+            "Un fichier ignoré n'a aucune ligne lue, chargée ni en quarantaine.",
+            lambda g: g.ExpectColumnValuesToBeInSet(column="ignore_sans_ligne", value_set=[True]),
+        ),
+        _r(
+            "empreinte_sha256",
+            "Empreinte SHA-256 de chaque fichier lu (absente seulement pour un fichier non lu).",
+            lambda g: g.ExpectColumnValuesToMatchRegex(column="sha256", regex=r"^[0-9a-f]{64}$"),
+        ),
+        _r(
+            "empreinte_si_lu",
+            "Tout fichier chargé (ok ou partial) a son empreinte SHA-256.",
+            lambda g: g.ExpectColumnValuesToBeInSet(column="empreinte_si_lu", value_set=[True]),
+        ),
+        _r(
+            "message_francais",
+            "Message renseigné.",
+            lambda g: g.ExpectColumnValuesToNotBeNull(column="message"),
+        ),
+    ]
+
+
+def _quarantine(ctx: RuleContext) -> list[Rule]:
+    return [
+        _r(
+            "raison_renseignee",
+            "Chaque ligne en quarantaine a une raison.",
+            lambda g: g.ExpectColumnValuesToNotBeNull(column="reason"),
+        ),
+        _r(
+            "raison_situee",
+            "La raison nomme le fichier, la ligne et le champ.",
+            lambda g: g.ExpectColumnValuesToMatchRegex(
+                column="reason", regex=r"^raw/.+, ligne \d+, champ .+ : "
+            ),
+        ),
+        _r(
+            "numero_de_ligne",
+            "Numéro de ligne positif.",
+            lambda g: g.ExpectColumnValuesToBeBetween(column="row_number", min_value=1),
+        ),
+    ]
+
+
+def _applications(ctx: RuleContext) -> list[Rule]:
+    return [
+        _r(
+            "pole_connu",
+            "Le pôle fait partie des douze (intégrité référentielle).",
+            lambda g: g.ExpectColumnValuesToBeInSet(column="pole_id", value_set=list(ctx.pole_ids)),
+        ),
+        _r(
+            "version_unique",
+            "Une seule ligne par pôle et version.",
+            lambda g: g.ExpectCompoundColumnsToBeUnique(column_list=["pole_id", "version"]),
+        ),
+        _r(
+            "completude_entre_0_et_1",
+            "Complétude (questions répondues / posées) entre 0 et 1.",
+            lambda g: g.ExpectColumnValuesToBeBetween(column="completude", min_value=0, max_value=1),
+        ),
+        _r(
+            "format_connu",
+            "Document Word ou export de formulaire.",
+            lambda g: g.ExpectColumnValuesToBeInSet(column="format", value_set=["docx", "csv", "xlsx"]),
+        ),
+    ]
+
+
+def _application_answers(ctx: RuleContext) -> list[Rule]:
+    return [
+        _r(
+            "pas_de_reponse_vide",
+            "Une question sans réponse est nulle, jamais une chaîne vide.",
+            lambda g: g.ExpectColumnValueLengthsToBeBetween(column="reponse", min_value=1),
+        ),
+        _r(
+            "cle_unique",
+            "Une réponse par pôle, version et question.",
+            lambda g: g.ExpectCompoundColumnsToBeUnique(column_list=["pole_id", "version", "code"]),
+        ),
+    ]
+
+
+def _mart_structure(ctx: RuleContext) -> list[Rule]:
+    return [
+        _r(
+            "cle_unique",
+            "Une seule valeur annuelle par pôle, année et indicateur.",
+            lambda g: g.ExpectCompoundColumnsToBeUnique(column_list=["pole_id", "annee", "code"]),
+        ),
+        _r(
+            "valeur_renseignee",
+            "Valeur renseignée.",
+            lambda g: g.ExpectColumnValuesToNotBeNull(column="valeur"),
+        ),
+        _r(
+            "indicateur_du_catalogue",
+            "Indicateur saisi ou dérivé du catalogue.",
+            lambda g: g.ExpectColumnValuesToBeInSet(column="code", value_set=list(ctx.all_codes)),
+        ),
+    ]
+
+
+def _le(a: str, b: str, text: str) -> Rule:
+    """Rule: column a <= column b where both are known."""
+    return _r(
+        f"{a}_inferieur_a_{b}",
+        text,
+        lambda g: g.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A=b, column_B=a, or_equal=True, ignore_row_if="either_value_is_missing"
+        ),
+    )
+
+
+def _coherence(ctx: RuleContext) -> list[Rule]:
+    rules = [
+        _le("sorties_par_categorie", "sorties", "Sorties par catégorie ≤ sorties (hors retraits)."),
+        _le("sorties", "personnes_accompagnees", "Sorties ≤ personnes accompagnées."),
+        _le("entrees_parcours", "personnes_accompagnees", "Entrées en parcours ≤ personnes accompagnées."),
+        _le("etp", "salaries", "ETP ≤ salariés."),
+        _le("salaries_cdi", "salaries", "Salariés en CDI ≤ salariés."),
+        _le("salaries_formes", "salaries", "Salariés formés ≤ salariés."),
+        _le("temps_partiel_subi", "salaries", "Salariés à temps partiel subi ≤ salariés."),
+        _le("etp_mutualises", "salaries_partages", "ETP mutualisés ≤ salariés partagés."),
+    ]
+    for code in ctx.shares:
+        rules.append(
+            _r(
+                f"{code}_entre_0_et_1",
+                f"Part « {code} » entre 0 et 100 %.",
+                lambda g, code=code: g.ExpectColumnValuesToBeBetween(column=code, min_value=0, max_value=1),
+            )
+        )
+    return rules
+
+
+def _quarters(ctx: RuleContext) -> list[Rule]:
+    tol = ctx.config.quarter_tolerance
+    return [
+        _r(
+            "trimestres_coherents_avec_annee",
+            f"Valeur annuelle égale à l'agrégation de ses quatre trimestres (écart ≤ {tol:.0%}).",
+            lambda g: g.ExpectColumnValuesToBeBetween(column="ecart_relatif", min_value=0, max_value=tol),
+        )
+    ]
+
+
+def _jumps(ctx: RuleContext) -> list[Rule]:
+    f = ctx.config.jump_factor
+    return [
+        _r(
+            "saut_annuel",
+            f"Pas de valeur multipliée ou divisée par plus de {f:g} d'une année sur l'autre.",
+            lambda g: g.ExpectColumnValuesToBeBetween(column="facteur_saut", max_value=f),
+        )
+    ]
+
+
+def _completeness(ctx: RuleContext) -> list[Rule]:
+    return [
+        _r(
+            "cle_unique",
+            "Une ligne par pôle, année et type d'envoi.",
+            lambda g: g.ExpectCompoundColumnsToBeUnique(column_list=["pole_id", "annee", "kind"]),
+        ),
+        _r(
+            "statut_connu",
+            "Statut complet, partiel, manquant ou à venir.",
+            lambda g: g.ExpectColumnValuesToBeInSet(
+                column="statut", value_set=["complet", "partiel", "manquant", "à venir"]
+            ),
+        ),
+        _r(
+            "taux_entre_0_et_1",
+            "Taux de complétude entre 0 et 1.",
+            lambda g: g.ExpectColumnValuesToBeBetween(column="taux", min_value=0, max_value=1),
+        ),
+    ]
+
+
+VALUE_INDEX = ("pole_id", "annee", "trimestre", "code", "source_file")
+TABLE_SUITES: tuple[Suite, ...] = (
+    Suite("poles", "gx_poles", "Référentiel des pôles.", "ERROR", "poles", ("pole_id",), _poles),
+    Suite(
+        "indicator_catalog",
+        "gx_indicator_catalog",
+        "Catalogue des indicateurs.",
+        "ERROR",
+        "indicator_catalog",
+        ("code",),
+        _catalog,
+    ),
+    Suite(
+        "indicator_values",
+        "gx_indicator_values",
+        "Types, codes, bornes et unicité des valeurs.",
+        "ERROR",
+        "indicator_values",
+        VALUE_INDEX,
+        lambda ctx: _value_rules(ctx, with_quarters=True),
+    ),
+    Suite(
+        "indicator_values",
+        "gx_trimestres_annee",
+        "Trimestres cohérents avec la valeur annuelle.",
+        "WARN",
+        "quarters_vs_year",
+        ("pole_id", "annee", "code"),
+        _quarters,
+    ),
+    Suite(
+        "targets",
+        "gx_targets",
+        "Objectifs : codes, bornes et unicité.",
+        "ERROR",
+        "targets",
+        ("pole_id", "annee", "code", "source_file"),
+        lambda ctx: _value_rules(ctx, with_quarters=False, actual=False),
+    ),
+    Suite(
+        "ingest_log",
+        "gx_ingest_log",
+        "Journal d'intégration complet et conservatif.",
+        "ERROR",
+        "ingest_log",
+        ("source_file",),
+        _ingest_log,
+    ),
+    Suite(
+        "quarantine",
+        "gx_quarantine",
+        "Quarantaine expliquée.",
+        "ERROR",
+        "quarantine",
+        ("source_file", "row_number", "field"),
+        _quarantine,
+    ),
+    Suite(
+        "applications",
+        "gx_applications",
+        "Candidatures : pôles connus, versions, complétude.",
+        "ERROR",
+        "applications",
+        ("pole_id", "version", "source_file"),
+        _applications,
+    ),
+    Suite(
+        "application_answers",
+        "gx_application_answers",
+        "Réponses : nulles si absentes, uniques.",
+        "ERROR",
+        "application_answers",
+        ("pole_id", "version", "code"),
+        _application_answers,
+    ),
+)
+MART_SUITES: tuple[Suite, ...] = (
+    Suite(
+        "mart_pole_year",
+        "gx_mart_pole_year",
+        "Valeurs annuelles uniques et renseignées.",
+        "ERROR",
+        "mart_pole_year",
+        ("pole_id", "annee", "code"),
+        _mart_structure,
+    ),
+    Suite(
+        "mart_pole_year",
+        "gx_coherence",
+        "Cohérence entre indicateurs d'un même pôle et d'une même année.",
+        "WARN",
+        "pole_year_wide",
+        ("pole_id", "annee"),
+        _coherence,
+    ),
+    Suite(
+        "mart_pole_year",
+        "gx_sauts_annuels",
+        "Sauts d'une année sur l'autre.",
+        "WARN",
+        "year_on_year",
+        ("pole_id", "annee", "code"),
+        _jumps,
+    ),
+    Suite(
+        "completeness",
+        "gx_completeness",
+        "Table de complétude bien formée.",
+        "ERROR",
+        "completeness",
+        ("pole_id", "annee", "kind"),
+        _completeness,
+    ),
+)
+
+
+def _context(root: Path, site_dir: Path | None = None) -> AbstractDataContext:
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import (
+        DataContextConfig,
+        FilesystemStoreBackendDefaults,
+        ProgressBarsConfig,
+    )
+
+    sites = {}
+    if site_dir is not None:
+        sites[SITE_NAME] = {
+            "class_name": "SiteBuilder",
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(site_dir)},
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            "show_how_to_buttons": False,  # GX tutorials, on GX's site: not for the observatory's staff
+        }
+    config = DataContextConfig(
+        analytics_enabled=False,  # nothing phones home (SPEC §5)
+        progress_bars=ProgressBarsConfig(globally=False),
+        store_backend_defaults=FilesystemStoreBackendDefaults(root_directory=str(root)),
+        data_docs_sites=sites,
+    )
+    return gx.get_context(mode="ephemeral", project_config=config)
+
+
+def _escape_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Copy of `frame` with HTML special characters escaped in text columns.
+
+    GX Data Docs writes unexpected values into its HTML without escaping them, and file names or
+    cell texts come from outside: validating an escaped copy keeps the site inert. Rules compare
+    with identifiers and patterns that contain no such characters, so their verdicts do not change.
+    """
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(lambda v: html.escape(v) if isinstance(v, str) else v)
+    return out
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, str):
+        return html.unescape(value)  # examples are stored as the sender wrote them
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, float) and pd.isna(value):
+        return None
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    if isinstance(value, int | float | bool) or value is None:
+        return value
+    return str(value)
+
+
+def run_suites(
+    suites: tuple[Suite, ...], frames: dict[str, pd.DataFrame], ctx: RuleContext, root: Path
+) -> list[RuleOutcome]:
+    """Validate each suite's frame with GX; one outcome per rule."""
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+
+    context = _context(root)
+    outcomes: list[RuleOutcome] = []
+    for suite in suites:
+        frame = _escape_text(frames[suite.frame])
+        rules = suite.rules(ctx)
+        name = suite.check_name
+        batch = (
+            context.data_sources.add_pandas(f"entrepot_{name}")
+            .add_dataframe_asset(suite.frame)
+            .add_batch_definition_whole_dataframe("tout")
+        )
+        gx_suite = context.suites.add(gx.ExpectationSuite(name=name))
+        for rule in rules:
+            expectation = rule.build(gxe)
+            expectation.description = rule.description
+            expectation.meta = {"regle": rule.name, "severite": suite.severity}
+            gx_suite.add_expectation(expectation)
+        definition = context.validation_definitions.add(
+            gx.ValidationDefinition(name=name, data=batch, suite=gx_suite)
+        )
+        index = [c for c in suite.index_columns if c in frame.columns]
+        result = definition.run(
+            batch_parameters={"dataframe": frame},
+            result_format={
+                "result_format": "SUMMARY",
+                "partial_unexpected_count": MAX_EXAMPLES,
+                "unexpected_index_column_names": index,
+            },
+        )
+        for item in result.results:
+            meta = item.expectation_config.meta or {}
+            res = item.result or {}
+            examples = res.get("partial_unexpected_index_list") or res.get("partial_unexpected_list") or []
+            count = res.get("unexpected_count")
+            if count is None:  # table-level expectations report an observed value instead
+                count = 0 if item.success else 1
+                examples = [res.get("observed_value")] if not item.success else []
+            outcomes.append(
+                RuleOutcome(
+                    suite=suite,
+                    rule=meta.get("regle", item.expectation_config.type),
+                    description=item.expectation_config.description or "",
+                    success=bool(item.success),
+                    unexpected_count=int(count),
+                    examples=_jsonable(list(examples)[:MAX_EXAMPLES]),
+                )
+            )
+    return outcomes
+
+
+def build_data_docs(root: Path, site_dir: Path) -> Path:
+    """Render every suite and validation result of the run's stores as a static site.
+
+    The site then loads only its own files (`data_docs.localize_site`): GX's pages name CDNs and a
+    logo address that carries the data context's id.
+    """
+    from pipelines.shared.data_docs import localize_site
+
+    context = _context(root, site_dir)
+    context.build_data_docs()
+    removed = localize_site(site_dir)
+    if removed:
+        logging.getLogger(__name__).warning(
+            "Documentation des contrôles : adresse(s) extérieure(s) inconnue(s) retirée(s) des pages "
+            "(%s) ; la page peut s'afficher sans ces éléments. Copier ces fichiers dans "
+            "pipelines/shared/data_docs_assets/ (voir son README.md) et les déclarer dans "
+            "pipelines/shared/data_docs.py.",
+            ", ".join(removed),
+        )
+    return site_dir / "index.html"

@@ -1,0 +1,332 @@
+"""Asset checks: Great Expectations suites on every curated table and mart, plus SQL ledger checks.
+
+ERROR checks are blocking: when one fails, publication does not run and the previous warehouse
+stays in place. WARN checks are reported (Dagster UI, `ptce run` summary, quality page). Every rule's
+outcome is also written to `check_results`, which publication copies into the warehouse.
+"""
+
+import json
+from collections.abc import Callable
+from datetime import date
+
+import dagster as dg
+import duckdb
+import pandas as pd
+
+from pipelines.shared import gx_frames as qf
+from pipelines.shared.build_store import gx_root
+from pipelines.shared.gx_suites import MART_SUITES, TABLE_SUITES, RuleContext, RuleOutcome, Suite, run_suites
+from pipelines.shared.resources import WarehouseResource
+from ptce.contract import TABLES
+from ptce.reference import load_catalog, load_poles, load_quality_config
+
+MAX_EXAMPLES = 5
+# Files named in a failed check's message; the full list is in the check's examples and the log.
+MAX_NAMED_FILES = 10
+
+
+def rule_context() -> RuleContext:
+    catalog = load_catalog()
+    shares = tuple(d.code for d in catalog.derived if d.unite == "%")
+    return RuleContext(
+        pole_ids=tuple(p.pole_id for p in load_poles()),
+        typed_codes=catalog.codes,
+        all_codes=catalog.codes + tuple(d.code for d in catalog.derived),
+        shares=shares,
+        config=load_quality_config(),
+        today=date.today(),
+    )
+
+
+def record(con: duckdb.DuckDBPyConnection, run_id: str, rows: list[dict]) -> None:
+    """Append rule outcomes to the run's `check_results` table."""
+    if not rows:
+        return
+    frame = pd.DataFrame([{**r, "run_id": run_id} for r in rows], columns=list(TABLES["check_results"]))
+    con.register("_results", frame)
+    try:
+        con.execute("insert into check_results select * from _results")
+    finally:
+        con.unregister("_results")
+
+
+def _example_text(example: object) -> str:
+    """One GX example as text: its identifying columns (the file, the pole and year...)."""
+    if isinstance(example, dict):
+        return ", ".join(str(v) for v in example.values())
+    return str(example)
+
+
+def _failed_rules_text(suite: Suite, failed: list[RuleOutcome]) -> str:
+    """French account of a suite's failed rules, each with the rows (files, poles) it concerns."""
+    parts = []
+    for o in failed:
+        examples = " ; ".join(_example_text(e) for e in o.examples)
+        more = " …" if o.unexpected_count > len(o.examples) else ""
+        where = f" — {examples}{more}" if examples else ""
+        parts.append(f"« {o.rule} » ({o.unexpected_count}) : {o.description}{where}")
+    return f"{suite.description} Règle(s) en échec : " + " | ".join(parts)
+
+
+def _check_results(outcomes: list[RuleOutcome], suites: tuple[Suite, ...]) -> list[dg.AssetCheckResult]:
+    results = []
+    for suite in suites:
+        mine = [o for o in outcomes if o.suite is suite]
+        failed = [o for o in mine if not o.success]
+        results.append(
+            dg.AssetCheckResult(
+                asset_key=suite.asset,
+                check_name=suite.check_name,
+                passed=not failed,
+                severity=dg.AssetCheckSeverity.ERROR
+                if suite.severity == "ERROR"
+                else dg.AssetCheckSeverity.WARN,
+                description=_failed_rules_text(suite, failed) if failed else suite.description,
+                metadata={
+                    "unexpected_count": sum(o.unexpected_count for o in failed),
+                    "regles": len(mine),
+                    "regles_en_echec": dg.MetadataValue.json(
+                        [
+                            {
+                                "regle": o.rule,
+                                "description": o.description,
+                                "nombre": o.unexpected_count,
+                                "exemples": o.examples,
+                            }
+                            for o in failed
+                        ]
+                    ),
+                },
+            )
+        )
+    return results
+
+
+def _rows(outcomes: list[RuleOutcome]) -> list[dict]:
+    return [
+        {
+            "asset": o.suite.asset,
+            "check_name": o.suite.check_name,
+            "regle": o.rule,
+            "description": o.description,
+            "severite": o.suite.severity,
+            "passed": o.success,
+            "unexpected_count": o.unexpected_count,
+            "exemples": json.dumps(o.examples, ensure_ascii=False),
+            "moteur": "gx",
+        }
+        for o in outcomes
+    ]
+
+
+def _specs(suites: tuple[Suite, ...]) -> list[dg.AssetCheckSpec]:
+    return [
+        dg.AssetCheckSpec(s.check_name, asset=s.asset, description=s.description, blocking=True)
+        for s in suites
+    ]
+
+
+@dg.multi_asset_check(specs=_specs(TABLE_SUITES), name="gx_tables")
+def gx_tables(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
+    """Suites Great Expectations des tables du socle (types, codes, bornes, unicité, intégrité)."""
+    with warehouse.get_connection() as con:
+        frames = {
+            "poles": qf.table(con, "poles"),
+            "indicator_catalog": qf.table(con, "indicator_catalog"),
+            "indicator_values": qf.indicator_values_frame(con),
+            "quarters_vs_year": qf.quarters_vs_year(con),
+            "targets": qf.table(con, "targets"),
+            "ingest_log": qf.ingest_log_frame(con),
+            "quarantine": qf.table(con, "quarantine"),
+            "applications": qf.table(con, "applications"),
+            "application_answers": qf.table(con, "application_answers"),
+        }
+        outcomes = run_suites(TABLE_SUITES, frames, rule_context(), gx_root(warehouse.layout))
+        record(con, context.run.run_id, _rows(outcomes))
+    yield from _check_results(outcomes, TABLE_SUITES)
+
+
+@dg.multi_asset_check(specs=_specs(MART_SUITES), name="gx_marts")
+def gx_marts(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
+    """Suites Great Expectations des tables annuelles : structure, cohérence, sauts, complétude."""
+    ctx = rule_context()
+    with warehouse.get_connection() as con:
+        frames = {
+            "mart_pole_year": qf.table(con, "mart_pole_year"),
+            "pole_year_wide": qf.pole_year_wide(con),
+            "year_on_year": qf.year_on_year(con, ctx.config),
+            "completeness": qf.table(con, "completeness"),
+        }
+        outcomes = run_suites(MART_SUITES, frames, ctx, gx_root(warehouse.layout))
+        record(con, context.run.run_id, _rows(outcomes))
+    yield from _check_results(outcomes, MART_SUITES)
+
+
+def _sql_check(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    asset: str,
+    name: str,
+    sql: str,
+    description: str,
+    severity: str = "ERROR",
+    explain: Callable[[pd.DataFrame], str] | None = None,
+) -> dg.AssetCheckResult:
+    """Check that passes when `sql` (selecting offending rows) returns nothing.
+
+    `explain` turns the offending rows into a French sentence naming them, shown in place of the
+    description when the check fails (Dagster UI, `ptce run` summary).
+    """
+    bad = con.execute(sql).df()
+    examples = bad.head(MAX_EXAMPLES).astype(str).to_dict(orient="records")
+    record(
+        con,
+        run_id,
+        [
+            {
+                "asset": asset,
+                "check_name": name,
+                "regle": name,
+                "description": description,
+                "severite": severity,
+                "passed": bad.empty,
+                "unexpected_count": len(bad),
+                "exemples": json.dumps(examples, ensure_ascii=False),
+                "moteur": "sql",
+            }
+        ],
+    )
+    return dg.AssetCheckResult(
+        passed=bad.empty,
+        severity=dg.AssetCheckSeverity.ERROR if severity == "ERROR" else dg.AssetCheckSeverity.WARN,
+        description=explain(bad) if explain is not None and not bad.empty else description,
+        metadata={"unexpected_count": len(bad), "exemples": dg.MetadataValue.json(examples)},
+    )
+
+
+def conservation_gaps(bad: pd.DataFrame) -> str:
+    """French account of the files breaking the ledger, each named (rows of `ingest_log_conservation`)."""
+    parts = []
+    for row in bad.head(MAX_NAMED_FILES).itertuples():
+        if pd.isna(row.status):
+            parts.append(f"{row.source_file} : fichier présent sans ligne de journal")
+        elif not row.inventorie:
+            parts.append(f"{row.source_file} : ligne de journal sans fichier correspondant")
+        else:
+            parts.append(
+                f"{row.source_file} : {row.rows_read} ligne(s) lue(s) mais {row.rows_loaded} chargée(s) "
+                f"et {row.rows_quarantined} en quarantaine"
+            )
+    more = f" ; et {len(bad) - MAX_NAMED_FILES} autre(s) fichier(s)" if len(bad) > MAX_NAMED_FILES else ""
+    return (
+        f"Comptes du journal faux pour {len(bad)} fichier(s) — " + " ; ".join(parts) + more + ". "
+        "L'entrepôt précédent reste en place. C'est une anomalie de l'observatoire, pas des fichiers : "
+        "signalez-la à l'équipe technique avec ce message."
+    )
+
+
+def quarantine_gaps(bad: pd.DataFrame) -> str:
+    """French account of the files whose quarantine does not match their log row."""
+    parts = [
+        f"{row.source_file} : {row.rows_quarantined} ligne(s) en quarantaine selon le journal, "
+        f"{row.en_quarantaine} dans la quarantaine"
+        for row in bad.head(MAX_NAMED_FILES).itertuples()
+    ]
+    more = f" ; et {len(bad) - MAX_NAMED_FILES} autre(s) fichier(s)" if len(bad) > MAX_NAMED_FILES else ""
+    return (
+        f"Quarantaine et journal en désaccord pour {len(bad)} fichier(s) — " + " ; ".join(parts) + more + ". "
+        "L'entrepôt précédent reste en place. C'est une anomalie de l'observatoire, pas des fichiers : "
+        "signalez-la à l'équipe technique avec ce message."
+    )
+
+
+# Files breaking the ledger: an inventory entry (read or not) without its log row, a log row without
+# an entry, or rows read <> loaded + quarantined.
+CONSERVATION_SQL = """
+    select coalesce(l.source_file, r.source_file) as source_file, l.rows_read, l.rows_loaded,
+           l.rows_quarantined, l.status, r.source_file is not null as inventorie
+    from ingest_log l full outer join raw_inventory r using (source_file)
+    where l.source_file is null or r.source_file is null
+       or l.rows_read <> l.rows_loaded + l.rows_quarantined
+    order by 1
+"""
+
+
+@dg.asset_check(asset="ingest_log", blocking=True, additional_deps=["raw_files"])
+def ingest_log_conservation(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
+    """Chaque fichier brut a sa ligne de journal, et lignes lues = chargées + en quarantaine."""
+    with warehouse.get_connection() as con:
+        return _sql_check(
+            con,
+            context.run.run_id,
+            "ingest_log",
+            "ingest_log_conservation",
+            CONSERVATION_SQL,
+            "Chaque fichier brut a une ligne de journal, et lignes lues = chargées + en quarantaine.",
+            explain=conservation_gaps,
+        )
+
+
+@dg.asset_check(asset="quarantine", blocking=True, additional_deps=["ingest_log"])
+def quarantine_accounted(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
+    """Les lignes en quarantaine de chaque fichier sont exactement celles qu'annonce le journal."""
+    with warehouse.get_connection() as con:
+        return _sql_check(
+            con,
+            context.run.run_id,
+            "quarantine",
+            "quarantine_accounted",
+            """
+            with q as (
+                select source_file, count(distinct (coalesce(sheet, ''), row_number)) as n
+                from quarantine group by source_file
+            )
+            select l.source_file, l.rows_quarantined, coalesce(q.n, 0) as en_quarantaine
+            from ingest_log l left join q using (source_file)
+            where l.rows_quarantined <> coalesce(q.n, 0)
+            """,
+            "La quarantaine contient exactement les lignes refusées annoncées par le journal.",
+            explain=quarantine_gaps,
+        )
+
+
+@dg.asset_check(asset="indicator_history", blocking=True, additional_deps=["stg_indicator_files"])
+def history_keeps_every_value(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
+    """Toute valeur chargée d'un fichier figure dans l'historique (rien n'est perdu au remplacement)."""
+    with warehouse.get_connection() as con:
+        return _sql_check(
+            con,
+            context.run.run_id,
+            "indicator_history",
+            "history_keeps_every_value",
+            """
+            select s.source_file, s.row_number, s.code from stg_indicator_values s
+            anti join indicator_history h
+              on h.source_file = s.source_file and h.pole_id = s.pole_id and h.annee = s.annee
+             and h.trimestre is not distinct from s.trimestre and h.code = s.code
+            where s.kind = 'indicateurs'
+            """,
+            "Chaque valeur chargée d'un fichier se retrouve dans l'historique des versions.",
+        )
+
+
+@dg.asset_check(asset="indicator_changes", blocking=True)
+def partial_resubmission(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
+    """Alerte : un renvoi a retiré des valeurs qu'une version précédente donnait pour la même période."""
+    # A later file replaces its pole-period as a whole (SPEC): a short "correction" file then
+    # withdraws every value it does not repeat. Allowed, kept in the history, but staff must see it.
+    with warehouse.get_connection() as con:
+        return _sql_check(
+            con,
+            context.run.run_id,
+            "indicator_changes",
+            "renvoi_partiel",
+            """
+            select pole_id, annee, trimestre, nouveau_fichier, ancien_fichier, count(*) as valeurs_retirees
+            from indicator_changes where type_changement = 'retirée'
+            group by all order by all
+            """,
+            "Un fichier plus récent remplace la période d'un pôle : les valeurs qu'il ne redonne pas "
+            "sont retirées (gardées dans l'historique). Vérifiez qu'il s'agit bien d'un envoi complet.",
+            severity="WARN",
+        )

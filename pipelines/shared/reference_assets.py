@@ -1,0 +1,125 @@
+"""Curated reference tables: the twelve poles and the indicator catalogue, from `ptce/reference/`.
+
+Also the contract tables whose ingestion arrives with later work (pathways, visits):
+they are created empty with their contract columns so readers can rely on them from day one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import dagster as dg
+import pandas as pd
+
+from pipelines.shared.build_store import write_table
+from pipelines.shared.resources import WarehouseResource
+from ptce.contract import TABLES
+from ptce.reference import load_catalog, load_poles
+
+
+def poles_frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "pole_id": p.pole_id,
+                "numero": p.numero,
+                "nom": p.nom,
+                "nom_court": p.nom_court,
+                "noms_usuels": " | ".join(p.noms_usuels),
+                "structure_initiatrice": p.structure_initiatrice,
+                "description": p.description,
+                "representants": p.representants,
+                "departement": p.departement,
+                "nom_departement": p.nom_departement,
+                "region": p.region,
+                "commune": p.commune,
+                "latitude": p.latitude,
+                "longitude": p.longitude,
+            }
+            for p in load_poles()
+        ]
+    )
+
+
+def catalog_frame() -> pd.DataFrame:
+    catalog = load_catalog()
+    domains = {d.code: d for d in catalog.domains}
+    rows = []
+    for order, ind in enumerate(catalog.indicators, start=1):
+        rows.append(
+            {
+                "code": ind.code,
+                "libelle": ind.libelle,
+                "definition": ind.definition,
+                "unite": ind.unite,
+                "domaine": ind.domaine,
+                "domaine_libelle": domains[ind.domaine].libelle,
+                "domaine_ordre": domains[ind.domaine].ordre,
+                "ordre": order,
+                "agregation_poles": ind.agregation_poles,
+                "agregation_trimestres": ind.agregation_trimestres,
+                "personnes": ind.personnes,
+                "sens": ind.sens,
+                "entier": ind.entier,
+                "iris": ind.iris,
+                "derive": False,
+                "numerateur": None,
+                "denominateur": None,
+                "catalogue_version": catalog.version,
+            }
+        )
+    for order, d in enumerate(catalog.derived, start=len(rows) + 1):
+        rows.append(
+            {
+                "code": d.code,
+                "libelle": d.libelle,
+                "definition": d.definition,
+                "unite": d.unite,
+                "domaine": d.domaine,
+                "domaine_libelle": domains[d.domaine].libelle,
+                "domaine_ordre": domains[d.domaine].ordre,
+                "ordre": order,
+                "agregation_poles": "ratio",
+                "agregation_trimestres": "ratio",
+                "personnes": False,
+                "sens": d.sens,
+                "entier": False,
+                "iris": None,
+                "derive": True,
+                "numerateur": ",".join(d.numerateur),
+                "denominateur": ",".join(d.denominateur),
+                "catalogue_version": catalog.version,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+@dg.asset(group_name="curated", kinds={"duckdb"})
+def poles(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """Les douze pôles de la communauté apprenante (tableau des membres, seed 000)."""
+    with warehouse.get_connection() as con:
+        n = write_table(con, "poles", poles_frame(), order_by=["numero"])
+    return dg.MaterializeResult(metadata={"dagster/row_count": n})
+
+
+@dg.asset(group_name="curated", kinds={"duckdb"})
+def indicator_catalog(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """Catalogue versionné des indicateurs (saisis et dérivés)."""
+    with warehouse.get_connection() as con:
+        n = write_table(con, "indicator_catalog", catalog_frame(), order_by=["ordre"])
+    return dg.MaterializeResult(metadata={"dagster/row_count": n, "version": load_catalog().version})
+
+
+@dg.multi_asset(
+    group_name="curated",
+    specs=[
+        dg.AssetSpec("pathways", kinds={"duckdb"}, description="Parcours individuels (à venir)."),
+        dg.AssetSpec("visits", kinds={"duckdb"}, description="Visites apprenantes (à venir)."),
+    ],
+)
+def pending_contract_tables(warehouse: WarehouseResource) -> Iterator[dg.MaterializeResult]:
+    """Tables of the contract whose ingestion is not built yet: created empty, with their columns."""
+    with warehouse.get_connection() as con:
+        for table in ("pathways", "visits"):
+            write_table(con, table, pd.DataFrame(columns=list(TABLES[table])))
+            yield dg.MaterializeResult(asset_key=table, metadata={"dagster/row_count": 0})
