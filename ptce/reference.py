@@ -88,6 +88,15 @@ class Domain:
 
 
 @dataclass(frozen=True)
+class KeyFigure:
+    """A network key figure: its indicator, the short label shown, the table column's header."""
+
+    code: str
+    libelle_court: str
+    entete: str
+
+
+@dataclass(frozen=True)
 class Catalog:
     """The indicator catalogue: domains, typed-in indicators and derived ones."""
 
@@ -95,6 +104,7 @@ class Catalog:
     domains: tuple[Domain, ...]
     indicators: tuple[Indicator, ...]
     derived: tuple[DerivedIndicator, ...]
+    key_figures: tuple[KeyFigure, ...] = ()
     _by_key: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def get(self, code: str) -> Indicator:
@@ -106,6 +116,13 @@ class Catalog:
     @property
     def codes(self) -> tuple[str, ...]:
         return tuple(ind.code for ind in self.indicators)
+
+    def unit(self, code: str) -> str:
+        """Unit of a typed-in or derived indicator."""
+        for ind in (*self.indicators, *self.derived):
+            if ind.code == code:
+                return ind.unite
+        raise KeyError(code)
 
     def domain_label(self, code: str) -> str:
         return next(d.libelle for d in self.domains if d.code == code)
@@ -258,11 +275,20 @@ def load_catalog() -> Catalog:
         # Labels with a parenthesised hint ("… (1 = oui, 0 = non)") also match without it.
         short = ind.libelle.split("(")[0]
         by_key.setdefault(normalize_key(short), ind.code)
+    known = codes | {d.code for d in derived}
+    key_figures = tuple(
+        KeyFigure(item["code"], item["libelle_court"], item.get("entete", item["libelle_court"]))
+        for item in raw.get("chiffres_cles", [])
+    )
+    unknown_keys = [k.code for k in key_figures if k.code not in known]
+    if unknown_keys:
+        raise ValueError(f"Catalogue : chiffres clés aux codes inconnus {unknown_keys}")
     return Catalog(
         version=str(raw["version"]),
         domains=domains,
         indicators=tuple(indicators),
         derived=tuple(derived),
+        key_figures=key_figures,
         _by_key=by_key,
     )
 

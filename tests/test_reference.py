@@ -110,3 +110,16 @@ def test_dynamic_exit_rate_follows_iae_definition() -> None:
         "sorties_positives",
     }
     assert rate.denominateur == ("sorties",)
+
+
+def test_key_figures_come_from_the_catalogue_in_order() -> None:
+    figures = load_catalog().key_figures
+    assert [(k.code, k.libelle_court, k.entete) for k in figures] == [
+        ("membres", "Structures membres", "Structures membres"),
+        ("salaries", "Salariés", "Salariés"),
+        ("etp", "Équivalents temps plein", "ETP"),
+        ("emplois_crees", "Emplois créés", "Emplois créés"),
+        ("personnes_accompagnees", "Personnes accompagnées", "Personnes accompagnées"),
+        ("taux_sortie_dynamique", "Taux de sorties dynamiques", "Taux de sorties dynamiques"),
+    ]
+    assert load_catalog().unit("taux_sortie_dynamique") == "%"

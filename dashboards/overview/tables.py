@@ -8,26 +8,9 @@ import pandas as pd
 
 from dashboards.shared.display import value_text
 from ptce.fmt import fmt_delta, fmt_number
+from ptce.reference import load_catalog
 
 DeltaColor = Literal["normal", "inverse", "off"]
-# Short labels of the network key figures (the catalogue labels speak of one pole).
-KEY_FIGURE_LABELS: dict[str, str] = {
-    "membres": "Structures membres",
-    "salaries": "Salariés",
-    "etp": "Équivalents temps plein",
-    "emplois_crees": "Emplois créés",
-    "personnes_accompagnees": "Personnes accompagnées",
-    "taux_sortie_dynamique": "Taux de sorties dynamiques",
-}
-# Columns of the overview's table of poles: (query column, French header, catalogue unit).
-POLE_TABLE_COLUMNS: tuple[tuple[str, str, str], ...] = (
-    ("membres", "Structures membres", "nombre"),
-    ("salaries", "Salariés", "personnes"),
-    ("etp", "ETP", "ETP"),
-    ("emplois_crees", "Emplois créés", "emplois"),
-    ("personnes_accompagnees", "Personnes accompagnées", "personnes"),
-    ("taux_sortie_dynamique", "Taux de sorties dynamiques", "%"),
-)
 
 
 def metric_delta(current: float | None, previous: float | None, unite: str) -> str | None:
@@ -48,8 +31,9 @@ def metric_delta(current: float | None, previous: float | None, unite: str) -> s
 
 
 def key_figure_label(code: str, libelle: str) -> str:
-    """Label of a key figure on the overview."""
-    return KEY_FIGURE_LABELS.get(code, libelle)
+    """Label of a key figure on the overview: its short label in the catalogue, else `libelle`."""
+    short = {k.code: k.libelle_court for k in load_catalog().key_figures}
+    return short.get(code, libelle)
 
 
 def metric_help(libelle: str, nb_poles: object, total: int, year: int, has_previous: bool) -> str:
@@ -82,7 +66,9 @@ def poles_table(df: pd.DataFrame) -> pd.DataFrame:
             "Région": df["region"],
         }
     )
-    for column, header, unite in POLE_TABLE_COLUMNS:
-        out[header] = [value_text(v, unite) for v in df[column]]
+    catalog = load_catalog()
+    for key in catalog.key_figures:
+        unite = catalog.unit(key.code)
+        out[key.entete] = [value_text(v, unite) for v in df[key.code]]
     out["Fiche"] = ["pole?pole=" + str(pole_id) for pole_id in df["pole_id"]]
     return out

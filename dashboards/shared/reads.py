@@ -22,7 +22,6 @@ from ptce.read.base import current_warehouse as _current_warehouse
 T = TypeVar("T")
 # Per read: enough for every pole of a few publications; old publications' entries age out.
 CACHE_ENTRIES = 64
-KEY_FIGURE_CODES = indicators.KEY_FIGURE_CODES
 
 
 def current_viewer() -> Viewer:

@@ -9,16 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ptce.read.base import Viewer, Warehouse, query, require_staff
-
-# Key figures of the network shown at the top of the overview, in display order.
-KEY_FIGURE_CODES: tuple[str, ...] = (
-    "membres",
-    "salaries",
-    "etp",
-    "emplois_crees",
-    "personnes_accompagnees",
-    "taux_sortie_dynamique",
-)
+from ptce.reference import load_catalog
 
 
 def publication(wh: Warehouse, viewer: Viewer) -> pd.DataFrame:
@@ -84,9 +75,15 @@ def catalog(wh: Warehouse, viewer: Viewer) -> pd.DataFrame:
     )
 
 
+def key_figure_codes() -> tuple[str, ...]:
+    """The network's key figures, in display order, as the catalogue lists them."""
+    return tuple(k.code for k in load_catalog().key_figures)
+
+
 def key_figures(wh: Warehouse, viewer: Viewer, year: int) -> pd.DataFrame:
     """Network value of the key figures for `year` and the year before (null when absent)."""
     require_staff(viewer)
+    codes = key_figure_codes()
     df = query(
         wh,
         """
@@ -97,9 +94,9 @@ def key_figures(wh: Warehouse, viewer: Viewer, year: int) -> pd.DataFrame:
         left join mart_network_year prev on prev.code = c.code and prev.annee = ? - 1
         where list_contains(?, c.code)
         """,
-        [year, year, list(KEY_FIGURE_CODES)],
+        [year, year, list(codes)],
     )
-    order = {code: i for i, code in enumerate(KEY_FIGURE_CODES)}
+    order = {code: i for i, code in enumerate(codes)}
     return df.sort_values("code", key=lambda s: s.map(order)).reset_index(drop=True)
 
 
@@ -120,27 +117,28 @@ def network_trends(wh: Warehouse, viewer: Viewer) -> pd.DataFrame:
 
 
 def poles_year_table(wh: Warehouse, viewer: Viewer, year: int) -> pd.DataFrame:
-    """One row per pole: identity and its key figures for `year` (null when not reported)."""
+    """One row per pole: identity, then one column per key figure (its code) for `year`.
+
+    A value is null when the pole did not report it; the columns follow the catalogue's key figures.
+    """
     require_staff(viewer)
-    return query(
+    codes = key_figure_codes()
+    identity = ["pole_id", "numero", "nom", "commune", "nom_departement", "region"]
+    long = query(
         wh,
         """
-        select p.pole_id, p.numero, p.nom, p.commune, p.nom_departement, p.region,
-               max(m.valeur) filter (where m.code = 'membres') as membres,
-               max(m.valeur) filter (where m.code = 'salaries') as salaries,
-               max(m.valeur) filter (where m.code = 'etp') as etp,
-               max(m.valeur) filter (where m.code = 'emplois_crees') as emplois_crees,
-               max(m.valeur) filter (where m.code = 'personnes_accompagnees')
-                   as personnes_accompagnees,
-               max(m.valeur) filter (where m.code = 'taux_sortie_dynamique')
-                   as taux_sortie_dynamique
+        select p.pole_id, p.numero, p.nom, p.commune, p.nom_departement, p.region, m.code, m.valeur
         from poles p
-        left join mart_pole_year m on m.pole_id = p.pole_id and m.annee = ?
-        group by all
+        left join mart_pole_year m
+               on m.pole_id = p.pole_id and m.annee = ? and list_contains(?, m.code)
         order by p.numero
         """,
-        [year],
+        [year, list(codes)],
     )
+    wide = long.pivot_table(index="pole_id", columns="code", values="valeur", aggfunc="max", dropna=False)
+    table = long[identity].drop_duplicates("pole_id").set_index("pole_id")
+    table = table.join(wide.reindex(columns=list(codes)))
+    return table.reset_index()[[*identity, *codes]]
 
 
 def pole_series(wh: Warehouse, viewer: Viewer, pole_id: str) -> pd.DataFrame:
