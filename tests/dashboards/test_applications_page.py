@@ -21,8 +21,8 @@ from streamlit.testing.v1 import AppTest
 
 from dashboards.applications import charts as applications_charts
 from dashboards.applications import tables as applications_tables
-from ptce.fmt import fmt_number
 from ptce.paths import DataLayout
+from tests.french import fr_int
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboards" / "app.py")
 PAGE = "applications/page.py"
@@ -107,7 +107,7 @@ def test_visit_offers_match_sql(monkeypatch: pytest.MonkeyPatch, data_dir: Path)
     at = run_page(monkeypatch, data_dir)
     offers = scalar(data_dir, "select count(*) from applications where current and accueil_visite")
     metric = next(m.value for m in at.metric if m.label == "Pôles prêts à accueillir une visite")
-    assert metric == fmt_number(offers)
+    assert metric == fr_int(offers)
     if offers:
         visits = table(at, "Expériences à découvrir")
         assert len(visits) == offers
@@ -132,7 +132,7 @@ def test_search_finds_exactly_the_matching_answers(
         f"select count(*) from application_answers where current and contains({FOLD}, ?)",
         folded,
     )
-    assert found_caption(at) == f"{fmt_number(expected)} réponse(s) trouvée(s)"
+    assert found_caption(at) == f"{fr_int(expected)} réponse(s) trouvée(s)"
     answers = rows(
         data_dir,
         f"""
@@ -224,8 +224,8 @@ def test_heat_map_and_details_match_sql(monkeypatch: pytest.MonkeyPatch, data_di
     n_tags = scalar(data_dir, "select count(*) from application_tags where current and pole_id = ?", pole)
     n_fields = scalar(data_dir, "select count(*) from application_fields where current and pole_id = ?", pole)
     labels = [e.label for e in at.expander]
-    assert f"Mots-clés repérés ({fmt_number(n_tags)})" in labels
-    assert f"Champs structurés ({fmt_number(n_fields)})" in labels
+    assert f"Mots-clés repérés ({fr_int(n_tags)})" in labels
+    assert f"Champs structurés ({fr_int(n_fields)})" in labels
     if n_tags:
         assert len(table(at, "Phrase")) == n_tags
     if n_fields:

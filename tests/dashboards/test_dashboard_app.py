@@ -9,8 +9,8 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ptce.fmt import fmt_number
 from ptce.paths import DataLayout
+from tests.french import fr_int
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboards" / "app.py")
 TIMEOUT = 60  # the first run imports Plotly and pandas; later runs take well under a second
@@ -51,7 +51,7 @@ def test_overview_shows_network_figures_from_the_warehouse(
         "select sum(valeur) from mart_pole_year where code = 'membres' and annee = ?",
         year,
     )
-    assert metric(at, "Structures membres") == fmt_number(membres)
+    assert metric(at, "Structures membres") == fr_int(membres)
     assert [m.label for m in at.metric] == [
         "Structures membres",
         "Salariés",
@@ -83,7 +83,7 @@ def test_overview_year_selector_changes_figures(monkeypatch: pytest.MonkeyPatch,
         "select valeur from mart_network_year where code = 'salaries' and annee = ?",
         first,
     )
-    assert metric(at, "Salariés") == fmt_number(salaries)
+    assert metric(at, "Salariés") == fr_int(salaries)
     # No previous year to compare with: no change shown.
     assert all(not m.delta for m in at.metric)
 

@@ -10,7 +10,6 @@ import pytest
 from dashboards.overview import charts as overview_charts
 from dashboards.pole import charts as pole_charts
 from dashboards.quality import charts as quality_charts
-from ptce.fmt import fmt_percent
 from ptce.reference import load_poles
 
 NNBSP = "\u202f"  # Babel puts a narrow no-break space between thousands in fr_FR
@@ -44,7 +43,7 @@ def test_network_domain_figure_one_subplot_per_indicator_rates_in_percent() -> N
     assert list(taux.y) == pytest.approx([45.2, 50.0, 61.0])
     # Hover texts are French: space thousands separator, decimal comma, "%" after a space.
     assert salaries.customdata[1] == f"1{NNBSP}234"
-    assert taux.customdata[0] == fmt_percent(0.452)
+    assert taux.customdata[0] == "45,2 %"
     assert taux.customdata[0].startswith("45,2") and taux.customdata[0].endswith(" %")
     assert fig.layout.separators == ", "
     titles = [a.text for a in fig.layout.annotations]
@@ -60,7 +59,7 @@ def test_network_domain_figure_yes_no_indicator_is_a_share_of_poles() -> None:
     )
     (trace,) = overview_charts.network_domain_figure(frame).data
     assert list(trace.y) == [75.0]
-    assert trace.customdata[0] == fmt_percent(0.75)
+    assert trace.customdata[0] == "75,0 %"
 
 
 def pole_frame() -> pd.DataFrame:

@@ -12,7 +12,6 @@ from dashboards.overview import tables as overview_tables
 from dashboards.pole import tables as pole_tables
 from dashboards.quality import tables as quality_tables
 from dashboards.shared import display, export
-from ptce.fmt import fmt_number, fmt_percent
 
 
 @pytest.mark.parametrize(
@@ -41,9 +40,8 @@ def test_metric_delta(
 
 
 def test_value_text_is_french() -> None:
-    assert display.value_text(3777.0, "personnes") == fmt_number(3777)
     assert display.value_text(3777.0, "personnes") == "3\u202f777"
-    assert display.value_text(0.6243, "%") == fmt_percent(0.6243) == "62,4 %"
+    assert display.value_text(0.6243, "%") == "62,4 %"
     assert display.value_text(float("nan"), "nombre") == "–"
     assert display.value_text(None, "%") == "–"
     assert display.value_text(1.0, "oui/non") == "oui"
@@ -151,7 +149,7 @@ def test_poles_table_headers_and_formats() -> None:
     assert row["Salariés"] == "1\u202f234"
     assert row["ETP"] == "987,5"
     assert row["Emplois créés"] == "–"
-    assert row["Taux de sorties dynamiques"] == fmt_percent(0.5)
+    assert row["Taux de sorties dynamiques"] == "50,0 %"
     assert row["Fiche"] == "pole?pole=phares"
 
 
@@ -196,8 +194,8 @@ def test_pole_values_table() -> None:
         "Fichiers sources",
     ]
     assert table["Année"].tolist() == ["2016", "2016"]
-    assert table["Valeur"].tolist() == [fmt_percent(0.4), "oui"]
-    assert table["Médiane des pôles"].tolist() == [fmt_percent(0.45), "0,5"]
+    assert table["Valeur"].tolist() == ["40,0 %", "oui"]
+    assert table["Médiane des pôles"].tolist() == ["45,0 %", "0,5"]
     assert table["Fichiers sources"].tolist() == ["", "raw/indicateurs/a.csv"]
     assert table["Commentaire du pôle"].tolist() == ["", "Chiffre provisoire"]
     comments = pole_tables.pole_comments(series)
@@ -256,7 +254,7 @@ def test_examples_frame_from_the_json_of_a_rule() -> None:
     )
     assert list(rows.columns) == ["pole_id", "annee", "valeur"]
     assert rows.to_dict("records") == [
-        {"pole_id": "phares", "annee": "2016", "valeur": fmt_number(1234.5, decimals=3)},
+        {"pole_id": "phares", "annee": "2016", "valeur": "1\u202f234,5"},
         {"pole_id": "bousol", "annee": "–", "valeur": "–"},
     ]
     values = quality_tables.examples_frame('["phares 2016", 12, null, {"a": [1, 2]}]')
@@ -319,7 +317,7 @@ def test_check_outcomes_and_summary() -> None:
     table = quality_tables.checks_table(checks_frame())
     assert table["Résultat"].tolist() == ["✅ Réussie", "⚠️ Alerte", "✅ Réussie", "⛔ Bloquante"]
     assert table["Sévérité"].tolist() == ["Bloquante", "Alerte", "Alerte", "Bloquante"]
-    assert table["Anomalies"].tolist() == ["0", fmt_number(1234), "0", "2"]
+    assert table["Anomalies"].tolist() == ["0", "1\u202f234", "0", "2"]
     assert table["Moteur"].tolist() == [
         "Great Expectations",
         "Great Expectations",
@@ -352,7 +350,7 @@ def test_ingest_summary_and_table_check_every_row_is_accounted_for() -> None:
     table = quality_tables.ingest_table(ingest_frame())
     assert table["Statut"].tolist() == ["⚠️ Partiel", "⚠️ Partiel", "⛔ Illisible"]
     assert table["Bilan"].tolist() == ["✅", "⛔ écart de 1", "✅"]
-    assert table["Lignes lues"].tolist() == [fmt_number(1200), "10", "0"]
+    assert table["Lignes lues"].tolist() == ["1\u202f200", "10", "0"]
     assert table["Reçu le"].tolist() == ["02/03/2017", "–", "01/04/2017"]
     assert table["Type"].tolist() == ["Indicateurs", "Indicateurs", "Visites"]
     assert table["Message"].tolist()[2] == "Fichier illisible : <b>"
@@ -422,9 +420,9 @@ def test_reporting_table() -> None:
         "Année": "2015",
         "Envois attendus": "12",
         "Reçus": "9",
-        "Taux de déclaration": fmt_percent(0.75),
+        "Taux de déclaration": "75,0 %",
         "Reçus dans les délais": "6",
-        "Taux dans les délais": fmt_percent(0.5),
+        "Taux dans les délais": "50,0 %",
         "Complets": "8",
     }
     assert table.iloc[1]["Taux de déclaration"] == "–"  # nothing expected: no rate
@@ -450,8 +448,8 @@ def test_changes_table_in_french() -> None:
     )
     table = quality_tables.changes_table(changes)
     assert table["Période"].tolist() == ["2016", "T3 2016", "2017"]
-    assert table["Ancienne valeur"].tolist() == [fmt_number(1299), "–", fmt_percent(0.5)]
-    assert table["Nouvelle valeur"].tolist() == [fmt_number(1239), "2,5", "–"]
+    assert table["Ancienne valeur"].tolist() == ["1\u202f299", "–", "50,0 %"]
+    assert table["Nouvelle valeur"].tolist() == ["1\u202f239", "2,5", "–"]
     assert table["Reçu le"].tolist() == ["03/04/2017", "15/10/2017", "–"]
     assert table["Pôle"].tolist() == ["PHARES", "Bou'Sol", "fantome"]  # an unknown id is still named
     assert table["Version"].tolist() == [2, 3, 2]

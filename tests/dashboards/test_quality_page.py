@@ -21,8 +21,8 @@ from streamlit.testing.v1 import AppTest
 
 from dashboards.quality import tables as quality_tables
 from dashboards.shared import display, export
-from ptce.fmt import fmt_number, fmt_percent
 from ptce.paths import DataLayout
+from tests.french import fr_int, fr_percent
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboards" / "app.py")
 PAGE = "quality/page.py"
@@ -126,10 +126,10 @@ def test_quality_page_figures_are_the_warehouse_tables(
         from check_results
         """,
     )[0]
-    assert metric(at, "Règles vérifiées") == fmt_number(n_checks)
-    assert metric(at, "Règles respectées") == fmt_number(n_passed)
-    assert metric(at, "Alertes (WARN)") == fmt_number(n_warn) == "2"
-    assert metric(at, "Erreurs bloquantes (ERROR)") == fmt_number(n_error)
+    assert metric(at, "Règles vérifiées") == fr_int(n_checks)
+    assert metric(at, "Règles respectées") == fr_int(n_passed)
+    assert metric(at, "Alertes (WARN)") == fr_int(n_warn) == "2"
+    assert metric(at, "Erreurs bloquantes (ERROR)") == fr_int(n_error)
     checks = table(at, "Règle")
     assert len(checks) == n_checks
     assert checks["Résultat"].iloc[0] == quality_tables.CHECK_WARN  # failures first
@@ -145,10 +145,10 @@ def test_quality_page_figures_are_the_warehouse_tables(
         data_dir,
         "select count(*), sum(rows_read), sum(rows_loaded), sum(rows_quarantined) from ingest_log",
     )[0]
-    assert metric(at, "Fichiers lus") == fmt_number(n_files)
-    assert metric(at, "Lignes lues") == fmt_number(read)
-    assert metric(at, "Lignes chargées") == fmt_number(loaded)
-    assert metric(at, "Lignes en quarantaine") == fmt_number(quarantined)
+    assert metric(at, "Fichiers lus") == fr_int(n_files)
+    assert metric(at, "Lignes lues") == fr_int(read)
+    assert metric(at, "Lignes chargées") == fr_int(loaded)
+    assert metric(at, "Lignes en quarantaine") == fr_int(quarantined)
     assert read == loaded + quarantined
     assert any("Chaque ligne lue est chargée ou mise en quarantaine" in s.value for s in at.success)
     assert len(table(at, "Bilan")) == n_files
@@ -161,9 +161,9 @@ def test_quality_page_figures_are_the_warehouse_tables(
         from quarantine
         """,
     )[0]
-    assert metric(at, "Valeurs en quarantaine") == fmt_number(n_cells)
-    assert metric(at, "Lignes concernées") == fmt_number(n_rows) == fmt_number(quarantined)
-    assert metric(at, "Fichiers concernés") == fmt_number(n_qfiles)
+    assert metric(at, "Valeurs en quarantaine") == fr_int(n_cells)
+    assert metric(at, "Lignes concernées") == fr_int(n_rows) == fr_int(quarantined)
+    assert metric(at, "Fichiers concernés") == fr_int(n_qfiles)
     assert len(table(at, "Motif")) == n_cells
 
     # Completeness matrix and reporting rates of the first kind (indicators).
@@ -185,7 +185,7 @@ def test_quality_page_figures_are_the_warehouse_tables(
         """,
     )[0]
     assert rates["Année"].iloc[0] == str(first_year)
-    assert rates["Taux de déclaration"].iloc[0] == fmt_percent(received / expected)
+    assert rates["Taux de déclaration"].iloc[0] == fr_percent(received / expected)
 
     # Corrections: one row per change.
     n_changes = scalar(data_dir, "select count(*) from indicator_changes")
@@ -211,7 +211,7 @@ def test_quarantine_filters_by_pole_and_file(
     shown = table(at, "Motif")
     assert len(shown) == n
     assert set(shown["Pôle"]) == {pole_name}
-    assert metric(at, "Valeurs en quarantaine") == fmt_number(n)
+    assert metric(at, "Valeurs en quarantaine") == fr_int(n)
 
     # Rows whose pole was not recognised have their own option.
     at.selectbox(key="quarantaine_pole").set_value(quality_tables.UNKNOWN_POLE).run()
@@ -357,8 +357,9 @@ def test_corrections_table_and_pole_filter(
     assert first["Pôle"] == pole_name
     assert first["Période"] == (f"T{trimestre} {annee}" if trimestre else str(annee))
     assert first["Indicateur"] == libelle
-    assert first["Ancienne valeur"] == display.value_text(old, unite)
-    assert first["Nouvelle valeur"] == display.value_text(new, unite)
+    assert unite == "personnes"  # the demo's corrections are head counts: whole numbers
+    assert first["Ancienne valeur"] == fr_int(old)
+    assert first["Nouvelle valeur"] == fr_int(new)
     assert any("versions antérieures restent conservées" in c.value for c in at.caption)
 
 

@@ -1,0 +1,64 @@
+"""French formatting (`ptce.fmt`), pinned on literal strings: `1 234,5`, `62,4 %`, `23/11/2026`.
+
+The thousands separator is the narrow no-break space (U+202F) of the French locale, the decimal mark
+a comma; a missing value is an en dash, never 0.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from ptce.fmt import fmt_date, fmt_datetime, fmt_delta, fmt_number, fmt_percent, fmt_period, fmt_value
+
+NNBSP = "\u202f"
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "expected"),
+    [
+        (1234.5, 1, f"1{NNBSP}234,5"),
+        (1234.5, 0, f"1{NNBSP}234"),  # rounded half to even, as babel does: 1 234
+        (3777, 0, f"3{NNBSP}777"),
+        (-1234567, 0, f"-1{NNBSP}234{NNBSP}567"),
+        (0.25, 2, "0,25"),
+        (12, 0, "12"),
+        (None, 0, "–"),
+        (float("nan"), 1, "–"),
+    ],
+)
+def test_numbers(value: float | None, decimals: int, expected: str) -> None:
+    assert fmt_number(value, decimals=decimals) == expected
+
+
+def test_percentages_and_changes() -> None:
+    assert fmt_percent(0.6243) == "62,4 %"
+    assert fmt_percent(1) == "100,0 %"
+    assert fmt_percent(None) == "–"
+    assert fmt_delta(0.063) == "+6,3 %"
+    assert fmt_delta(-0.1) == "-10,0 %"
+    assert fmt_delta(None) == "–"
+
+
+@pytest.mark.parametrize(
+    ("value", "unite", "expected"),
+    [
+        (2.5, "ETP", "2,5"),
+        (1250.25, "heures", f"1{NNBSP}250,2"),  # hours keep one decimal, rounded half to even
+        (0.629, "%", "62,9 %"),
+        (1.0, "oui/non", "oui"),
+        (0.0, "oui/non", "non"),
+        (None, "personnes", "–"),
+    ],
+)
+def test_values_by_unit(value: float | None, unite: str, expected: str) -> None:
+    assert fmt_value(value, unite) == expected
+
+
+def test_dates_and_periods() -> None:
+    assert fmt_date(date(2026, 11, 23)) == "23/11/2026"
+    assert fmt_datetime(datetime(2026, 11, 23, 8, 5)) == "23/11/2026 à 08:05"
+    assert fmt_date(None) == "–"
+    assert fmt_period(2016, 3) == "T3 2016"
+    assert fmt_period(2016, None) == "2016"
