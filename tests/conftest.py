@@ -27,3 +27,14 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> RunOutcome:
 def demo_data_dir(demo_run: RunOutcome) -> Path:
     """Data directory holding the demo raw files and the published warehouse."""
     return demo_run.data_dir
+
+
+# Tests that need the whole pipeline run on the demo data (directly or through these fixtures) are
+# `slow`: still in CI, left out of the quick loop `pytest -m "not slow and not browser"`.
+FULL_RUN_FIXTURES = {"demo_run", "demo_data_dir", "altered_data_dir", "browser_data_dir"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if FULL_RUN_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)

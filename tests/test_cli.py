@@ -7,10 +7,12 @@ import sys
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from pipelines.cli import main
 
 
+@pytest.mark.slow
 def test_sample_then_run_publishes(tmp_path: Path, capsys) -> None:
     data_dir = tmp_path / "d"
     assert main(["sample", "--data-dir", str(data_dir)]) == 0
