@@ -15,12 +15,23 @@ import pandas as pd
 
 from pipelines.shared import gx_frames as qf
 from pipelines.shared.build_store import gx_root
-from pipelines.shared.gx_suites import MART_SUITES, TABLE_SUITES, RuleContext, RuleOutcome, Suite, run_suites
+from pipelines.shared.domain import domains
+from pipelines.shared.gx_suites import (
+    SHARED_MART_SUITES,
+    SHARED_TABLE_SUITES,
+    RuleContext,
+    RuleOutcome,
+    Suite,
+    run_suites,
+)
 from pipelines.shared.resources import WarehouseResource
 from ptce.contract import TABLES
 from ptce.reference import load_catalog, load_poles, load_quality_config
 
 MAX_EXAMPLES = 5
+# The suites of the shared tables, then each domain's (`DOMAIN.table_suites` / `mart_suites`).
+TABLE_SUITES: tuple[Suite, ...] = SHARED_TABLE_SUITES + tuple(s for d in domains() for s in d.table_suites)
+MART_SUITES: tuple[Suite, ...] = SHARED_MART_SUITES + tuple(s for d in domains() for s in d.mart_suites)
 # Files named in a failed check's message; the full list is in the check's examples and the log.
 MAX_NAMED_FILES = 10
 
@@ -126,22 +137,26 @@ def _specs(suites: tuple[Suite, ...]) -> list[dg.AssetCheckSpec]:
     ]
 
 
+def suite_frames(
+    con: duckdb.DuckDBPyConnection, suites: tuple[Suite, ...], ctx: RuleContext
+) -> dict[str, pd.DataFrame]:
+    """The frame of every suite: built by its domain's `frames` (or the shared ones), else the table."""
+    builders = {"ingest_log": lambda con, ctx: qf.ingest_log_frame(con)}
+    for domain in domains():
+        builders.update(domain.frames)
+    return {
+        s.frame: builders[s.frame](con, ctx) if s.frame in builders else qf.table(con, s.frame)
+        for s in suites
+    }
+
+
 @dg.multi_asset_check(specs=_specs(TABLE_SUITES), name="gx_tables")
 def gx_tables(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
     """Suites Great Expectations des tables du socle (types, codes, bornes, unicité, intégrité)."""
+    ctx = rule_context()
     with warehouse.get_connection() as con:
-        frames = {
-            "poles": qf.table(con, "poles"),
-            "indicator_catalog": qf.table(con, "indicator_catalog"),
-            "indicator_values": qf.indicator_values_frame(con),
-            "quarters_vs_year": qf.quarters_vs_year(con),
-            "targets": qf.table(con, "targets"),
-            "ingest_log": qf.ingest_log_frame(con),
-            "quarantine": qf.table(con, "quarantine"),
-            "applications": qf.table(con, "applications"),
-            "application_answers": qf.table(con, "application_answers"),
-        }
-        outcomes = run_suites(TABLE_SUITES, frames, rule_context(), gx_root(warehouse.layout))
+        frames = suite_frames(con, TABLE_SUITES, ctx)
+        outcomes = run_suites(TABLE_SUITES, frames, ctx, gx_root(warehouse.layout))
         record(con, context.run.run_id, _rows(outcomes))
     yield from _check_results(outcomes, TABLE_SUITES)
 
@@ -151,12 +166,7 @@ def gx_marts(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResourc
     """Suites Great Expectations des tables annuelles : structure, cohérence, sauts, complétude."""
     ctx = rule_context()
     with warehouse.get_connection() as con:
-        frames = {
-            "mart_pole_year": qf.table(con, "mart_pole_year"),
-            "pole_year_wide": qf.pole_year_wide(con),
-            "year_on_year": qf.year_on_year(con, ctx.config),
-            "completeness": qf.table(con, "completeness"),
-        }
+        frames = suite_frames(con, MART_SUITES, ctx)
         outcomes = run_suites(MART_SUITES, frames, ctx, gx_root(warehouse.layout))
         record(con, context.run.run_id, _rows(outcomes))
     yield from _check_results(outcomes, MART_SUITES)
