@@ -35,6 +35,8 @@ DOMAIN = Domain(
         "objectifs": "select pole_id, annee, code from targets",
     },
     completeness_deps=("indicator_values", "targets", "stg_indicator_files"),
+    catalogue_kinds=("indicateurs",),
+    parquet_tables=("indicator_values", "targets", "mart_pole_year", "mart_network_year"),
     table_suites=rules.TABLE_SUITES,
     mart_suites=rules.MART_SUITES,
     frames=rules.FRAMES,

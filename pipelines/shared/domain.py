@@ -49,6 +49,8 @@ class Domain:
     submissions_sql: str | None = None
     current_sql: Mapping[str, str] = field(default_factory=dict)
     completeness_deps: tuple[str, ...] = ()
+    catalogue_kinds: tuple[str, ...] = ()  # kinds that owe a value for every catalogue indicator
+    parquet_tables: tuple[str, ...] = ()  # published tables also copied to Parquet for analysts
     table_suites: tuple[Suite, ...] = ()  # run after the curated tables (check `gx_tables`)
     mart_suites: tuple[Suite, ...] = ()  # run after the marts (check `gx_marts`)
     frames: Mapping[str, FrameBuilder] = field(default_factory=dict)  # other frames: the table itself

@@ -28,7 +28,13 @@ def completeness(warehouse: WarehouseResource) -> dg.MaterializeResult:
         current = {kind: con.execute(sql).df() for d in domains() for kind, sql in d.current_sql.items()}
         arrivals = con.execute("select * from file_arrivals").df()
         frame = build_completeness(
-            [p.pole_id for p in load_poles()], staged, current, arrivals, load_quality_config(), date.today()
+            [p.pole_id for p in load_poles()],
+            staged,
+            current,
+            arrivals,
+            load_quality_config(),
+            date.today(),
+            catalogue_kinds={k for d in domains() for k in d.catalogue_kinds},
         )
         n = write_table(con, "completeness", frame, order_by=["kind", "annee", "pole_id"])
     rate = float(frame["recu"].mean()) if len(frame) else 0.0
