@@ -34,7 +34,7 @@ def _data_dir(args: argparse.Namespace) -> Path:
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
-    from pipelines.indicators.demo import write_sample
+    from pipelines.shared.sample import write_sample
 
     data_dir = _data_dir(args)
     written = write_sample(data_dir)

@@ -14,9 +14,9 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from pipelines.indicators.demo import write_sample
 from pipelines.indicators.parser import IndicatorFileParser
 from pipelines.runner import run_pipeline
+from pipelines.shared.sample import write_sample
 from ptce.reference import load_catalog, load_poles
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.indicators.demo import write_sample
 from pipelines.runner import RunOutcome, run_pipeline
+from pipelines.shared.sample import write_sample
 
 
 @pytest.fixture(scope="session")

@@ -19,12 +19,12 @@ import pytest
 
 from pipelines.cli import EXIT_BUILD_IN_PROGRESS, main
 from pipelines.definitions import build_definitions
-from pipelines.indicators.demo import write_sample
 from pipelines.runner import step_error_text
 from pipelines.shared import build_lock
 from pipelines.shared.jobs import raw_files_sensor
 from pipelines.shared.raw_assets import raw_files
 from pipelines.shared.resources import WarehouseResource
+from pipelines.shared.sample import write_sample
 from ptce.paths import DataLayout
 
 HOLDER = """

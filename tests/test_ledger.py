@@ -16,9 +16,10 @@ import pytest
 
 from pipelines.applications.assets import stg_application_files
 from pipelines.applications.demo_export import write_demo_export
-from pipelines.indicators.assets import ingest_log, stg_indicator_files
+from pipelines.indicators.assets import stg_indicator_files
 from pipelines.indicators.parser import IndicatorFileParser
 from pipelines.runner import CheckOutcome, RunOutcome, run_pipeline, summary_lines
+from pipelines.shared.ledger_assets import ingest_log
 from pipelines.shared.quality_checks import CONSERVATION_SQL, conservation_gaps, quarantine_gaps
 from pipelines.shared.raw_assets import raw_files
 from pipelines.shared.resources import WarehouseResource

@@ -10,16 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from pipelines.indicators import rules as indicator_rules
 from pipelines.shared import gx_frames as qf
-from pipelines.shared.gx_suites import (
-    MART_SUITES,
-    TABLE_SUITES,
-    RuleOutcome,
-    Suite,
-    build_data_docs,
-    run_suites,
-)
-from pipelines.shared.quality_checks import rule_context
+from pipelines.shared.gx_suites import RuleOutcome, Suite, build_data_docs, run_suites
+from pipelines.shared.quality_checks import MART_SUITES, TABLE_SUITES, rule_context
 from ptce.reference import load_quality_config
 
 
@@ -36,7 +30,7 @@ def values_frame(rows: list[tuple]) -> pd.DataFrame:
     frame["trimestre"] = frame["trimestre"].astype("Int64")
     con = duckdb.connect()
     con.register("indicator_values", frame)
-    return qf.indicator_values_frame(con)
+    return indicator_rules.indicator_values_frame(con)
 
 
 def test_indicator_values_rules(tmp_path: Path) -> None:
@@ -170,7 +164,7 @@ def test_year_on_year_jump_rule(tmp_path: Path) -> None:
            ('bousol', 2015, 'salaries', 100.0, false), ('bousol', 2016, 'salaries', 120.0, false)
         ) t(pole_id, annee, code, valeur, derive)"""
     )
-    frame = qf.year_on_year(con, load_quality_config())
+    frame = indicator_rules.year_on_year(con, load_quality_config())
     outcomes = run_suites((suite("gx_sauts_annuels"),), {"year_on_year": frame}, rule_context(), tmp_path)
     failed = failures(outcomes)["saut_annuel"]
     # x4.5 and 0 -> 30 are jumps; 1 -> 4 stays under the floor of 10; +20 % is normal.

@@ -6,7 +6,8 @@ import hashlib
 from collections import defaultdict
 from pathlib import Path
 
-from pipelines.indicators.demo import DEMO_NOTICE, YEARS, demo_values, write_sample
+from pipelines.indicators.demo import YEARS, demo_values
+from pipelines.shared.sample import DEMO_NOTICE, write_sample
 from ptce.reference import load_catalog, load_poles
 
 

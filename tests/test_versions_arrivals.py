@@ -118,7 +118,13 @@ def test_completeness_statuses() -> None:
         {"source_file": ["p.csv", "a.csv"], "arrived_at": pd.to_datetime(["2017-02-01", "2017-06-01"])}
     )
     table = build_completeness(
-        ["phares", "alpen", "esci"], stg, current, arr, config, today=date(2017, 3, 15)
+        ["phares", "alpen", "esci"],
+        stg,
+        current,
+        arr,
+        config,
+        today=date(2017, 3, 15),
+        catalogue_kinds={"indicateurs"},
     )
     row = table.set_index(["kind", "pole_id", "annee"])
     assert row.loc[("indicateurs", "phares", 2016), "statut"] == "complet"

@@ -17,16 +17,14 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import random
-import re
-import shutil
-import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pipelines.shared.domain import PlannedFile
+from pipelines.shared.sample import DEMO_NOTICE, normalise_zip
 from ptce.paths import DataLayout
 from ptce.reference import Pole, load_catalog, load_poles
 
@@ -34,7 +32,6 @@ if TYPE_CHECKING:
     from openpyxl import Workbook
 
 YEARS = (2015, 2016, 2017)
-DEMO_NOTICE = "DONNÉES FICTIVES DE DÉMONSTRATION — aucun chiffre ne décrit un pôle réel"
 QUARTERLY_POLES = {5, 6, 7, 8, 9, 10}
 # Pole-specific emphasis, after the working angles of seed 000 (CAE, groupement d'employeurs, pluri-activité).
 _CAE = {4, 10, 11}
@@ -48,7 +45,6 @@ MISSING_TARGETS = {("re_sources", 2017)}
 LATE = {("figeacteurs", 2016): (2017, 5, 12)}
 FIRST_VERSION_ERRORS = {("phares", 2016): {"salaries_cdi": 1.25, "sorties_emploi_durable": 0.6}}
 # The pole whose answers to the call arrived after the deadline.
-APPLICATION_LATE = "bourian"
 # Rows a pole typed wrongly, which the ingestion must quarantine with a reason (file, line, field).
 FAULTY_ROWS = {
     ("bousol", 2017): [
@@ -228,24 +224,6 @@ def _plain_number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
 
 
-def _normalise_zip(data: bytes) -> bytes:
-    """Office files are zips: fix every entry's timestamp and the document dates, for stable bytes."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for name in sorted(src.namelist()):
-            content = src.read(name)
-            if name == "docProps/core.xml":
-                content = re.sub(
-                    rb"(<dcterms:(?:modified|created)[^>]*>)[^<]*(</dcterms:(?:modified|created)>)",
-                    rb"\g<1>2018-01-15T09:00:00Z\g<2>",
-                    content,
-                )
-            info = zipfile.ZipInfo(name, date_time=(2018, 1, 15, 9, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(info, content)
-    return out.getvalue()
-
-
 def _deterministic_xlsx(workbook: Workbook, path: Path) -> None:
     """Save an openpyxl workbook with fixed timestamps so the bytes never change."""
     fixed = datetime(2018, 1, 15, 9, 0, 0)
@@ -254,7 +232,7 @@ def _deterministic_xlsx(workbook: Workbook, path: Path) -> None:
     workbook.properties.creator = "Observatoire PTCE (démo)"
     buffer = io.BytesIO()
     workbook.save(buffer)
-    path.write_bytes(_normalise_zip(buffer.getvalue()))
+    path.write_bytes(normalise_zip(buffer.getvalue()))
 
 
 def _write_wide_xlsx(path: Path, pole: Pole, rows: list[DemoValue], with_pole_column: bool) -> None:
@@ -364,17 +342,13 @@ def demo_superseded() -> list[DemoValue]:
     return out
 
 
-def write_sample(data_dir: Path) -> list[Path]:
-    """Write the demo raw files under `data_dir/raw/` and return their paths.
+def plan_demo_files(staging: Path, layout: DataLayout) -> list[PlannedFile]:
+    """Write the demo indicator and target files in `staging`, each planned for its raw folder.
 
-    Each file gets the modification date of its (fictitious) sending, which the arrival register
-    takes as its arrival time. Existing files with identical content are left as they are; a file
-    that exists with other content is never overwritten (raw folders are only ever added to).
+    Each file gets the date of its (fictitious) sending, which becomes its modification date and so
+    its arrival time in the arrival register (`pipelines.shared.sample` moves them in place).
     """
-    layout = DataLayout(data_dir)
-    staging = data_dir / "curated" / ".sample_tmp"
-    staging.mkdir(parents=True, exist_ok=True)
-    planned: list[tuple[Path, Path, datetime | None]] = []
+    planned: list[PlannedFile] = []
 
     def plan(kind: str, name: str, sent: datetime | None) -> Path:
         tmp = staging / name
@@ -426,48 +400,4 @@ def write_sample(data_dir: Path) -> list[Path]:
         "Objectifs annuels des pôles 2016-2017",
         value_header="Objectif",
     )
-    # Answers to the call for expressions of interest (deadline 2 March 2015): twelve filled-in
-    # forms in varied layouts, one sent late, and a form-tool export that resends three poles.
-    from pipelines.applications.demo_export import write_demo_export
-    from pipelines.applications.demo_forms import demo_forms, write_demo_forms
-
-    forms_dir = staging / "candidatures"
-    pole_of_form = {form.file_name: by_pole[form.pole_id] for form in demo_forms()}
-    for doc in write_demo_forms(forms_dir):
-        pole = pole_of_form[doc.name]
-        if pole.pole_id == APPLICATION_LATE:
-            sent = datetime(2015, 3, 9, 16, 0, tzinfo=UTC)
-        else:
-            sent = datetime(2015, 2, 10 + pole.numero, 11, 0, tzinfo=UTC)
-        doc.write_bytes(_normalise_zip(doc.read_bytes()))
-        planned.append((doc, layout.raw_folder("candidatures") / doc.name, sent))
-    export = write_demo_export(forms_dir)
-    export.write_bytes(_normalise_zip(export.read_bytes()))
-    planned.append(
-        (export, layout.raw_folder("candidatures") / export.name, datetime(2015, 3, 2, 18, 0, tzinfo=UTC))
-    )
-
-    marker = staging / "marker.txt"
-    marker.write_text(
-        f"{DEMO_NOTICE}\n\nLes fichiers de ce dossier ont été générés par la commande « ptce sample » "
-        "pour la démonstration de l'Observatoire PTCE. Remplacez-les par les fichiers réels des pôles "
-        "(voir le README).\n",
-        encoding="utf-8",
-    )
-    planned.append((marker, layout.demo_marker, None))
-
-    written: list[Path] = []
-    for tmp, final, sent in planned:
-        final.parent.mkdir(parents=True, exist_ok=True)
-        if final.exists():
-            tmp.unlink()
-            written.append(final)
-            continue
-        tmp.replace(final)
-        if sent is not None:
-            os.utime(final, (sent.timestamp(), sent.timestamp()))
-        written.append(final)
-    shutil.rmtree(staging, ignore_errors=True)
-    for kind in ("candidatures", "parcours", "visites"):
-        layout.raw_folder(kind).mkdir(parents=True, exist_ok=True)
-    return written
+    return planned

@@ -10,6 +10,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from ptce.contract import TABLES
 from ptce.reference import load_catalog
 
 ROLLUP_SQL = """
@@ -89,9 +90,7 @@ def build_network_year(pole_year: pd.DataFrame) -> pd.DataFrame:
             ratio = grp[list(d.numerateur)].to_numpy().sum() / den
             per_pole = derived[(derived["annee"] == annee) & (derived["code"] == d.code)]["valeur"]
             rows.append(_network_row(int(annee), d.code, float(ratio), per_pole, True))
-    frame = pd.DataFrame(
-        rows, columns=["annee", "code", "valeur", "mediane", "minimum", "maximum", "nb_poles", "derive"]
-    )
+    frame = pd.DataFrame(rows, columns=list(TABLES["mart_network_year"]))
     return frame.sort_values(["annee", "code"], kind="stable").reset_index(drop=True)
 
 

@@ -10,22 +10,12 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ptce.contract import TABLES
+
 PERIOD_KEY = ["pole_id", "annee", "trimestre"]
 VALUE_KEY = [*PERIOD_KEY, "code"]
 
-CHANGE_COLUMNS = [
-    "pole_id",
-    "annee",
-    "trimestre",
-    "code",
-    "version",
-    "ancienne_valeur",
-    "nouvelle_valeur",
-    "ancien_fichier",
-    "nouveau_fichier",
-    "arrived_at",
-    "type_changement",
-]
+CHANGE_COLUMNS = list(TABLES["indicator_changes"])
 
 
 def resolve_versions(

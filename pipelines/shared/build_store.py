@@ -18,13 +18,13 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from pipelines.shared.domain import domains
 from ptce.contract import TABLES, create_table_sql, fetch_one
 from ptce.paths import DataLayout
 from ptce.reference import load_catalog
 
 # (path, hash or status) of every entry of the inventory; `pipelines.shared.jobs` uses the same rule.
 INVENTORY_FINGERPRINT_SQL = "select source_file, coalesce(sha256, status) from raw_inventory"
-CORE_PARQUET_TABLES = ("indicator_values", "targets", "mart_pole_year", "mart_network_year")
 
 
 def write_table(
@@ -130,7 +130,7 @@ def publish(
 def _publish_parquet(con: duckdb.DuckDBPyConnection, layout: DataLayout, run_id: str) -> None:
     """Parquet copies of the main tables for analysts' tools; each file swapped in atomically."""
     layout.parquet_dir.mkdir(parents=True, exist_ok=True)
-    for table in CORE_PARQUET_TABLES:
+    for table in (t for d in domains() for t in d.parquet_tables):
         final = layout.parquet_dir / f"{table}.parquet"
         tmp = layout.parquet_dir / f".{table}.{run_id}.tmp"
         con.execute(f"copy (select * from \"{table}\") to '{tmp.as_posix()}' (format parquet)")

@@ -8,25 +8,15 @@ after the due date.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 
 import pandas as pd
 
+from ptce.contract import TABLES
 from ptce.reference import QualityConfig, load_catalog
 
-COLUMNS = [
-    "pole_id",
-    "annee",
-    "kind",
-    "recu",
-    "nb_valeurs",
-    "nb_attendues",
-    "taux",
-    "premiere_reception",
-    "echeance",
-    "en_retard",
-    "statut",
-]
+COLUMNS = list(TABLES["completeness"])
 
 
 def build_completeness(
@@ -36,8 +26,12 @@ def build_completeness(
     arrivals: pd.DataFrame,
     config: QualityConfig,
     today: date,
+    catalogue_kinds: Collection[str] = (),
 ) -> pd.DataFrame:
     """One row per pole, expected year and kind of file.
+
+    A kind in `catalogue_kinds` owes a value for every indicator of the catalogue; any other kind is
+    compared with the widest set a pole gave that year (targets cover the indicators each chose).
 
     `staged`: every loaded value of every file (with `kind` and `source_file`); `current`: the values
     in force per kind (`indicateurs` -> indicator_values, `objectifs` -> targets).
@@ -55,10 +49,10 @@ def build_completeness(
         values = current.get(expected.kind, pd.DataFrame(columns=["pole_id", "annee", "code"]))
         counts = values.groupby(["pole_id", "annee"])["code"].nunique()
         for year in expected.annees:
-            if expected.kind == "indicateurs":
+            if expected.kind in catalogue_kinds:
                 wanted = n_codes
             else:
-                # Targets cover the indicators each pole chose: compare with the widest set given.
+                # E.g. targets cover the indicators each pole chose: compare with the widest set given.
                 year_counts = [counts.get((p, year), 0) for p in pole_ids]
                 wanted = max([1, *year_counts])
             due = expected.echeance(year)

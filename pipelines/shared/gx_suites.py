@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from pipelines.shared.values import FIRST_YEAR, last_target_year
 from ptce.contract import INGEST_STATUSES
 from ptce.reference import QualityConfig
 
@@ -72,28 +71,29 @@ class RuleOutcome:
     examples: list[Any] = field(default_factory=list)
 
 
-def _r(name: str, description: str, build: Callable[[Any], Any]) -> Rule:
+def rule(name: str, description: str, build: Callable[[Any], Any]) -> Rule:
+    """A rule: its name, French description, and `build(gxe)` returning its GX expectation."""
     return Rule(name, description, build)
 
 
 def _poles(ctx: RuleContext) -> list[Rule]:
     return [
-        _r(
+        rule(
             "douze_poles",
             "Le référentiel compte les douze pôles.",
             lambda g: g.ExpectTableRowCountToEqual(value=12),
         ),
-        _r(
+        rule(
             "pole_id_unique",
             "Identifiant de pôle unique.",
             lambda g: g.ExpectColumnValuesToBeUnique(column="pole_id"),
         ),
-        _r(
+        rule(
             "numero_1_12",
             "Numéro de pôle entre 1 et 12, unique.",
             lambda g: g.ExpectColumnValuesToBeBetween(column="numero", min_value=1, max_value=12),
         ),
-        _r(
+        rule(
             "coordonnees_france",
             "Coordonnées en France métropolitaine.",
             lambda g: g.ExpectColumnValuesToBeBetween(column="latitude", min_value=41, max_value=51.5),
@@ -103,19 +103,19 @@ def _poles(ctx: RuleContext) -> list[Rule]:
 
 def _catalog(ctx: RuleContext) -> list[Rule]:
     return [
-        _r(
+        rule(
             "code_unique",
             "Code d'indicateur unique.",
             lambda g: g.ExpectColumnValuesToBeUnique(column="code"),
         ),
-        _r(
+        rule(
             "domaine_connu",
             "Domaine parmi les cinq angles de travail.",
             lambda g: g.ExpectColumnValuesToBeInSet(
                 column="domaine", value_set=["emploi", "parcours", "mutualisation", "creation", "qualite"]
             ),
         ),
-        _r(
+        rule(
             "agregation_connue",
             "Règle d'agrégation connue.",
             lambda g: g.ExpectColumnValuesToBeInSet(
@@ -125,105 +125,39 @@ def _catalog(ctx: RuleContext) -> list[Rule]:
     ]
 
 
-def _value_rules(ctx: RuleContext, with_quarters: bool, actual: bool = True) -> list[Rule]:
-    """Rules shared by actual values and targets (`actual=False`: years to come are allowed)."""
-    key = ["pole_id", "annee", "trimestre", "code"] if with_quarters else ["pole_id", "annee", "code"]
-    # Targets are for years to come by nature: for them only a mistyped year is refused.
-    last_year = ctx.today.year if actual else last_target_year(ctx.today)
-    last_year_text = "l'année en cours" if actual else f"{last_year} (horizon des objectifs)"
-    rules = [
-        _r(
-            "pole_connu",
-            "Le pôle fait partie des douze (intégrité référentielle).",
-            lambda g: g.ExpectColumnValuesToBeInSet(column="pole_id", value_set=list(ctx.pole_ids)),
-        ),
-        _r(
-            "indicateur_du_catalogue",
-            "L'indicateur est un code saisi du catalogue.",
-            lambda g: g.ExpectColumnValuesToBeInSet(column="code", value_set=list(ctx.typed_codes)),
-        ),
-        _r(
-            "annee_plausible",
-            f"Année entre {FIRST_YEAR} et {last_year_text}.",
-            lambda g: g.ExpectColumnValuesToBeBetween(
-                column="annee", min_value=FIRST_YEAR, max_value=last_year
-            ),
-        ),
-        _r(
-            "valeur_renseignee",
-            "Valeur renseignée.",
-            lambda g: g.ExpectColumnValuesToNotBeNull(column="valeur"),
-        ),
-        _r(
-            "valeur_positive",
-            "Valeur positive ou nulle.",
-            lambda g: g.ExpectColumnValuesToBeBetween(column="valeur", min_value=0),
-        ),
-        _r(
-            "cle_unique",
-            "Une seule valeur par pôle, période et indicateur.",
-            lambda g: g.ExpectCompoundColumnsToBeUnique(column_list=key),
-        ),
-        _r(
-            "fichier_source",
-            "Chaque valeur vient d'un fichier de raw/.",
-            lambda g: g.ExpectColumnValuesToMatchRegex(column="source_file", regex=r"^raw/"),
-        ),
-    ]
-    if with_quarters:
-        rules += [
-            _r(
-                "trimestre_1_4",
-                "Trimestre entre 1 et 4 (vide pour une année).",
-                lambda g: g.ExpectColumnValuesToBeInSet(column="trimestre", value_set=[1, 2, 3, 4]),
-            ),
-            _r(
-                "comptages_entiers",
-                "Les indicateurs qui se comptent en unités ont des valeurs entières.",
-                lambda g: g.ExpectColumnValuesToBeInSet(column="entier_respecte", value_set=[True]),
-            ),
-            _r(
-                "bornes_du_catalogue",
-                "Les valeurs respectent le maximum du catalogue (oui/non : 0 ou 1).",
-                lambda g: g.ExpectColumnValuesToBeInSet(column="borne_respectee", value_set=[True]),
-            ),
-        ]
-    return rules
-
-
 def _ingest_log(ctx: RuleContext) -> list[Rule]:
     return [
-        _r(
+        rule(
             "un_fichier_une_ligne",
             "Une ligne de journal par fichier brut.",
             lambda g: g.ExpectColumnValuesToBeUnique(column="source_file"),
         ),
-        _r(
+        rule(
             "conservation",
             "Lignes lues = lignes chargées + lignes en quarantaine, pour chaque fichier.",
             lambda g: g.ExpectColumnValuesToBeBetween(column="ecart_conservation", min_value=0, max_value=0),
         ),
-        _r(
+        rule(
             "statut_connu",
             "Statut ok, partial, error ou ignored (fichier système ou hors des dossiers, non lu).",
             lambda g: g.ExpectColumnValuesToBeInSet(column="status", value_set=list(INGEST_STATUSES)),
         ),
-        _r(
+        rule(
             "ignore_sans_ligne",
             "Un fichier ignoré n'a aucune ligne lue, chargée ni en quarantaine.",
             lambda g: g.ExpectColumnValuesToBeInSet(column="ignore_sans_ligne", value_set=[True]),
         ),
-        _r(
+        rule(
             "empreinte_sha256",
             "Empreinte SHA-256 de chaque fichier lu (absente seulement pour un fichier non lu).",
             lambda g: g.ExpectColumnValuesToMatchRegex(column="sha256", regex=r"^[0-9a-f]{64}$"),
         ),
-        _r(
+        rule(
             "empreinte_si_lu",
             "Tout fichier chargé (ok ou partial) a son empreinte SHA-256.",
             lambda g: g.ExpectColumnValuesToBeInSet(column="empreinte_si_lu", value_set=[True]),
         ),
-        _r(
+        rule(
             "message_francais",
             "Message renseigné.",
             lambda g: g.ExpectColumnValuesToNotBeNull(column="message"),
@@ -233,19 +167,19 @@ def _ingest_log(ctx: RuleContext) -> list[Rule]:
 
 def _quarantine(ctx: RuleContext) -> list[Rule]:
     return [
-        _r(
+        rule(
             "raison_renseignee",
             "Chaque ligne en quarantaine a une raison.",
             lambda g: g.ExpectColumnValuesToNotBeNull(column="reason"),
         ),
-        _r(
+        rule(
             "raison_situee",
             "La raison nomme le fichier, la ligne et le champ.",
             lambda g: g.ExpectColumnValuesToMatchRegex(
                 column="reason", regex=r"^raw/.+, ligne \d+, champ .+ : "
             ),
         ),
-        _r(
+        rule(
             "numero_de_ligne",
             "Numéro de ligne positif.",
             lambda g: g.ExpectColumnValuesToBeBetween(column="row_number", min_value=1),
@@ -253,136 +187,21 @@ def _quarantine(ctx: RuleContext) -> list[Rule]:
     ]
 
 
-def _applications(ctx: RuleContext) -> list[Rule]:
-    return [
-        _r(
-            "pole_connu",
-            "Le pôle fait partie des douze (intégrité référentielle).",
-            lambda g: g.ExpectColumnValuesToBeInSet(column="pole_id", value_set=list(ctx.pole_ids)),
-        ),
-        _r(
-            "version_unique",
-            "Une seule ligne par pôle et version.",
-            lambda g: g.ExpectCompoundColumnsToBeUnique(column_list=["pole_id", "version"]),
-        ),
-        _r(
-            "completude_entre_0_et_1",
-            "Complétude (questions répondues / posées) entre 0 et 1.",
-            lambda g: g.ExpectColumnValuesToBeBetween(column="completude", min_value=0, max_value=1),
-        ),
-        _r(
-            "format_connu",
-            "Document Word ou export de formulaire.",
-            lambda g: g.ExpectColumnValuesToBeInSet(column="format", value_set=["docx", "csv", "xlsx"]),
-        ),
-    ]
-
-
-def _application_answers(ctx: RuleContext) -> list[Rule]:
-    return [
-        _r(
-            "pas_de_reponse_vide",
-            "Une question sans réponse est nulle, jamais une chaîne vide.",
-            lambda g: g.ExpectColumnValueLengthsToBeBetween(column="reponse", min_value=1),
-        ),
-        _r(
-            "cle_unique",
-            "Une réponse par pôle, version et question.",
-            lambda g: g.ExpectCompoundColumnsToBeUnique(column_list=["pole_id", "version", "code"]),
-        ),
-    ]
-
-
-def _mart_structure(ctx: RuleContext) -> list[Rule]:
-    return [
-        _r(
-            "cle_unique",
-            "Une seule valeur annuelle par pôle, année et indicateur.",
-            lambda g: g.ExpectCompoundColumnsToBeUnique(column_list=["pole_id", "annee", "code"]),
-        ),
-        _r(
-            "valeur_renseignee",
-            "Valeur renseignée.",
-            lambda g: g.ExpectColumnValuesToNotBeNull(column="valeur"),
-        ),
-        _r(
-            "indicateur_du_catalogue",
-            "Indicateur saisi ou dérivé du catalogue.",
-            lambda g: g.ExpectColumnValuesToBeInSet(column="code", value_set=list(ctx.all_codes)),
-        ),
-    ]
-
-
-def _le(a: str, b: str, text: str) -> Rule:
-    """Rule: column a <= column b where both are known."""
-    return _r(
-        f"{a}_inferieur_a_{b}",
-        text,
-        lambda g: g.ExpectColumnPairValuesAToBeGreaterThanB(
-            column_A=b, column_B=a, or_equal=True, ignore_row_if="either_value_is_missing"
-        ),
-    )
-
-
-def _coherence(ctx: RuleContext) -> list[Rule]:
-    rules = [
-        _le("sorties_par_categorie", "sorties", "Sorties par catégorie ≤ sorties (hors retraits)."),
-        _le("sorties", "personnes_accompagnees", "Sorties ≤ personnes accompagnées."),
-        _le("entrees_parcours", "personnes_accompagnees", "Entrées en parcours ≤ personnes accompagnées."),
-        _le("etp", "salaries", "ETP ≤ salariés."),
-        _le("salaries_cdi", "salaries", "Salariés en CDI ≤ salariés."),
-        _le("salaries_formes", "salaries", "Salariés formés ≤ salariés."),
-        _le("temps_partiel_subi", "salaries", "Salariés à temps partiel subi ≤ salariés."),
-        _le("etp_mutualises", "salaries_partages", "ETP mutualisés ≤ salariés partagés."),
-    ]
-    for code in ctx.shares:
-        rules.append(
-            _r(
-                f"{code}_entre_0_et_1",
-                f"Part « {code} » entre 0 et 100 %.",
-                lambda g, code=code: g.ExpectColumnValuesToBeBetween(column=code, min_value=0, max_value=1),
-            )
-        )
-    return rules
-
-
-def _quarters(ctx: RuleContext) -> list[Rule]:
-    tol = ctx.config.quarter_tolerance
-    return [
-        _r(
-            "trimestres_coherents_avec_annee",
-            f"Valeur annuelle égale à l'agrégation de ses quatre trimestres (écart ≤ {tol:.0%}).",
-            lambda g: g.ExpectColumnValuesToBeBetween(column="ecart_relatif", min_value=0, max_value=tol),
-        )
-    ]
-
-
-def _jumps(ctx: RuleContext) -> list[Rule]:
-    f = ctx.config.jump_factor
-    return [
-        _r(
-            "saut_annuel",
-            f"Pas de valeur multipliée ou divisée par plus de {f:g} d'une année sur l'autre.",
-            lambda g: g.ExpectColumnValuesToBeBetween(column="facteur_saut", max_value=f),
-        )
-    ]
-
-
 def _completeness(ctx: RuleContext) -> list[Rule]:
     return [
-        _r(
+        rule(
             "cle_unique",
             "Une ligne par pôle, année et type d'envoi.",
             lambda g: g.ExpectCompoundColumnsToBeUnique(column_list=["pole_id", "annee", "kind"]),
         ),
-        _r(
+        rule(
             "statut_connu",
             "Statut complet, partiel, manquant ou à venir.",
             lambda g: g.ExpectColumnValuesToBeInSet(
                 column="statut", value_set=["complet", "partiel", "manquant", "à venir"]
             ),
         ),
-        _r(
+        rule(
             "taux_entre_0_et_1",
             "Taux de complétude entre 0 et 1.",
             lambda g: g.ExpectColumnValuesToBeBetween(column="taux", min_value=0, max_value=1),
@@ -390,8 +209,8 @@ def _completeness(ctx: RuleContext) -> list[Rule]:
     ]
 
 
-VALUE_INDEX = ("pole_id", "annee", "trimestre", "code", "source_file")
-TABLE_SUITES: tuple[Suite, ...] = (
+# Suites of the shared tables; each domain declares its own in `pipelines/<domain>/rules.py`.
+SHARED_TABLE_SUITES: tuple[Suite, ...] = (
     Suite("poles", "gx_poles", "Référentiel des pôles.", "ERROR", "poles", ("pole_id",), _poles),
     Suite(
         "indicator_catalog",
@@ -401,33 +220,6 @@ TABLE_SUITES: tuple[Suite, ...] = (
         "indicator_catalog",
         ("code",),
         _catalog,
-    ),
-    Suite(
-        "indicator_values",
-        "gx_indicator_values",
-        "Types, codes, bornes et unicité des valeurs.",
-        "ERROR",
-        "indicator_values",
-        VALUE_INDEX,
-        lambda ctx: _value_rules(ctx, with_quarters=True),
-    ),
-    Suite(
-        "indicator_values",
-        "gx_trimestres_annee",
-        "Trimestres cohérents avec la valeur annuelle.",
-        "WARN",
-        "quarters_vs_year",
-        ("pole_id", "annee", "code"),
-        _quarters,
-    ),
-    Suite(
-        "targets",
-        "gx_targets",
-        "Objectifs : codes, bornes et unicité.",
-        "ERROR",
-        "targets",
-        ("pole_id", "annee", "code", "source_file"),
-        lambda ctx: _value_rules(ctx, with_quarters=False, actual=False),
     ),
     Suite(
         "ingest_log",
@@ -447,53 +239,8 @@ TABLE_SUITES: tuple[Suite, ...] = (
         ("source_file", "row_number", "field"),
         _quarantine,
     ),
-    Suite(
-        "applications",
-        "gx_applications",
-        "Candidatures : pôles connus, versions, complétude.",
-        "ERROR",
-        "applications",
-        ("pole_id", "version", "source_file"),
-        _applications,
-    ),
-    Suite(
-        "application_answers",
-        "gx_application_answers",
-        "Réponses : nulles si absentes, uniques.",
-        "ERROR",
-        "application_answers",
-        ("pole_id", "version", "code"),
-        _application_answers,
-    ),
 )
-MART_SUITES: tuple[Suite, ...] = (
-    Suite(
-        "mart_pole_year",
-        "gx_mart_pole_year",
-        "Valeurs annuelles uniques et renseignées.",
-        "ERROR",
-        "mart_pole_year",
-        ("pole_id", "annee", "code"),
-        _mart_structure,
-    ),
-    Suite(
-        "mart_pole_year",
-        "gx_coherence",
-        "Cohérence entre indicateurs d'un même pôle et d'une même année.",
-        "WARN",
-        "pole_year_wide",
-        ("pole_id", "annee"),
-        _coherence,
-    ),
-    Suite(
-        "mart_pole_year",
-        "gx_sauts_annuels",
-        "Sauts d'une année sur l'autre.",
-        "WARN",
-        "year_on_year",
-        ("pole_id", "annee", "code"),
-        _jumps,
-    ),
+SHARED_MART_SUITES: tuple[Suite, ...] = (
     Suite(
         "completeness",
         "gx_completeness",

@@ -15,20 +15,11 @@ from typing import Any
 import dagster as dg
 
 from pipelines.shared.results import FileResult
+from ptce.contract import TABLES
 
-QUARANTINE_COLUMNS = ["source_file", "row_number", "field", "value", "reason", "pole_id", "sheet"]
-LOG_COLUMNS = [
-    "source_file",
-    "sha256",
-    "kind",
-    "format",
-    "size_bytes",
-    "rows_read",
-    "rows_loaded",
-    "rows_quarantined",
-    "status",
-    "message",
-]
+# The contract's columns: staging tables have the same, so the shared assets can union them.
+QUARANTINE_COLUMNS = list(TABLES["quarantine"])
+LOG_COLUMNS = list(TABLES["ingest_log"])
 
 UNEXPECTED_ERROR = (
     "{source_file} : erreur inattendue de l'observatoire pendant la lecture de ce fichier : il n'a pas "

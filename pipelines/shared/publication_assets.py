@@ -7,27 +7,20 @@ the run before this step: the previously published warehouse stays in place.
 import dagster as dg
 
 from pipelines.shared.build_store import publish, publish_data_docs
+from pipelines.shared.domain import domains
 from pipelines.shared.resources import WarehouseResource
 
-PUBLISHED_FROM = [
+# Shared tables, then the tables each domain declares it builds (`DOMAIN.tables`).
+SHARED_TABLES = [
     "poles",
     "indicator_catalog",
-    "indicator_values",
-    "targets",
-    "applications",
-    "application_answers",
-    "application_fields",
-    "application_tags",
     "pathways",
     "visits",
     "ingest_log",
     "quarantine",
-    "indicator_history",
-    "indicator_changes",
-    "mart_pole_year",
-    "mart_network_year",
     "completeness",
 ]
+PUBLISHED_FROM = [*SHARED_TABLES, *(t for d in domains() for t in d.tables)]
 
 
 @dg.asset(group_name="publication", kinds={"duckdb"}, deps=PUBLISHED_FROM)

@@ -1,4 +1,4 @@
-"""Completeness of the submissions, per pole, year and kind of file."""
+"""Completeness of the submissions, per pole, year and kind of file, from every domain's declaration."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import dagster as dg
 
 from pipelines.shared.build_store import write_table
 from pipelines.shared.completeness import build_completeness
+from pipelines.shared.domain import domains
 from pipelines.shared.resources import WarehouseResource
 from ptce.reference import load_poles, load_quality_config
 
@@ -15,27 +16,25 @@ from ptce.reference import load_poles, load_quality_config
 @dg.asset(
     group_name="marts",
     kinds={"duckdb"},
-    deps=["indicator_values", "targets", "applications", "stg_indicator_files", "stg_application_files"],
+    deps=[dep for d in domains() for dep in d.completeness_deps],
 )
 def completeness(warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Complétude des envois : attendu, reçu, partiel, manquant, en retard (taux de déclaration)."""
     with warehouse.get_connection() as con:
-        # Answers to the AMI are one submission per pole, due for the 2015 call.
+        # Each domain declares its submissions and its values in force (`DOMAIN.submissions_sql`...).
         staged = con.execute(
-            """select kind, pole_id, annee, source_file from stg_indicator_values
-               union all
-               select 'candidatures', pole_id, 2015, source_file from stg_application_results"""
+            " union all ".join(d.submissions_sql for d in domains() if d.submissions_sql)
         ).df()
-        current = {
-            "indicateurs": con.execute("select pole_id, annee, code from indicator_values").df(),
-            "objectifs": con.execute("select pole_id, annee, code from targets").df(),
-            "candidatures": con.execute(
-                "select pole_id, 2015 as annee, 'candidature' as code from applications where current"
-            ).df(),
-        }
+        current = {kind: con.execute(sql).df() for d in domains() for kind, sql in d.current_sql.items()}
         arrivals = con.execute("select * from file_arrivals").df()
         frame = build_completeness(
-            [p.pole_id for p in load_poles()], staged, current, arrivals, load_quality_config(), date.today()
+            [p.pole_id for p in load_poles()],
+            staged,
+            current,
+            arrivals,
+            load_quality_config(),
+            date.today(),
+            catalogue_kinds={k for d in domains() for k in d.catalogue_kinds},
         )
         n = write_table(con, "completeness", frame, order_by=["kind", "annee", "pole_id"])
     rate = float(frame["recu"].mean()) if len(frame) else 0.0

@@ -15,12 +15,23 @@ import pandas as pd
 
 from pipelines.shared import gx_frames as qf
 from pipelines.shared.build_store import gx_root
-from pipelines.shared.gx_suites import MART_SUITES, TABLE_SUITES, RuleContext, RuleOutcome, Suite, run_suites
+from pipelines.shared.domain import domains
+from pipelines.shared.gx_suites import (
+    SHARED_MART_SUITES,
+    SHARED_TABLE_SUITES,
+    RuleContext,
+    RuleOutcome,
+    Suite,
+    run_suites,
+)
 from pipelines.shared.resources import WarehouseResource
 from ptce.contract import TABLES
 from ptce.reference import load_catalog, load_poles, load_quality_config
 
 MAX_EXAMPLES = 5
+# The suites of the shared tables, then each domain's (`DOMAIN.table_suites` / `mart_suites`).
+TABLE_SUITES: tuple[Suite, ...] = SHARED_TABLE_SUITES + tuple(s for d in domains() for s in d.table_suites)
+MART_SUITES: tuple[Suite, ...] = SHARED_MART_SUITES + tuple(s for d in domains() for s in d.mart_suites)
 # Files named in a failed check's message; the full list is in the check's examples and the log.
 MAX_NAMED_FILES = 10
 
@@ -126,22 +137,26 @@ def _specs(suites: tuple[Suite, ...]) -> list[dg.AssetCheckSpec]:
     ]
 
 
+def suite_frames(
+    con: duckdb.DuckDBPyConnection, suites: tuple[Suite, ...], ctx: RuleContext
+) -> dict[str, pd.DataFrame]:
+    """The frame of every suite: built by its domain's `frames` (or the shared ones), else the table."""
+    builders = {"ingest_log": lambda con, ctx: qf.ingest_log_frame(con)}
+    for domain in domains():
+        builders.update(domain.frames)
+    return {
+        s.frame: builders[s.frame](con, ctx) if s.frame in builders else qf.table(con, s.frame)
+        for s in suites
+    }
+
+
 @dg.multi_asset_check(specs=_specs(TABLE_SUITES), name="gx_tables")
 def gx_tables(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
     """Suites Great Expectations des tables du socle (types, codes, bornes, unicité, intégrité)."""
+    ctx = rule_context()
     with warehouse.get_connection() as con:
-        frames = {
-            "poles": qf.table(con, "poles"),
-            "indicator_catalog": qf.table(con, "indicator_catalog"),
-            "indicator_values": qf.indicator_values_frame(con),
-            "quarters_vs_year": qf.quarters_vs_year(con),
-            "targets": qf.table(con, "targets"),
-            "ingest_log": qf.ingest_log_frame(con),
-            "quarantine": qf.table(con, "quarantine"),
-            "applications": qf.table(con, "applications"),
-            "application_answers": qf.table(con, "application_answers"),
-        }
-        outcomes = run_suites(TABLE_SUITES, frames, rule_context(), gx_root(warehouse.layout))
+        frames = suite_frames(con, TABLE_SUITES, ctx)
+        outcomes = run_suites(TABLE_SUITES, frames, ctx, gx_root(warehouse.layout))
         record(con, context.run.run_id, _rows(outcomes))
     yield from _check_results(outcomes, TABLE_SUITES)
 
@@ -151,18 +166,13 @@ def gx_marts(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResourc
     """Suites Great Expectations des tables annuelles : structure, cohérence, sauts, complétude."""
     ctx = rule_context()
     with warehouse.get_connection() as con:
-        frames = {
-            "mart_pole_year": qf.table(con, "mart_pole_year"),
-            "pole_year_wide": qf.pole_year_wide(con),
-            "year_on_year": qf.year_on_year(con, ctx.config),
-            "completeness": qf.table(con, "completeness"),
-        }
+        frames = suite_frames(con, MART_SUITES, ctx)
         outcomes = run_suites(MART_SUITES, frames, ctx, gx_root(warehouse.layout))
         record(con, context.run.run_id, _rows(outcomes))
     yield from _check_results(outcomes, MART_SUITES)
 
 
-def _sql_check(
+def sql_check(
     con: duckdb.DuckDBPyConnection,
     run_id: str,
     asset: str,
@@ -256,7 +266,7 @@ CONSERVATION_SQL = """
 def ingest_log_conservation(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
     """Chaque fichier brut a sa ligne de journal, et lignes lues = chargées + en quarantaine."""
     with warehouse.get_connection() as con:
-        return _sql_check(
+        return sql_check(
             con,
             context.run.run_id,
             "ingest_log",
@@ -271,7 +281,7 @@ def ingest_log_conservation(context: dg.AssetCheckExecutionContext, warehouse: W
 def quarantine_accounted(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
     """Les lignes en quarantaine de chaque fichier sont exactement celles qu'annonce le journal."""
     with warehouse.get_connection() as con:
-        return _sql_check(
+        return sql_check(
             con,
             context.run.run_id,
             "quarantine",
@@ -287,46 +297,4 @@ def quarantine_accounted(context: dg.AssetCheckExecutionContext, warehouse: Ware
             """,
             "La quarantaine contient exactement les lignes refusées annoncées par le journal.",
             explain=quarantine_gaps,
-        )
-
-
-@dg.asset_check(asset="indicator_history", blocking=True, additional_deps=["stg_indicator_files"])
-def history_keeps_every_value(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
-    """Toute valeur chargée d'un fichier figure dans l'historique (rien n'est perdu au remplacement)."""
-    with warehouse.get_connection() as con:
-        return _sql_check(
-            con,
-            context.run.run_id,
-            "indicator_history",
-            "history_keeps_every_value",
-            """
-            select s.source_file, s.row_number, s.code from stg_indicator_values s
-            anti join indicator_history h
-              on h.source_file = s.source_file and h.pole_id = s.pole_id and h.annee = s.annee
-             and h.trimestre is not distinct from s.trimestre and h.code = s.code
-            where s.kind = 'indicateurs'
-            """,
-            "Chaque valeur chargée d'un fichier se retrouve dans l'historique des versions.",
-        )
-
-
-@dg.asset_check(asset="indicator_changes", blocking=True)
-def partial_resubmission(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
-    """Alerte : un renvoi a retiré des valeurs qu'une version précédente donnait pour la même période."""
-    # A later file replaces its pole-period as a whole (SPEC): a short "correction" file then
-    # withdraws every value it does not repeat. Allowed, kept in the history, but staff must see it.
-    with warehouse.get_connection() as con:
-        return _sql_check(
-            con,
-            context.run.run_id,
-            "indicator_changes",
-            "renvoi_partiel",
-            """
-            select pole_id, annee, trimestre, nouveau_fichier, ancien_fichier, count(*) as valeurs_retirees
-            from indicator_changes where type_changement = 'retirée'
-            group by all order by all
-            """,
-            "Un fichier plus récent remplace la période d'un pôle : les valeurs qu'il ne redonne pas "
-            "sont retirées (gardées dans l'historique). Vérifiez qu'il s'agit bien d'un envoi complet.",
-            severity="WARN",
         )

@@ -14,8 +14,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from pipelines.indicators.demo import demo_values, write_sample
+from pipelines.indicators.demo import demo_values
 from pipelines.runner import run_pipeline
+from pipelines.shared.sample import write_sample
 from ptce.paths import DataLayout
 from tests.robustness.corpus import EXPORT_CASES, write_corpus
 from tests.robustness.test_corpus import ERROR_ACTIONS, EXPECTED, EXPORT_EXPECTED, REASON_ACTIONS

@@ -20,8 +20,8 @@ import pandas as pd
 import pytest
 
 from pipelines.cli import main
-from pipelines.indicators.demo import write_sample
 from pipelines.shared.inventory import scan_inventory
+from pipelines.shared.sample import write_sample
 from ptce.paths import DataLayout
 
 SECRET = "SECRET-HORS-DU-DOSSIER-42"

@@ -1,0 +1,35 @@
+"""The applications domain: answers to the 2015 call (.docx forms and form-tool exports)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipelines.applications import rules
+from pipelines.shared.domain import Domain, PlannedFile
+from ptce.paths import DataLayout
+
+
+def _write_demo(staging: Path, layout: DataLayout) -> list[PlannedFile]:
+    from pipelines.applications.demo import plan_demo_files  # python-docx only when a demo is written
+
+    return plan_demo_files(staging, layout)
+
+
+DOMAIN = Domain(
+    name="applications",
+    raw_kinds=("candidatures",),
+    staging_asset="stg_application_files",
+    staging_log="stg_application_log",
+    staging_quarantine="stg_application_quarantine",
+    tables=("applications", "application_answers", "application_fields", "application_tags"),
+    # Answers to the AMI are one submission per pole, due for the 2015 call.
+    submissions_sql=(
+        "select 'candidatures' as kind, pole_id, 2015 as annee, source_file from stg_application_results"
+    ),
+    current_sql={
+        "candidatures": "select pole_id, 2015 as annee, 'candidature' as code from applications where current"
+    },
+    completeness_deps=("applications", "stg_application_files"),
+    table_suites=rules.TABLE_SUITES,
+    write_demo=_write_demo,
+)

@@ -1,0 +1,44 @@
+"""The indicators domain: indicator and target files, their versions and the yearly marts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipelines.indicators import rules
+from pipelines.shared.domain import Domain, PlannedFile
+from ptce.paths import DataLayout
+
+
+def _write_demo(staging: Path, layout: DataLayout) -> list[PlannedFile]:
+    from pipelines.indicators.demo import plan_demo_files  # openpyxl only when a demo is written
+
+    return plan_demo_files(staging, layout)
+
+
+DOMAIN = Domain(
+    name="indicators",
+    raw_kinds=("indicateurs", "objectifs"),
+    staging_asset="stg_indicator_files",
+    staging_log="stg_indicator_log",
+    staging_quarantine="stg_indicator_quarantine",
+    tables=(
+        "indicator_values",
+        "targets",
+        "indicator_history",
+        "indicator_changes",
+        "mart_pole_year",
+        "mart_network_year",
+    ),
+    submissions_sql="select kind, pole_id, annee, source_file from stg_indicator_values",
+    current_sql={
+        "indicateurs": "select pole_id, annee, code from indicator_values",
+        "objectifs": "select pole_id, annee, code from targets",
+    },
+    completeness_deps=("indicator_values", "targets", "stg_indicator_files"),
+    catalogue_kinds=("indicateurs",),
+    parquet_tables=("indicator_values", "targets", "mart_pole_year", "mart_network_year"),
+    table_suites=rules.TABLE_SUITES,
+    mart_suites=rules.MART_SUITES,
+    frames=rules.FRAMES,
+    write_demo=_write_demo,
+)
