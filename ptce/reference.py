@@ -7,6 +7,7 @@ read-only here and cached: they ship with the code.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -172,6 +173,13 @@ def pole_by_id(pole_id: str) -> Pole:
     raise KeyError(pole_id)
 
 
+# Where a pole's name ends and a precision begins ("PTCE Bou'Sol (Pain et Partage)").
+_PRECISION_SEPARATORS = ("(", " - ", " – ", ",", ":", "/")
+_WORD_SPLIT = re.compile(r"[\s_\-–.()/,:]+")
+# Pole names are short: runs of words are looked for in the first words of a text only.
+_MAX_WORDS = 20
+
+
 class PoleMatcher:
     """Finds the pole a file names: id, number (1–12), full name or usual short name.
 
@@ -217,6 +225,37 @@ class PoleMatcher:
             if by_number and (by_name is None or by_name == by_number):
                 return by_number
         return None
+
+    def find(self, text: object) -> str | None:
+        """The one pole that free text names: a file name, a header line, a cell with a precision.
+
+        Tried in turn: the whole text; the part before a precision ("PTCE Bou'Sol (Pain et
+        Partage)", "Pôle AlpEn - Groupe ULISSE"); then every run of its words, longest first, where
+        bare numbers never count (years, versions: "AMI 2015", "export_3"). Text that names two
+        poles names none: guessing would file one pole's figures or answers under the other.
+        """
+        if text is None:
+            return None
+        raw = str(text).strip()
+        found = self.match(raw)
+        if found is not None:
+            return found
+        for sep in _PRECISION_SEPARATORS:
+            if sep in raw:
+                found = self.match(raw.split(sep)[0])
+                if found is not None:
+                    return found
+        words = [w for w in _WORD_SPLIT.split(raw) if w][:_MAX_WORDS]
+        named: set[str] = set()
+        for size in range(len(words), 0, -1):
+            for start in range(len(words) - size + 1):
+                chunk = " ".join(words[start : start + size])
+                if normalize_key(chunk).isdigit():
+                    continue
+                pole = self.match(chunk)
+                if pole is not None:
+                    named.add(pole)
+        return named.pop() if len(named) == 1 else None
 
 
 @cache

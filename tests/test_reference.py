@@ -123,3 +123,22 @@ def test_key_figures_come_from_the_catalogue_in_order() -> None:
         ("taux_sortie_dynamique", "Taux de sorties dynamiques", "Taux de sorties dynamiques"),
     ]
     assert load_catalog().unit("taux_sortie_dynamique") == "%"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("PHARES_indicateurs_2016", "phares"),  # a file name
+        ("AMI_2015_Pôle_Laine", "laine_saugues"),
+        ("PTCE Bou'Sol (Pain et Partage)", "bousol"),  # a precision after the name
+        ("Pôle AlpEn - Groupe ULISSE", "alpen"),
+        ("Candidature AMI - Bou'Sol", "bousol"),
+        ("export_3", None),  # a bare number is a version, not pole n° 3
+        ("AMI 2015", None),
+        ("PHARES et Bou'Sol", None),  # two poles named: none, rather than a guess
+        ("", None),
+        (None, None),
+    ],
+)
+def test_one_pole_finder_for_file_names_headers_and_cells(text: str | None, expected: str | None) -> None:
+    assert PoleMatcher().find(text) == expected

@@ -234,20 +234,6 @@ def _text(value: object) -> str | None:
     return joined or None
 
 
-def _match_pole(value: object, matcher: PoleMatcher) -> str | None:
-    pole_id = matcher.match(value)
-    if pole_id is not None:
-        return pole_id
-    # "PTCE Bou'Sol (Pain et Partage)", "Pôle AlpEn - Groupe ULISSE": the part before the precision.
-    text = cell_text(value)
-    for sep in ("(", " - ", " – ", ",", "/"):
-        if sep in text:
-            pole_id = matcher.match(text.split(sep)[0])
-            if pole_id is not None:
-                return pole_id
-    return None
-
-
 def _cell(cells: list[object], idx: int) -> object:
     # Form tools drop trailing empty cells: a short row means unanswered last questions.
     return cells[idx] if idx < len(cells) else None
@@ -385,7 +371,7 @@ def _parse_rows(
                 None,
             )
             continue
-        pole_id = _match_pole(raw_pole, matcher)
+        pole_id = matcher.find(raw_pole)
         if pole_id is None:
             quarantine(
                 row_number,

@@ -607,37 +607,13 @@ def _read_document(path: Path, display_name: str) -> object:
         ) from exc
 
 
-def _pole_candidates(text: str) -> Iterator[str]:
-    """`text`, then its parts, then every run of its words: "Candidature AMI - Bou'Sol" holds a pole."""
-    text = text.strip()
-    yield text
-    for sep in ("(", " - ", " – ", ",", ":"):
-        if sep in text:
-            yield text.split(sep)[0]
-    words = [w for w in re.split(r"[\s_\-–.()]+", text) if w]
-    for size in range(len(words), 0, -1):
-        for start in range(len(words) - size + 1):
-            chunk = " ".join(words[start : start + size])
-            # Bare numbers are years or versions in file names ("AMI 2015", "v2"), not pole numbers.
-            if not normalize_key(chunk).isdigit():
-                yield chunk
-
-
-def _match_pole(text: str, matcher: PoleMatcher) -> str | None:
-    for candidate in _pole_candidates(text):
-        pole_id = matcher.match(candidate)
-        if pole_id is not None:
-            return pole_id
-    return None
-
-
 def _header_pole(paragraphs: list[str]) -> tuple[bool, str | None, str]:
     """(a pole line was found, pole id, the value written) from the top lines."""
     matcher = PoleMatcher()
     for text in paragraphs[:HEADER_PARAGRAPHS]:
         label, sep, value = text.partition(":")
         if sep and normalize_key(label) in _HEADER_LABELS and value.strip():
-            return True, _match_pole(value, matcher), value.strip()
+            return True, matcher.find(value), value.strip()
     return False, None, ""
 
 
@@ -697,7 +673,7 @@ def parse_application_docx(path: Path, source_file: str | None = None) -> Applic
         if pole_id is not None:
             result.pole_id, result.pole_source = pole_id, "entête"
         else:
-            pole_id = _match_pole(Path(display_name).stem, PoleMatcher())
+            pole_id = PoleMatcher().find(Path(display_name).stem)
             if pole_id is not None:
                 result.pole_id, result.pole_source = pole_id, "nom de fichier"
                 if has_line:

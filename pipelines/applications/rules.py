@@ -9,7 +9,7 @@ def _applications(ctx: RuleContext) -> list[Rule]:
     return [
         rule(
             "pole_connu",
-            "Le pôle fait partie des douze (intégrité référentielle).",
+            "Le pôle fait partie du référentiel des pôles (intégrité référentielle).",
             lambda g: g.ExpectColumnValuesToBeInSet(column="pole_id", value_set=list(ctx.pole_ids)),
         ),
         rule(

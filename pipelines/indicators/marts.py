@@ -13,24 +13,29 @@ import pandas as pd
 from ptce.contract import TABLES
 from ptce.reference import load_catalog
 
-ROLLUP_SQL = """
-with q as (
-    select v.pole_id, v.annee, v.code, c.agregation_trimestres as rule,
-           count(distinct v.trimestre) as nb_trimestres,
-           sum(v.valeur) as s, max(v.valeur) as mx, arg_max(v.valeur, v.trimestre) as last
-    from indicator_values v join indicator_catalog c on c.code = v.code
-    where v.trimestre is not null
-    group by all
-),
+# The roll-up of a pole's quarters to the year with the catalogue rule (sum of flows, max of distinct
+# persons, last stock): the one definition, used by the marts and by the quarters-vs-year rule.
+QUARTERS_ROLLUP_SQL = """
+select v.pole_id, v.annee, v.code, count(distinct v.trimestre) as nb_trimestres,
+       case any_value(c.agregation_trimestres)
+           when 'somme' then sum(v.valeur)
+           when 'max' then max(v.valeur)
+           else arg_max(v.valeur, v.trimestre)
+       end as valeur
+from indicator_values v join indicator_catalog c on c.code = v.code
+where v.trimestre is not null
+group by v.pole_id, v.annee, v.code
+"""
+
+ROLLUP_SQL = f"""
+with q as ({QUARTERS_ROLLUP_SQL}),
 y as (
     select pole_id, annee, code, valeur from indicator_values where trimestre is null
 )
 select pole_id, annee, code, valeur, 'annuel' as origine, null::integer as nb_trimestres
 from y
 union all
-select q.pole_id, q.annee, q.code,
-       case q.rule when 'somme' then q.s when 'max' then q.mx else q.last end,
-       'trimestres', q.nb_trimestres
+select q.pole_id, q.annee, q.code, q.valeur, 'trimestres', q.nb_trimestres
 from q anti join y using (pole_id, annee, code)
 """
 

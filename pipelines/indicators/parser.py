@@ -229,25 +229,6 @@ def _title_context(
     return context
 
 
-def pole_from_filename(path: Path, matcher: PoleMatcher) -> str | None:
-    """The one pole named in the file name (`PHARES_indicateurs_2016.xlsx`).
-
-    Bare numbers do not count (`export_3.csv` is not pole 3), and a name that mentions two poles
-    names none: guessing would file one pole's figures under the other.
-    """
-    tokens = [t for t in re.split(r"[_\-\s.]+", path.stem) if t]
-    found: set[str] = set()
-    for size in (4, 3, 2, 1):
-        for start in range(len(tokens) - size + 1):
-            chunk = tokens[start : start + size]
-            if size == 1 and chunk[0].isdigit():
-                continue
-            pole = matcher.match(" ".join(chunk))
-            if pole:
-                found.add(pole)
-    return found.pop() if len(found) == 1 else None
-
-
 def _fr(number: float) -> str:
     """A number as French readers write it in a message: decimal comma."""
     return cell_text(number).replace(".", ",")
@@ -415,7 +396,7 @@ class IndicatorFileParser:
             above = [r for r in sheet.rows if r[0] < header.row_number]
             context = _title_context(above, self.matcher, self.is_target)
             if "pole" not in header.roles and "pole" not in context:
-                pole = pole_from_filename(path, self.matcher)
+                pole = self.matcher.find(path.stem)
                 if pole:
                     context["pole"] = pole
             if "pole" not in header.roles and "pole" not in context:

@@ -9,6 +9,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from pipelines.indicators.marts import QUARTERS_ROLLUP_SQL
 from pipelines.shared.gx_frames import table
 from pipelines.shared.gx_suites import Rule, RuleContext, Suite, rule
 from pipelines.shared.values import FIRST_YEAR, last_target_year
@@ -51,17 +52,9 @@ def quarters_vs_year(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Yearly values typed in beside the roll-up of the same year's four quarters, where both exist."""
     return (
         con.execute(
-            """
-        with q as (
-            select v.pole_id, v.annee, v.code, c.agregation_trimestres as regle,
-                   count(distinct v.trimestre) as nb_trimestres, sum(v.valeur) as s, max(v.valeur) as mx,
-                   arg_max(v.valeur, v.trimestre) as dernier
-            from indicator_values v join indicator_catalog c on c.code = v.code
-            where v.trimestre is not null group by all
-        )
-        select y.pole_id, y.annee, y.code, y.valeur as valeur_annuelle,
-               case q.regle when 'somme' then q.s when 'max' then q.mx else q.dernier end
-                   as valeur_trimestres,
+            f"""
+        with q as ({QUARTERS_ROLLUP_SQL})
+        select y.pole_id, y.annee, y.code, y.valeur as valeur_annuelle, q.valeur as valeur_trimestres,
                q.nb_trimestres
         from indicator_values y join q using (pole_id, annee, code)
         where y.trimestre is null and q.nb_trimestres = 4
@@ -107,7 +100,7 @@ def _value_rules(ctx: RuleContext, with_quarters: bool, actual: bool = True) -> 
     rules = [
         rule(
             "pole_connu",
-            "Le pôle fait partie des douze (intégrité référentielle).",
+            "Le pôle fait partie du référentiel des pôles (intégrité référentielle).",
             lambda g: g.ExpectColumnValuesToBeInSet(column="pole_id", value_set=list(ctx.pole_ids)),
         ),
         rule(

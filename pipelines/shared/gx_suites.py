@@ -79,9 +79,9 @@ def rule(name: str, description: str, build: Callable[[Any], Any]) -> Rule:
 def _poles(ctx: RuleContext) -> list[Rule]:
     return [
         rule(
-            "douze_poles",
-            "Le référentiel compte les douze pôles.",
-            lambda g: g.ExpectTableRowCountToEqual(value=12),
+            "tous_les_poles",
+            f"Le référentiel compte les {len(ctx.pole_ids)} pôles du tableau des membres.",
+            lambda g: g.ExpectTableRowCountToEqual(value=len(ctx.pole_ids)),
         ),
         rule(
             "pole_id_unique",
@@ -89,9 +89,11 @@ def _poles(ctx: RuleContext) -> list[Rule]:
             lambda g: g.ExpectColumnValuesToBeUnique(column="pole_id"),
         ),
         rule(
-            "numero_1_12",
-            "Numéro de pôle entre 1 et 12, unique.",
-            lambda g: g.ExpectColumnValuesToBeBetween(column="numero", min_value=1, max_value=12),
+            "numero_positif",
+            "Numéro de pôle entre 1 et le nombre de pôles du référentiel.",
+            lambda g: g.ExpectColumnValuesToBeBetween(
+                column="numero", min_value=1, max_value=len(ctx.pole_ids)
+            ),
         ),
         rule(
             "coordonnees_france",

@@ -96,7 +96,7 @@ def catalog_frame() -> pd.DataFrame:
 
 @dg.asset(group_name="curated", kinds={"duckdb"})
 def poles(warehouse: WarehouseResource) -> dg.MaterializeResult:
-    """Les douze pôles de la communauté apprenante (tableau des membres, seed 000)."""
+    """Les pôles de la communauté apprenante (tableau des membres, seed 000)."""
     with warehouse.get_connection() as con:
         n = write_table(con, "poles", poles_frame(), order_by=["numero"])
     return dg.MaterializeResult(metadata={"dagster/row_count": n})
