@@ -12,12 +12,23 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from ptce.text import normalize_key
 
 REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
+
+
+def read_reference(name: str) -> dict[str, Any]:
+    """One reference file of `ptce/reference/`, parsed: every loader below reads through here.
+
+    The one place that knows where reference data live, so that reference files kept under the
+    data directory (new member poles, for instance) can later be layered over the shipped ones.
+    """
+    return yaml.safe_load((REFERENCE_DIR / name).read_text(encoding="utf-8"))
+
 
 # Aggregation rule names as written in the catalogue (French, for its non-developer readers).
 POLE_AGGREGATIONS = {"somme", "moyenne"}
@@ -143,7 +154,7 @@ class Catalog:
 @cache
 def load_poles() -> tuple[Pole, ...]:
     """The twelve poles, ordered by number."""
-    raw = yaml.safe_load((REFERENCE_DIR / "poles.yaml").read_text(encoding="utf-8"))
+    raw = read_reference("poles.yaml")
     poles = []
     for item in raw["poles"]:
         poles.append(
@@ -261,7 +272,7 @@ class PoleMatcher:
 @cache
 def load_catalog() -> Catalog:
     """The indicator catalogue, validated for internal consistency."""
-    raw = yaml.safe_load((REFERENCE_DIR / "catalogue_indicateurs.yaml").read_text(encoding="utf-8"))
+    raw = read_reference("catalogue_indicateurs.yaml")
     domains = tuple(
         Domain(code=d["code"], libelle=d["libelle"], ordre=int(d["ordre"])) for d in raw["domaines"]
     )
@@ -376,7 +387,7 @@ class QualityConfig:
 
 @cache
 def load_quality_config() -> QualityConfig:
-    raw = yaml.safe_load((REFERENCE_DIR / "qualite.yaml").read_text(encoding="utf-8"))
+    raw = read_reference("qualite.yaml")
     expected = []
     for item in raw["envois_attendus"]:
         month, day = (int(x) for x in str(item["echeance"]).split("-"))
@@ -418,3 +429,75 @@ def load_quality_config() -> QualityConfig:
 def read_limits() -> ReadLimits:
     """The reading limits of `qualite.yaml` (one place for every reader and parser)."""
     return load_quality_config().read_limits
+
+
+@dataclass(frozen=True)
+class FormQuestion:
+    """A question of the application form (seed 003), as `questions_ami.yaml` states it."""
+
+    code: str
+    partie: str
+    numero: str
+    kind: str  # "texte" or "oui_non"
+    libelle: str
+    texte: str
+    phrases_cles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FormReference:
+    """The form's questions in form order, and the template lines that are not answers."""
+
+    questions: tuple[FormQuestion, ...]
+    template: tuple[str, ...]
+
+
+@cache
+def load_form_questions() -> FormReference:
+    """The application form's questions (`questions_ami.yaml`)."""
+    raw = read_reference("questions_ami.yaml")
+    questions = tuple(
+        FormQuestion(
+            code=item["code"],
+            partie=str(item["partie"]),
+            numero=str(item.get("numero") or ""),
+            kind=item["type"],
+            libelle=item["libelle"],
+            texte=item["texte"],
+            phrases_cles=tuple(item.get("phrases_cles") or ()),
+        )
+        for item in raw["questions"]
+    )
+    return FormReference(questions=questions, template=tuple(raw.get("gabarit") or ()))
+
+
+@dataclass(frozen=True)
+class KeywordEntry:
+    """A tag of the keyword dictionary (`mots_cles.yaml`): a working angle or a tool."""
+
+    code: str
+    categorie: str  # "angle" or "outil"
+    libelle: str
+    mots_cles: tuple[str, ...]
+    sigles_majuscules: tuple[str, ...]
+    exclusions: tuple[str, ...]
+
+
+@cache
+def load_keywords() -> tuple[KeywordEntry, ...]:
+    """The reviewed keyword dictionary, checked: every tag is an angle or a tool."""
+    entries = []
+    for item in read_reference("mots_cles.yaml")["etiquettes"]:
+        if item["categorie"] not in ("angle", "outil"):
+            raise ValueError(f"mots_cles.yaml : catégorie inconnue pour {item['code']!r}")
+        entries.append(
+            KeywordEntry(
+                code=item["code"],
+                categorie=item["categorie"],
+                libelle=item["libelle"],
+                mots_cles=tuple(item.get("mots_cles") or ()),
+                sigles_majuscules=tuple(item.get("sigles_majuscules") or ()),
+                exclusions=tuple(item.get("exclusions") or ()),
+            )
+        )
+    return tuple(entries)

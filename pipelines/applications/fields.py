@@ -23,12 +23,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
-import yaml
-
-from ptce.reference import REFERENCE_DIR
+from ptce.reference import load_keywords
 from ptce.text import normalize_words
-
-KEYWORDS_FILE = REFERENCE_DIR / "mots_cles.yaml"
 
 # The AMI was launched in February 2015: "depuis 4 ans" in an answer means since 2011.
 CALL_YEAR = 2015
@@ -567,23 +563,20 @@ def _phrase_pattern(phrase: str) -> re.Pattern[str]:
 @cache
 def load_tag_rules() -> tuple[TagRule, ...]:
     """The reviewed keyword dictionary `mots_cles.yaml`, compiled."""
-    raw = yaml.safe_load(KEYWORDS_FILE.read_text(encoding="utf-8"))
     rules = []
-    for item in raw["etiquettes"]:
-        if item["categorie"] not in ("angle", "outil"):
-            raise ValueError(f"mots_cles.yaml : catégorie inconnue pour {item['code']!r}")
+    for entry in load_keywords():
         acronyms = tuple(
             (a, re.compile(rf"(?<![A-Za-z0-9]){re.escape(a)}(?![A-Za-z0-9])"))
-            for a in item.get("sigles_majuscules") or ()
+            for a in entry.sigles_majuscules
         )
         rules.append(
             TagRule(
-                code=item["code"],
-                categorie=item["categorie"],
-                libelle=item["libelle"],
-                keywords=tuple((k, _phrase_pattern(k)) for k in item.get("mots_cles") or ()),
+                code=entry.code,
+                categorie=entry.categorie,
+                libelle=entry.libelle,
+                keywords=tuple((k, _phrase_pattern(k)) for k in entry.mots_cles),
                 acronyms=acronyms,
-                exclusions=tuple(_phrase_pattern(e) for e in item.get("exclusions") or ()),
+                exclusions=tuple(_phrase_pattern(e) for e in entry.exclusions),
             )
         )
     return tuple(rules)

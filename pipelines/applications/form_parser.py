@@ -26,8 +26,6 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from pipelines.applications.docx_controls import unwrap_controls
 from pipelines.applications.form_layout import (
     Layout,
@@ -39,10 +37,8 @@ from pipelines.applications.form_layout import (
 )
 from pipelines.shared.readers import TECH_LOG, check_archive, unreadable_file_error
 from pipelines.shared.results import IngestionError
-from ptce.reference import REFERENCE_DIR, PoleMatcher
+from ptce.reference import PoleMatcher, load_form_questions
 from ptce.text import normalize_key, normalize_words
-
-QUESTIONS_FILE = REFERENCE_DIR / "questions_ami.yaml"
 
 # Fewer recognised questions than this and the document is not taken for the form: a letter or a
 # project note shares a few words with one question, rarely with four.
@@ -219,21 +215,21 @@ def _content_tokens(text: str) -> frozenset[str]:
 @cache
 def load_questions() -> QuestionSet:
     """The form's questions in form order, from `questions_ami.yaml`."""
-    raw = yaml.safe_load(QUESTIONS_FILE.read_text(encoding="utf-8"))
+    form = load_form_questions()
     questions = tuple(
         Question(
-            code=item["code"],
-            partie=str(item["partie"]),
-            numero=str(item.get("numero") or ""),
-            kind=item["type"],
-            libelle=item["libelle"],
-            texte=item["texte"],
-            tokens=_content_tokens(item["texte"]),
-            phrases=tuple(normalize_words(p) for p in item.get("phrases_cles") or ()),
+            code=q.code,
+            partie=q.partie,
+            numero=q.numero,
+            kind=q.kind,
+            libelle=q.libelle,
+            texte=q.texte,
+            tokens=_content_tokens(q.texte),
+            phrases=tuple(normalize_words(p) for p in q.phrases_cles),
         )
-        for item in raw["questions"]
+        for q in form.questions
     )
-    template = tuple(normalize_words(t) for t in raw.get("gabarit") or ())
+    template = tuple(normalize_words(t) for t in form.template)
     # Inverse document frequency over the questions.
     counts: dict[str, int] = {}
     for q in questions:
