@@ -1,4 +1,4 @@
-"""Indicator and target files: staging (parse every file) then the curated tables.
+"""Indicator and target files: staging (parse every file), the curated tables, then the yearly marts.
 
 Staging keeps everything each file gave — loaded values, quarantined rows, one log line — so the
 curated tables can be rebuilt and checked against it. Curated `indicator_values` keeps one value per
@@ -14,6 +14,7 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
+from pipelines.indicators.marts import build_network_year, build_pole_year
 from pipelines.indicators.parser import IndicatorFileParser
 from pipelines.indicators.versions import resolve_versions
 from pipelines.shared.build_store import write_table
@@ -148,4 +149,31 @@ def targets(warehouse: WarehouseResource) -> dg.MaterializeResult:
         arrivals = con.execute("select * from file_arrivals").df()
         current, _, _ = resolve_versions(staged, arrivals)
         n = write_table(con, "targets", current, order_by=["pole_id", "annee", "code"])
+    return dg.MaterializeResult(metadata={"dagster/row_count": n})
+
+
+# --- Marts: yearly figures per pole and for the network, what dashboards and reports read ---------
+
+
+@dg.asset(group_name="marts", kinds={"duckdb"}, deps=["indicator_values", "indicator_catalog"])
+def mart_pole_year(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """Valeur annuelle par pôle et indicateur (trimestres agrégés, indicateurs dérivés calculés)."""
+    with warehouse.get_connection() as con:
+        frame = build_pole_year(con)
+        n = write_table(con, "mart_pole_year", frame, order_by=["pole_id", "annee", "code"])
+    return dg.MaterializeResult(
+        metadata={
+            "dagster/row_count": n,
+            "depuis_trimestres": int((frame["origine"] == "trimestres").sum()),
+        }
+    )
+
+
+@dg.asset(group_name="marts", kinds={"duckdb"}, deps=["mart_pole_year"])
+def mart_network_year(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """Chiffre réseau par année et indicateur, avec médiane, minimum et maximum des pôles."""
+    with warehouse.get_connection() as con:
+        pole_year = con.execute("select * from mart_pole_year").df()
+        frame = build_network_year(pole_year)
+        n = write_table(con, "mart_network_year", frame, order_by=["annee", "code"])
     return dg.MaterializeResult(metadata={"dagster/row_count": n})
