@@ -29,7 +29,7 @@ from pipelines.applications.form_parser import (
     match_question,
     parse_yes_no,
 )
-from pipelines.shared.readers import Sheet, hidden_note, read_tabular
+from pipelines.shared.readers import Sheet, read_into
 from pipelines.shared.results import FileResult, IngestionError, QuarantineRecord
 from pipelines.shared.values import cell_text, formula_reason, is_missing
 from ptce.reference import PoleMatcher
@@ -247,13 +247,7 @@ def parse_application_export(path: Path, source_file: str) -> ExportResult:
     """Read one form-tool export. Never raises for bad content: see `ExportResult.error`."""
     result = ExportResult(source_file=source_file)
     try:
-        sheets, file_format, details = read_tabular(path, source_file)
-        result.file_format = file_format
-        if details.get("info"):
-            result.infos.append(details["info"])
-        hidden = hidden_note(sheets)
-        if hidden:
-            result.notes.append(hidden)
+        sheets, _, _ = read_into(result, path, source_file)
         _parse_sheets(sheets, result)
     except IngestionError as exc:
         # A whole-file problem: nothing of the file is loaded nor counted, as for indicator files.

@@ -22,7 +22,7 @@ import math
 import re
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -37,7 +37,7 @@ from pipelines.applications.form_layout import (
 )
 from pipelines.shared.readers import TECH_LOG, check_archive, unreadable_file_error
 from pipelines.shared.results import IngestionError
-from ptce.reference import PoleMatcher, load_form_questions
+from ptce.reference import FormQuestion, PoleMatcher, load_form_questions
 from ptce.text import normalize_key, normalize_words
 
 # Fewer recognised questions than this and the document is not taken for the form: a letter or a
@@ -138,17 +138,11 @@ _YES_NO_TOKENS = re.compile(
 
 
 @dataclass(frozen=True)
-class Question:
-    """One question of the form, with its matching material precomputed."""
+class Question(FormQuestion):
+    """One question of the form (as the reference states it), with its matching material precomputed."""
 
-    code: str
-    partie: str
-    numero: str
-    kind: str  # "texte" or "oui_non"
-    libelle: str
-    texte: str
-    tokens: frozenset[str]
-    phrases: tuple[str, ...]
+    tokens: frozenset[str] = frozenset()
+    phrases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -218,12 +212,7 @@ def load_questions() -> QuestionSet:
     form = load_form_questions()
     questions = tuple(
         Question(
-            code=q.code,
-            partie=q.partie,
-            numero=q.numero,
-            kind=q.kind,
-            libelle=q.libelle,
-            texte=q.texte,
+            **asdict(q),
             tokens=_content_tokens(q.texte),
             phrases=tuple(normalize_words(p) for p in q.phrases_cles),
         )

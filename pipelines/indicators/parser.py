@@ -27,7 +27,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from pipelines.shared.readers import Sheet, column_letter, hidden_note, read_tabular
+from pipelines.shared.readers import Sheet, column_letter, read_into
 from pipelines.shared.results import FileResult, IngestionError, QuarantineRecord
 from pipelines.shared.values import (
     ValueProblem,
@@ -341,13 +341,7 @@ class IndicatorFileParser:
         result = FileResult(source_file=source_file, kind=self.kind, file_format=path.suffix[1:].lower())
         hidden: str | None = None
         try:
-            sheets, file_format, details = read_tabular(path, source_file)
-            result.file_format = file_format
-            if details.get("info"):
-                result.infos.append(details["info"])
-            hidden = hidden_note(sheets)
-            if hidden:
-                result.notes.append(hidden)
+            sheets, details, hidden = read_into(result, path, source_file)
             self._parse_sheets(path, sheets, result, details)
         except IngestionError as exc:
             # A table missing because its rows or columns are hidden: the error says they are.

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipelines.shared.results import IngestionError
+from pipelines.shared.results import FileResult, IngestionError
 from pipelines.shared.values import FormulaCell, PercentCell, truncate_text
 from ptce.fmt import fmt_number
 from ptce.reference import read_limits
@@ -119,6 +119,25 @@ def hidden_note(sheets: list[Sheet]) -> str | None:
         "(sélectionner les lignes ou colonnes voisines, clic droit > Afficher ; ou retirer le filtre) "
         "et renvoyez le fichier."
     )
+
+
+def read_into(
+    result: FileResult, path: Path, source_file: str
+) -> tuple[list[Sheet], dict[str, str], str | None]:
+    """Read a CSV or XLSX for a parser's `result`: (sheets, reader details, note on hidden cells).
+
+    Records the file format, the reader's own remark (encoding, separator) and the note naming the
+    hidden rows, columns or sheets left out, so that every parser reports them the same way.
+    Raises `IngestionError` like `read_tabular`.
+    """
+    sheets, file_format, details = read_tabular(path, source_file)
+    result.file_format = file_format
+    if details.get("info"):
+        result.infos.append(details["info"])
+    hidden = hidden_note(sheets)
+    if hidden:
+        result.notes.append(hidden)
+    return sheets, details, hidden
 
 
 def _ranges(numbers: list[int], name: Any, shown: int = 20) -> str:
