@@ -25,6 +25,10 @@ import pandas as pd
 
 from ptce.paths import DEMO_MARKER, RAW_KINDS, DataLayout
 
+# The project's own empty files that keep the raw folders in git: never a pole's submission, so
+# neither read nor listed (like the demo marker).
+PROJECT_PLACEHOLDERS = frozenset({".gitkeep"})
+
 READ_COLUMNS = ["source_file", "kind", "format", "size_bytes", "sha256"]
 INVENTORY_COLUMNS = [*READ_COLUMNS, "status", "message"]
 # Kind of the entries found directly in raw/ or in a folder that is not one of RAW_KINDS.
@@ -228,6 +232,8 @@ class _Scanner:
         if real in parents:
             return False
         for entry in self._scandir(directory, kind):
+            if entry.name in PROJECT_PLACEHOLDERS:
+                continue
             self._entry(directory / entry.name, entry, kind, roots, parents | {real})
         return True
 

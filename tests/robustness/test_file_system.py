@@ -211,6 +211,17 @@ def test_inventory_lists_each_entry_once(name: str, tmp_path: Path) -> None:
         text.encode("utf-8")
 
 
+def test_the_projects_folder_placeholders_are_not_inputs(tmp_path: Path) -> None:
+    # A fresh clone's data/raw/<kind>/.gitkeep keep the folders in git: never listed as ignored files.
+    data = tmp_path / "data"
+    for kind in ("candidatures", "indicateurs", "parcours"):
+        (data / "raw" / kind).mkdir(parents=True)
+        (data / "raw" / kind / ".gitkeep").write_text("")
+    (data / "raw" / "indicateurs" / ".brouillon.csv").write_text("x")  # a real hidden file still is
+    entries = scan_inventory(DataLayout(data)).entries
+    assert entries["source_file"].tolist() == ["raw/indicateurs/.brouillon.csv"]
+
+
 def test_unreadable_file_is_an_error_naming_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Root reads every file whatever its mode: the refusal is simulated where the file is opened.
     data = tmp_path / "data"
