@@ -6,6 +6,7 @@ publication date in the sidebar), then `st.navigation` runs the chosen page from
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import duckdb
@@ -19,6 +20,29 @@ PAGES = Path(__file__).resolve().parent
 # The tab's icon is a file of ours: without one, Streamlit shows the page's Material icon fetched
 # from an external font server, and nothing the app serves may leave the machine (SPEC §5).
 FAVICON = Path(__file__).resolve().parent / "static" / "favicon.svg"
+
+
+def navigation_pages() -> list[st.Page]:
+    """Every page folder of `dashboards/` (one with a page.py), in the order its package declares.
+
+    A new page is a new folder with `__init__.py` (TITLE, ICON, URL_PATH, ORDER) and `page.py`: no
+    edit here. The lowest ORDER is the default page, served at "/" (it has no address of its own).
+    """
+    found = []
+    for folder in sorted(p for p in PAGES.iterdir() if (p / "page.py").exists()):
+        meta = importlib.import_module(f"dashboards.{folder.name}")
+        found.append((meta.ORDER, folder, meta))
+    found.sort(key=lambda item: item[0])
+    return [
+        st.Page(
+            folder / "page.py",
+            title=meta.TITLE,
+            icon=meta.ICON,
+            **({"default": True} if i == 0 else {"url_path": meta.URL_PATH}),
+        )
+        for i, (_, folder, meta) in enumerate(found)
+    ]
+
 
 st.set_page_config(page_title="Observatoire PTCE", page_icon=str(FAVICON), layout="wide")
 
@@ -55,25 +79,4 @@ if not publication.empty:
         )
     st.sidebar.caption(display.publication_caption(record["published_at"], record["catalogue_version"]))
 
-pages = [
-    st.Page(
-        PAGES / "overview" / "page.py",
-        title="Vue d'ensemble",
-        icon=":material/dashboard:",
-        default=True,  # served at "/": a default page has no address of its own
-    ),
-    st.Page(PAGES / "pole" / "page.py", title="Fiche pôle", icon=":material/location_city:", url_path="pole"),
-    st.Page(
-        PAGES / "quality" / "page.py",
-        title="Qualité des données",
-        icon=":material/fact_check:",
-        url_path="qualite",
-    ),
-    st.Page(
-        PAGES / "applications" / "page.py",
-        title="Candidatures",
-        icon=":material/description:",
-        url_path="candidatures",
-    ),
-]
-st.navigation(pages).run()
+st.navigation(navigation_pages()).run()

@@ -1,1 +1,9 @@
-"""Page « Fiche pôle »: page.py (the page), tables.py (its texts and tables), charts.py (its chart)."""
+"""Page « Fiche pôle »: page.py (the page), tables.py (its texts and tables), charts.py (its chart).
+
+The constants below put the page in the app's navigation (`dashboards/app.py` finds every page folder).
+"""
+
+TITLE = "Fiche pôle"
+ICON = ":material/location_city:"
+URL_PATH = "pole"
+ORDER = 20  # position in the navigation; the lowest is the default page

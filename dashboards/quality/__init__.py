@@ -1,1 +1,9 @@
-"""Page « Qualité des données »: page.py (the page), tables.py (its tables), charts.py (its chart)."""
+"""Page « Qualité des données »: page.py (the page), tables.py (its tables), charts.py (its chart).
+
+The constants below put the page in the app's navigation (`dashboards/app.py` finds every page folder).
+"""
+
+TITLE = "Qualité des données"
+ICON = ":material/fact_check:"
+URL_PATH = "qualite"
+ORDER = 30  # position in the navigation; the lowest is the default page
