@@ -119,7 +119,9 @@ def test_key_figures_come_from_the_catalogue_in_order() -> None:
         ("salaries", "Salariés", "Salariés"),
         ("etp", "Équivalents temps plein", "ETP"),
         ("emplois_crees", "Emplois créés", "Emplois créés"),
+        ("emplois_consolides", "Emplois consolidés", "Emplois consolidés"),
         ("personnes_accompagnees", "Personnes accompagnées", "Personnes accompagnées"),
+        ("sorties_emploi_durable", "Sorties vers l'emploi durable", "Sorties emploi durable"),
         ("taux_sortie_dynamique", "Taux de sorties dynamiques", "Taux de sorties dynamiques"),
     ]
     assert load_catalog().unit("taux_sortie_dynamique") == "%"

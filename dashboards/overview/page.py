@@ -26,7 +26,7 @@ poles = reads.poles(wh)
 st.subheader(f"Chiffres clés {year}")
 figures = reads.key_figures(wh, year)
 # Three per row: six side by side cut the French labels short.
-per_row = 3
+per_row = 4
 rows = [st.columns(per_row) for _ in range(-(-len(figures) // per_row))]
 columns = [column for row_columns in rows for column in row_columns]
 for column, row in zip(columns, figures.itertuples(index=False), strict=False):
@@ -35,7 +35,9 @@ for column, row in zip(columns, figures.itertuples(index=False), strict=False):
         display.value_text(row.valeur, row.unite),
         delta=tables.metric_delta(row.valeur, row.valeur_precedente, row.unite),
         delta_color=tables.delta_color(row.sens),
-        help=tables.metric_help(row.libelle, row.nb_poles, len(poles), year, year - 1 in available_years),
+        help=tables.metric_help(
+            row.libelle, row.nb_poles, len(poles), year, year - 1 in available_years, row.iris
+        ),
         border=True,
     )
 st.caption("Somme des pôles ayant transmis la valeur ; les taux sont des rapports de sommes.")

@@ -36,13 +36,18 @@ def key_figure_label(code: str, libelle: str) -> str:
     return short.get(code, libelle)
 
 
-def metric_help(libelle: str, nb_poles: object, total: int, year: int, has_previous: bool) -> str:
-    """Tooltip of a key figure: the catalogue label, how many poles it covers, the comparison."""
+def metric_help(
+    libelle: str, nb_poles: object, total: int, year: int, has_previous: bool, iris: object = None
+) -> str:
+    """Tooltip of a key figure: the catalogue label, how many poles it covers, the comparison, and
+    the IRIS+ metric it matches (the impact reference the funder uses), when there is one."""
     n = 0 if nb_poles is None or pd.isna(nb_poles) else int(nb_poles)
     verb = "ont transmis" if n > 1 else "a transmis"
     text = f"{libelle} : {n} pôle{'s' if n > 1 else ''} sur {total} {verb} cette valeur pour {year}."
     if has_previous:
         text += f" Évolution par rapport à {year - 1}."
+    if isinstance(iris, str) and iris.strip():
+        text += f" Référence IRIS+ : {iris.strip()}."
     return text
 
 

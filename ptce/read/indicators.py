@@ -87,7 +87,7 @@ def key_figures(wh: Warehouse, viewer: Viewer, year: int) -> pd.DataFrame:
     df = query(
         wh,
         """
-        select c.code, c.libelle, c.unite, c.sens,
+        select c.code, c.libelle, c.unite, c.sens, c.iris,
                cur.valeur as valeur, prev.valeur as valeur_precedente, cur.nb_poles
         from indicator_catalog c
         left join mart_network_year cur on cur.code = c.code and cur.annee = ?

@@ -57,9 +57,15 @@ def test_overview_shows_network_figures_from_the_warehouse(
         "Salariés",
         "Équivalents temps plein",
         "Emplois créés",
+        "Emplois consolidés",
         "Personnes accompagnées",
+        "Sorties vers l'emploi durable",
         "Taux de sorties dynamiques",
     ]
+    # The funder's impact references are in the help of the figures that have one.
+    helps = {m.label: m.proto.help for m in at.metric}
+    assert helps["Emplois consolidés"].endswith("Référence IRIS+ : PI5691.")
+    assert "IRIS+" not in helps["Personnes accompagnées"]
     # One tab per domain of the catalogue, each with its chart, plus the map.
     domains = scalar(
         demo_data_dir,

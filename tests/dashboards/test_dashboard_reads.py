@@ -65,7 +65,9 @@ def test_key_figures_are_the_network_mart(wh: reads.Warehouse) -> None:
         "salaries",
         "etp",
         "emplois_crees",
+        "emplois_consolides",
         "personnes_accompagnees",
+        "sorties_emploi_durable",
         "taux_sortie_dynamique",
     ]
     ((membres,),) = sql(

@@ -47,6 +47,10 @@ def test_metric_help_counts_poles() -> None:
         overview_tables.metric_help("X", 1, 12, 2015, False)
         == "X : 1 pôle sur 12 a transmis cette valeur pour 2015."
     )
+    assert overview_tables.metric_help("Emplois créés dans l'année", 12, 12, 2017, False, "PI3687") == (
+        "Emplois créés dans l'année : 12 pôles sur 12 ont transmis cette valeur pour 2017. "
+        "Référence IRIS+ : PI3687."
+    )
 
 
 def test_poles_table_headers_and_formats() -> None:
@@ -63,7 +67,9 @@ def test_poles_table_headers_and_formats() -> None:
                 "salaries": 1234.0,
                 "etp": 987.5,
                 "emplois_crees": None,
+                "emplois_consolides": 7.0,
                 "personnes_accompagnees": 40.0,
+                "sorties_emploi_durable": 12.0,
                 "taux_sortie_dynamique": 0.5,
             }
         ]
@@ -74,5 +80,7 @@ def test_poles_table_headers_and_formats() -> None:
     assert row["Salariés"] == "1\u202f234"
     assert row["ETP"] == "987,5"
     assert row["Emplois créés"] == "–"
+    assert row["Emplois consolidés"] == "7"
+    assert row["Sorties emploi durable"] == "12"
     assert row["Taux de sorties dynamiques"] == "50,0 %"
     assert row["Fiche"] == "pole?pole=phares"
