@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any, NoReturn
 
 from pipelines.shared.build_lock import DEFAULT_WAIT_SECONDS
 from ptce.paths import PROJECT_ROOT, DataLayout, resolve_data_dir
@@ -204,15 +205,61 @@ def cmd_template(args: argparse.Namespace) -> int:
     return 0
 
 
+class FrenchHelpFormatter(argparse.HelpFormatter):
+    """argparse's help layout, with its own words in French."""
+
+    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
+        super().add_usage(usage, actions, groups, prefix="utilisation : " if prefix is None else prefix)
+
+
+# argparse's error messages (Python 3.11-3.13), by their English opening, in French.
+_ERROR_WORDS = (
+    ("the following arguments are required: ", "arguments obligatoires manquants : "),
+    ("unrecognized arguments: ", "arguments non reconnus : "),
+    ("invalid choice: ", "choix invalide : "),
+    ("(choose from ", "(choisir parmi "),
+    ("expected one argument", "une valeur est attendue"),
+    ("invalid float value: ", "nombre invalide : "),
+    ("invalid int value: ", "nombre entier invalide : "),
+    ("argument ", "option "),
+)
+
+
+class FrenchArgumentParser(argparse.ArgumentParser):
+    """`ptce`'s parser: help, section titles and errors in French; a usage error exits with 1."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", FrenchHelpFormatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "arguments"
+        self._optionals.title = "options"
+        self.add_argument("-h", "--help", action="help", help="afficher cette aide et quitter")
+
+    def error(self, message: str) -> NoReturn:
+        for english, french in _ERROR_WORDS:
+            message = message.replace(english, french)
+        self.print_usage(sys.stderr)
+        self.exit(1, f"{self.prog} : erreur : {message}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = FrenchArgumentParser(
         prog="ptce", description="Observatoire PTCE — COORACE, communauté apprenante PTCE Emploi."
     )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMANDE")
+    sub = parser.add_subparsers(
+        dest="command",
+        required=True,
+        metavar="COMMANDE",
+        title="commandes",
+        parser_class=FrenchArgumentParser,
+    )
 
     def with_data_dir(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
         p.add_argument(
-            "--data-dir", help="dossier de données (défaut : $PTCE_DATA_DIR, sinon data/ du projet)"
+            "--data-dir",
+            metavar="DOSSIER",
+            help="dossier de données (défaut : $PTCE_DATA_DIR, sinon data/ du projet)",
         )
         return p
 
@@ -230,17 +277,33 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.set_defaults(func=cmd_run)
     dash = with_data_dir(sub.add_parser("dashboard", help="servir les tableaux de bord"))
-    dash.add_argument("--port", type=int, default=8501)
-    dash.add_argument("--host", default="127.0.0.1")
+    dash.add_argument(
+        "--port", type=int, default=8501, metavar="PORT", help="port des tableaux de bord (défaut : 8501)"
+    )
+    dash.add_argument(
+        "--host", default="127.0.0.1", metavar="ADRESSE", help="adresse d'écoute (défaut : 127.0.0.1)"
+    )
     dash.add_argument("--dagster", action="store_true", help="servir aussi l'interface Dagster")
-    dash.add_argument("--dagster-port", type=int, default=3000)
+    dash.add_argument(
+        "--dagster-port",
+        type=int,
+        default=3000,
+        metavar="PORT",
+        help="port de l'interface Dagster (défaut : 3000)",
+    )
     dash.set_defaults(func=cmd_dashboard)
     dag = with_data_dir(sub.add_parser("dagster", help="servir l'interface Dagster seule"))
-    dag.add_argument("--port", type=int, default=3000)
-    dag.add_argument("--host", default="127.0.0.1")
+    dag.add_argument(
+        "--port", type=int, default=3000, metavar="PORT", help="port de l'interface Dagster (défaut : 3000)"
+    )
+    dag.add_argument(
+        "--host", default="127.0.0.1", metavar="ADRESSE", help="adresse d'écoute (défaut : 127.0.0.1)"
+    )
     dag.set_defaults(func=cmd_dagster)
     tpl = sub.add_parser("template", help="écrire le modèle Excel de saisie des indicateurs")
-    tpl.add_argument("--out", default="modele_indicateurs_ptce.xlsx", help="fichier .xlsx à écrire")
+    tpl.add_argument(
+        "--out", default="modele_indicateurs_ptce.xlsx", metavar="FICHIER", help="fichier .xlsx à écrire"
+    )
     tpl.set_defaults(func=cmd_template)
     return parser
 

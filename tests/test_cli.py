@@ -48,3 +48,27 @@ def test_console_script_is_installed() -> None:
     assert result.returncode == 0
     for command in ("sample", "run", "dashboard", "template"):
         assert command in result.stdout
+
+
+@pytest.mark.parametrize("command", [[], ["run"], ["sample"], ["dashboard"], ["dagster"], ["template"]])
+def test_help_is_french(command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        main([*command, "--help"])
+    assert done.value.code == 0
+    text = capsys.readouterr().out
+    assert text.startswith("utilisation : ptce")
+    assert "afficher cette aide et quitter" in text
+    for english in ("usage:", "show this help", "positional arguments", "optional arguments"):
+        assert english not in text
+
+
+def test_usage_errors_are_french_and_exit_1(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(["publier"])
+    assert done.value.code == 1
+    err = capsys.readouterr().err
+    assert "ptce : erreur : " in err and "choix invalide : 'publier'" in err
+    with pytest.raises(SystemExit) as done:
+        main(["run", "--wait", "bientôt"])
+    assert done.value.code == 1
+    assert "nombre invalide : 'bientôt'" in capsys.readouterr().err
