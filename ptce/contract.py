@@ -286,6 +286,48 @@ TABLES: dict[str, dict[str, str]] = {
 }
 
 
+# What a reader sees instead of a table's name (quality rules, checks): codes stay for developers.
+TABLE_LABELS: dict[str, str] = {
+    "poles": "Pôles",
+    "indicator_catalog": "Catalogue des indicateurs",
+    "indicator_values": "Valeurs d'indicateurs",
+    "targets": "Objectifs",
+    "applications": "Candidatures",
+    "application_answers": "Réponses aux questions de l'AMI",
+    "application_fields": "Champs tirés des réponses",
+    "application_tags": "Mots-clés des réponses",
+    "pathways": "Parcours",
+    "visits": "Visites apprenantes",
+    "ingest_log": "Journal des fichiers reçus",
+    "quarantine": "Quarantaine",
+    "mart_pole_year": "Chiffres annuels par pôle",
+    "mart_network_year": "Chiffres annuels du réseau",
+    "indicator_history": "Historique des valeurs",
+    "indicator_changes": "Corrections",
+    "file_arrivals": "Registre des arrivées",
+    "completeness": "Complétude des envois",
+    "check_results": "Résultats des contrôles",
+    "publication": "Publication",
+}
+
+# The structured fields drawn from the application answers (`application_fields.champ`), in French.
+APPLICATION_FIELD_LABELS: dict[str, str] = {
+    "operationnel": "Opérationnel ou en projet",
+    "annee_debut": "Année de début",
+    "nb_parties_prenantes": "Nombre de parties prenantes",
+    "nb_salaries": "Nombre de salariés",
+    "nb_benevoles": "Nombre de bénévoles",
+    "statut_juridique": "Statut juridique",
+    "part_financement_collectivites": "Part des collectivités dans le financement",
+    "periode_visite": "Période proposée pour la visite",
+}
+
+
+def table_label(table: object) -> str:
+    """The French name of a warehouse table (or of a frame a rule checks), its code if unknown."""
+    return TABLE_LABELS.get(str(table), str(table))
+
+
 def create_table_sql(table: str, qualified: str | None = None) -> str:
     """`create or replace table` statement for a contract table (empty), optionally elsewhere."""
     cols = ", ".join(f'"{name}" {typ}' for name, typ in TABLES[table].items())

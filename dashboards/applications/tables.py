@@ -10,6 +10,7 @@ import re
 import pandas as pd
 
 from dashboards.shared.display import escape_markdown, missing
+from ptce.contract import APPLICATION_FIELD_LABELS
 from ptce.fmt import fmt_percent
 from ptce.text import strip_accents
 
@@ -162,7 +163,7 @@ def fields_table(fields: pd.DataFrame) -> pd.DataFrame:
     """One pole's structured fields with the passage each was drawn from."""
     return pd.DataFrame(
         {
-            "Champ": fields["champ"].astype(str),
+            "Champ": [APPLICATION_FIELD_LABELS.get(str(c), str(c)) for c in fields["champ"]],
             "Valeur": [NOT_ANSWERED if missing(v) else str(v) for v in fields["valeur"]],
             "Question": fields["question"].fillna(fields["code_question"]).fillna("").astype(str),
             "Passage": fields["passage"].fillna("").astype(str),

@@ -18,6 +18,7 @@ import streamlit as st
 
 from dashboards.quality import charts, tables
 from dashboards.shared import display, reads, widgets
+from ptce.contract import table_label
 from ptce.fmt import fmt_datetime, fmt_number
 from ptce.paths import resolve_data_dir
 
@@ -74,8 +75,9 @@ else:
         outcome = tables.check_outcome(row.passed, row.severite)
         count = fmt_number(row.unexpected_count)
         # Expander labels are Markdown: rule and table names are escaped.
-        with st.expander(f"{outcome} — {esc(row.regle)} ({esc(row.asset)}) : {count} anomalie(s)"):
-            st.text(row.description if isinstance(row.description, str) else "")
+        rule_text = row.description if isinstance(row.description, str) else row.regle
+        where = table_label(row.asset)
+        with st.expander(f"{outcome} — {esc(rule_text)} ({esc(where)}) : {count} anomalie(s)"):
             widgets.show_table(
                 tables.examples_frame(row.exemples),
                 key=f"exemples_{i}",

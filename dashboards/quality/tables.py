@@ -13,6 +13,7 @@ from typing import Literal
 import pandas as pd
 
 from dashboards.shared.display import as_datetime, value_text
+from ptce.contract import table_label
 from ptce.fmt import fmt_date, fmt_number, fmt_percent, fmt_period
 
 # Outcome of a rule: the symbol carries the meaning, the word makes it readable without colour.
@@ -79,9 +80,9 @@ def checks_table(checks: pd.DataFrame) -> pd.DataFrame:
             "Résultat": [
                 check_outcome(p, s) for p, s in zip(checks["passed"], checks["severite"], strict=True)
             ],
-            "Règle": checks["regle"].astype(str),
-            "Description": checks["description"].fillna("").astype(str),
-            "Table": checks["asset"].astype(str),
+            # The rule in words; its code stays in the warehouse and the Data Docs for developers.
+            "Règle": checks["description"].fillna(checks["regle"]).astype(str),
+            "Table": [table_label(a) for a in checks["asset"]],
             "Sévérité": [SEVERITY_LABELS.get(str(s), str(s)) for s in checks["severite"]],
             "Anomalies": [fmt_number(n, missing="–") for n in checks["unexpected_count"]],
             "Moteur": [ENGINE_LABELS.get(str(m), str(m)) for m in checks["moteur"]],

@@ -40,7 +40,7 @@ select run_id, 'mart_pole_year', 'gx_marts', 'saut_annuel',
        'gx'
 from publication
 union all
-select run_id, 'completeness', 'gx_completeness', 'envois_**en**_retard', 'Envois reçus après l''échéance.',
+select run_id, 'completeness', 'gx_completeness', 'envois_**en**_retard', 'Envois **reçus** après [l''échéance](x).',
        'WARN', false, 3, '["phares 2016", "bousol 2017", 12]', 'gx'
 from publication
 """
@@ -135,7 +135,7 @@ def test_quality_page_figures_are_the_warehouse_tables(
     assert checks["Résultat"].iloc[0] == quality_tables.CHECK_WARN  # failures first
     assert (checks["Résultat"] == quality_tables.CHECK_PASSED).sum() == n_passed
     assert len(at.expander) == n_warn + n_error
-    jumps = next(e for e in at.expander if "saut" in e.label)
+    jumps = next(e for e in at.expander if "multipliée" in e.label)
     examples = jumps.dataframe[0].value
     assert list(examples.columns) == ["pole_id", "annee", "valeur"]
     assert examples["valeur"].tolist() == ["42,5", "–"]
@@ -273,8 +273,11 @@ def test_values_from_files_are_shown_literally_and_neutralised_in_the_csv(
     assert "+33 n'est pas une valeur" in shown["Motif"].tolist()
     for element in at.markdown:
         assert not element.proto.allow_html
-    # Rule names are Markdown-escaped in the expander labels.
-    assert any(r"envois\_\*\*en\*\*\_retard" in e.label for e in at.expander)
+    # Rules are named in words, Markdown-escaped, in the expander labels; tables by their French name.
+    assert any(
+        r"Envois \*\*reçus\*\* après \[l'échéance\]\(x\)\. (Complétude des envois)" in e.label
+        for e in at.expander
+    )
 
     exported = quarantine_download(spy_download)["data"].decode("utf-8-sig")
     assert "'" + HYPERLINK.replace('"', '""') in exported  # quoted CSV doubles the quotes

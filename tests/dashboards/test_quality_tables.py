@@ -116,7 +116,20 @@ def test_check_outcomes_and_summary() -> None:
         "Great Expectations",
         "SQL",
     ]
-    assert table["Description"].tolist()[2] == ""
+    # The rule in words (its description); its code only when it has none. Tables by their French name.
+    assert table["Règle"].tolist() == [
+        "Douze pôles.",
+        "Saut.",
+        "objectifs_connus",
+        "Lues = chargées + quarantaine.",
+    ]
+    assert table["Table"].tolist() == [
+        "Pôles",
+        "Chiffres annuels par pôle",
+        "Objectifs",
+        "Journal des fichiers reçus",
+    ]
+    assert "Description" not in table.columns
 
 
 def test_ingest_summary_and_table_check_every_row_is_accounted_for() -> None:
