@@ -50,3 +50,19 @@ def test_publication_is_open_to_every_viewer(demo_data_dir: Path) -> None:
     wh = current_warehouse(demo_data_dir)
     assert wh is not None
     assert bool(indicators.publication(wh, Viewer("funder")).loc[0, "donnees_demo"]) is True
+
+
+def test_the_heat_map_has_the_five_working_angles_even_untouched(demo_data_dir: Path) -> None:
+    wh = current_warehouse(demo_data_dir)
+    assert wh is not None
+    counts = applications.angle_counts(wh, STAFF)
+    angles = counts.drop_duplicates("tag")
+    # The five angles of the community (seed 000), in the dictionary's order.
+    assert angles["tag"].tolist() == [
+        "parcours",
+        "formes_emploi",
+        "qualite_emploi",
+        "creation_activites",
+        "filieres",
+    ]
+    assert len(counts) == 5 * counts["pole_id"].nunique()

@@ -17,7 +17,7 @@ def angles_heatmap_figure(counts: pd.DataFrame) -> go.Figure:
     `counts` has one row per pole and angle (`reads.angle_counts`: pole_id, numero, nom, tag,
     libelle, nb), zero included; a pair missing from the frame counts as zero.
     """
-    angles = counts.drop_duplicates("tag").sort_values("tag")
+    angles = counts.drop_duplicates("tag")  # in the order the reads give (the dictionary's)
     poles = counts.drop_duplicates("pole_id")
     if "numero" in poles:
         poles = poles.sort_values("numero", na_position="last", kind="stable")

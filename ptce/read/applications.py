@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ptce.read.base import Viewer, Warehouse, query, require_staff
+from ptce.reference import load_keywords
 
 
 def applications(wh: Warehouse, viewer: Viewer) -> pd.DataFrame:
@@ -49,16 +50,18 @@ def application_answers(wh: Warehouse, viewer: Viewer) -> pd.DataFrame:
 
 
 def angle_counts(wh: Warehouse, viewer: Viewer) -> pd.DataFrame:
-    """Poles with a current application x working angles: number of answers tagged (0 when none)."""
+    """Poles with a current application x the five working angles: answers tagged (0 when none).
+
+    The angles are those of the keyword dictionary, in its order, so an angle no answer touches
+    still has its column (with zeros) rather than vanishing from the heat map.
+    """
     require_staff(viewer)
+    angles = [k for k in load_keywords() if k.categorie == "angle"]
     return query(
         wh,
         """
         with angles as (
-            select tag, min(libelle) as libelle
-            from application_tags
-            where categorie = 'angle'
-            group by tag
+            select unnest(?) as tag, unnest(?) as libelle, unnest(range(len(?))) as ordre
         ),
         counts as (
             select pole_id, tag, count(distinct code_question) as nb
@@ -73,8 +76,9 @@ def angle_counts(wh: Warehouse, viewer: Viewer) -> pd.DataFrame:
         left join poles p using (pole_id)
         left join counts c on c.pole_id = a.pole_id and c.tag = g.tag
         where a.current
-        order by p.numero nulls last, a.pole_id, g.tag
+        order by p.numero nulls last, a.pole_id, g.ordre
         """,
+        [[k.code for k in angles], [k.libelle for k in angles], [k.code for k in angles]],
     )
 
 
