@@ -44,6 +44,8 @@ def navigation_pages() -> list[st.Page]:
     ]
 
 
+# Toolbar mode "minimal" with no menu items: no main menu at all, so none of Streamlit's own entries
+# ("Record screen", "Made with Streamlit", developer options) reach staff, the funder or the poles.
 st.set_page_config(page_title="Observatoire PTCE", page_icon=str(FAVICON), layout="wide")
 
 wh = reads.current_warehouse()

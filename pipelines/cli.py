@@ -24,7 +24,7 @@ STREAMLIT_ENV = {
     # Nothing phones home (SPEC §5): the data are personal and machines may be offline.
     "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
     "STREAMLIT_SERVER_HEADLESS": "true",
-    "STREAMLIT_CLIENT_TOOLBAR_MODE": "viewer",
+    "STREAMLIT_CLIENT_TOOLBAR_MODE": "minimal",
     # Tables are exported by the app's own safe CSV (formulas neutralised), never the raw toolbar.
     "STREAMLIT_CLIENT_DISABLE_DATA_EXPORT": "true",
 }
@@ -138,7 +138,7 @@ def _streamlit_cmd(port: int, host: str) -> list[str]:
         "--server.headless",
         "true",
         "--client.toolbarMode",
-        "viewer",
+        "minimal",
         "--client.disableDataExport",
         "true",
     ]

@@ -78,3 +78,13 @@ def test_tab_icon_is_the_apps_own_file(page, app_server: Server, traffic: Traffi
     assert icon.startswith("data:image/svg+xml;base64,"), icon[:120]
     assert base64.b64decode(icon.split(",", 1)[1]) == FAVICON.read_bytes()
     assert traffic.refused == []
+
+
+def test_streamlit_chrome_is_hidden(page, app_server: Server, traffic: Traffic) -> None:
+    """No main menu: none of "Record screen", "Made with Streamlit" or the developer entries."""
+    page.goto(app_server.url)
+    wait_for_app(page)
+    assert page.locator('[data-testid="stMainMenuButton"]').count() == 0
+    text = page.locator("body").inner_text()
+    for word in ("Made with Streamlit", "Record screen", "Deploy", "Clear cache"):
+        assert word not in text
