@@ -184,6 +184,12 @@ def pole_by_id(pole_id: str) -> Pole:
     raise KeyError(pole_id)
 
 
+def pole_numbers() -> str:
+    """The range of pole numbers for messages, from the reference: « 1 à 12 » for the twelve members."""
+    numbers = [p.numero for p in load_poles()]
+    return f"{min(numbers)} à {max(numbers)}"
+
+
 # Where a pole's name ends and a precision begins ("PTCE Bou'Sol (Pain et Partage)").
 _PRECISION_SEPARATORS = ("(", " - ", " – ", ",", ":", "/")
 _WORD_SPLIT = re.compile(r"[\s_\-–.()/,:]+")

@@ -20,10 +20,16 @@ _py_ok() {
 }
 
 find_python() {
+  # Chosen once per shell: ensure_uv and sync_env both need it, and each probe starts a Python.
+  if [ -n "${_PTCE_PY:-}" ]; then
+    echo "$_PTCE_PY"
+    return 0
+  fi
   local cand
   for cand in ${PTCE_PYTHON:-} python3.13 python3.12 python3.11 python3 python; do
     if command -v "$cand" >/dev/null 2>&1 && _py_ok "$cand"; then
-      "$cand" -c 'import sys; print(sys.executable)'
+      _PTCE_PY="$("$cand" -c 'import sys; print(sys.executable)')"
+      echo "$_PTCE_PY"
       return 0
     fi
   done
@@ -31,7 +37,8 @@ find_python() {
   local root="${PYENV_ROOT:-$HOME/.pyenv}"
   for cand in $(ls -d "$root"/versions/3.1[123]*/bin/python3 2>/dev/null | sort -rV); do
     if _py_ok "$cand"; then
-      echo "$cand"
+      _PTCE_PY="$cand"
+      echo "$_PTCE_PY"
       return 0
     fi
   done
@@ -43,7 +50,7 @@ _uv_works() { uv --version >/dev/null 2>&1; }
 ensure_uv() {
   if _uv_works; then return 0; fi
   local py user_bin
-  py="$(find_python)" || {
+  py="$(find_python)" && _PTCE_PY="$py" || {
     _fail "aucun Python ${PTCE_MIN_PY} à 3.13 trouvé (essayé : python3.13, python3.12, python3.11, python3, python et les versions de pyenv). Installez Python ${PTCE_MIN_PY} ou plus récent, ou indiquez-le avec PTCE_PYTHON=/chemin/vers/python3."
     return 1
   }
@@ -81,7 +88,7 @@ ensure_uv() {
 sync_env() {
   ensure_uv || return 1
   local py
-  py="$(find_python)" || {
+  py="$(find_python)" && _PTCE_PY="$py" || {
     _fail "aucun Python ${PTCE_MIN_PY} à 3.13 trouvé pour l'environnement du projet."
     return 1
   }

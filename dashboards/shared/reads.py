@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, TypeVar
 
 import streamlit as st
@@ -17,7 +16,9 @@ import streamlit as st
 from ptce.read import applications as application_reads
 from ptce.read import indicators, quality
 from ptce.read.base import STAFF, Viewer, Warehouse
-from ptce.read.base import current_warehouse as _current_warehouse
+
+# Not cached: the file's modification time is what makes every read's cache key.
+from ptce.read.base import current_warehouse as current_warehouse
 
 T = TypeVar("T")
 # Per read: enough for every pole of a few publications; old publications' entries age out.
@@ -27,11 +28,6 @@ CACHE_ENTRIES = 64
 def current_viewer() -> Viewer:
     """Who is looking at the app. Staff for now: login and roles come with the access work."""
     return STAFF
-
-
-def current_warehouse(data_dir: Path | None = None) -> Warehouse | None:
-    """The published warehouse as it is now (not cached: its modification time is the cache key)."""
-    return _current_warehouse(data_dir)
 
 
 def _cached(read: Callable[..., T]) -> Callable[..., T]:

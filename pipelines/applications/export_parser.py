@@ -32,7 +32,7 @@ from pipelines.applications.form_parser import (
 from pipelines.shared.readers import Sheet, read_into
 from pipelines.shared.results import FileResult, IngestionError, QuarantineRecord
 from pipelines.shared.values import cell_text, formula_reason, is_missing
-from ptce.reference import PoleMatcher
+from ptce.reference import PoleMatcher, pole_numbers
 from ptce.text import normalize_key, normalize_words
 
 POLE_SOURCE = "colonne"
@@ -308,8 +308,8 @@ def _header_error(name: str, near_miss: _Header | None, qs: QuestionSet) -> str:
     if near_miss is not None and near_miss.pole is None and len(near_miss.questions) >= MIN_QUESTIONS:
         return (
             f"{name} : aucune colonne ne désigne le pôle (en-tête ligne {near_miss.row_number}). "
-            "Ajoutez une colonne « Nom de l'initiative » donnant le nom ou le numéro (1 à 12) du pôle "
-            "sur chaque ligne, puis renvoyez le fichier."
+            "Ajoutez une colonne « Nom de l'initiative » donnant le nom ou le numéro "
+            f"({pole_numbers()}) du pôle sur chaque ligne, puis renvoyez le fichier."
         )
     found = len(near_miss.questions) if near_miss is not None else 0
     where = f" (en-tête ligne {near_miss.row_number})" if near_miss is not None else ""
@@ -361,7 +361,7 @@ def _parse_rows(
             quarantine(
                 row_number,
                 "",
-                "pôle non renseigné : indiquer le nom ou le numéro (1 à 12) du pôle qui répond",
+                f"pôle non renseigné : indiquer le nom ou le numéro ({pole_numbers()}) du pôle qui répond",
                 None,
             )
             continue
@@ -371,7 +371,7 @@ def _parse_rows(
                 row_number,
                 written,
                 formula_reason(raw_pole)
-                or f"pôle « {written} » inconnu : indiquer le nom ou le numéro (1 à 12) d'un pôle "
+                or f"pôle « {written} » inconnu : indiquer le nom ou le numéro ({pole_numbers()}) d'un pôle "
                 "de la communauté",
                 None,
             )

@@ -37,7 +37,7 @@ from pipelines.applications.form_layout import (
 )
 from pipelines.shared.readers import TECH_LOG, check_archive, unreadable_file_error
 from pipelines.shared.results import IngestionError
-from ptce.reference import FormQuestion, PoleMatcher, load_form_questions
+from ptce.reference import FormQuestion, PoleMatcher, load_form_questions, pole_numbers
 from ptce.text import normalize_key, normalize_words
 
 # Fewer recognised questions than this and the document is not taken for the form: a letter or a
@@ -668,8 +668,8 @@ def parse_application_docx(path: Path, source_file: str | None = None) -> Applic
             elif has_line:
                 raise IngestionError(
                     f"{display_name} : pôle « {written} » inconnu. Écrivez en tête du document "
-                    "« Initiative : » suivi du nom ou du numéro (1 à 12) d'un pôle de la communauté, "
-                    "puis renvoyez-le."
+                    f"« Initiative : » suivi du nom ou du numéro ({pole_numbers()}) d'un pôle de la "
+                    "communauté, puis renvoyez-le."
                 )
             else:
                 raise IngestionError(

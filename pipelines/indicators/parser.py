@@ -40,7 +40,7 @@ from pipelines.shared.values import (
     reading_problem,
     truncate_text,
 )
-from ptce.reference import Catalog, Indicator, PoleMatcher, load_catalog, read_limits
+from ptce.reference import Catalog, Indicator, PoleMatcher, load_catalog, pole_numbers, read_limits
 from ptce.text import normalize_key
 
 HEADER_SCAN_ROWS = 20
@@ -568,7 +568,7 @@ class IndicatorFileParser:
                             "pole",
                             cell_text(raw),
                             formula_reason(raw)
-                            or f"pôle « {cell_text(raw)} » inconnu : indiquer le numéro (1 à 12) "
+                            or f"pôle « {cell_text(raw)} » inconnu : indiquer le numéro ({pole_numbers()}) "
                             "ou le nom d'un pôle de la communauté",
                         )
                     )

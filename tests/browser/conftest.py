@@ -44,6 +44,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-dev-shm-usage",
 ]
+# The `ptce` command the project installs, from the same environment as the tests.
+PTCE = Path(sys.executable).parent / "ptce"
 ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
@@ -86,9 +88,7 @@ class Traffic:
 
 
 def _ptce(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    # The `ptce` command the project installs, from the same environment as the tests.
-    ptce = Path(sys.executable).parent / "ptce"
-    return subprocess.run([str(ptce), *args], cwd=cwd, capture_output=True, text=True, timeout=600)
+    return subprocess.run([str(PTCE), *args], cwd=cwd, capture_output=True, text=True, timeout=600)
 
 
 def _add_hostile_files(data_dir: Path) -> None:
@@ -163,10 +163,9 @@ def app_server(browser_data_dir: Path, tmp_path_factory: pytest.TempPathFactory)
     port = _free_port_pair()
     log = tmp_path_factory.mktemp("serveur") / "serveur.log"
     url = f"http://127.0.0.1:{port}"
-    ptce = Path(sys.executable).parent / "ptce"
     with log.open("w", encoding="utf-8") as out:
         process = subprocess.Popen(
-            [str(ptce), "dashboard", "--data-dir", str(browser_data_dir), "--port", str(port)],
+            [str(PTCE), "dashboard", "--data-dir", str(browser_data_dir), "--port", str(port)],
             cwd=PROJECT_ROOT,
             stdout=out,
             stderr=subprocess.STDOUT,
