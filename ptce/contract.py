@@ -185,6 +185,10 @@ TABLES: dict[str, dict[str, str]] = {
         "reason": "VARCHAR",
         "pole_id": "VARCHAR",
         "sheet": "VARCHAR",
+        # The row's period and indicator code, when they could be read (null otherwise).
+        "annee": "INTEGER",
+        "trimestre": "INTEGER",
+        "indicateur": "VARCHAR",
     },
     # Yearly value per pole and indicator: typed-in yearly values, else quarters rolled up with the
     # catalogue rule, plus derived indicators. What the dashboards and the report read.

@@ -80,15 +80,14 @@ def test_a_new_domain_folder_is_collected(fake_domain, tmp_path: Path) -> None:
         empty = pd.DataFrame(columns=QUARANTINE_COLUMNS)
         rows = pd.DataFrame(
             [
-                [
-                    "raw/visites/v.csv",
-                    3,
-                    "date_visite",
-                    "31/02",
-                    "Date impossible : corrigez-la.",
-                    "phares",
-                    None,
-                ]
+                {
+                    "source_file": "raw/visites/v.csv",
+                    "row_number": 3,
+                    "field": "date_visite",
+                    "value": "31/02",
+                    "reason": "Date impossible : corrigez-la.",
+                    "pole_id": "phares",
+                }
             ],
             columns=QUARANTINE_COLUMNS,
         )

@@ -10,6 +10,7 @@ import re
 import pandas as pd
 
 from dashboards.shared.display import escape_markdown, missing
+from dashboards.shared.table_format import Table
 from ptce.contract import APPLICATION_FIELD_LABELS
 from ptce.fmt import fmt_percent
 from ptce.text import strip_accents
@@ -26,18 +27,27 @@ def yes_no_text(value: object) -> str:
     return "Oui" if bool(value) else "Non"
 
 
-def applications_table(apps: pd.DataFrame) -> pd.DataFrame:
-    """The table of poles' current applications (rows of `reads.applications`)."""
-    return pd.DataFrame(
-        {
-            "Pôle": apps["nom"].astype(str),
-            "Complétude": [fmt_percent(v, decimals=0) for v in apps["completude"]],
-            "Charte": [yes_no_text(v) for v in apps["charte"]],
-            "Visite proposée": [yes_no_text(v) for v in apps["accueil_visite"]],
-            "Période de visite": [NOT_ANSWERED if missing(v) else str(v) for v in apps["periode_visite"]],
-            "Statut juridique": [NOT_ANSWERED if missing(v) else str(v) for v in apps["statut_juridique"]],
-            "Année de début": [NOT_ANSWERED if missing(v) else str(int(v)) for v in apps["annee_debut"]],
-        }
+def applications_table(apps: pd.DataFrame) -> Table:
+    """The table of poles' current applications (rows of `reads.applications`): completeness as a
+    rate and the starting year as a number, so both sort."""
+    return Table(
+        pd.DataFrame(
+            {
+                "Pôle": apps["nom"].astype(str),
+                "Complétude": apps["completude"].astype(float),
+                "Charte": [yes_no_text(v) for v in apps["charte"]],
+                "Visite proposée": [yes_no_text(v) for v in apps["accueil_visite"]],
+                "Période de visite": [NOT_ANSWERED if missing(v) else str(v) for v in apps["periode_visite"]],
+                "Statut juridique": [
+                    NOT_ANSWERED if missing(v) else str(v) for v in apps["statut_juridique"]
+                ],
+                "Année de début": pd.array(apps["annee_debut"], dtype="Int64"),
+            }
+        ),
+        formats={
+            "Complétude": lambda v: fmt_percent(v, decimals=0),  # type: ignore[arg-type]
+            "Année de début": lambda v: NOT_ANSWERED if missing(v) else str(int(v)),  # type: ignore[call-overload]
+        },
     )
 
 

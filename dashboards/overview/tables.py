@@ -6,7 +6,7 @@ from typing import Literal
 
 import pandas as pd
 
-from dashboards.shared.display import value_text
+from dashboards.shared.table_format import Table
 from ptce.fmt import fmt_delta, fmt_number
 from ptce.reference import load_catalog
 
@@ -60,20 +60,21 @@ def delta_color(sens: str | None) -> DeltaColor:
     return "off"
 
 
-def poles_table(df: pd.DataFrame) -> pd.DataFrame:
-    """The overview's table of poles (rows of `reads.poles_year_table`), French and formatted."""
+def poles_table(df: pd.DataFrame) -> Table:
+    """The overview's table of poles (rows of `reads.poles_year_table`): key figures typed, in their unit."""
     out = pd.DataFrame(
         {
-            "N°": df["numero"].astype(int),
             "Pôle": df["nom"],
+            "N°": df["numero"].astype(int),
             "Commune": df["commune"],
             "Département": df["nom_departement"],
             "Région": df["region"],
         }
     )
     catalog = load_catalog()
+    formats: dict[str, str] = {}
     for key in catalog.key_figures:
-        unite = catalog.unit(key.code)
-        out[key.entete] = [value_text(v, unite) for v in df[key.code]]
+        out[key.entete] = pd.to_numeric(df[key.code], errors="coerce").astype(float)
+        formats[key.entete] = catalog.unit(key.code)
     out["Fiche"] = ["pole?pole=" + str(pole_id) for pole_id in df["pole_id"]]
-    return out
+    return Table(out, formats)

@@ -70,8 +70,21 @@ for tab, domain in zip(tabs, domains["domaine"], strict=True):
             key=f"pole_{domain}",
         )
 
-st.subheader("Valeurs annuelles et sources")
-widgets.show_table(tables.pole_values_table(series), key="valeurs_pole", file_name=f"valeurs_{pole_id}.csv")
+st.subheader("Valeurs annuelles et médiane des pôles")
+st.caption(
+    "Par angle de travail : chaque année, la valeur du pôle puis la médiane des pôles ayant transmis la leur."
+)
+widgets.show_table(
+    tables.pole_values_table(series),
+    key="valeurs_pole",
+    file_name=f"valeurs_{pole_id}.csv",
+    # The indicator and its angle stay in view while the years scroll sideways.
+    column_config={"Angle de travail": st.column_config.Column(pinned=True)},
+)
+with st.expander("Origine et fichiers sources de chaque valeur"):
+    widgets.show_table(
+        tables.pole_sources_table(series), key="sources_pole", file_name=f"sources_{pole_id}.csv"
+    )
 
 comments = tables.pole_comments(series)
 if not comments.empty:

@@ -1,10 +1,10 @@
-"""Fiche pôle: a pole's yearly values with their origin, sources and comments."""
+"""Fiche pôle: a pole's values as indicators × years beside the network median, their sources and comments."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from dashboards.shared.display import value_text
+from dashboards.shared.table_format import Table
 
 # How a yearly value was obtained (mart_pole_year.origine), in words for the pole page.
 # Values outside this list are shown as they are.
@@ -15,21 +15,41 @@ ORIGIN_LABELS: dict[str, str] = {
 }
 
 
-def pole_values_table(series: pd.DataFrame) -> pd.DataFrame:
-    """A pole's yearly values (rows of `reads.pole_series`): one row per indicator and year."""
+MEDIAN_PREFIX = "Médiane "
+
+
+def pole_values_table(series: pd.DataFrame) -> Table:
+    """A pole's values as indicators × years (rows of `reads.pole_series`), grouped by working angle,
+    each year's value beside the network median of that year; values typed, in their unit."""
+    order = series.drop_duplicates("code")[["code", "domaine_libelle", "libelle", "unite"]]
+    years = sorted({int(a) for a in series["annee"]})
+    values = series.pivot_table(index="code", columns="annee", values="valeur", aggfunc="first")
+    medians = series.pivot_table(index="code", columns="annee", values="mediane_reseau", aggfunc="first")
+    out = pd.DataFrame(
+        {
+            "Indicateur": order["libelle"].astype(str).to_numpy(),
+            "Angle de travail": order["domaine_libelle"].astype(str).to_numpy(),
+            "Unité": order["unite"].astype(str).to_numpy(),
+        }
+    )
+    # pivot_table drops a year whose values are all missing: reindex brings it back, empty.
+    values = values.reindex(index=order["code"], columns=years)
+    medians = medians.reindex(index=order["code"], columns=years)
+    for year in years:
+        out[str(year)] = values[year].astype(float).to_numpy()
+        out[f"{MEDIAN_PREFIX}{year}"] = medians[year].astype(float).to_numpy()
+    return Table(out, unit_column="Unité")
+
+
+def pole_sources_table(series: pd.DataFrame) -> pd.DataFrame:
+    """Where each of a pole's yearly values comes from: origin and raw files, one row per value."""
     return pd.DataFrame(
         {
-            "Domaine": series["domaine_libelle"],
-            "Indicateur": series["libelle"],
+            "Indicateur": series["libelle"].astype(str),
             "Année": series["annee"].astype(int).astype(str),
-            "Valeur": [value_text(v, u) for v, u in zip(series["valeur"], series["unite"], strict=True)],
-            "Médiane des pôles": [
-                value_text(v, u) for v, u in zip(series["mediane_reseau"], series["unite"], strict=True)
-            ],
             "Origine": [
                 origin_label(o, n) for o, n in zip(series["origine"], series["nb_trimestres"], strict=True)
             ],
-            "Commentaire du pôle": series["commentaires"].fillna("").astype(str),
             "Fichiers sources": series["fichiers"].fillna("").astype(str),
         }
     )

@@ -167,8 +167,33 @@ else:
     columns[0].metric("Valeurs en quarantaine", fmt_number(len(shown)), border=True)
     columns[1].metric("Lignes concernées", fmt_number(len(rows)), border=True)
     columns[2].metric("Fichiers concernés", fmt_number(shown["source_file"].nunique()), border=True)
-    table = tables.quarantine_table(shown)
-    widgets.show_table(table, key="quarantaine", file_name="quarantaine.csv")
+    pole_name = (
+        pole_labels[pole_choice] if pole_choice not in (tables.ALL_POLES, tables.UNKNOWN_POLE) else None
+    )
+    selection = widgets.show_table(
+        tables.quarantine_table(shown),
+        key="quarantaine",
+        file_name=f"quarantaine_{pole_choice}.csv" if pole_name else "quarantaine.csv",
+        download_label=(
+            f"Télécharger les lignes à corriger par {pole_name} (CSV pour Excel)"
+            if pole_name
+            else "Télécharger pour Excel (CSV)"
+        ),
+        # Reasons are sentences: three lines per row let them wrap, the chosen row shows them whole.
+        row_height=72,
+        on_select="rerun",
+        column_config={"Motif": st.column_config.TextColumn("Motif", width="large")},
+    )
+    st.caption(
+        "Les fichiers les plus récents d'abord. Choisir un pôle ci-dessus pour télécharger ses lignes "
+        "à lui renvoyer ; cliquer sur une ligne pour lire son motif en entier."
+    )
+    chosen = selection.selection.rows if selection is not None else []
+    if chosen:
+        row = shown.iloc[chosen[0]]
+        with st.container(border=True):
+            st.caption(f"{esc(row['source_file'])} · {tables.line_text(row['row_number'])}")
+            st.text(tables.reason_text(row["reason"], row["source_file"], row["row_number"]))
 
 # --- Completeness ----------------------------------------------------------------------------
 st.subheader("Complétude des envois")
@@ -202,6 +227,32 @@ else:
         key="taux_declaration",
         file_name="taux_declaration.csv",
     )
+
+    st.markdown("**Relances**")
+    kind_cells = cells[cells["kind"] == kind_choice]
+    due_years = tables.reminder_years(kind_cells)
+    if not due_years:
+        st.info("Aucune échéance n'est encore passée pour ce type d'envoi.")
+    else:
+        reminder_year = st.selectbox("Année à relancer", due_years, key="relances_annee")
+        reminders = tables.reminders_table(kind_cells, reads.poles(wh), reminder_year)
+        kind_label = tables.KIND_LABELS.get(kind_choice, kind_choice).lower()
+        if reminders.frame.empty:
+            st.success(
+                f"Tous les pôles ont envoyé leurs {kind_label} {reminder_year} complets et à temps.",
+                icon=":material/check_circle:",
+            )
+        else:
+            st.caption(
+                f"Pôles dont l'envoi « {kind_label} » {reminder_year} manque, est partiel ou est arrivé "
+                "après l'échéance, avec leurs représentants, pour une relance."
+            )
+            widgets.show_table(
+                reminders,
+                key="relances",
+                file_name=f"relances_{kind_choice}_{reminder_year}.csv",
+                download_label="Télécharger la liste pour un publipostage (CSV pour Excel)",
+            )
 
 # --- Corrections -----------------------------------------------------------------------------
 st.subheader("Historique des corrections")

@@ -1,20 +1,24 @@
 """Qualité des données: rule outcomes, the file log, the quarantine, completeness and corrections.
 
-Tables are formatted to strings in French; badges are text (st.dataframe shows text, never HTML).
+Tables keep numbers and dates typed and say how they are written (`Table`); badges are text
+(st.dataframe shows text, never HTML).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 import pandas as pd
 
-from dashboards.shared.display import as_datetime, value_text
+from dashboards.shared import table_format as tf
+from dashboards.shared.display import missing
+from dashboards.shared.table_format import Table
 from ptce.contract import table_label
-from ptce.fmt import fmt_date, fmt_number, fmt_percent, fmt_period
+from ptce.fmt import fmt_date, fmt_number, fmt_period
 
 # Outcome of a rule: the symbol carries the meaning, the word makes it readable without colour.
 CHECK_PASSED = "✅ Réussie"
@@ -73,20 +77,22 @@ def check_summary(checks: pd.DataFrame) -> CheckSummary:
     return CheckSummary(total=len(checks), passed=int(passed.sum()), warn=warn, error=len(failed) - warn)
 
 
-def checks_table(checks: pd.DataFrame) -> pd.DataFrame:
-    """The rules of the run (rows of `reads.check_results`), French and formatted."""
-    return pd.DataFrame(
-        {
-            "Résultat": [
-                check_outcome(p, s) for p, s in zip(checks["passed"], checks["severite"], strict=True)
-            ],
-            # The rule in words; its code stays in the warehouse and the Data Docs for developers.
-            "Règle": checks["description"].fillna(checks["regle"]).astype(str),
-            "Table": [table_label(a) for a in checks["asset"]],
-            "Sévérité": [SEVERITY_LABELS.get(str(s), str(s)) for s in checks["severite"]],
-            "Anomalies": [fmt_number(n, missing="–") for n in checks["unexpected_count"]],
-            "Moteur": [ENGINE_LABELS.get(str(m), str(m)) for m in checks["moteur"]],
-        }
+def checks_table(checks: pd.DataFrame) -> Table:
+    """The rules of the run (rows of `reads.check_results`), French, anomalies counted as numbers."""
+    return Table(
+        pd.DataFrame(
+            {
+                "Résultat": [
+                    check_outcome(p, s) for p, s in zip(checks["passed"], checks["severite"], strict=True)
+                ],
+                # The rule in words; its code stays in the warehouse and the Data Docs for developers.
+                "Règle": checks["description"].fillna(checks["regle"]).astype(str),
+                "Table": [table_label(a) for a in checks["asset"]],
+                "Sévérité": [SEVERITY_LABELS.get(str(s), str(s)) for s in checks["severite"]],
+                "Anomalies": pd.array(checks["unexpected_count"], dtype="Int64"),
+                "Moteur": [ENGINE_LABELS.get(str(m), str(m)) for m in checks["moteur"]],
+            }
+        )
     )
 
 
@@ -143,21 +149,23 @@ def data_docs_target(
     return "path", str(path)
 
 
-def ingest_table(log: pd.DataFrame) -> pd.DataFrame:
-    """The files read (rows of `reads.ingest_log`), French and formatted."""
+def ingest_table(log: pd.DataFrame) -> Table:
+    """The files read (rows of `reads.ingest_log`): counts as numbers, arrival as a date."""
     gap = log["rows_read"] - log["rows_loaded"] - log["rows_quarantined"]
-    return pd.DataFrame(
-        {
-            "Fichier": log["source_file"].astype(str),
-            "Type": [KIND_LABELS.get(str(k), str(k)) for k in log["kind"]],
-            "Reçu le": [fmt_date(as_datetime(v)) for v in log["arrived_at"]],
-            "Statut": [INGEST_STATUS_LABELS.get(str(s), str(s)) for s in log["status"]],
-            "Lignes lues": [fmt_number(n) for n in log["rows_read"]],
-            "Chargées": [fmt_number(n) for n in log["rows_loaded"]],
-            "En quarantaine": [fmt_number(n) for n in log["rows_quarantined"]],
-            "Bilan": ["✅" if g == 0 else f"⛔ écart de {fmt_number(g)}" for g in gap],
-            "Message": log["message"].fillna("").astype(str),
-        }
+    return Table(
+        pd.DataFrame(
+            {
+                "Fichier": log["source_file"].astype(str),
+                "Type": [KIND_LABELS.get(str(k), str(k)) for k in log["kind"]],
+                "Reçu le": pd.to_datetime(log["arrived_at"]),
+                "Statut": [INGEST_STATUS_LABELS.get(str(s), str(s)) for s in log["status"]],
+                "Lignes lues": log["rows_read"].astype("Int64"),
+                "Chargées": log["rows_loaded"].astype("Int64"),
+                "En quarantaine": log["rows_quarantined"].astype("Int64"),
+                "Bilan": ["✅" if g == 0 else f"⛔ écart de {fmt_number(g)}" for g in gap],
+                "Message": log["message"].fillna("").astype(str),
+            }
+        )
     )
 
 
@@ -216,19 +224,52 @@ def filter_by_file(frame: pd.DataFrame, choice: str) -> pd.DataFrame:
     return frame if choice == ALL_FILES else frame[frame["source_file"] == choice]
 
 
-def quarantine_table(rows: pd.DataFrame) -> pd.DataFrame:
-    """Quarantined cells (rows of `reads.quarantine`), French columns, values as received."""
-    return pd.DataFrame(
-        {
-            "Fichier": rows["source_file"].astype(str),
-            "Feuille": rows["sheet"].fillna("").astype(str),
-            "Ligne": [None if pd.isna(n) else int(n) for n in rows["row_number"]],
-            "Pôle": rows["pole_nom"].fillna(UNKNOWN_POLE_LABEL).astype(str),
-            "Champ": rows["field"].fillna("").astype(str),
-            "Valeur": rows["value"].fillna("").astype(str),
-            "Motif": rows["reason"].fillna("").astype(str),
-        }
-    ).astype({"Ligne": "Int64"})
+def reason_text(reason: object, source_file: object, row_number: object) -> str:
+    """A quarantine reason without the file, line and field it begins with (they have their columns).
+
+    The pipeline writes « fichier.csv, ligne 12, champ valeur : motif » so that the reason reads on
+    its own in logs; in the table those words would only repeat the columns beside it.
+    """
+    if missing(reason):
+        return ""
+    text = str(reason)
+    prefix = re.escape(str(source_file)) + r"(?:, feuille « [^»]*»)?"
+    if not missing(row_number):
+        prefix += rf",? ligne {int(row_number)}"  # type: ignore[call-overload]
+    match = re.match(prefix + r"(?:, champ [^:]*)? : ", text)
+    return text[match.end() :] if match else text
+
+
+def _period(annee: object, trimestre: object) -> str:
+    if missing(annee):
+        return "–"
+    return fmt_period(int(annee), _quarter(trimestre))  # type: ignore[call-overload]
+
+
+def quarantine_table(rows: pd.DataFrame) -> Table:
+    """Quarantined cells (rows of `reads.quarantine`) as staff act on them: which pole, period and
+    indicator, which field and value, why; then where it is in the file and when it came."""
+    indicator = rows["indicateur_libelle"].fillna(rows["indicateur"])
+    return Table(
+        pd.DataFrame(
+            {
+                "Pôle": rows["pole_nom"].fillna(UNKNOWN_POLE_LABEL).astype(str),
+                "Période": [_period(a, t) for a, t in zip(rows["annee"], rows["trimestre"], strict=True)],
+                "Indicateur": indicator.fillna("–").astype(str),
+                "Champ": rows["field"].fillna("").astype(str),
+                "Valeur": rows["value"].fillna("").astype(str),
+                "Motif": [
+                    reason_text(r, f, n)
+                    for r, f, n in zip(rows["reason"], rows["source_file"], rows["row_number"], strict=True)
+                ],
+                "Fichier": rows["source_file"].astype(str),
+                "Feuille": rows["sheet"].fillna("").astype(str),
+                "Ligne": pd.array(rows["row_number"], dtype="Int64"),
+                "Reçu le": pd.to_datetime(rows["arrived_at"]),
+            }
+        ),
+        formats={"Ligne": tf.YEAR},  # a line number, written without a thousands space
+    )
 
 
 def completeness_text(statut: object, en_retard: object) -> str:
@@ -239,22 +280,26 @@ def completeness_text(statut: object, en_retard: object) -> str:
     return label
 
 
-def reporting_table(rates: pd.DataFrame) -> pd.DataFrame:
-    """Reporting rate per year (rows of `reads.reporting_rates` for one kind), formatted."""
+def reporting_table(rates: pd.DataFrame) -> Table:
+    """Reporting rate per year (rows of `reads.reporting_rates` for one kind): counts and rates typed."""
 
-    def share(part: pd.Series) -> list[str]:
-        return [fmt_percent(p / n) if n else "–" for p, n in zip(part, rates["attendus"], strict=True)]
+    def share(part: pd.Series) -> pd.Series:
+        expected = rates["attendus"].astype(float)
+        return (part.astype(float) / expected).where(expected > 0)
 
-    return pd.DataFrame(
-        {
-            "Année": rates["annee"].astype(int).astype(str),
-            "Envois attendus": [fmt_number(n) for n in rates["attendus"]],
-            "Reçus": [fmt_number(n) for n in rates["recus"]],
-            "Taux de déclaration": share(rates["recus"]),
-            "Reçus dans les délais": [fmt_number(n) for n in rates["a_temps"]],
-            "Taux dans les délais": share(rates["a_temps"]),
-            "Complets": [fmt_number(n) for n in rates["complets"]],
-        }
+    return Table(
+        pd.DataFrame(
+            {
+                "Année": rates["annee"].astype(int),
+                "Envois attendus": rates["attendus"].astype("Int64"),
+                "Reçus": rates["recus"].astype("Int64"),
+                "Taux de déclaration": share(rates["recus"]),
+                "Reçus dans les délais": rates["a_temps"].astype("Int64"),
+                "Taux dans les délais": share(rates["a_temps"]),
+                "Complets": rates["complets"].astype("Int64"),
+            }
+        ),
+        formats={"Année": tf.YEAR, "Taux de déclaration": tf.PERCENT, "Taux dans les délais": tf.PERCENT},
     )
 
 
@@ -262,26 +307,93 @@ def _quarter(value: object) -> int | None:
     return None if value is None or pd.isna(value) else int(value)
 
 
-def changes_table(changes: pd.DataFrame) -> pd.DataFrame:
-    """Corrections between versions (rows of `reads.indicator_changes`), French and formatted."""
-    return pd.DataFrame(
-        {
-            "Reçu le": [fmt_date(as_datetime(v)) for v in changes["arrived_at"]],
-            "Pôle": changes["pole_nom"].fillna(changes["pole_id"]).fillna(UNKNOWN_POLE_LABEL).astype(str),
-            "Période": [
-                fmt_period(int(a), _quarter(t))
-                for a, t in zip(changes["annee"], changes["trimestre"], strict=True)
-            ],
-            "Indicateur": changes["libelle"].astype(str),
-            "Changement": changes["type_changement"].fillna("").astype(str),
-            "Ancienne valeur": [
-                value_text(v, u) for v, u in zip(changes["ancienne_valeur"], changes["unite"], strict=True)
-            ],
-            "Nouvelle valeur": [
-                value_text(v, u) for v, u in zip(changes["nouvelle_valeur"], changes["unite"], strict=True)
-            ],
-            "Version": [None if pd.isna(v) else int(v) for v in changes["version"]],
-            "Ancien fichier": changes["ancien_fichier"].fillna("").astype(str),
-            "Nouveau fichier": changes["nouveau_fichier"].fillna("").astype(str),
-        }
-    ).astype({"Version": "Int64"})
+def changes_table(changes: pd.DataFrame) -> Table:
+    """Corrections between versions (rows of `reads.indicator_changes`): values in their unit, typed."""
+    return Table(
+        pd.DataFrame(
+            {
+                "Pôle": changes["pole_nom"].fillna(changes["pole_id"]).fillna(UNKNOWN_POLE_LABEL).astype(str),
+                "Reçu le": pd.to_datetime(changes["arrived_at"]),
+                "Période": [
+                    fmt_period(int(a), _quarter(t))
+                    for a, t in zip(changes["annee"], changes["trimestre"], strict=True)
+                ],
+                "Indicateur": changes["libelle"].astype(str),
+                "Changement": changes["type_changement"].fillna("").astype(str),
+                "Ancienne valeur": changes["ancienne_valeur"].astype(float),
+                "Nouvelle valeur": changes["nouvelle_valeur"].astype(float),
+                "Unité": changes["unite"].fillna("nombre").astype(str),
+                "Version": pd.array(changes["version"], dtype="Int64"),
+                "Ancien fichier": changes["ancien_fichier"].fillna("").astype(str),
+                "Nouveau fichier": changes["nouveau_fichier"].fillna("").astype(str),
+            }
+        ),
+        formats={"Version": tf.INTEGER},
+        unit_column="Unité",
+    )
+
+
+# Completeness statuses a reminder is sent for (see `completeness_text` for all of them).
+TO_CHASE = ("manquant", "partiel")
+
+
+def reminder_years(cells: pd.DataFrame) -> list[int]:
+    """Years of one kind's completeness rows with a deadline passed, the latest first."""
+    due = cells[cells["statut"] != "à venir"]
+    return sorted({int(a) for a in due["annee"]}, reverse=True)
+
+
+def _situation(statut: object, en_retard: object, nb: object, attendues: object, recu_le: object) -> str:
+    if statut == "manquant":
+        text = "Rien reçu"
+    elif statut == "partiel":
+        n = 0 if missing(nb) else int(nb)  # type: ignore[call-overload]
+        m = 0 if missing(attendues) else int(attendues)  # type: ignore[call-overload]
+        text = (
+            f"Envoi partiel : {fmt_number(n)} valeur{'s' if n > 1 else ''} sur {fmt_number(m)} "
+            f"attendue{'s' if m > 1 else ''}"
+        )
+    else:
+        text = "Complet"
+    if not missing(en_retard) and bool(en_retard):
+        when = "" if missing(recu_le) else f" le {fmt_date(pd.Timestamp(recu_le).to_pydatetime())}"  # type: ignore[arg-type]
+        text += f" · reçu en retard{when}"
+    return text
+
+
+def reminders_table(cells: pd.DataFrame, poles: pd.DataFrame, annee: int) -> Table:
+    """Poles to remind for one kind of sending and year: nothing or part received after the
+    deadline, or received late, with their representatives (from the member table) for a mailing."""
+    year = cells[cells["annee"].astype(int) == annee]
+    chase = year[year["statut"].isin(TO_CHASE) | year["en_retard"].fillna(False).astype(bool)]
+    rows = chase.merge(
+        poles[["pole_id", "representants", "structure_initiatrice", "commune"]], on="pole_id", how="left"
+    ).sort_values("numero")
+    return Table(
+        pd.DataFrame(
+            {
+                "Pôle": rows["pole_nom"].fillna(rows["pole_id"]).astype(str),
+                "Situation": [
+                    _situation(*values)
+                    for values in zip(
+                        rows["statut"],
+                        rows["en_retard"],
+                        rows["nb_valeurs"],
+                        rows["nb_attendues"],
+                        rows["premiere_reception"],
+                        strict=True,
+                    )
+                ],
+                "Échéance": pd.to_datetime(rows["echeance"]),
+                "Premier envoi": pd.to_datetime(rows["premiere_reception"]),
+                "Représentants": rows["representants"].fillna("").astype(str),
+                "Structure initiatrice": rows["structure_initiatrice"].fillna("").astype(str),
+                "Commune": rows["commune"].fillna("").astype(str),
+            }
+        )
+    )
+
+
+def line_text(row_number: object) -> str:
+    """« ligne 12 », or « ligne inconnue » for a problem about the whole file."""
+    return "ligne inconnue" if missing(row_number) else f"ligne {int(row_number)}"  # type: ignore[call-overload]

@@ -1,21 +1,26 @@
-"""Tables on the pages: one helper, so every table is capped, and exported safely.
+"""Tables on the pages: one helper, so every table sorts as typed, reads French, is capped, exports safely.
 
 Streamlit's own table toolbar would export the raw cells (CSV download and clipboard copy), where a
 cell sent by a pole such as `=HYPERLINK(...)` would run in Excel: that export is switched off in the
 app's configuration (`client.disableDataExport`) and every table gets the project's export instead,
 `export.to_excel_csv`, which neutralises formulas. What a page sends to the browser is capped: a
 table shows at most `MAX_ROWS` rows and `MAX_CELL_CHARS` characters per cell, and says so.
+
+Numbers and dates stay typed (they sort and align as such) and are written in French by
+`table_format` (see there). The first column (the pole, the file) stays in view when the table
+scrolls sideways, and a table of up to `FULL_HEIGHT_ROWS` rows (the twelve poles) is shown whole.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 import streamlit as st
 
-from dashboards.shared import export
+from dashboards.shared import export, table_format
+from dashboards.shared.table_format import Table
 from ptce.fmt import fmt_number
 
 # A page stays responsive and far below Streamlit's message limit with these.
@@ -23,18 +28,51 @@ MAX_ROWS = 5_000
 MAX_CELL_CHARS = 1_000
 # Excel refuses longer cells; the export keeps everything up to that.
 EXCEL_CELL_CHARS = 32_767
+# Up to this many rows a table is as tall as its content; beyond, it scrolls within this many.
+FULL_HEIGHT_ROWS = 20
+# Streamlit's row and header height in pixels (its default `row_height`), and the frame's border.
+ROW_PIXELS = 35
+BORDER_PIXELS = 3
+
+
+def table_height(rows: int, row_pixels: int = ROW_PIXELS) -> int | Literal["content"]:
+    """Height of a table of `rows` rows: whole up to `FULL_HEIGHT_ROWS`, else that many in view."""
+    if rows <= FULL_HEIGHT_ROWS:
+        return "content"
+    return ROW_PIXELS + FULL_HEIGHT_ROWS * row_pixels + BORDER_PIXELS
 
 
 def show_table(
-    frame: pd.DataFrame,
+    data: Table | pd.DataFrame,
     *,
     key: str,
     file_name: str,
     column_config: Mapping[str, Any] | None = None,
-) -> None:
-    """`frame` as a table with its French-Excel CSV download below; large content is capped."""
+    download_label: str = "Télécharger pour Excel (CSV)",
+    row_height: int | None = None,
+    on_select: Literal["ignore", "rerun"] = "ignore",
+) -> Any:
+    """`data` as a sortable French table with its French-Excel CSV download below; large content is capped.
+
+    `row_height` above Streamlit's single line lets long texts wrap in their cells. With
+    `on_select="rerun"` one row can be chosen; the selection state is returned.
+    """
+    table = table_format.as_table(data)
+    frame = table.frame
     shown, rows_cut, cells_cut = export.cap_table(frame, MAX_ROWS, MAX_CELL_CHARS)
-    st.dataframe(shown, hide_index=True, key=key, column_config=column_config)
+    config: dict[str, Any] = {}
+    if len(shown.columns):
+        config[str(shown.columns[0])] = st.column_config.Column(pinned=True)
+    config.update(column_config or {})
+    state = st.dataframe(
+        table_format.styled(Table(shown, table.formats, table.unit_column)),
+        hide_index=True,
+        key=key,
+        column_config=config,
+        height=table_height(len(shown), row_height or ROW_PIXELS),
+        row_height=row_height,
+        **({"on_select": "rerun", "selection_mode": "single-row"} if on_select == "rerun" else {}),
+    )
     notes = []
     if rows_cut:
         notes.append(
@@ -45,9 +83,9 @@ def show_table(
         notes.append(f"Les textes de plus de {fmt_number(MAX_CELL_CHARS)} caractères sont coupés à l'écran.")
     if notes:
         st.caption(" ".join(notes))
-    exported, _, _ = export.cap_table(frame, None, EXCEL_CELL_CHARS)
+    exported, _, _ = export.cap_table(table_format.export_frame(table), None, EXCEL_CELL_CHARS)
     st.download_button(
-        "Télécharger pour Excel (CSV)",
+        download_label,
         data=export.to_excel_csv(exported),
         file_name=file_name,
         mime="text/csv",
@@ -55,3 +93,4 @@ def show_table(
         type="tertiary",
         key=f"{key}_csv",
     )
+    return state

@@ -647,7 +647,10 @@ class IndicatorFileParser:
                 )
 
         if problems:
+            row_code = code if header.is_long else None
             for field, value, reason in problems:
+                # In a wide file the field of a bad value is its indicator's column.
+                indicator = row_code or (field if field in self.catalog.codes else None)
                 result.quarantine.append(
                     QuarantineRecord(
                         source_file=result.source_file,
@@ -658,6 +661,9 @@ class IndicatorFileParser:
                         f"champ {FIELD_LABELS.get(field, field)} : {reason}",
                         pole_id=pole_id,
                         sheet=sheet,
+                        annee=period[0] if period else None,
+                        trimestre=period[1] if period else None,
+                        indicateur=indicator,
                     )
                 )
             return
@@ -749,6 +755,7 @@ class IndicatorFileParser:
         # (sheet, row) -> [(value, reason)], and the row's pole, for each conflicting row.
         conflicts: dict[tuple[str | None, int], list[tuple[str, str]]] = defaultdict(list)
         pole_of_row: dict[tuple[str | None, int], str] = {}
+        key_of_row: dict[tuple[str | None, int], tuple] = {}
         for key, recs in by_key.items():
             if len({r["valeur"] for r in recs}) == 1:
                 continue
@@ -765,6 +772,7 @@ class IndicatorFileParser:
                 shown = ", ".join(others) + (f" et {n_others - 5} autre(s)" if n_others > 5 else "")
                 where = (r["sheet"], r["row_number"])
                 pole_of_row[where] = r["pole_id"]
+                key_of_row[where] = key
                 conflicts[where].append(
                     (
                         cell_text(r["valeur"]),
@@ -794,6 +802,9 @@ class IndicatorFileParser:
                         reason=f"{result.source_file}, ligne {row_number}, champ valeur : {reason}",
                         pole_id=pole_of_row[(sheet, row_number)],
                         sheet=sheet,
+                        annee=key_of_row[(sheet, row_number)][1],
+                        trimestre=key_of_row[(sheet, row_number)][2],
+                        indicateur=key_of_row[(sheet, row_number)][3],
                     )
                 )
             result.rows_loaded -= 1

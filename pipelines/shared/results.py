@@ -38,6 +38,11 @@ class QuarantineRecord:
     reason: str
     pole_id: str | None = None
     sheet: str | None = None
+    # The row's period and indicator when they could be read, so staff can say to a pole which
+    # figure to send again without opening the file.
+    annee: int | None = None
+    trimestre: int | None = None
+    indicateur: str | None = None
 
     def __post_init__(self) -> None:
         limit = read_limits().quoted_chars

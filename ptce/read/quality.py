@@ -58,16 +58,21 @@ def ingest_log(wh: Warehouse, viewer: Viewer) -> pd.DataFrame:
 
 
 def quarantine(wh: Warehouse, viewer: Viewer) -> pd.DataFrame:
-    """Quarantined cells with their French reason and the pole's name (null when not recognised)."""
+    """Quarantined cells with their French reason, the pole's name (null when not recognised), the
+    row's period and indicator when known, and when the file arrived: the latest file first."""
     require_staff(viewer)
     return query(
         wh,
         """
         select q.source_file, q.sheet, q.row_number, q.field, q.value, q.reason, q.pole_id,
-               p.nom as pole_nom, p.numero
+               p.nom as pole_nom, p.numero, q.annee, q.trimestre, q.indicateur,
+               c.libelle as indicateur_libelle, a.arrived_at
         from quarantine q
         left join poles p using (pole_id)
-        order by q.source_file, q.sheet nulls first, q.row_number, q.field
+        left join indicator_catalog c on c.code = q.indicateur
+        left join file_arrivals a using (source_file)
+        order by a.arrived_at desc nulls last, q.source_file, q.sheet nulls first, q.row_number,
+                 q.field
         """,
     )
 

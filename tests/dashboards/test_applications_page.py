@@ -21,6 +21,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboards.applications import charts as applications_charts
 from dashboards.applications import tables as applications_tables
+from dashboards.shared.table_format import display_frame
 from ptce.paths import DataLayout
 from tests.french import fr_int
 
@@ -290,7 +291,9 @@ def test_applications_table_texts() -> None:
             "annee_debut": [2012, None],
         }
     )
-    out = applications_tables.applications_table(apps)
+    table = applications_tables.applications_table(apps)
+    assert table.frame["Complétude"].tolist()[0] == 0.5  # typed: sorts as a number
+    out = display_frame(table)
     assert out["Complétude"].tolist() == ["50 %", "–"]
     assert out["Charte"].tolist() == ["Oui", "Non renseigné"]
     assert out["Visite proposée"].tolist() == ["Non", "Oui"]

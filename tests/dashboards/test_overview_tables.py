@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from dashboards.overview import tables as overview_tables
+from dashboards.shared.table_format import display_frame
 
 
 @pytest.mark.parametrize(
@@ -75,8 +76,15 @@ def test_poles_table_headers_and_formats() -> None:
         ]
     )
     table = overview_tables.poles_table(frame)
-    row = table.iloc[0]
-    assert row["N°"] == 3
+    # Typed, so the page sorts numbers as numbers...
+    typed = table.frame.iloc[0]
+    assert typed["Salariés"] == 1234.0
+    assert typed["Taux de sorties dynamiques"] == 0.5
+    assert pd.isna(typed["Emplois créés"])
+    # ...and written in French, by the catalogue unit of each key figure.
+    row = display_frame(table).iloc[0]
+    assert list(table.frame.columns[:2]) == ["Pôle", "N°"]  # the pole's name first: pinned
+    assert row["N°"] == "3"
     assert row["Salariés"] == "1\u202f234"
     assert row["ETP"] == "987,5"
     assert row["Emplois créés"] == "–"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboards.pole import tables as pole_tables
+from dashboards.shared.table_format import display_frame
 
 
 def test_origin_label() -> None:
@@ -20,18 +21,23 @@ def test_pole_values_table() -> None:
     series = pd.DataFrame(
         [
             {
+                "code": "part_cdi",
                 "domaine_libelle": "Emploi au sein du PTCE",
                 "libelle": "Part des salariés en CDI",
-                "annee": 2016,
+                "annee": year,
                 "unite": "%",
-                "valeur": 0.4,
-                "mediane_reseau": 0.45,
+                "valeur": value,
+                "mediane_reseau": median,
                 "origine": "calcul",
                 "nb_trimestres": None,
                 "fichiers": None,
                 "commentaires": None,
-            },
+            }
+            for year, value, median in ((2015, 0.3, 0.35), (2016, 0.4, 0.45))
+        ]
+        + [
             {
+                "code": "representation",
                 "domaine_libelle": "Qualité de l'emploi",
                 "libelle": "Représentation",
                 "annee": 2016,
@@ -46,20 +52,24 @@ def test_pole_values_table() -> None:
         ]
     )
     table = pole_tables.pole_values_table(series)
-    assert list(table.columns) == [
-        "Domaine",
+    # One row per indicator, in the working angles' order; each year's value beside its median.
+    assert list(table.frame.columns) == [
         "Indicateur",
-        "Année",
-        "Valeur",
-        "Médiane des pôles",
-        "Origine",
-        "Commentaire du pôle",
-        "Fichiers sources",
+        "Angle de travail",
+        "Unité",
+        "2015",
+        "Médiane 2015",
+        "2016",
+        "Médiane 2016",
     ]
-    assert table["Année"].tolist() == ["2016", "2016"]
-    assert table["Valeur"].tolist() == ["40,0 %", "oui"]
-    assert table["Médiane des pôles"].tolist() == ["45,0 %", "0,5"]
-    assert table["Fichiers sources"].tolist() == ["", "raw/indicateurs/a.csv"]
-    assert table["Commentaire du pôle"].tolist() == ["", "Chiffre provisoire"]
+    assert table.frame["Indicateur"].tolist() == ["Part des salariés en CDI", "Représentation"]
+    assert table.frame["2016"].tolist() == [0.4, 1.0]  # typed: sorts as numbers
+    shown = display_frame(table)
+    assert shown["2015"].tolist() == ["30,0 %", "–"]  # no 2015 value for the second indicator
+    assert shown["2016"].tolist() == ["40,0 %", "oui"]
+    assert shown["Médiane 2016"].tolist() == ["45,0 %", "0,5"]  # half the poles: a number
+    sources = pole_tables.pole_sources_table(series)
+    assert sources["Fichiers sources"].tolist() == ["", "", "raw/indicateurs/a.csv"]
+    assert sources["Origine"].tolist()[0] == "calculée (rapport de sommes)"
     comments = pole_tables.pole_comments(series)
     assert comments.values.tolist() == [["Représentation", 2016, "Chiffre provisoire"]]

@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from dashboards.quality import tables as quality_tables
+from dashboards.shared.table_format import display_frame, export_frame
 
 
 def checks_frame() -> pd.DataFrame:
@@ -46,10 +47,25 @@ def quarantine_frame() -> pd.DataFrame:
             "row_number": [3, 5, 7, None],
             "field": ["valeur", "pole", "valeur", "periode"],
             "value": ["12,5,3", "Inconnu", '=HYPERLINK("x")', None],
-            "reason": ["pas un nombre", "pôle inconnu", "pas un nombre", "période absente"],
+            "reason": [
+                "raw/i/b.csv, ligne 3, champ valeur : pas un nombre",
+                "raw/i/a.csv, ligne 5, champ pôle : pôle inconnu",
+                "pas un nombre",
+                "raw/i/c.xlsx : période absente",
+            ],
             "pole_id": ["phares", None, "sud_aquitain", "phares"],
             "pole_nom": ["PHARES", None, "Pôle Sud Aquitain", "PHARES"],
             "numero": [2, None, 1, 2],
+            "annee": [2016, None, 2017, None],
+            "trimestre": [3, None, None, None],
+            "indicateur": ["salaries", None, "etp_mutualises", None],
+            "indicateur_libelle": ["Salariés", None, None, None],
+            "arrived_at": [
+                pd.Timestamp("2017-05-02"),
+                pd.Timestamp("2017-04-01"),
+                pd.Timestamp("2017-04-01"),
+                None,
+            ],
         }
     )
 
@@ -106,7 +122,7 @@ def test_check_outcomes_and_summary() -> None:
     )
     assert quality_tables.check_summary(checks_frame().iloc[0:0]) == quality_tables.CheckSummary(0, 0, 0, 0)
 
-    table = quality_tables.checks_table(checks_frame())
+    table = display_frame(quality_tables.checks_table(checks_frame()))
     assert table["Résultat"].tolist() == ["✅ Réussie", "⚠️ Alerte", "✅ Réussie", "⛔ Bloquante"]
     assert table["Sévérité"].tolist() == ["Bloquante", "Alerte", "Alerte", "Bloquante"]
     assert table["Anomalies"].tolist() == ["0", "1\u202f234", "0", "2"]
@@ -137,7 +153,13 @@ def test_ingest_summary_and_table_check_every_row_is_accounted_for() -> None:
     assert summary == quality_tables.IngestSummary(
         files=3, rows_read=1210, rows_loaded=1205, rows_quarantined=4, unbalanced=("raw/indicateurs/b.xlsx",)
     )
-    table = quality_tables.ingest_table(ingest_frame())
+    typed = quality_tables.ingest_table(ingest_frame()).frame
+    assert typed["Lignes lues"].tolist() == [1200, 10, 0]
+    assert typed["Reçu le"].sort_values().tolist()[:2] == [
+        pd.Timestamp("2017-03-02 10:00"),
+        pd.Timestamp("2017-04-01"),
+    ]
+    table = display_frame(quality_tables.ingest_table(ingest_frame()))
     assert table["Statut"].tolist() == ["⚠️ Partiel", "⚠️ Partiel", "⛔ Illisible"]
     assert table["Bilan"].tolist() == ["✅", "⛔ écart de 1", "✅"]
     assert table["Lignes lues"].tolist() == ["1\u202f200", "10", "0"]
@@ -171,11 +193,84 @@ def test_pole_filter_options_in_pole_order_with_unrecognised_last() -> None:
 
 def test_quarantine_table_keeps_values_as_received() -> None:
     table = quality_tables.quarantine_table(quarantine_frame())
-    assert list(table.columns) == ["Fichier", "Feuille", "Ligne", "Pôle", "Champ", "Valeur", "Motif"]
-    assert table["Pôle"].tolist() == ["PHARES", "Pôle non reconnu", "Pôle Sud Aquitain", "PHARES"]
-    assert table["Valeur"].tolist() == ["12,5,3", "Inconnu", '=HYPERLINK("x")', ""]
-    assert table["Ligne"].tolist()[:3] == [3, 5, 7]
-    assert table["Ligne"].isna().tolist() == [False, False, False, True]
+    assert list(table.frame.columns) == [
+        "Pôle",
+        "Période",
+        "Indicateur",
+        "Champ",
+        "Valeur",
+        "Motif",
+        "Fichier",
+        "Feuille",
+        "Ligne",
+        "Reçu le",
+    ]
+    shown = display_frame(table)
+    assert shown["Pôle"].tolist() == ["PHARES", "Pôle non reconnu", "Pôle Sud Aquitain", "PHARES"]
+    assert shown["Période"].tolist() == ["T3 2016", "–", "2017", "–"]
+    # The catalogue's label when known, else the code the file gave.
+    assert shown["Indicateur"].tolist() == ["Salariés", "–", "etp_mutualises", "–"]
+    assert shown["Valeur"].tolist() == ["12,5,3", "Inconnu", '=HYPERLINK("x")', ""]
+    # The reason without the file, line and field that have their own columns.
+    assert shown["Motif"].tolist() == ["pas un nombre", "pôle inconnu", "pas un nombre", "période absente"]
+    assert shown["Reçu le"].tolist() == ["02/05/2017", "01/04/2017", "01/04/2017", "–"]
+    assert table.frame["Ligne"].tolist()[:3] == [3, 5, 7]
+    assert table.frame["Ligne"].isna().tolist() == [False, False, False, True]
+
+
+def test_reason_text_keeps_a_reason_that_does_not_start_with_its_place() -> None:
+    reason = "raw/i/a.csv, ligne 5, champ valeur : « raw/i/a.csv, ligne 5 » n'est pas un nombre"
+    assert (
+        quality_tables.reason_text(reason, "raw/i/a.csv", 5) == "« raw/i/a.csv, ligne 5 » n'est pas un nombre"
+    )
+    # Another file's name at the start is not this row's place: the reason stays whole.
+    assert quality_tables.reason_text("raw/i/b.csv : vide", "raw/i/a.csv", None) == "raw/i/b.csv : vide"
+    assert quality_tables.reason_text(None, "raw/i/a.csv", 1) == ""
+
+
+def test_reminders_list_poles_missing_partial_or_late_with_representatives() -> None:
+    cells = pd.DataFrame(
+        {
+            "pole_id": ["a", "b", "c", "d", "a"],
+            "pole_nom": ["Pôle A", "Pôle B", "Pôle C", "Pôle D", "Pôle A"],
+            "numero": [1, 2, 3, 4, 1],
+            "annee": [2016, 2016, 2016, 2016, 2017],
+            "kind": ["indicateurs"] * 5,
+            "statut": ["complet", "manquant", "partiel", "complet", "à venir"],
+            "en_retard": [False, None, False, True, None],
+            "nb_valeurs": [30, 0, 12, 30, 0],
+            "nb_attendues": [30, 30, 30, 30, 30],
+            "premiere_reception": [
+                pd.Timestamp("2017-03-01"),
+                None,
+                pd.Timestamp("2017-03-20"),
+                pd.Timestamp("2017-05-04"),
+                None,
+            ],
+            "echeance": [pd.Timestamp("2017-03-31")] * 4 + [pd.Timestamp("2018-03-31")],
+        }
+    )
+    poles = pd.DataFrame(
+        {
+            "pole_id": ["a", "b", "c", "d"],
+            "representants": ["Anne A", "Bruno B", "Chloé C", "Denis D"],
+            "structure_initiatrice": ["SA", "SB", "SC", "SD"],
+            "commune": ["Aa", "Bb", "Cc", "Dd"],
+        }
+    )
+    assert quality_tables.reminder_years(cells) == [2016]  # 2017's deadline has not passed
+    table = quality_tables.reminders_table(cells, poles, 2016)
+    shown = display_frame(table)
+    assert shown["Pôle"].tolist() == ["Pôle B", "Pôle C", "Pôle D"]  # complete and on time: no reminder
+    assert shown["Situation"].tolist() == [
+        "Rien reçu",
+        "Envoi partiel : 12 valeurs sur 30 attendues",
+        "Complet · reçu en retard le 04/05/2017",
+    ]
+    assert shown["Représentants"].tolist() == ["Bruno B", "Chloé C", "Denis D"]
+    assert shown["Échéance"].tolist() == ["31/03/2017"] * 3
+    # Downloaded for a mailing: dates as French Excel reads them.
+    assert export_frame(table)["Premier envoi"].fillna("").tolist() == ["", "20/03/2017", "04/05/2017"]
 
 
 def test_completeness_text() -> None:
@@ -189,7 +284,11 @@ def test_reporting_table() -> None:
     rates = pd.DataFrame(
         {"annee": [2015, 2016], "attendus": [12, 0], "recus": [9, 0], "a_temps": [6, 0], "complets": [8, 0]}
     )
-    table = quality_tables.reporting_table(rates)
+    typed = quality_tables.reporting_table(rates)
+    assert typed.frame["Taux de déclaration"].tolist()[0] == 0.75
+    # Exported for Excel in percent, the header saying so.
+    assert export_frame(typed)["Taux de déclaration (%)"].tolist()[0] == 75.0
+    table = display_frame(typed)
     assert table.iloc[0].to_dict() == {
         "Année": "2015",
         "Envois attendus": "12",
@@ -220,13 +319,17 @@ def test_changes_table_in_french() -> None:
             "type_changement": ["modifiée", "ajoutée", "retirée"],
         }
     )
-    table = quality_tables.changes_table(changes)
+    typed = quality_tables.changes_table(changes)
+    assert typed.frame["Ancienne valeur"].tolist()[0] == 1299.0
+    # Each row in its indicator's unit; a rate exported in percent.
+    assert export_frame(typed)["Ancienne valeur"].tolist()[2] == 50.0
+    table = display_frame(typed)
     assert table["Période"].tolist() == ["2016", "T3 2016", "2017"]
     assert table["Ancienne valeur"].tolist() == ["1\u202f299", "–", "50,0 %"]
     assert table["Nouvelle valeur"].tolist() == ["1\u202f239", "2,5", "–"]
     assert table["Reçu le"].tolist() == ["03/04/2017", "15/10/2017", "–"]
     assert table["Pôle"].tolist() == ["PHARES", "Bou'Sol", "fantome"]  # an unknown id is still named
-    assert table["Version"].tolist() == [2, 3, 2]
+    assert table["Version"].tolist() == ["2", "3", "2"]
 
 
 def test_ignored_files_are_labelled_and_counted_apart() -> None:
@@ -250,7 +353,7 @@ def test_ignored_files_are_labelled_and_counted_apart() -> None:
     )
     summary = quality_tables.ingest_summary(log)
     assert (summary.files, summary.ignored, summary.unbalanced) == (4, 1, ("raw/indicateurs/b.xlsx",))
-    table = quality_tables.ingest_table(log)
+    table = display_frame(quality_tables.ingest_table(log))
     assert table["Statut"].tolist()[-1] == "⏭️ Ignoré (non lu)"
     assert table["Type"].tolist()[-1] == "Hors des dossiers prévus"
     assert table["Bilan"].tolist()[-1] == "✅"
