@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboards.shared.display import value_text
+from dashboards.shared.display import value_with_unit
 from dashboards.shared.plotting import (
     MEDIAN_COLOR,
     NETWORK_COLOR,
@@ -46,7 +46,7 @@ def network_domain_figure(trends: pd.DataFrame) -> go.Figure:
     """
     indicators = trends.drop_duplicates("code")[["code", "libelle", "unite"]]
     indicators = indicators.assign(unite=indicators["unite"].map(network_unit))
-    fig, plot_height = small_multiples(indicators)
+    fig, plot_height, title_px = small_multiples(indicators)
     years = sorted(int(y) for y in trends["annee"].unique())
     for i, ind in enumerate(indicators.itertuples(index=False)):
         row, col = divmod(i, SMALL_MULTIPLE_COLUMNS)
@@ -60,7 +60,7 @@ def network_domain_figure(trends: pd.DataFrame) -> go.Figure:
                 legendgroup="reseau",
                 showlegend=False,
                 line={"color": NETWORK_COLOR, "width": 2},
-                customdata=[value_text(v, ind.unite) for v in data["valeur"]],
+                customdata=[value_with_unit(v, ind.unite) for v in data["valeur"]],
                 hovertemplate=f"{plain_text(ind.libelle)}<br>%{{x}} : %{{customdata}}<extra></extra>",
                 meta={"code": ind.code},
             ),
@@ -69,7 +69,7 @@ def network_domain_figure(trends: pd.DataFrame) -> go.Figure:
         )
         fig.update_yaxes(y_axis(ind.unite), row=row + 1, col=col + 1)
     fig.update_xaxes(year_axis(years))
-    return base_layout(fig, showlegend=False, **grid_layout(plot_height, top=30))
+    return base_layout(fig, showlegend=False, **grid_layout(plot_height, top=title_px + 14))
 
 
 @cache

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboards.shared.display import value_text
+from dashboards.shared.display import value_with_unit
 from dashboards.shared.plotting import (
     MEDIAN_COLOR,
     MEDIAN_NAME,
@@ -28,7 +28,7 @@ def pole_domain_figure(series: pd.DataFrame, pole_name: str) -> go.Figure:
     mediane_reseau), in display order.
     """
     indicators = series.drop_duplicates("code")[["code", "libelle", "unite"]]
-    fig, plot_height = small_multiples(indicators)
+    fig, plot_height, title_px = small_multiples(indicators)
     years = sorted(int(y) for y in series["annee"].unique())
     for i, ind in enumerate(indicators.itertuples(index=False)):
         row, col = divmod(i, SMALL_MULTIPLE_COLUMNS)
@@ -45,7 +45,7 @@ def pole_domain_figure(series: pd.DataFrame, pole_name: str) -> go.Figure:
                 showlegend=first,
                 line={"color": MEDIAN_COLOR, "dash": "dash", "width": 1.5},
                 marker={"size": 5},
-                customdata=[value_text(v, ind.unite) for v in data["mediane_reseau"]],
+                customdata=[value_with_unit(v, ind.unite) for v in data["mediane_reseau"]],
                 hovertemplate=f"{MEDIAN_NAME}<br>%{{x}} : %{{customdata}}<extra></extra>",
                 meta={"code": ind.code, "serie": "mediane"},
             ),
@@ -61,7 +61,7 @@ def pole_domain_figure(series: pd.DataFrame, pole_name: str) -> go.Figure:
                 legendgroup="pole",
                 showlegend=first,
                 line={"color": POLE_COLOR, "width": 2.5},
-                customdata=[value_text(v, ind.unite) for v in data["valeur"]],
+                customdata=[value_with_unit(v, ind.unite) for v in data["valeur"]],
                 hovertemplate=f"{plain_text(pole_name)}<br>%{{x}} : %{{customdata}}<extra></extra>",
                 meta={"code": ind.code, "serie": "pole"},
             ),
@@ -71,5 +71,5 @@ def pole_domain_figure(series: pd.DataFrame, pole_name: str) -> go.Figure:
         fig.update_yaxes(y_axis(ind.unite), row=row + 1, col=col + 1)
     fig.update_xaxes(year_axis(years))
     # The legend sits above the first row's titles, in the top margin (paper units: plot height).
-    legend = {"orientation": "h", "yanchor": "bottom", "y": 1.0 + 30 / plot_height, "x": 0}
-    return base_layout(fig, legend=legend, **grid_layout(plot_height, top=70))
+    legend = {"orientation": "h", "yanchor": "bottom", "y": 1.0 + (title_px + 6) / plot_height, "x": 0}
+    return base_layout(fig, legend=legend, **grid_layout(plot_height, top=title_px + 46))

@@ -74,7 +74,7 @@ def completeness_figure(cells: pd.DataFrame) -> go.Figure:
             xgap=2,
             ygap=2,
             colorbar={
-                "title": {"text": "Valeurs reçues"},
+                "title": {"text": "Valeurs<br>reçues"},
                 "tickvals": [0, 0.5, 1],
                 "ticktext": ["0 %", "50 %", "100 %"],
             },

@@ -47,6 +47,26 @@ def value_text(value: float | None, unite: str) -> str:
     return fmt_value(value, unite)
 
 
+# The unit words written after a value in tooltips, singular and plural (French: below 2 is singular).
+UNIT_WORDS: dict[str, tuple[str, str]] = {
+    "personnes": ("personne", "personnes"),
+    "emplois": ("emploi", "emplois"),
+    "contrats": ("contrat", "contrats"),
+    "heures": ("heure", "heures"),
+    "ETP": ("ETP", "ETP"),
+}
+
+
+def value_with_unit(value: float | None, unite: str) -> str:
+    """A value in French with its unit, as a tooltip reads: « 1 234 personnes », « 12,5 ETP »,
+    « 45,2 % », « oui » ("–" when missing). A plain count (`nombre`) or a ratio has no word."""
+    text = value_text(value, unite)
+    if unite not in UNIT_WORDS or value is None or pd.isna(value):
+        return text
+    singular, plural = UNIT_WORDS[unite]
+    return f"{text} {singular if abs(float(value)) < 2 else plural}"
+
+
 def local_time(published_at: object) -> datetime | None:
     """A publication timestamp (naive = UTC, as the pipeline writes it) on the Paris clock."""
     if published_at is None or pd.isna(published_at):

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import html
 import math
+import re
+import textwrap
 from typing import Any
 
 import pandas as pd
@@ -19,7 +21,8 @@ NETWORK_COLOR = "#d9822b"
 MEDIAN_COLOR = "#7f7f7f"
 SMALL_MULTIPLE_COLUMNS = 3
 SMALL_MULTIPLE_ROW_PX = 170  # height of one small chart
-SMALL_MULTIPLE_GAP_PX = 70  # between rows: room for the next row's title and the year labels
+SMALL_MULTIPLE_GAP_PX = 70  # between rows: room for a one-line title and the year labels
+TITLE_LINE_PX = 16  # one line of a small chart's title at 12 px
 NETWORK_NAME = "Réseau"
 MEDIAN_NAME = "Médiane des pôles"
 
@@ -51,12 +54,32 @@ def plot_value(value: float | None, unite: str) -> float | None:
     return float(value) * 100 if unite == "%" else float(value)
 
 
+# The unit on a value axis: its title (a small word beside the ticks).
+AXIS_UNITS: dict[str, str] = {
+    "%": "%",
+    "personnes": "personnes",
+    "emplois": "emplois",
+    "contrats": "contrats",
+    "heures": "heures",
+    "ETP": "ETP",
+    "nombre": "nombre",
+    "ratio": "rapport",
+    "oui/non": "",  # the ticks say « non » and « oui »
+}
+
+
+def axis_unit(unite: str) -> str:
+    return AXIS_UNITS.get(unite, unite)
+
+
 def y_axis(unite: str) -> dict[str, Any]:
+    """A value axis in the indicator's unit: ticks in French, the unit as the axis title."""
+    title = {"text": axis_unit(unite), "font": {"size": 11}, "standoff": 4}
     if unite == "%":
-        return {"ticksuffix": " %", "tickformat": ",~r", "rangemode": "tozero"}
+        return {"ticksuffix": " %", "tickformat": ",~r", "rangemode": "tozero", "title": title}
     if unite == "oui/non":
         return {"tickvals": [0, 1], "ticktext": ["non", "oui"], "range": [-0.1, 1.1]}
-    return {"tickformat": ",~r", "rangemode": "tozero"}
+    return {"tickformat": ",~r", "rangemode": "tozero", "title": title}
 
 
 def year_axis(years: list[int]) -> dict[str, Any]:
@@ -64,35 +87,54 @@ def year_axis(years: list[int]) -> dict[str, Any]:
     return {"tickmode": "array", "tickvals": years, "ticktext": [str(y) for y in years]}
 
 
+# A label's own note on how a yes/no is coded, meaningless once poles are averaged into a share.
+_CODING_NOTE = re.compile(r"\s*\(1\s*=\s*oui,\s*0\s*=\s*non\)\s*$", re.IGNORECASE)
+# Characters per line of a small chart's title: a third of the page at 12 px.
+TITLE_LINE_CHARS = 42
+
+
+def wrap_title(text: str, width: int = TITLE_LINE_CHARS) -> str:
+    """A title on as many lines as it needs (`<br>` between words), so that none is cut."""
+    return "<br>".join(textwrap.wrap(text, width=width, break_long_words=False)) or text
+
+
 def indicator_title(libelle: str, unite: str) -> str:
-    # The unit only where the label does not already say it ("ETP mutualisés" needs no "(ETP)").
-    shown = unite in {"%", "ETP", "heures"} and unite.lower() not in libelle.lower()
-    suffix = f" ({unite})" if shown else ""
-    return plain_text(libelle) + suffix
+    """Title of an indicator's small chart: its label without the yes/no coding note, wrapped.
+
+    A yes/no indicator drawn for the network is the share of poles answering yes (`network_unit`
+    turns its unit into %), which the title says; the unit of every other chart is on its axis.
+    """
+    label = _CODING_NOTE.sub("", str(libelle))
+    if unite == "%" and _CODING_NOTE.search(str(libelle)):
+        label = f"{label} : part des pôles"
+    return wrap_title(plain_text(label))
 
 
-def small_multiples(indicators: pd.DataFrame) -> tuple[go.Figure, int]:
+def small_multiples(indicators: pd.DataFrame) -> tuple[go.Figure, int, int]:
     """An empty grid with one subplot per row of `indicators` (columns libelle, unite).
 
-    Returns the figure and the height of its plotting area, in pixels: rows keep a fixed size
-    whatever their number (see `grid_layout`).
+    Returns the figure, the height of its plotting area and the height its titles take above a
+    row, in pixels: rows keep a fixed size whatever their number (see `grid_layout`), and the gap
+    between rows grows with the longest title so that no title is cut or overlaps the year labels.
     """
     n = max(len(indicators), 1)
     cols = min(SMALL_MULTIPLE_COLUMNS, n)
     rows = math.ceil(n / cols)
-    plot_height = rows * SMALL_MULTIPLE_ROW_PX + (rows - 1) * SMALL_MULTIPLE_GAP_PX
     titles = [indicator_title(r.libelle, r.unite) for r in indicators.itertuples(index=False)]
+    title_px = TITLE_LINE_PX * max([t.count("<br>") + 1 for t in titles] or [1]) + 8
+    gap = SMALL_MULTIPLE_GAP_PX - TITLE_LINE_PX + title_px
+    plot_height = rows * SMALL_MULTIPLE_ROW_PX + (rows - 1) * gap
     fig = make_subplots(
         rows=rows,
         cols=cols,
         subplot_titles=titles,
-        horizontal_spacing=0.07,
+        horizontal_spacing=0.09,
         # Spacing is a fraction of the plot height: convert the fixed gap in pixels.
-        vertical_spacing=SMALL_MULTIPLE_GAP_PX / plot_height if rows > 1 else 0.0,
+        vertical_spacing=gap / plot_height if rows > 1 else 0.0,
     )
     # Subplot titles are annotations: keep them small so long French labels fit.
     fig.update_annotations(font_size=12)
-    return fig, plot_height
+    return fig, plot_height, title_px
 
 
 def grid_layout(plot_height: int, top: int) -> dict[str, Any]:

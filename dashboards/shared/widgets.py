@@ -58,39 +58,44 @@ def show_table(
     `on_select="rerun"` one row can be chosen; the selection state is returned.
     """
     table = table_format.as_table(data)
-    frame = table.frame
-    shown, rows_cut, cells_cut = export.cap_table(frame, MAX_ROWS, MAX_CELL_CHARS)
-    config: dict[str, Any] = {}
-    if len(shown.columns):
-        config[str(shown.columns[0])] = st.column_config.Column(pinned=True)
-    config.update(column_config or {})
-    state = st.dataframe(
-        table_format.styled(Table(shown, table.formats, table.unit_column)),
-        hide_index=True,
-        key=key,
-        column_config=config,
-        height=table_height(len(shown), row_height or ROW_PIXELS),
-        row_height=row_height,
-        **({"on_select": "rerun", "selection_mode": "single-row"} if on_select == "rerun" else {}),
-    )
-    notes = []
-    if rows_cut:
-        notes.append(
-            f"Seules les {fmt_number(MAX_ROWS)} premières lignes sur {fmt_number(len(frame))} sont "
-            "affichées ; le fichier téléchargé les contient toutes."
+    # One keyed container per table (the grid, its notes, its download): pages and tests find a
+    # table by its key, which Streamlit gives to containers but not to a read-only grid.
+    with st.container(key=f"tableau_{key}"):
+        frame = table.frame
+        shown, rows_cut, cells_cut = export.cap_table(frame, MAX_ROWS, MAX_CELL_CHARS)
+        config: dict[str, Any] = {}
+        if len(shown.columns):
+            config[str(shown.columns[0])] = st.column_config.Column(pinned=True)
+        config.update(column_config or {})
+        state = st.dataframe(
+            table_format.styled(Table(shown, table.formats, table.unit_column)),
+            hide_index=True,
+            key=key,
+            column_config=config,
+            height=table_height(len(shown), row_height or ROW_PIXELS),
+            row_height=row_height,
+            **({"on_select": "rerun", "selection_mode": "single-row"} if on_select == "rerun" else {}),
         )
-    if cells_cut:
-        notes.append(f"Les textes de plus de {fmt_number(MAX_CELL_CHARS)} caractères sont coupés à l'écran.")
-    if notes:
-        st.caption(" ".join(notes))
-    exported, _, _ = export.cap_table(table_format.export_frame(table), None, EXCEL_CELL_CHARS)
-    st.download_button(
-        download_label,
-        data=export.to_excel_csv(exported),
-        file_name=file_name,
-        mime="text/csv",
-        icon=":material/download:",
-        type="tertiary",
-        key=f"{key}_csv",
-    )
-    return state
+        notes = []
+        if rows_cut:
+            notes.append(
+                f"Seules les {fmt_number(MAX_ROWS)} premières lignes sur {fmt_number(len(frame))} sont "
+                "affichées ; le fichier téléchargé les contient toutes."
+            )
+        if cells_cut:
+            notes.append(
+                f"Les textes de plus de {fmt_number(MAX_CELL_CHARS)} caractères sont coupés à l'écran."
+            )
+        if notes:
+            st.caption(" ".join(notes))
+        exported, _, _ = export.cap_table(table_format.export_frame(table), None, EXCEL_CELL_CHARS)
+        st.download_button(
+            download_label,
+            data=export.to_excel_csv(exported),
+            file_name=file_name,
+            mime="text/csv",
+            icon=":material/download:",
+            type="tertiary",
+            key=f"{key}_csv",
+        )
+        return state

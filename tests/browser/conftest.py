@@ -159,29 +159,45 @@ def browser_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="package")
 def app_server(browser_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """`ptce dashboard` on free local ports; stopped with Ctrl-C (SIGINT) at the end."""
-    port = _free_port_pair()
-    log = tmp_path_factory.mktemp("serveur") / "serveur.log"
-    url = f"http://127.0.0.1:{port}"
-    with log.open("w", encoding="utf-8") as out:
-        process = subprocess.Popen(
-            [str(PTCE), "dashboard", "--data-dir", str(browser_data_dir), "--port", str(port)],
-            cwd=PROJECT_ROOT,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    """`ptce dashboard` on free local ports; stopped with Ctrl-C (SIGINT) at the end.
+
+    Ports are free when chosen but another process may take one before the server binds it (tests
+    running side by side): the server then stops at once, and is started again on other ports.
+    """
+    for attempt in range(3):
+        port = _free_port_pair()
+        log = tmp_path_factory.mktemp("serveur") / "serveur.log"
+        url = f"http://127.0.0.1:{port}"
+        with log.open("w", encoding="utf-8") as out:
+            process = subprocess.Popen(
+                [str(PTCE), "dashboard", "--data-dir", str(browser_data_dir), "--port", str(port)],
+                cwd=PROJECT_ROOT,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        try:
+            _wait_healthy(url, process, log)
+        except RuntimeError:
+            _stop(process)
+            if "Address already in use" in log.read_text(errors="replace") and attempt < 2:
+                continue
+            raise
+        break
     try:
-        _wait_healthy(url, process, log)
         yield Server(url=url, data_dir=browser_data_dir, log=log)
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        _stop(process)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
 
 
 # Package scope: Playwright's event loop is closed once the browser tests are done, before the

@@ -42,13 +42,15 @@ def test_network_domain_figure_one_subplot_per_indicator_rates_in_percent() -> N
     assert list(salaries.y) == [1200.0, 1234.0, 1300.0]
     assert list(taux.y) == pytest.approx([45.2, 50.0, 61.0])
     # Hover texts are French: space thousands separator, decimal comma, "%" after a space.
-    assert salaries.customdata[1] == f"1{NNBSP}234"
+    # Each tooltip and each value axis carries its unit.
+    assert salaries.customdata[1] == f"1{NNBSP}234 personnes"
     assert taux.customdata[0] == "45,2 %"
-    assert taux.customdata[0].startswith("45,2") and taux.customdata[0].endswith(" %")
     assert fig.layout.separators == ", "
-    titles = [a.text for a in fig.layout.annotations]
-    assert titles == ["Salariés", "Taux de sorties (%)"]
+    assert fig.layout.yaxis.title.text == "personnes"
+    assert fig.layout.yaxis2.title.text == "%"
     assert fig.layout.yaxis2.ticksuffix == " %"
+    titles = [a.text for a in fig.layout.annotations]
+    assert titles == ["Salariés", "Taux de sorties"]
     # Years are labels, not numbers with a thousands separator.
     assert list(fig.layout.xaxis.ticktext) == ["2015", "2016", "2017"]
 
@@ -60,6 +62,34 @@ def test_network_domain_figure_yes_no_indicator_is_a_share_of_poles() -> None:
     (trace,) = overview_charts.network_domain_figure(frame).data
     assert list(trace.y) == [75.0]
     assert trace.customdata[0] == "75,0 %"
+
+
+def test_small_chart_titles_are_whole_and_say_what_is_plotted() -> None:
+    label = "Représentation des salariés dans la gouvernance (1 = oui, 0 = non)"
+    frame = pd.DataFrame(
+        [
+            {"annee": 2016, "code": "repr", "libelle": label, "unite": "oui/non", "valeur": 0.75},
+            {
+                "annee": 2016,
+                "code": "heures",
+                "libelle": "Heures de formation par personne accompagnée",
+                "unite": "heures",
+                "valeur": 12.5,
+            },
+        ]
+    )
+    fig = overview_charts.network_domain_figure(frame)
+    titles = [a.text for a in fig.layout.annotations]
+    # The network plots the share of poles: the yes/no coding note would be wrong, and is gone.
+    assert all("1 = oui" not in t for t in titles)
+    assert titles[0].replace("<br>", " ") == (
+        "Représentation des salariés dans la gouvernance : part des pôles"
+    )
+    # Long titles wrap instead of running into the next chart; the top margin makes room for them.
+    assert all(len(line) <= 42 for t in titles for line in t.split("<br>"))
+    assert max(t.count("<br>") for t in titles) >= 1
+    assert fig.layout.margin.t >= 16 * (max(t.count("<br>") for t in titles) + 1)
+    assert fig.data[1].customdata[0] == "12,5 heures"
 
 
 def pole_frame() -> pd.DataFrame:

@@ -111,3 +111,21 @@ def test_to_excel_csv_is_for_french_excel_and_runs_no_formula() -> None:
 def test_to_excel_csv_neutralises_carriage_return_and_headers() -> None:
     data = export.to_excel_csv(pd.DataFrame({"=A1": ["\r=cmd"]}))
     assert data.decode("utf-8-sig") == "'=A1\r\n\"'\r=cmd\"\r\n"
+
+
+@pytest.mark.parametrize(
+    ("value", "unite", "expected"),
+    [
+        (1234.0, "personnes", "1\u202f234 personnes"),
+        (1.0, "personnes", "1 personne"),
+        (0.0, "emplois", "0 emploi"),  # French: below two is singular
+        (12.5, "ETP", "12,5 ETP"),
+        (36.0, "contrats", "36 contrats"),
+        (0.452, "%", "45,2 %"),
+        (7.0, "nombre", "7"),  # a plain count has no word
+        (1.0, "oui/non", "oui"),
+        (None, "personnes", "–"),
+    ],
+)
+def test_value_with_unit_for_tooltips(value: float | None, unite: str, expected: str) -> None:
+    assert display.value_with_unit(value, unite) == expected
