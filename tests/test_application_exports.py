@@ -193,6 +193,10 @@ def test_demo_export_round_trips(tmp_path: Path) -> None:
         app = by_pole[pole_id]
         assert {**app.answers, **app.yes_no} == answers
         assert all("@" not in (v or "") for v in app.answers.values())
+    # What the demo export is there to exercise: answers typed on several lines, and one pole that
+    # leaves the visit choice blank (an unanswered question, not a "non").
+    assert any("\n" in (v or "") for a in result.applications for v in a.answers.values())
+    assert [a.yes_no["accueil_visite"] for a in result.applications].count(None) == 1
     # Deterministic: writing again gives the same bytes.
     first = path.read_bytes()
     assert write_demo_export(tmp_path / "again").read_bytes() == first

@@ -11,8 +11,9 @@ import duckdb
 import pandas as pd
 
 from pipelines.applications.assets import stg_application_files
-from pipelines.applications.demo_export import demo_export_answers, write_demo_export
+from pipelines.applications.demo_export import demo_export_answers, demo_export_facts, write_demo_export
 from pipelines.applications.demo_forms import demo_forms
+from pipelines.applications.demo_texts import FACT_SOURCES
 from pipelines.runner import run_pipeline
 from pipelines.shared.raw_assets import raw_files
 from pipelines.shared.resources import WarehouseResource
@@ -56,6 +57,27 @@ def test_current_answers_are_what_the_poles_wrote(demo_data_dir: Path) -> None:
             assert (None if pd.isna(got) else bool(got)) == value, (form.pole_id, code)
     # Unanswered questions are null, never empty strings.
     assert not (answers["reponse"] == "").any()
+
+
+def test_structured_fields_are_the_facts_the_poles_wrote(demo_data_dir: Path) -> None:
+    """Every pole's current application, Word form or export row: the columns drawn from its answers
+    are the facts the demo generator stated (a fact whose question is left blank may be missing)."""
+    apps = query(demo_data_dir, "select * from applications where current").set_index("pole_id")
+    exported, export_facts = demo_export_answers(), demo_export_facts()
+    checked = 0
+    for form in demo_forms():
+        answers, facts = form.answers, form.facts
+        if form.pole_id in exported:
+            answers, facts = exported[form.pole_id], export_facts[form.pole_id]
+        for champ, value in facts.items():
+            got = apps.at[form.pole_id, champ]
+            got = None if pd.isna(got) else got
+            if answers[FACT_SOURCES[champ]]:
+                checked += 1
+                assert got == value, (form.pole_id, champ, got, value)
+            else:
+                assert got in (None, value), (form.pole_id, champ, got, value)
+    assert checked >= 12 * 6
 
 
 def test_tags_and_fields_keep_their_source_sentence(demo_data_dir: Path) -> None:

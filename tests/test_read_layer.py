@@ -10,6 +10,7 @@ import pytest
 
 from ptce.read import applications, indicators, quality
 from ptce.read.base import STAFF, Viewer, current_warehouse
+from ptce.reference import load_keywords
 
 READS = [
     (indicators.years, ()),
@@ -66,3 +67,17 @@ def test_the_heat_map_has_the_five_working_angles_even_untouched(demo_data_dir: 
         "filieres",
     ]
     assert len(counts) == 5 * counts["pole_id"].nunique()
+
+
+def test_the_demo_gives_every_angle_and_tool_and_every_pole_tags(demo_data_dir: Path) -> None:
+    # The demo answers are meant to fill the heat map and the tool table: no empty column, no pole
+    # without a tag (a regression to placeholder answers would show here).
+    wh = current_warehouse(demo_data_dir)
+    assert wh is not None
+    counts = applications.angle_counts(wh, STAFF)
+    assert (counts.groupby("tag")["nb"].sum() > 0).all()
+    assert (counts.groupby("pole_id")["nb"].sum() > 0).all()
+    tags = applications.application_tags(wh, STAFF)
+    tools = {k.code for k in load_keywords() if k.categorie == "outil"}
+    assert set(tags.loc[tags["categorie"] == "outil", "tag"]) == tools
+    assert set(tags["pole_id"]) == set(counts["pole_id"])

@@ -3,14 +3,17 @@
 It looks like what an online form tool gives: a title row, then the tool's own columns (timestamp,
 e-mail address), the initiative's name, and one column per question titled with a short version or
 the question's text cut at 100 characters, yes/no as "Oui"/"Non". Three poles answer (numbers 4, 9
-and 12). The title row says "DONNÉES FICTIVES". Deterministic: fixed timestamps and workbook dates.
+and 12), with the sentences of `demo_texts` worded anew. The title row says "DONNÉES FICTIVES" and
+the e-mail addresses are fictitious. Deterministic: fixed seeds, timestamps and workbook dates.
 """
 
 from __future__ import annotations
 
+import random
 from datetime import datetime
 from pathlib import Path
 
+from pipelines.applications.demo_texts import pole_answers, pole_facts
 from pipelines.applications.form_parser import load_questions
 from ptce.reference import load_poles
 
@@ -50,25 +53,27 @@ def demo_export_answers() -> dict[str, dict[str, str | bool | None]]:
     answers: dict[str, dict[str, str | bool | None]] = {}
     for i, numero in enumerate(DEMO_POLE_NUMBERS):
         pole = poles[numero]
+        # A second seed: the pole retypes its answers in the online form, in other words, with line
+        # breaks in its longer answers as people type them in a form's text box.
+        texts = pole_answers(pole.pole_id, random.Random(2000 + numero), paragraphs=True)
         row: dict[str, str | bool | None] = {}
         for q in qs.questions:
             if q.kind == "oui_non":
                 # One pole leaves the visit question blank: an unanswered choice, not a "non".
                 row[q.code] = None if (q.code == "accueil_visite" and i == 2) else (i != 1)
             else:
-                row[q.code] = (
-                    f"DONNÉES FICTIVES — {pole.nom_court} : réponse de démonstration à « {q.libelle} »."
-                )
-        # Multi-line answers, and a blank one, as people type them in a form.
-        row["i3_parties_prenantes"] = (
-            f"DONNÉES FICTIVES — {pole.nom_court} : 14 structures membres.\n"
-            "Dont 3 collectivités territoriales et 2 entreprises."
-        )
+                row[q.code] = texts[q.code]
         if i == 1:
+            # The pole that declines the visit leaves the two questions about it blank.
             row["experiences_visite"] = None
             row["echeance_visite"] = None
         answers[pole.pole_id] = row
     return answers
+
+
+def demo_export_facts() -> dict[str, dict[str, bool | int | float | str | None]]:
+    """The structured fields each exported pole's answers state (`demo_texts.pole_facts`)."""
+    return {pole_id: pole_facts(pole_id) for pole_id in demo_export_answers()}
 
 
 def write_demo_export(folder: Path) -> Path:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from pipelines.applications.demo_texts import pole_answers, pole_facts
 from ptce.reference import Pole, load_poles
 
 FIXED_DATE = datetime(2015, 3, 1, 9, 0, 0)
@@ -59,19 +60,6 @@ _REWORDED = {
     "echeance_visite": "A quelle echeance approximative ?",
 }
 
-_STATUSES = ("SCIC", "association loi 1901", "SCIC SA", "groupement d'employeurs associatif", "SCOP")
-_SECTORS = (
-    "bâtiment et éco-construction",
-    "laine et textile",
-    "recyclage et réemploi",
-    "maraîchage biologique et circuits courts",
-    "bois-énergie",
-    "services à la personne",
-    "mobilité et garages solidaires",
-)
-_TOOLS = ("un GEIQ", "une CAE", "un groupement d'employeurs", "une plateforme de mobilité")
-_SEASONS = ("au printemps", "à l'automne", "en juin", "au début de l'année", "à l'été")
-
 
 @dataclass
 class DemoForm:
@@ -84,57 +72,19 @@ class DemoForm:
     answers: dict[str, str | None] = field(default_factory=dict)
     yes_no: dict[str, bool | None] = field(default_factory=dict)
     yes_no_style: str = "☒"
+    # The structured fields the answers state (`demo_texts.pole_facts`); a blank question states none.
+    facts: dict[str, bool | int | float | str | None] = field(default_factory=dict)
 
 
-def _answers(pole: Pole, rng: random.Random) -> dict[str, str | None]:
-    status = rng.choice(_STATUSES)
-    sector = rng.choice(_SECTORS)
-    tool = rng.choice(_TOOLS)
-    start = rng.randint(2008, 2014)
-    members = rng.randint(8, 45)
-    employees = rng.randint(3, 60)
-    volunteers = rng.randint(5, 80)
-    year = rng.choice((2015, 2016, 2017))
-    answers: dict[str, str | None] = {
-        "i1_operationnel": (
-            f"Le PTCE est opérationnel depuis {start}, soit {2015 - start} "
-            f"an{'s' if 2015 - start > 1 else ''} d'activité."
-        ),
-        "i2_objectifs": (
-            f"Structurer la filière {sector} autour de {pole.commune} et mutualiser les compétences.\n"
-            f"Créer des emplois durables non délocalisables avec {tool}."
-        ),
-        "i3_parties_prenantes": (
-            f"{members} membres : {pole.structure_initiatrice} à l'origine de l'initiative, des PME "
-            "locales, deux collectivités, un organisme de formation et des structures de l'IAE."
-        ),
-        "i4_secteurs_statut": (
-            f"Secteur : {sector}. Statut : {status}. {employees} salariés et {volunteers} bénévoles, "
-            f"ancrage sur le département {pole.nom_departement} ({pole.departement})."
-        ),
-        "i5_gouvernance": (
-            "Gouvernance collégiale en conseil coopératif ; la communauté de communes siège au collège "
-            f"des collectivités. Financements : région {pole.region}, FSE, fondations."
-        ),
-        "i6_resultats": f"{rng.randint(10, 90)} emplois créés ou consolidés depuis {start}, dont "
-        f"{rng.randint(5, 40)} % de personnes éloignées de l'emploi.",
-        "ii1_problematiques": (
-            f"Taux de chômage de {rng.randint(8, 16)} % sur le bassin, forte part de chômeurs de longue "
-            "durée et faible qualification des demandeurs d'emploi."
-        ),
-        "ii2_objectifs_emploi": f"Sécuriser les parcours des salariés en insertion grâce à {tool}.",
-        "ii3_experiences": (
-            f"Création en {start + 1} de {tool} qui a embauché {rng.randint(4, 25)} personnes.\n"
-            "Formation qualifiante commune à plusieurs entreprises membres."
-        ),
-        "ii4_projets": f"Ouvrir une formation certifiante en {sector} d'ici {year}.",
-        "ii5_attentes": "Échanger avec d'autres PTCE sur la mutualisation d'emplois et capitaliser.",
-        "ii6_apports": f"Partager notre expérience de {tool} et nos outils de suivi des parcours.",
-        "experiences_visite": f"La plateforme {sector} et {tool}.",
-        "echeance_visite": f"{rng.choice(_SEASONS)} {rng.choice((2016, 2017))}",
-    }
-    # Each form leaves one to three questions blank, as real answers do.
-    for code in rng.sample(sorted(answers), rng.randint(1, 3)):
+def _answers(pole: Pole, rng: random.Random, visit: bool | None) -> dict[str, str | None]:
+    answers: dict[str, str | None] = dict(pole_answers(pole.pole_id, rng))
+    if visit is False:
+        # A pole that declines the visit leaves the two questions about it empty.
+        answers["experiences_visite"] = None
+        answers["echeance_visite"] = None
+    # Each form also leaves one to three other questions blank, as real answers do.
+    answered = sorted(code for code, text in answers.items() if text)
+    for code in rng.sample(answered, rng.randint(1, 3)):
         answers[code] = None
     return answers
 
@@ -159,7 +109,8 @@ def demo_forms() -> list[DemoForm]:
                 file_name=name,
                 layout=layout,
                 pole_in_header=pole_in_header,
-                answers=_answers(pole, rng),
+                answers=_answers(pole, rng, visite),
+                facts=pole_facts(pole.pole_id),
                 yes_no={"charte": charte, "accueil_visite": visite},
                 yes_no_style=style,
             )
