@@ -182,7 +182,13 @@ else:
         # Reasons are sentences: three lines per row let them wrap, the chosen row shows them whole.
         row_height=72,
         on_select="rerun",
-        column_config={"Motif": st.column_config.TextColumn("Motif", width="large")},
+        # Widths that keep the reason in view beside the pole, period, indicator, field and value.
+        column_config={
+            "Pôle": st.column_config.TextColumn("Pôle", width=180, pinned=True),
+            "Indicateur": st.column_config.TextColumn("Indicateur", width=140),
+            "Valeur": st.column_config.TextColumn("Valeur", width=140),
+            "Motif": st.column_config.TextColumn("Motif", width=340),
+        },
     )
     st.caption(
         "Les fichiers les plus récents d'abord. Choisir un pôle ci-dessus pour télécharger ses lignes "
@@ -234,7 +240,12 @@ else:
     if not due_years:
         st.info("Aucune échéance n'est encore passée pour ce type d'envoi.")
     else:
-        reminder_year = st.selectbox("Année à relancer", due_years, key="relances_annee")
+        reminder_year = st.selectbox(
+            "Année à relancer",
+            due_years,
+            index=tables.reminder_default(kind_cells, due_years),
+            key="relances_annee",
+        )
         reminders = tables.reminders_table(kind_cells, reads.poles(wh), reminder_year)
         kind_label = tables.KIND_LABELS.get(kind_choice, kind_choice).lower()
         if reminders.frame.empty:

@@ -343,6 +343,13 @@ def reminder_years(cells: pd.DataFrame) -> list[int]:
     return sorted({int(a) for a in due["annee"]}, reverse=True)
 
 
+def reminder_default(cells: pd.DataFrame, years: list[int]) -> int:
+    """Index in `years` of the year to show first: the latest with a pole to remind, else the latest."""
+    chase = cells[cells["statut"].isin(TO_CHASE) | cells["en_retard"].fillna(False).astype(bool)]
+    pending = {int(a) for a in chase["annee"]}
+    return next((i for i, year in enumerate(years) if year in pending), 0)
+
+
 def _situation(statut: object, en_retard: object, nb: object, attendues: object, recu_le: object) -> str:
     if statut == "manquant":
         text = "Rien reçu"

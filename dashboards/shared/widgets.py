@@ -74,6 +74,8 @@ def show_table(
             column_config=config,
             height=table_height(len(shown), row_height or ROW_PIXELS),
             row_height=row_height,
+            # The grid draws a missing value itself ("None" by default), whatever the Styler says.
+            placeholder=table_format.MISSING,
             **({"on_select": "rerun", "selection_mode": "single-row"} if on_select == "rerun" else {}),
         )
         notes = []

@@ -15,6 +15,7 @@ import pytest
 
 from ptce.paths import PROJECT_ROOT
 from tests.browser.conftest import Server, Traffic, full_screenshot, wait_for_app
+from tests.dashboards.test_no_raw_codes import codes
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -42,6 +43,10 @@ def test_every_page_in_the_navigation_loads_cleanly(
     page.goto(app_server.url)
     wait_for_app(page)
     pages = navigation(page)
+    # Rule, table and field codes: a page shows their French labels, never the codes.
+    raw_codes = re.compile(
+        r"(?<![\w/.])(" + "|".join(map(re.escape, sorted(codes(app_server.data_dir)))) + r")(?![\w/])"
+    )
     titles = {title for title, _ in pages}
     assert titles >= KNOWN_PAGES, f"pages trouvées dans la navigation : {sorted(titles)}"
 
@@ -60,6 +65,9 @@ def test_every_page_in_the_navigation_loads_cleanly(
             # Every page says the demo data are fictitious, and has a title.
             assert page.get_by_text("Données fictives de démonstration").count() >= 1
             assert page.locator("h1").count() >= 1
+            # The whole text of the page, tables' visible cells included (their accessible copy).
+            text = page.locator('[data-testid="stMain"]').text_content() or ""
+            assert raw_codes.findall(text) == [], title
             assert traffic.refused == [], f"requêtes vers l'extérieur : {traffic.refused}"
             assert traffic.dialogs == []
 

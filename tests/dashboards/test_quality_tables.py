@@ -259,6 +259,9 @@ def test_reminders_list_poles_missing_partial_or_late_with_representatives() -> 
         }
     )
     assert quality_tables.reminder_years(cells) == [2016]  # 2017's deadline has not passed
+    # The year shown first is the latest with someone to remind.
+    assert quality_tables.reminder_default(cells, [2017, 2016]) == 1
+    assert quality_tables.reminder_default(cells.iloc[[0]], [2016]) == 0
     table = quality_tables.reminders_table(cells, poles, 2016)
     shown = display_frame(table)
     assert shown["Pôle"].tolist() == ["Pôle B", "Pôle C", "Pôle D"]  # complete and on time: no reminder
