@@ -105,7 +105,10 @@ def test_pole_page_identity_and_series(monkeypatch: pytest.MonkeyPatch, demo_dat
     description = scalar(demo_data_dir, "select description from poles where numero = 1")
     assert description in [t.value for t in at.text]
     assert len(at.get("plotly_chart")) == len(at.tabs) >= 5
-    n_values = scalar(demo_data_dir, "select count(*) from mart_pole_year where pole_id = 'sud_aquitain'")
+    # One row per indicator (its years side by side).
+    n_values = scalar(
+        demo_data_dir, "select count(distinct code) from mart_pole_year where pole_id = 'sud_aquitain'"
+    )
     assert len(at.dataframe[0].value) == n_values
 
     at.selectbox(key="pole_choisi").set_value("phares").run()
