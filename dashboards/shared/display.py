@@ -47,6 +47,23 @@ def value_text(value: float | None, unite: str) -> str:
     return fmt_value(value, unite)
 
 
+# Units a value is read without: a count ("nombre"), a ratio, a yes/no; "%" is in the number already.
+_UNITS_NOT_WRITTEN = {"nombre", "ratio", "oui/non", "%"}
+
+
+def value_with_unit(value: float | None, unite: str) -> str:
+    """A value in French followed by its unit when it reads better so: `1 234 personnes`, `12,5 ETP`.
+
+    Rates already carry "%"; counts, ratios and yes/no stand alone. In French 0 and 1 take the
+    singular (`1 emploi`, `0 personne`). Missing: "–" alone.
+    """
+    text = value_text(value, unite)
+    if value is None or pd.isna(value) or unite in _UNITS_NOT_WRITTEN or not unite:
+        return text
+    word = unite[:-1] if unite.endswith("s") and abs(float(value)) < 2 else unite
+    return f"{text} {word}"
+
+
 def local_time(published_at: object) -> datetime | None:
     """A publication timestamp (naive = UTC, as the pipeline writes it) on the Paris clock."""
     if published_at is None or pd.isna(published_at):
