@@ -1,11 +1,15 @@
-"""Vue d'ensemble: the network's key figures for a year, trends by domain, map and table of poles."""
+"""Vue d'ensemble: the network's key figures for a year, map and table of poles, trends by domain.
+
+A pole chosen on the map (a click on its marker) or in the selector beside it opens its page.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from dashboards.overview import charts, tables
-from dashboards.shared import display, reads, widgets
+from dashboards.shared import display, links, reads, widgets
+from ptce.reference import load_catalog
 
 wh = reads.current_warehouse()
 if wh is None:  # app.py stops before this; the guard keeps the page runnable on its own
@@ -43,20 +47,55 @@ for column, row in zip(columns, figures.itertuples(index=False), strict=False):
 st.caption("Somme des pôles ayant transmis la valeur ; les taux sont des rapports de sommes.")
 
 # --- Map and poles ---------------------------------------------------------------------------
-map_column, table_column = st.columns([2, 3])
-with map_column:
-    st.subheader("Les douze pôles")
-    st.plotly_chart(charts.france_map_figure(poles), width="stretch", config={"displayModeBar": False})
-with table_column:
-    st.subheader(f"Les pôles en {year}")
-    widgets.show_table(
-        tables.poles_table(reads.poles_year_table(wh, year)),
-        key="poles_annee",
-        file_name=f"poles_{year}.csv",
-        column_config={
-            "Fiche": st.column_config.LinkColumn("Fiche", display_text="Ouvrir"),
-        },
+st.subheader(f"Les pôles en {year}")
+year_table = reads.poles_year_table(wh, year)
+key_figures = {k.code: k.libelle_court for k in load_catalog().key_figures}
+map_column, side_column = st.columns([3, 2])
+with side_column:
+    code = st.selectbox(
+        "Chiffre affiché sur la carte",
+        list(key_figures),
+        format_func=key_figures.__getitem__,
+        key="chiffre_carte",
     )
+    st.caption(tables.map_caption(year))
+    chosen = st.selectbox(
+        "Ouvrir la fiche d'un pôle",
+        year_table["pole_id"].tolist(),
+        index=None,
+        placeholder="Choisir un pôle",
+        format_func=tables.pole_names(year_table).__getitem__,
+        key="ouvrir_fiche",
+    )
+    if chosen is not None:
+        links.open_pole(chosen)
+with map_column:
+    clicked = st.plotly_chart(
+        charts.france_map_figure(
+            year_table, code, f"{key_figures[code]} en {year}", load_catalog().unit(code)
+        ),
+        width="stretch",
+        config={"displayModeBar": False},
+        key="carte_poles",
+        on_select="rerun",
+        selection_mode="points",
+    )
+    picked = tables.clicked_pole(clicked.selection.points)
+    if picked is not None:
+        links.open_pole(picked)
+# Full width: twelve poles beside eight key figures, the columns users sort on. The region is in
+# the download and can be shown from the table's toolbar; on screen the department says enough.
+widgets.show_table(
+    tables.poles_table(year_table),
+    key="poles_annee",
+    file_name=f"poles_{year}.csv",
+    column_config={
+        "Fiche": st.column_config.LinkColumn(
+            "Fiche", display_text="Ouvrir", help="Ouvre la fiche du pôle dans un nouvel onglet"
+        ),
+        "Région": None,
+    },
+)
 
 # --- Trends by domain ------------------------------------------------------------------------
 st.subheader("Évolution par domaine")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
 
 import pandas as pd
 
+from dashboards.shared.links import pole_address
 from dashboards.shared.table_format import Table
 from ptce.fmt import fmt_delta, fmt_number
 from ptce.reference import load_catalog
@@ -65,6 +67,8 @@ def poles_table(df: pd.DataFrame) -> Table:
     out = pd.DataFrame(
         {
             "Pôle": df["nom"],
+            # Beside the name, so the link is in view without scrolling sideways.
+            "Fiche": [pole_address(str(pole_id)) for pole_id in df["pole_id"]],
             "N°": df["numero"].astype(int),
             "Commune": df["commune"],
             "Département": df["nom_departement"],
@@ -76,5 +80,34 @@ def poles_table(df: pd.DataFrame) -> Table:
     for key in catalog.key_figures:
         out[key.entete] = pd.to_numeric(df[key.code], errors="coerce").astype(float)
         formats[key.entete] = catalog.unit(key.code)
-    out["Fiche"] = ["pole?pole=" + str(pole_id) for pole_id in df["pole_id"]]
     return Table(out, formats)
+
+
+def pole_names(df: pd.DataFrame) -> dict[str, str]:
+    """Each pole's "N. Name" by id, for the selector that opens its page (columns pole_id, numero, nom)."""
+    return {
+        str(pole_id): f"{int(numero)}. {nom}"
+        for pole_id, numero, nom in zip(df["pole_id"], df["numero"], df["nom"], strict=True)
+    }
+
+
+def map_caption(year: int) -> str:
+    """How to read the map, under the choice of its figure."""
+    return (
+        f"Couleur de chaque disque : valeur du pôle en {year} (échelle sous la carte) ; disque "
+        "gris vide : valeur non transmise. Deux pôles trop proches sont un peu écartés l'un de "
+        "l'autre (un trait relie au besoin le disque à la commune). Survolez un pôle pour lire sa "
+        "valeur, cliquez dessus pour ouvrir sa fiche."
+    )
+
+
+def clicked_pole(points: Sequence[Mapping[str, Any]]) -> str | None:
+    """The pole whose marker was clicked on the map (its id is the marker's first `customdata`).
+
+    None when nothing, or something that is not a pole marker, was clicked.
+    """
+    for point in points:
+        custom = point.get("customdata")
+        if isinstance(custom, Sequence) and not isinstance(custom, str) and custom:
+            return str(custom[0])
+    return None

@@ -117,17 +117,29 @@ def network_trends(wh: Warehouse, viewer: Viewer) -> pd.DataFrame:
 
 
 def poles_year_table(wh: Warehouse, viewer: Viewer, year: int) -> pd.DataFrame:
-    """One row per pole: identity, then one column per key figure (its code) for `year`.
+    """One row per pole: identity and place, then one column per key figure (its code) for `year`.
 
     A value is null when the pole did not report it; the columns follow the catalogue's key figures.
+    The place (department number, latitude, longitude) is what the overview's map draws.
     """
     require_staff(viewer)
     codes = key_figure_codes()
-    identity = ["pole_id", "numero", "nom", "commune", "nom_departement", "region"]
+    identity = [
+        "pole_id",
+        "numero",
+        "nom",
+        "commune",
+        "nom_departement",
+        "departement",
+        "region",
+        "latitude",
+        "longitude",
+    ]
     long = query(
         wh,
         """
-        select p.pole_id, p.numero, p.nom, p.commune, p.nom_departement, p.region, m.code, m.valeur
+        select p.pole_id, p.numero, p.nom, p.commune, p.nom_departement, p.departement, p.region,
+               p.latitude, p.longitude, m.code, m.valeur
         from poles p
         left join mart_pole_year m
                on m.pole_id = p.pole_id and m.annee = ? and list_contains(?, m.code)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from pathlib import Path
 
 import pytest
@@ -38,9 +39,31 @@ PLOTTED = """() => {
 }"""
 
 
+# Where the browser drew each pole marker of the overview's map: pole id, number, page coordinates.
+# Plotly's own axes convert data to pixels (`d2p`), offset by the plot area within the chart.
+MAP_MARKERS = """() => {
+    const plot = [...document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')]
+        .find(p => p.data.some(t => t.marker && t.marker.colorbar));
+    if (!plot) return null;
+    const layout = plot._fullLayout, box = plot.getBoundingClientRect();
+    return plot.data.filter(t => t.customdata).flatMap(t => Array.from(t.x, (x, i) => ({
+        id: t.customdata[i][0],
+        number: t.text[i],
+        x: box.left + layout.xaxis._offset + layout.xaxis.d2p(x),
+        y: box.top + layout.yaxis._offset + layout.yaxis.d2p(t.y[i]),
+    })));
+}"""
+# The pointer Streamlit's table shows over a link (the table is drawn on a canvas, without DOM cells).
+TABLE_CURSOR = """() => getComputedStyle(
+    document.querySelector('[data-testid="stDataFrame"] canvas')).cursor"""
+
+
 def choose(pg, label: str, option: str) -> None:
     """Pick the option containing `option` in the Streamlit select box labelled `label`."""
-    pg.get_by_role("combobox", name=label, exact=True).first.click()
+    box = pg.get_by_role("combobox", name=label, exact=True).first
+    # A box below the fold: clicked while the page scrolls to it, its list opens and closes at once.
+    box.scroll_into_view_if_needed()
+    box.click()
     pg.get_by_role("option").filter(has_text=option).first.click()
 
 
@@ -176,3 +199,82 @@ def test_markup_in_an_indicator_comment_is_shown_as_text(page, app_server: Serve
     full_screenshot(page, "fiche-pole-commentaire-en-texte")
     assert page.locator('img[src="x"]').count() == 0
     assert traffic.dialogs == [] and traffic.refused == []
+
+
+def test_clicking_a_pole_on_the_map_opens_its_page(page, app_server: Server, traffic: Traffic) -> None:
+    page.goto(app_server.url)
+    wait_for_app(page)
+    full_screenshot(page, "vue-ensemble-carte")
+    page.locator('[data-testid="stPlotlyChart"]').first.scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    markers = page.evaluate(MAP_MARKERS)
+    assert markers and len(markers) == 12
+    viewport = page.viewport_size
+    assert all(0 < m["x"] < viewport["width"] and 0 < m["y"] < viewport["height"] for m in markers)
+    # No two markers overlap on screen (22 pixels wide): the Isère poles are told apart.
+    gaps = [
+        math.dist((a["x"], a["y"]), (b["x"], b["y"])) for i, a in enumerate(markers) for b in markers[i + 1 :]
+    ]
+    assert min(gaps) >= 22, f"deux pôles se chevauchent sur la carte ({min(gaps):.1f} px)"
+
+    # Pole n° 11 (Voiron), next to n° 12 (Grenoble): the click must open n° 11, not its neighbour.
+    target = next(m for m in markers if m["number"] == "11")
+    ((name,),) = warehouse_rows(app_server, f"select nom from poles where pole_id = '{target['id']}'")
+    page.mouse.move(target["x"], target["y"])
+    hover = page.locator(".hoverlayer .hovertext")
+    expect(hover).to_contain_text(name)
+    expect(hover).to_contain_text("Structures membres en")
+    page.mouse.click(target["x"], target["y"])
+
+    page.wait_for_url(f"**/pole?pole={target['id']}")
+    wait_for_app(page)
+    expect(page.locator("h1").first).to_have_text(name)
+    assert page.get_by_role("combobox", name="Pôle", exact=True).input_value() != ""
+
+    # Back on the overview through the menu, the page stays there (the click is not replayed).
+    page.locator('[data-testid="stSidebarNav"] a').first.click()
+    wait_for_app(page)
+    page.wait_for_timeout(1000)
+    expect(page.locator("h1").first).to_have_text("Vue d'ensemble du réseau")
+    assert traffic.refused == [] and traffic.dialogs == []
+
+
+def test_the_table_link_opens_the_pole_page(page, app_server: Server, traffic: Traffic) -> None:
+    page.goto(app_server.url)
+    wait_for_app(page)
+    table = page.locator('[data-testid="stDataFrame"]').first
+    table.scroll_into_view_if_needed()
+    expect(table.locator("canvas").first).to_be_attached()
+    page.wait_for_timeout(500)
+    box = table.bounding_box()
+    # Third row (pole n° 3), below the header; rows are 35 pixels high.
+    y = box["y"] + 35 + 2 * 35 + 17
+    link_x = None
+    for x in range(int(box["x"]) + 5, int(box["x"] + box["width"]) - 5, 6):
+        page.mouse.move(x, y)
+        if page.evaluate(TABLE_CURSOR) == "pointer":
+            link_x = x
+            break
+    assert link_x is not None, "aucun lien « Ouvrir » dans la table des pôles"
+    ((pole_id, name),) = warehouse_rows(app_server, "select pole_id, nom from poles where numero = 3")
+
+    # The link opens the pole's page in a new tab.
+    with page.context.expect_page() as info:
+        page.mouse.click(link_x, y)
+    opened = info.value
+    opened.wait_for_load_state()
+    wait_for_app(opened)
+    assert opened.url == f"{app_server.url}/pole?pole={pole_id}"
+    expect(opened.locator("h1").first).to_have_text(name)
+    assert traffic.refused == [] and traffic.dialogs == []
+
+
+def test_choosing_a_pole_beside_the_map_opens_its_page(page, app_server: Server, traffic: Traffic) -> None:
+    page.goto(app_server.url)
+    wait_for_app(page)
+    ((name,),) = warehouse_rows(app_server, "select nom from poles where pole_id = 'bourian'")
+    choose(page, "Ouvrir la fiche d'un pôle", COMMENT_POLE_NAME)
+    page.wait_for_url("**/pole?pole=bourian")
+    wait_for_app(page)
+    expect(page.locator("h1").first).to_have_text(name)
+    assert traffic.refused == [] and traffic.dialogs == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -92,6 +93,61 @@ def test_overview_year_selector_changes_figures(monkeypatch: pytest.MonkeyPatch,
     assert metric(at, "Salariés") == fr_int(salaries)
     # No previous year to compare with: no change shown.
     assert all(not m.delta for m in at.metric)
+
+
+def map_spec(at: AppTest) -> dict:
+    """The overview map's figure as sent to the browser (the chart with a colour bar)."""
+    for chart in at.get("plotly_chart"):
+        spec = json.loads(chart.proto.spec)
+        if any("colorbar" in trace.get("marker", {}) for trace in spec["data"]):
+            return spec
+    raise AssertionError("pas de carte des pôles sur la page")
+
+
+def test_overview_map_shows_the_chosen_figure(monkeypatch: pytest.MonkeyPatch, demo_data_dir: Path) -> None:
+    at = run_app(monkeypatch, demo_data_dir)
+    year = at.selectbox(key="annee").value
+    # The choice is among the catalogue's key figures, by their short French label.
+    choice = at.selectbox(key="chiffre_carte")
+    assert choice.label == "Chiffre affiché sur la carte"
+    assert choice.options == [
+        "Structures membres",
+        "Salariés",
+        "Équivalents temps plein",
+        "Emplois créés",
+        "Emplois consolidés",
+        "Personnes accompagnées",
+        "Sorties vers l'emploi durable",
+        "Taux de sorties dynamiques",
+    ]
+
+    choice.set_value("etp").run()
+    assert not at.exception
+    valued = next(t for t in map_spec(at)["data"] if "colorbar" in t.get("marker", {}))
+    assert valued["marker"]["colorbar"]["title"]["text"] == f"Équivalents temps plein en {year} (ETP)"
+    with duckdb.connect(str(DataLayout(demo_data_dir).warehouse), read_only=True) as con:
+        expected = dict(
+            con.execute(
+                "select pole_id, valeur from mart_pole_year where code = 'etp' and annee = ?", [year]
+            ).fetchall()
+        )
+    colours = zip(valued["customdata"], valued["marker"]["color"], strict=True)
+    shown = {custom[0]: colour for custom, colour in colours}
+    assert shown == pytest.approx(expected)
+
+
+def test_overview_opens_the_pole_chosen_beside_the_map(
+    monkeypatch: pytest.MonkeyPatch, demo_data_dir: Path
+) -> None:
+    at = run_app(monkeypatch, demo_data_dir)
+    opener = at.selectbox(key="ouvrir_fiche")
+    assert opener.label == "Ouvrir la fiche d'un pôle" and opener.value is None
+
+    opener.set_value("phares").run()
+
+    assert not at.exception
+    assert at.title[0].value == "PHARES"
+    assert at.query_params["pole"] == "phares"
 
 
 def test_pole_page_identity_and_series(monkeypatch: pytest.MonkeyPatch, demo_data_dir: Path) -> None:

@@ -5,7 +5,10 @@ from __future__ import annotations
 import math
 
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dashboards.overview import charts as overview_charts
 from dashboards.pole import charts as pole_charts
@@ -142,48 +145,170 @@ def test_pole_domain_figure_pole_line_beside_network_median() -> None:
 
 
 def poles_frame() -> pd.DataFrame:
-    return pd.DataFrame([p.__dict__ for p in load_poles()])
+    """The twelve poles of the reference as `reads.poles_year_table` gives them, with staff counts.
+
+    Pole n° 3 sent no value; the others have 100 × their number (n° 12: 1 200).
+    """
+    frame = pd.DataFrame([p.__dict__ for p in load_poles()])
+    frame["salaries"] = [None if n == 3 else 100.0 * n for n in frame["numero"]]
+    frame["taux"] = [None if n == 3 else n / 20 for n in frame["numero"]]
+    return frame
+
+
+def map_figure(code: str = "salaries", unite: str = "personnes") -> go.Figure:
+    return overview_charts.france_map_figure(poles_frame(), code, "Salariés en 2017", unite)
+
+
+def map_traces(fig: go.Figure) -> tuple[go.Scatter, go.Scatter, go.Scatter, go.Scatter]:
+    """Outline, leader lines, poles with a value, poles without."""
+    outline, leaders, valued, missing = fig.data
+    return outline, leaders, valued, missing
 
 
 def test_france_map_has_outline_and_twelve_numbered_poles() -> None:
-    fig = overview_charts.france_map_figure(poles_frame())
+    outline, _, valued, missing = map_traces(map_figure())
 
-    outline, markers = fig.data
     assert outline.fill == "toself"
     assert outline.hoverinfo == "skip"
     assert len([x for x in outline.x if x is not None]) > 200
-    assert list(markers.text) == [str(n) for n in range(1, 13)]
-    assert len(markers.x) == 12
-    nom, commune, departement = markers.customdata[0]
-    assert (nom, commune, departement) == ("Pôle de Coopération Sud Aquitain", "Tarnos", "Landes (40)")
+    assert sorted([*valued.text, *missing.text], key=int) == [str(n) for n in range(1, 13)]
+    ids = {p.pole_id for p in load_poles()}
+    assert {c[0] for c in [*valued.customdata, *missing.customdata]} == ids  # what a click hands the page
+    _, nom, lieu, valeur = valued.customdata[0]
+    assert (nom, lieu, valeur) == (
+        "Pôle de Coopération Sud Aquitain",
+        "Tarnos · Landes (40)",
+        "100 personnes",
+    )
     # Every pole lies within the drawn outline's bounding box.
     xs = [x for x in outline.x if x is not None]
     ys = [y for y in outline.y if y is not None]
-    assert all(min(xs) <= x <= max(xs) for x in markers.x)
-    assert all(min(ys) <= y <= max(ys) for y in markers.y)
+    assert all(min(xs) <= x <= max(xs) for x in [*valued.x, *missing.x])
+    assert all(min(ys) <= y <= max(ys) for y in [*valued.y, *missing.y])
+    fig = map_figure()
     assert fig.layout.yaxis.scaleanchor == "x"
     assert "Natural Earth" in fig.layout.annotations[0].text
 
 
-def test_map_projection_and_marker_spread() -> None:
-    sud_aquitain = load_poles()[0]
-    fig = overview_charts.france_map_figure(poles_frame())
-    markers = fig.data[1]
+def test_map_colours_poles_by_the_chosen_figure_with_its_unit() -> None:
+    fig = map_figure()
+    _, _, valued, _ = map_traces(fig)
+    numbers = [int(t) for t in valued.text]
+    # The colour is the value itself, on a scale from the lowest pole to the highest.
+    assert list(valued.marker.color) == [100.0 * n for n in numbers]
+    assert (valued.marker.cmin, valued.marker.cmax) == (100.0, 1200.0)
+    bar = valued.marker.colorbar
+    assert bar.title.text == "Salariés en 2017 (personnes)"
+    assert bar.orientation == "h"
+    assert fig.layout.separators == ", "  # colour-bar ticks in French
+    # Hover in French: the pole, its place, the figure's value in its unit, and what a click does.
+    twelve = valued.customdata[numbers.index(12)]
+    assert twelve[3] == f"1{NNBSP}200 personnes"
+    assert "Salariés en 2017 : %{customdata[3]}" in valued.hovertemplate
+    assert "Cliquer pour ouvrir la fiche du pôle" in valued.hovertemplate
+    # The number on a light marker is dark, on a dark one white.
+    colours = list(valued.textfont.color)
+    assert colours[numbers.index(1)] == overview_charts.MARKER_TEXT_DARK
+    assert colours[numbers.index(12)] == "white"
+
+
+def test_map_rates_in_percent_on_the_colour_bar() -> None:
+    _, _, valued, _ = map_traces(
+        overview_charts.france_map_figure(poles_frame(), "taux", "Taux de sorties en 2017", "%")
+    )
+    numbers = [int(t) for t in valued.text]
+    assert list(valued.marker.color) == pytest.approx([n * 5.0 for n in numbers])
+    assert valued.marker.colorbar.ticksuffix == " %"
+    assert valued.marker.colorbar.title.text == "Taux de sorties en 2017 (%)"
+    assert valued.customdata[numbers.index(10)][3] == "50,0 %"
+
+
+def test_map_poles_without_a_value_are_hollow_grey_and_said_so() -> None:
+    fig = map_figure()
+    _, _, valued, missing = map_traces(fig)
+    assert list(missing.text) == ["3"]
+    assert "3" not in list(valued.text)
+    assert missing.marker.color == "white"
+    assert missing.marker.line.color == overview_charts.MISSING_COLOR
+    assert missing.customdata[0][3] == "valeur non transmise"
+    assert missing.name == "Pas de valeur transmise" and missing.showlegend
+    # Every pole sent its value: no legend entry for hollow markers.
+    full = poles_frame().assign(salaries=lambda f: f["numero"] * 10.0)
+    (*_, none_missing) = overview_charts.france_map_figure(full, "salaries", "Salariés", "personnes").data
+    assert list(none_missing.x) == [] and not none_missing.showlegend
+
+
+def test_map_markers_are_apart_and_tied_to_their_true_place() -> None:
+    poles = poles_frame()
+    _, leaders, valued, missing = map_traces(map_figure())
+    shown = {
+        int(n): (x, y)
+        for trace in (valued, missing)
+        for n, x, y in zip(trace.text, trace.x, trace.y, strict=True)
+    }
+    true = {int(r.numero): overview_charts.project(r.longitude, r.latitude) for r in poles.itertuples()}
     # An isolated pole is drawn where it is: x = lon × cos(46,5°), y = lat.
-    assert markers.x[0] == pytest.approx(sud_aquitain.longitude * math.cos(math.radians(46.5)))
-    assert markers.y[0] == pytest.approx(sud_aquitain.latitude)
-    # Poles close together (Voiron, Grenoble) are nudged apart so both numbers stay readable.
-    points = list(zip(markers.x, markers.y, strict=True))
+    assert shown[1] == pytest.approx(true[1])
+    assert true[1][0] == pytest.approx(poles.loc[0, "longitude"] * math.cos(math.radians(46.5)))
+    # Poles close together (Voiron n° 11, Grenoble n° 12) are nudged apart: no two markers overlap.
+    points = list(shown.values())
     gaps = [math.dist(a, b) for i, a in enumerate(points) for b in points[i + 1 :]]
-    assert min(gaps) >= overview_charts.MARKER_MIN_DISTANCE - 1e-9
+    assert min(gaps) >= overview_charts.MARKER_MIN_DISTANCE
+    assert math.dist(true[11], true[12]) < overview_charts.MARKER_MIN_DISTANCE
+    # A line goes from each moved marker back to its pole's true place; unmoved ones have none.
+    segments = _segments(leaders)
+    moved = {n for n in shown if math.dist(shown[n], true[n]) > 1e-6}
+    assert {11, 12} <= moved
+    assert 1 not in moved
+    assert sorted(segments) == sorted((true[n], shown[n]) for n in moved)
+    assert leaders.hoverinfo == "skip"
+
+
+def _segments(trace: go.Scatter) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+    xs, ys = list(trace.x), list(trace.y)
+    return [((xs[i], ys[i]), (xs[i + 1], ys[i + 1])) for i in range(0, len(xs), 3)]
 
 
 def test_spread_markers_leaves_distant_points_alone() -> None:
     points = [(0.0, 0.0), (0.1, 0.0), (5.0, 5.0), (5.0, 5.0)]
     moved = overview_charts.spread_markers(points, min_distance=1.0)
-    assert math.dist(moved[0], moved[1]) >= 1.0 - 1e-9
-    assert math.dist(moved[2], moved[3]) >= 1.0 - 1e-9
+    assert math.dist(moved[0], moved[1]) >= 1.0
+    assert math.dist(moved[2], moved[3]) >= 1.0
     assert moved[0][1] == pytest.approx(0.0)  # pushed along the line joining them
+    far = [(0.0, 0.0), (3.0, 0.0)]
+    assert overview_charts.spread_markers(far, min_distance=1.0) == far
+
+
+@settings(max_examples=80, deadline=None, derandomize=True)
+@given(
+    st.lists(
+        st.tuples(st.floats(0, 1.5), st.floats(0, 1.5)),
+        min_size=2,
+        max_size=15,
+    )
+)
+def test_spread_markers_never_leaves_two_markers_overlapping(points: list[tuple[float, float]]) -> None:
+    """However tight the cluster (coincident places included), every pair ends far enough apart."""
+    moved = overview_charts.spread_markers(points, min_distance=0.55)
+    assert len(moved) == len(points)
+    assert min(math.dist(a, b) for i, a in enumerate(moved) for b in moved[i + 1 :]) >= 0.55
+
+
+def test_spread_markers_is_cached() -> None:
+    points = [(0.0, 0.0), (0.2, 0.1), (0.1, 0.3)]
+    first = overview_charts.spread_markers(points, min_distance=0.7)
+    before = overview_charts._spread.cache_info().hits
+    again = overview_charts.spread_markers([list(p) for p in points], min_distance=0.7)
+    assert again == first
+    assert overview_charts._spread.cache_info().hits == before + 1
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [([3.0, 7.0, 5.0], (3.0, 7.0)), ([4.0, 4.0], (0.0, 4.0)), ([0.0], (0.0, 1.0)), ([], (0.0, 1.0))],
+)
+def test_colour_range(values: list[float], expected: tuple[float, float]) -> None:
+    assert overview_charts.colour_range(values) == expected
 
 
 def test_france_outline_file_is_small_metropolitan_and_attributed() -> None:

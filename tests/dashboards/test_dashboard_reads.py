@@ -105,6 +105,10 @@ def test_poles_year_table_matches_pole_mart(wh: reads.Warehouse) -> None:
     )
     for pole_id, value in expected.items():
         assert table.loc[pole_id, "salaries"] == pytest.approx(value)
+    # The map draws each pole at its place.
+    places = dict(sql(wh.path, "select pole_id, latitude from poles"))
+    assert table["latitude"].to_dict() == pytest.approx(places)
+    assert table["longitude"].notna().all() and table["departement"].notna().all()
 
 
 def test_pole_series_beside_network_median(wh: reads.Warehouse) -> None:

@@ -83,7 +83,8 @@ def test_poles_table_headers_and_formats() -> None:
     assert pd.isna(typed["Emplois créés"])
     # ...and written in French, by the catalogue unit of each key figure.
     row = display_frame(table).iloc[0]
-    assert list(table.frame.columns[:2]) == ["Pôle", "N°"]  # the pole's name first: pinned
+    # The pole's name first (pinned), its page's link beside it, in view without scrolling.
+    assert list(table.frame.columns[:3]) == ["Pôle", "Fiche", "N°"]
     assert row["N°"] == "3"
     assert row["Salariés"] == "1\u202f234"
     assert row["ETP"] == "987,5"
@@ -92,3 +93,13 @@ def test_poles_table_headers_and_formats() -> None:
     assert row["Sorties emploi durable"] == "12"
     assert row["Taux de sorties dynamiques"] == "50,0 %"
     assert row["Fiche"] == "pole?pole=phares"
+
+
+def test_pole_names_and_the_clicked_pole() -> None:
+    frame = pd.DataFrame({"pole_id": ["phares", "esci"], "numero": [3, 11], "nom": ["PHARES", "ESCI"]})
+    assert overview_tables.pole_names(frame) == {"phares": "3. PHARES", "esci": "11. ESCI"}
+    # A click on the map hands over the marker's data: its first customdata is the pole's id.
+    clicked = [{"curve_number": 2, "point_index": 4, "customdata": ["esci", "ESCI", "Voiron", "25"]}]
+    assert overview_tables.clicked_pole(clicked) == "esci"
+    assert overview_tables.clicked_pole([]) is None
+    assert overview_tables.clicked_pole([{"curve_number": 0, "point_index": 17}]) is None

@@ -20,6 +20,21 @@ def test_value_text_is_french() -> None:
     assert display.value_text(0.5, "oui/non") == "0,5"  # a median of yes/no answers
 
 
+def test_value_with_unit_reads_as_a_sentence() -> None:
+    assert display.value_with_unit(3777.0, "personnes") == "3\u202f777 personnes"
+    assert display.value_with_unit(12.5, "ETP") == "12,5 ETP"
+    # French singular for 0 and 1 (and below 2).
+    assert display.value_with_unit(1.0, "emplois") == "1 emploi"
+    assert display.value_with_unit(0.0, "personnes") == "0 personne"
+    assert display.value_with_unit(1.5, "heures") == "1,5 heure"
+    # Rates carry their sign already; counts, ratios and yes/no stand alone; missing is a dash.
+    assert display.value_with_unit(0.6243, "%") == "62,4 %"
+    assert display.value_with_unit(16.0, "nombre") == "16"
+    assert display.value_with_unit(1.0, "oui/non") == "oui"
+    assert display.value_with_unit(None, "personnes") == "–"
+    assert display.value_with_unit(float("nan"), "emplois") == "–"
+
+
 def test_publication_caption_on_paris_clock() -> None:
     # The pipeline writes UTC; Paris is UTC+1 in winter and UTC+2 in summer.
     winter = display.publication_caption(pd.Timestamp("2026-11-23 19:14:25"), "2026.1")
