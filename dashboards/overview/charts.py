@@ -17,6 +17,7 @@ from dashboards.shared.plotting import (
     NETWORK_NAME,
     POLE_COLOR,
     SMALL_MULTIPLE_COLUMNS,
+    TITLE_ROOM_PX,
     base_layout,
     grid_layout,
     network_unit,
@@ -69,7 +70,7 @@ def network_domain_figure(trends: pd.DataFrame) -> go.Figure:
         )
         fig.update_yaxes(y_axis(ind.unite), row=row + 1, col=col + 1)
     fig.update_xaxes(year_axis(years))
-    return base_layout(fig, showlegend=False, **grid_layout(plot_height, top=30))
+    return base_layout(fig, showlegend=False, **grid_layout(plot_height, top=TITLE_ROOM_PX))
 
 
 @cache

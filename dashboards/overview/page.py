@@ -5,13 +5,14 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboards.overview import charts, tables
-from dashboards.shared import display, reads, widgets
+from dashboards.shared import display, printing, reads, widgets
 
 wh = reads.current_warehouse()
 if wh is None:  # app.py stops before this; the guard keeps the page runnable on its own
     st.stop()
 
 st.title("Vue d'ensemble du réseau")
+printing.version_switch()
 
 available_years = reads.years(wh)
 if not available_years:
@@ -43,7 +44,7 @@ for column, row in zip(columns, figures.itertuples(index=False), strict=False):
 st.caption("Somme des pôles ayant transmis la valeur ; les taux sont des rapports de sommes.")
 
 # --- Map and poles ---------------------------------------------------------------------------
-map_column, table_column = st.columns([2, 3])
+map_column, table_column = printing.columns([2, 3])
 with map_column:
     st.subheader("Les douze pôles")
     st.plotly_chart(charts.france_map_figure(poles), width="stretch", config={"displayModeBar": False})
@@ -62,7 +63,7 @@ with table_column:
 st.subheader("Évolution par domaine")
 trends = reads.network_trends(wh)
 domains = trends[["domaine", "domaine_libelle"]].drop_duplicates()
-tabs = st.tabs(domains["domaine_libelle"].tolist())
+tabs = printing.tabs(domains["domaine_libelle"].tolist(), key="tendances")
 for tab, domain in zip(tabs, domains["domaine"], strict=True):
     with tab:
         domain_trends = trends[trends["domaine"] == domain]

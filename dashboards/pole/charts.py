@@ -11,6 +11,7 @@ from dashboards.shared.plotting import (
     MEDIAN_NAME,
     POLE_COLOR,
     SMALL_MULTIPLE_COLUMNS,
+    TITLE_ROOM_PX,
     base_layout,
     grid_layout,
     plain_text,
@@ -71,5 +72,5 @@ def pole_domain_figure(series: pd.DataFrame, pole_name: str) -> go.Figure:
         fig.update_yaxes(y_axis(ind.unite), row=row + 1, col=col + 1)
     fig.update_xaxes(year_axis(years))
     # The legend sits above the first row's titles, in the top margin (paper units: plot height).
-    legend = {"orientation": "h", "yanchor": "bottom", "y": 1.0 + 30 / plot_height, "x": 0}
-    return base_layout(fig, legend=legend, **grid_layout(plot_height, top=70))
+    legend = {"orientation": "h", "yanchor": "bottom", "y": 1.0 + TITLE_ROOM_PX / plot_height, "x": 0}
+    return base_layout(fig, legend=legend, **grid_layout(plot_height, top=TITLE_ROOM_PX + 40))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import math
+import textwrap
 from typing import Any
 
 import pandas as pd
@@ -20,6 +21,11 @@ MEDIAN_COLOR = "#7f7f7f"
 SMALL_MULTIPLE_COLUMNS = 3
 SMALL_MULTIPLE_ROW_PX = 170  # height of one small chart
 SMALL_MULTIPLE_GAP_PX = 70  # between rows: room for the next row's title and the year labels
+# A small chart's title longer than this goes on two lines: three charts side by side on an A4
+# sheet or a narrow screen (about 200 px each) leave room for about 34 characters on a line.
+TITLE_LINE_CHARS = 34
+# Room above a row of small charts for a title on two lines (12 px font).
+TITLE_ROOM_PX = 36
 NETWORK_NAME = "Réseau"
 MEDIAN_NAME = "Médiane des pôles"
 
@@ -68,7 +74,11 @@ def indicator_title(libelle: str, unite: str) -> str:
     # The unit only where the label does not already say it ("ETP mutualisés" needs no "(ETP)").
     shown = unite in {"%", "ETP", "heures"} and unite.lower() not in libelle.lower()
     suffix = f" ({unite})" if shown else ""
-    return plain_text(libelle) + suffix
+    title = libelle + suffix
+    # Two lines at most (the room above a row), a little longer each for the longest labels.
+    width = max(TITLE_LINE_CHARS, math.ceil(len(title) / 2) + 4)
+    lines = textwrap.wrap(title, width, break_long_words=False) or [""]
+    return "<br>".join(plain_text(line) for line in lines)
 
 
 def small_multiples(indicators: pd.DataFrame) -> tuple[go.Figure, int]:
