@@ -14,7 +14,7 @@ import streamlit as st
 
 # The project is installed in the environment (`uv sync`), so `dashboards` and `ptce` import from
 # anywhere, whatever folder `streamlit run` puts on sys.path.
-from dashboards.shared import display, reads
+from dashboards.shared import display, printing, reads
 
 PAGES = Path(__file__).resolve().parent
 # The tab's icon is a file of ours: without one, Streamlit shows the page's Material icon fetched
@@ -47,6 +47,8 @@ def navigation_pages() -> list[st.Page]:
 # Toolbar mode "minimal" with no menu items: no main menu at all, so none of Streamlit's own entries
 # ("Record screen", "Made with Streamlit", developer options) reach staff, the funder or the poles.
 st.set_page_config(page_title="Observatoire PTCE", page_icon=str(FAVICON), layout="wide")
+# Printing (Ctrl+P): no sidebar on paper, every tab's content, charts fitted to the sheet.
+printing.inject_print_support()
 
 wh = reads.current_warehouse()
 if wh is None:

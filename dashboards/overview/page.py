@@ -8,7 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboards.overview import charts, tables
-from dashboards.shared import display, links, reads, widgets
+from dashboards.shared import display, links, printing, reads, widgets
 from ptce.reference import load_catalog
 
 wh = reads.current_warehouse()
@@ -16,6 +16,7 @@ if wh is None:  # app.py stops before this; the guard keeps the page runnable on
     st.stop()
 
 st.title("Vue d'ensemble du réseau")
+printing.version_switch()
 
 available_years = reads.years(wh)
 if not available_years:
@@ -50,7 +51,7 @@ st.caption("Somme des pôles ayant transmis la valeur ; les taux sont des rappor
 st.subheader(f"Les pôles en {year}")
 year_table = reads.poles_year_table(wh, year)
 key_figures = {k.code: k.libelle_court for k in load_catalog().key_figures}
-map_column, side_column = st.columns([3, 2])
+map_column, side_column = printing.columns([3, 2])
 with side_column:
     code = st.selectbox(
         "Chiffre affiché sur la carte",
@@ -101,7 +102,7 @@ widgets.show_table(
 st.subheader("Évolution par domaine")
 trends = reads.network_trends(wh)
 domains = trends[["domaine", "domaine_libelle"]].drop_duplicates()
-tabs = st.tabs(domains["domaine_libelle"].tolist())
+tabs = printing.tabs(domains["domaine_libelle"].tolist(), key="tendances")
 for tab, domain in zip(tabs, domains["domaine"], strict=True):
     with tab:
         domain_trends = trends[trends["domaine"] == domain]

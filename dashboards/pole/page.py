@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboards.pole import charts, tables
-from dashboards.shared import display, reads, widgets
+from dashboards.shared import display, printing, reads, widgets
 
 wh = reads.current_warehouse()
 if wh is None:  # app.py stops before this; the guard keeps the page runnable on its own
@@ -39,6 +39,7 @@ identity = reads.pole(wh, pole_id).iloc[0]
 # Text from the warehouse is shown as text: st.text for free text, escaped Markdown elsewhere.
 esc = display.escape_markdown
 st.title(esc(identity["nom"]), anchor=False)
+printing.version_switch()
 st.caption(
     f"Pôle n° {int(identity['numero'])} · {esc(identity['commune'])} · "
     f"{esc(identity['nom_departement'])} ({esc(identity['departement'])}) · "
@@ -61,7 +62,7 @@ if series.empty:
 
 st.subheader("Indicateurs du pôle et médiane des pôles")
 domains = series[["domaine", "domaine_libelle"]].drop_duplicates()
-tabs = st.tabs(domains["domaine_libelle"].tolist())
+tabs = printing.tabs(domains["domaine_libelle"].tolist(), key="indicateurs")
 for tab, domain in zip(tabs, domains["domaine"], strict=True):
     with tab:
         st.plotly_chart(
@@ -81,10 +82,12 @@ widgets.show_table(
     # The indicator and its angle stay in view while the years scroll sideways.
     column_config={"Angle de travail": st.column_config.Column(pinned=True)},
 )
-with st.expander("Origine et fichiers sources de chaque valeur"):
-    widgets.show_table(
-        tables.pole_sources_table(series), key="sources_pole", file_name=f"sources_{pole_id}.csv"
-    )
+# Where each value comes from is for staff at the screen: a hundred rows the printed page leaves out.
+if not printing.printable():
+    with st.expander("Origine et fichiers sources de chaque valeur"):
+        widgets.show_table(
+            tables.pole_sources_table(series), key="sources_pole", file_name=f"sources_{pole_id}.csv"
+        )
 
 comments = tables.pole_comments(series)
 if not comments.empty:

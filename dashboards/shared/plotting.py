@@ -89,12 +89,15 @@ def year_axis(years: list[int]) -> dict[str, Any]:
 
 # A label's own note on how a yes/no is coded, meaningless once poles are averaged into a share.
 _CODING_NOTE = re.compile(r"\s*\(1\s*=\s*oui,\s*0\s*=\s*non\)\s*$", re.IGNORECASE)
-# Characters per line of a small chart's title: a third of the page at 12 px.
-TITLE_LINE_CHARS = 42
+# A small chart's title longer than this goes on two lines: three charts side by side on an A4
+# sheet or a narrow screen (about 200 px each) leave room for about 34 characters on a line.
+TITLE_LINE_CHARS = 34
 
 
 def wrap_title(text: str, width: int = TITLE_LINE_CHARS) -> str:
-    """A title on as many lines as it needs (`<br>` between words), so that none is cut."""
+    """A title on two lines at most (`<br>` between words), a little longer each for the longest
+    labels, so that none is cut; the room above a row grows with it (`small_multiples`)."""
+    width = max(width, math.ceil(len(text) / 2) + 4)
     return "<br>".join(textwrap.wrap(text, width=width, break_long_words=False)) or text
 
 

@@ -9,6 +9,10 @@ table shows at most `MAX_ROWS` rows and `MAX_CELL_CHARS` characters per cell, an
 Numbers and dates stay typed (they sort and align as such) and are written in French by
 `table_format` (see there). The first column (the pole, the file) stays in view when the table
 scrolls sideways, and a table of up to `FULL_HEIGHT_ROWS` rows (the twelve poles) is shown whole.
+
+In a page's printable version (`printing`), a table of up to `PRINT_TABLE_ROWS` rows is a static
+table instead, every row on paper in the same French formats (an interactive grid is a picture of
+the rows in view); links and the download, of no use on paper, are left out.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from typing import Any, Literal
 import pandas as pd
 import streamlit as st
 
-from dashboards.shared import export, table_format
+from dashboards.shared import export, printing, table_format
 from dashboards.shared.table_format import Table
 from ptce.fmt import fmt_number
 
@@ -33,6 +37,8 @@ FULL_HEIGHT_ROWS = 20
 # Streamlit's row and header height in pixels (its default `row_height`), and the frame's border.
 ROW_PIXELS = 35
 BORDER_PIXELS = 3
+# A printable version shows tables up to this many rows whole, as static tables (about two A4 pages).
+PRINT_TABLE_ROWS = 50
 
 
 def table_height(rows: int, row_pixels: int = ROW_PIXELS) -> int | Literal["content"]:
@@ -63,6 +69,14 @@ def show_table(
     with st.container(key=f"tableau_{key}"):
         frame = table.frame
         shown, rows_cut, cells_cut = export.cap_table(frame, MAX_ROWS, MAX_CELL_CHARS)
+        if printing.printable() and on_select == "ignore" and len(shown) <= PRINT_TABLE_ROWS:
+            st.table(
+                table_format.styled(
+                    printable_table(Table(shown, table.formats, table.unit_column), column_config)
+                ),
+                hide_index=True,
+            )
+            return None
         config: dict[str, Any] = {}
         if len(shown.columns):
             config[str(shown.columns[0])] = st.column_config.Column(pinned=True)
@@ -101,3 +115,13 @@ def show_table(
             key=f"{key}_csv",
         )
         return state
+
+
+def printable_table(table: Table, column_config: Mapping[str, Any] | None = None) -> Table:
+    """`table` for paper: without its link columns (an address says nothing printed)."""
+    links = [
+        name
+        for name, config in (column_config or {}).items()
+        if isinstance(config, Mapping) and (config.get("type_config") or {}).get("type") == "link"
+    ]
+    return Table(table.frame.drop(columns=links), table.formats, table.unit_column)

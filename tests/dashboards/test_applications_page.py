@@ -21,6 +21,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboards.applications import charts as applications_charts
 from dashboards.applications import tables as applications_tables
+from dashboards.shared import printing
 from dashboards.shared.table_format import display_frame
 from ptce.paths import DataLayout
 from tests.french import fr_int
@@ -199,7 +200,8 @@ def test_answers_from_files_are_shown_literally(
     assert all(SCRIPT not in m.value for m in at.markdown)  # always escaped
     # No element of the page is allowed to render HTML.
     assert not any(m.proto.allow_html for m in [*at.markdown, *at.caption])
-    assert not at.get("html")
+    # The only HTML is the app's own print style sheet and script, never text from a file.
+    assert {h.proto.body for h in at.get("html")} <= set(printing.print_support_html())
 
 
 def test_heat_map_and_details_match_sql(monkeypatch: pytest.MonkeyPatch, data_dir: Path) -> None:
