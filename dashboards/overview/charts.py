@@ -175,7 +175,7 @@ def colour_range(values: Sequence[float]) -> tuple[float, float]:
 
 def colour_bar(title: str, unite: str) -> dict[str, Any]:
     """Horizontal colour bar under the map, titled with the figure and its unit, ticks in French."""
-    ticks = {k: v for k, v in y_axis(unite).items() if k not in {"range", "rangemode"}}
+    ticks = {k: v for k, v in y_axis(unite).items() if k not in {"range", "rangemode", "title"}}
     return {
         "title": {"text": title, "side": "top", "font": {"size": 13}},
         "orientation": "h",
