@@ -110,16 +110,8 @@ def test_overview_map_shows_the_chosen_figure(monkeypatch: pytest.MonkeyPatch, d
     # The choice is among the catalogue's key figures, by their short French label.
     choice = at.selectbox(key="chiffre_carte")
     assert choice.label == "Chiffre affiché sur la carte"
-    assert choice.options == [
-        "Structures membres",
-        "Salariés",
-        "Équivalents temps plein",
-        "Emplois créés",
-        "Emplois consolidés",
-        "Personnes accompagnées",
-        "Sorties vers l'emploi durable",
-        "Taux de sorties dynamiques",
-    ]
+    # The same figures, in the same order, as the key-figure cards above the map.
+    assert choice.options == [m.label for m in at.metric]
 
     choice.set_value("etp").run()
     assert not at.exception
