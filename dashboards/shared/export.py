@@ -58,7 +58,3 @@ def to_excel_csv(frame: pd.DataFrame) -> bytes:
     safe.columns = [neutralise(str(c)) for c in safe.columns]
     text = safe.to_csv(sep=";", decimal=",", index=False, lineterminator="\r\n")
     return text.encode("utf-8-sig")
-
-
-def _cut(value: object, max_chars: int) -> object:
-    return truncate_text(value, max_chars) if isinstance(value, str) else value
