@@ -38,6 +38,8 @@ from ptce.fmt import fmt_number
 CONFIG_FILE = "confidentialite.yaml"
 CONFIG_KEY = "seuil_petits_effectifs"
 SECONDARY_LABEL = "s"
+# PRIMARY_LABEL (`< 5`) is a module attribute too, computed from the file on first use
+# (`__getattr__` below); `primary_label(threshold)` gives it for another threshold.
 # A cell that is missing (NaN) has no count to show.
 MISSING_LABEL = "–"
 # Columns that `suppress_long` adds.
@@ -46,13 +48,10 @@ LONG_MASK = "masque"
 LONG_LABEL = "libelle"
 
 
-def _check_threshold(value: object, where: str) -> int:
+def _check_threshold(value: object, subject: str) -> int:
     # bool is an int in Python: `seuil_petits_effectifs: oui` must not pass as 1.
     if isinstance(value, bool) or not isinstance(value, int) or value < 2:
-        raise ValueError(
-            f"{where} : la clé « {CONFIG_KEY} » doit être un nombre entier au moins égal à 2 "
-            f"(valeur lue : {value!r})."
-        )
+        raise ValueError(f"{subject} doit être un nombre entier au moins égal à 2 (valeur lue : {value!r}).")
     return value
 
 
@@ -61,13 +60,13 @@ def threshold() -> int:
     """The small-cell threshold of `ptce/reference/confidentialite.yaml` (5): counts below it are masked."""
     raw = reference.read_reference(CONFIG_FILE)
     value = raw.get(CONFIG_KEY) if isinstance(raw, dict) else None
-    return _check_threshold(value, f"ptce/reference/{CONFIG_FILE}")
+    return _check_threshold(value, f"ptce/reference/{CONFIG_FILE} : la clé « {CONFIG_KEY} »")
 
 
 def _resolve(value: int | None) -> int:
     if value is None:
         return threshold()
-    return _check_threshold(value, "Secret statistique")
+    return _check_threshold(value, "Secret statistique : le seuil des petits effectifs")
 
 
 def primary_label(threshold: int | None = None) -> str:
