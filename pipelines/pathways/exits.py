@@ -130,13 +130,12 @@ _SEPARATOR = r"[^a-z0-9]{0,4}"  # between the words of an expression: spaces, ap
 
 
 def _fold(text: str) -> str:
-    """Accents, inclusive marks and acronym dots removed, case kept; one character per character.
+    """Accents, inclusive marks and acronym dots removed, case kept (capital-only acronyms need it).
 
-    Lower-casing is done character by character afterwards so that positions in the folded text and
-    its lower-case copy stay aligned (a few characters lower-case to two).
+    `_lower` then lower-cases it character by character, so that a match position found in one
+    copy (an expression) is the same in the other (an acronym): a few characters lower-case to two.
     """
-    folded = _ACRONYM_DOT.sub(r"\1", _INCLUSIVE.sub("", strip_accents(text)))
-    return folded
+    return _ACRONYM_DOT.sub(r"\1", _INCLUSIVE.sub("", strip_accents(text)))
 
 
 def _lower(folded: str) -> str:
