@@ -34,7 +34,9 @@ def network_stages(network: pd.DataFrame, year: int) -> pd.DataFrame:
             row = rows.loc[code]
             hidden = pd.isna(row["valeur"]) and bool(row["personnes"])
             stages.append([code, row["libelle"], row["unite"], row["valeur"], "s" if hidden else None])
-    return pd.DataFrame(stages, columns=STAGE_COLUMNS)
+    frame = pd.DataFrame(stages, columns=STAGE_COLUMNS)
+    frame["masque"] = pd.Series([s[-1] for s in stages], dtype=object, index=frame.index)
+    return frame
 
 
 def pole_stages(by_pole: pd.DataFrame, pole_id: str) -> pd.DataFrame:
