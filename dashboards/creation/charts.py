@@ -21,7 +21,11 @@ def funnel_figure(stages: pd.DataFrame, title: str, network: bool = True) -> go.
         masked_cell(v, m, str(u)) if isinstance(m, str) else value_with_unit(v, str(u))
         for v, m, u in zip(stages["valeur"], stages["masque"], stages["unite"], strict=True)
     ]
-    labels = [wrap_title(plain_text(label), 28) for label in stages["libelle"]]
+    # A masked stage has no bar to write on: its label says it.
+    labels = [
+        wrap_title(plain_text(label), 28) + (f"<br>({m})" if isinstance(m, str) else "")
+        for label, m in zip(stages["libelle"], stages["masque"], strict=True)
+    ]
     fig = go.Figure(
         go.Funnel(
             y=labels,

@@ -15,6 +15,7 @@ from dashboards.shared.plotting import (
     MEDIAN_COLOR,
     MEDIAN_NAME,
     NETWORK_COLOR,
+    NETWORK_NAME,
     POLE_COLOR,
     SMALL_MULTIPLE_COLUMNS,
     axis_unit,
@@ -99,14 +100,16 @@ def network_figure(network: pd.DataFrame) -> go.Figure:
         data = network[network["code"] == ind.code].sort_values("annee")
         x = data["annee"].astype(int).tolist()
         how = aggregation_label(str(ind.agregation_poles), str(network.loc[data.index[0], "unite"]))
-        name = f"Réseau ({how})"
+        name = f"{NETWORK_NAME} ({how})"
         fig.add_trace(
             go.Scatter(
                 x=x,
                 y=[plot_value(v, ind.unite) for v in data["valeur"]],
                 mode="lines+markers",
-                name=name,
-                showlegend=False,
+                # One legend entry for the network lines, when a median is drawn beside them.
+                name=NETWORK_NAME if i == 0 else name,
+                legendgroup="reseau",
+                showlegend=i == 0,
                 line={"color": NETWORK_COLOR, "width": 2},
                 customdata=[value_with_unit(v, ind.unite) for v in data["valeur"]],
                 hovertemplate=f"{plain_text(name)}<br>%{{x}} : %{{customdata}}<extra></extra>",

@@ -173,4 +173,6 @@ def network_table(network: pd.DataFrame, denominators: dict[str, str]) -> Table:
             "Population de référence": [denominators.get(str(c), "") for c in network["code"]],
         }
     )
+    if not network["derive"].any():  # no share: no reference population to show
+        out = out.drop(columns=["Effectif de référence", "Population de référence"])
     return Table(out, {"Année": YEAR})

@@ -296,7 +296,8 @@ def test_network_chart_total_for_counts_ratio_and_median_for_shares() -> None:
 
     series = [(t.meta["code"], t.meta["serie"]) for t in fig.data]
     assert series == [("salaries_partages", "reseau"), ("part_cdi", "reseau"), ("part_cdi", "mediane")]
-    assert fig.data[0].name == "Réseau (total des pôles)"
+    assert fig.data[0].name == "Réseau"  # the legend's entry; the hover says how it is made
+    assert "Réseau (total des pôles)" in fig.data[0].hovertemplate
     assert list(fig.data[0].y) == [75.0, 83.0]
     assert fig.data[1].name == "Réseau (rapport des sommes)"
     assert list(fig.data[1].y) == pytest.approx([52.0, 53.0])
@@ -343,7 +344,7 @@ def test_funnel_keeps_the_stage_order_and_writes_each_unit() -> None:
     assert [y.replace("<br>", " ") for y in funnel.y] == [
         "Porteurs de projet accompagnés",
         "Activités créées",
-        "Entrepreneurs-salariés",
+        "Entrepreneurs-salariés (< 5)",
         "Emplois créés",
     ]
     assert list(funnel.text) == ["237 personnes", "55", "< 5", "76 emplois"]
