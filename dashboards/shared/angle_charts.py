@@ -12,8 +12,6 @@ import plotly.graph_objects as go
 from dashboards.shared.angle_tables import aggregation_label, masked_cell
 from dashboards.shared.display import value_with_unit
 from dashboards.shared.plotting import (
-    MEDIAN_COLOR,
-    MEDIAN_NAME,
     NETWORK_COLOR,
     NETWORK_NAME,
     POLE_COLOR,
@@ -21,10 +19,12 @@ from dashboards.shared.plotting import (
     axis_unit,
     base_layout,
     grid_layout,
+    median_trace,
     network_unit,
     plain_text,
     plot_value,
     small_multiples,
+    value_trace,
     wrap_title,
     y_axis,
     year_axis,
@@ -102,37 +102,24 @@ def network_figure(network: pd.DataFrame) -> go.Figure:
         how = aggregation_label(str(ind.agregation_poles), str(network.loc[data.index[0], "unite"]))
         name = f"{NETWORK_NAME} ({how})"
         fig.add_trace(
-            go.Scatter(
-                x=x,
-                y=[plot_value(v, ind.unite) for v in data["valeur"]],
-                mode="lines+markers",
-                # One legend entry for the network lines, when a median is drawn beside them.
+            value_trace(
+                x,
+                data["valeur"],
+                ind.unite,
+                # One legend entry for the network lines; the tooltip says how each is made.
                 name=NETWORK_NAME if i == 0 else name,
-                legendgroup="reseau",
-                showlegend=i == 0,
-                line={"color": NETWORK_COLOR, "width": 2},
-                customdata=[value_with_unit(v, ind.unite) for v in data["valeur"]],
-                hovertemplate=f"{plain_text(name)}<br>%{{x}} : %{{customdata}}<extra></extra>",
+                hover_name=plain_text(name),
                 meta={"code": ind.code, "serie": "reseau"},
+                line={"color": NETWORK_COLOR, "width": 2},
+                showlegend=i == 0,
+                legendgroup="reseau",
             ),
             row=row + 1,
             col=col + 1,
         )
         if ind.unite == "%" and ind.agregation_poles == "ratio":
             fig.add_trace(
-                go.Scatter(
-                    x=x,
-                    y=[plot_value(v, ind.unite) for v in data["mediane"]],
-                    mode="lines+markers",
-                    name=MEDIAN_NAME,
-                    legendgroup="mediane",
-                    showlegend=not shown_median,
-                    line={"color": MEDIAN_COLOR, "dash": "dash", "width": 1.5},
-                    marker={"size": 5},
-                    customdata=[value_with_unit(v, ind.unite) for v in data["mediane"]],
-                    hovertemplate=f"{MEDIAN_NAME}<br>%{{x}} : %{{customdata}}<extra></extra>",
-                    meta={"code": ind.code, "serie": "mediane"},
-                ),
+                median_trace(x, data["mediane"], ind.unite, ind.code, showlegend=not shown_median),
                 row=row + 1,
                 col=col + 1,
             )

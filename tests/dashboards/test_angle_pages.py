@@ -353,21 +353,11 @@ def test_funnel_keeps_the_stage_order_and_writes_each_unit() -> None:
 
 
 def test_network_stages_follow_the_funnel_order() -> None:
-    network = pd.DataFrame(
-        {
-            "annee": [2017] * 4,
-            "code": [
-                "emplois_crees_activites",
-                "porteurs_accompagnes",
-                "entrepreneurs_salaries",
-                "activites_creees",
-            ],
-            "libelle": ["E", "P", "S", "A"],
-            "unite": ["emplois", "personnes", "personnes", "nombre"],
-            "personnes": [False, True, True, False],
-            "valeur": [76.0, 237.0, None, 55.0],
-        }
-    )
+    codes = list(reversed(creation_tables.FUNNEL))  # emplois, entrepreneurs, activités, porteurs
+    people = [c in {"entrepreneurs_salaries", "porteurs_accompagnes"} for c in codes]
+    values = [76.0, None, 55.0, 237.0]  # the entrepreneurs' total hidden by small cells
+    network = pd.DataFrame({"annee": 2017, "code": codes, "libelle": codes, "unite": "nombre"})
+    network = network.assign(personnes=people, valeur=values)
     stages = creation_tables.network_stages(network, 2017)
     assert stages["code"].tolist() == list(creation_tables.FUNNEL)
     assert stages["masque"].tolist() == [None, None, "s", None]
