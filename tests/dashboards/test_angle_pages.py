@@ -20,6 +20,8 @@ from dashboards.creation import tables as creation_tables
 from dashboards.shared import angle_charts, angle_tables
 from dashboards.shared.table_format import display_frame
 from ptce.paths import DataLayout
+from ptce.read import angles
+from ptce.read.base import STAFF, current_warehouse
 from tests.dashboards.test_no_raw_codes import codes, page_text
 from tests.french import NNBSP, fr_int, fr_percent
 
@@ -399,3 +401,31 @@ def test_read_layer_hides_a_lone_small_count_and_one_more_pole_to_protect_the_to
         ]
         == "s"
     )
+
+
+@pytest.mark.parametrize(
+    ("domain", "extra"), [("mutualisation", ()), ("creation", ()), ("qualite", ("part_cdi",))]
+)
+def test_read_layer_never_lets_a_small_count_of_persons_out(
+    demo_data_dir: Path, domain: str, extra: tuple[str, ...]
+) -> None:
+    wh = current_warehouse(demo_data_dir)
+    assert wh is not None
+    for (year,) in rows(demo_data_dir, "select distinct annee from mart_pole_year"):
+        by_pole = angles.angle_poles(wh, STAFF, domain, year, extra)
+        people = by_pole[by_pole["personnes"]]
+        assert not people["valeur"].between(1, 4).any()
+        # Every small count in the warehouse is masked « < 5 » by the read.
+        small = rows(
+            demo_data_dir,
+            """
+            select m.pole_id, m.code from mart_pole_year m join indicator_catalog c using (code)
+            where c.personnes and c.domaine = ? and m.annee = ? and m.valeur between 1 and 4
+            """,
+            domain,
+            year,
+        )
+        masks = people.set_index(["pole_id", "code"])["masque"]
+        assert all(masks[key] == "< 5" for key in small)
+        # A masked value is never given to a chart.
+        assert by_pole.loc[by_pole["masque"].notna(), "valeur"].isna().all()
