@@ -75,10 +75,13 @@ def key_figures(data: AngleData) -> None:
     cells = [cell for row in rows for cell in row]
     for cell, (_, row) in zip(cells, figures.iterrows(), strict=False):
         with cell.container(border=True):
+            label = angle_tables.network_label(str(row["libelle"]), str(row["unite"]))
+            definition = data.indicators.set_index("code").at[row["code"], "definition"]
             st.metric(
-                angle_tables.network_label(str(row["libelle"]), str(row["unite"])),
+                label,
                 angle_tables.network_value_text(row),
-                help=str(data.indicators.set_index("code").at[row["code"], "definition"]),
+                # The whole label too: three cards side by side cut a long one short.
+                help=f"{label} : {definition}",
             )
             st.caption(angle_tables.sample_text(row, data.denominators.get(str(row["code"]))))
     small_cells_note(bool((figures["valeur"].isna() & figures["personnes"]).any()))
