@@ -18,7 +18,11 @@ from ptce.contract import APPLICATION_FIELD_LABELS, TABLE_LABELS, TABLES
 from ptce.paths import PROJECT_ROOT, DataLayout
 
 APP = str(PROJECT_ROOT / "dashboards" / "app.py")
-PAGES = ["overview/page.py", "pole/page.py", "quality/page.py", "applications/page.py"]
+# Every page of the app, found as the navigation finds them: a new page is scanned with no edit here.
+PAGES = sorted(
+    p.relative_to(PROJECT_ROOT / "dashboards").as_posix()
+    for p in (PROJECT_ROOT / "dashboards").glob("*/page.py")
+)
 # Codes that are also ordinary French words can appear in French text: not scanned.
 FRENCH_WORDS = {"publication", "conservation", "applications"}
 
