@@ -102,7 +102,8 @@ _REVIEW_PLAN = (
 )
 REASONS_TO_REVIEW: tuple[str, ...] = tuple(text for _, _, text, _ in _REVIEW_PLAN)
 
-AGE_BANDS = ("Moins de 26 ans", "26 à 49 ans", "50 ans et plus")
+# Age bands at the date of entry in a stay, as the observatory publishes them.
+AGE_BANDS = ("moins de 26 ans", "26–44 ans", "45–54 ans", "55 ans et plus")
 
 # Member structures (fictitious names): (name, kind), the first ones the largest.
 STRUCTURES: dict[str, tuple[tuple[str, str], ...]] = {
@@ -250,8 +251,10 @@ def _age(birth: date, on: date) -> int:
 
 
 def age_band(age: int) -> str:
-    """The band written in files that give no birth date."""
-    return AGE_BANDS[0] if age < 26 else AGE_BANDS[1] if age < 50 else AGE_BANDS[2]
+    """The band of an age (files that give no birth date write it)."""
+    return (
+        AGE_BANDS[0] if age < 26 else AGE_BANDS[1] if age < 45 else AGE_BANDS[2] if age < 55 else AGE_BANDS[3]
+    )
 
 
 def _days_in(first: date, last: date, year: int) -> int:
@@ -321,14 +324,13 @@ def _structures(pole_id: str, p: _Pathway, rng: random.Random) -> tuple[str, ...
 def _person(rng: random.Random, entree: date) -> dict[str, object]:
     """Sex, birth date and public flags of one invented person (shares of IAE publics)."""
     sexe = "F" if rng.random() < 0.45 else "H"
-    band = rng.choices((0, 1, 2), weights=(25, 55, 20))[0]
-    age = rng.randint(*((18, 25), (26, 49), (50, 64))[band])
+    band = rng.choices((0, 1, 2, 3), weights=(25, 45, 18, 12))[0]
+    age = rng.randint(*((18, 25), (26, 44), (45, 54), (55, 64))[band])
     birth = entree - timedelta(days=round(age * 365.25) + rng.randint(1, 360))
     first_names = _FIRST_NAMES_F if sexe == "F" else _FIRST_NAMES_H
     return {
         "sexe": sexe,
         "date_naissance": birth,
-        "tranche_age": age_band(_age(birth, entree)),
         "deld": rng.random() < 0.40,
         "rsa": rng.random() < 0.30,
         "qpv": rng.random() < 0.25,
@@ -414,6 +416,7 @@ def _pole_stays(pole: Pole, declared: dict[int, dict[str, float]]) -> list[dict[
                     "fin_parcours": final and last is not None,
                     "mobilite_interne": i > 0,
                     **person,
+                    "tranche_age": age_band(_age(person["date_naissance"], first)),
                     "certification": False,
                 }
             )

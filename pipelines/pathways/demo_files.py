@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipelines.pathways.demo import AGE_BANDS
 from pipelines.shared.sample import normalise_zip
 from ptce.reference import Pole, load_poles
 
@@ -100,6 +101,8 @@ _EXPORT = (
     ("commentaire", "commentaire"),
 )
 _NAMES = (("Nom", "nom"), ("Prénom", "prenom"))
+# How the Laine pole wrote the age bands in 2015, before it recorded birth dates.
+_BAND_WRITTEN = dict(zip(AGE_BANDS, ("- 26 ans", "26-44", "45-54", "55+"), strict=True))
 
 Columns = tuple[tuple[str, str], ...]
 
@@ -148,6 +151,7 @@ def _values(stay: dict[str, object], pole_label: str, as_of: int | None) -> dict
         "sexe": stay["sexe"],
         "naissance": stay["date_naissance"],
         "tranche": stay["tranche_age"],
+        "tranche_ecrite": _BAND_WRITTEN[str(stay["tranche_age"])],
         "deld": bool(stay["deld"]),
         "rsa": bool(stay["rsa"]),
         "qpv": bool(stay["qpv"]),
@@ -275,15 +279,11 @@ def write_demo_files(folder: Path, stays: pd.DataFrame) -> list[tuple[Path, date
             columns = _XLSX_TITLED
             if pole_id == "laine_saugues" and year == 2015:
                 columns = tuple(
-                    ("Tranche d'âge", "tranche") if k == "naissance" else (h, k) for h, k in columns
+                    ("Tranche d'âge", "tranche_ecrite") if k == "naissance" else (h, k) for h, k in columns
                 )
             path = folder / name
-            _write_xlsx(
-                path,
-                [f"Suivi des parcours {year} — {pole.nom}", NOTICE],
-                columns,
-                records((pole_id,), year, lambda p: p.nom_court),
-            )
+            titles = [f"Suivi des parcours {year}", f"Pôle : {pole.nom}", NOTICE]
+            _write_xlsx(path, titles, columns, records((pole_id,), year, lambda p: p.nom_court))
             written.append((path, _sent(year, pole)))
         # A « Pôle » column.
         for pole_id in ("phares", "tarnais"):
