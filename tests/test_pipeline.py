@@ -35,6 +35,7 @@ EXPECTED_ASSETS = [
     "ingest_log",
     "mart_network_year",
     "mart_pole_year",
+    "pathway_indicators",
     "pathways",
     "poles",
     "published_warehouse",
@@ -42,6 +43,7 @@ EXPECTED_ASSETS = [
     "raw_files",
     "stg_application_files",
     "stg_indicator_files",
+    "stg_pathway_files",
     "targets",
     "visits",
 ]
