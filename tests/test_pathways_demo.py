@@ -115,6 +115,15 @@ def derived(stays: pd.DataFrame) -> dict[tuple[str, int], dict[str, float]]:
     return _derived(stays)
 
 
+def test_the_copy_of_the_declared_figures_is_current() -> None:
+    """The demo builds on its own copy of the declared figures (a domain imports no other one)."""
+    declared = _declared()
+    assert set(demo.DECLARED) == set(declared) and len(declared) == 12 * 3
+    for key, values in demo.DECLARED.items():
+        for code, value in zip(demo.DECLARED_CODES, values, strict=True):
+            assert value == pytest.approx(declared[key][code], abs=0.05), (key, code)
+
+
 def test_about_four_thousand_persons_over_every_pole_and_year(stays: pd.DataFrame, derived: dict) -> None:
     persons = stays[["pole_id", "person_id"]].drop_duplicates()
     # The declared figures need 2,131 persons in 2015 plus 3,243 entries in 2015–2017 (4,379 pathways).
