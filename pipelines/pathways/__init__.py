@@ -1,1 +1,3 @@
-"""The pathways domain: person-level pathways, pseudonymised at ingestion, their steps and indicators."""
+"""Domain « parcours »: person-level pathways (one row per person and stay in a member structure),
+their exit reasons read into the IAE exit categories, their tables, Dagster assets and demo files.
+"""
