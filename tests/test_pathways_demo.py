@@ -339,3 +339,18 @@ def test_files_hold_every_person_moves_and_resubmissions(written: list, stays: p
         if r["Date de sortie"]
     }
     assert len(open_2016 & closed_2017) > 20
+
+
+def test_every_reason_maps_to_its_intended_category_but_the_ones_to_review(stays: pd.DataFrame) -> None:
+    from pipelines.pathways.exits import load_exit_mapping
+
+    mapping = load_exit_mapping()
+    written = stays[stays["motif_sortie"].notna()]
+    pairs = written[["motif_sortie", "categorie_prevue", "a_revoir"]].drop_duplicates()
+    assert len(pairs) > 20
+    for text, category, to_review in pairs.itertuples(index=False):
+        reading = mapping.classify(text)
+        if to_review:
+            assert reading.category is None and reading.problem, text
+        else:
+            assert reading.category == category, (text, category, reading.category, reading.problem)
