@@ -73,6 +73,55 @@ def test_reasons_of_the_issue(text: str, category: str, rule: str) -> None:
     assert (reading.category, reading.rule, reading.problem) == (category, rule, None)
 
 
+# The phrases of the demo pathway files (pipelines/pathways/demo.py), with their intended category.
+DEMO_PHRASES = {
+    "CDI": DURABLE,
+    "CDI temps partiel": DURABLE,
+    "CDD de 8 mois": DURABLE,
+    "CDD de 12 mois": DURABLE,
+    "mission d'intérim de 7 mois": DURABLE,
+    "création d'entreprise": DURABLE,
+    "CDD 3 mois": TRANSITION,
+    "CDD de 4 mois": TRANSITION,
+    "intérim 2 mois": TRANSITION,
+    "mission d'intérim de 3 mois": TRANSITION,
+    "contrat aidé chez un employeur classique": TRANSITION,
+    "formation qualifiante": POSITIVE,
+    "entrée en formation pré-qualifiante": POSITIVE,
+    "embauche dans une autre SIAE": POSITIVE,
+    "demandeur d'emploi": OTHER,
+    "sans nouvelles": OTHER,
+    "déménagement": WITHDRAWN,
+    "maladie longue durée": WITHDRAWN,
+    "décès": WITHDRAWN,
+    "Emploi durable": DURABLE,
+    "Emploi de transition": TRANSITION,
+    "Sortie positive": POSITIVE,
+    "Autre sortie": OTHER,
+    "Retrait": WITHDRAWN,
+}
+# The demo's reasons that only the pole can settle: they must go to review.
+DEMO_TO_REVIEW = (
+    "parti au Canada",
+    "CDD",
+    "mission d'intérim",
+    "sortie dynamique",
+    "voir avec la conseillère",
+    "à compléter",
+)
+
+
+@pytest.mark.parametrize(("text", "category"), DEMO_PHRASES.items())
+def test_demo_phrases(text: str, category: str) -> None:
+    assert classify(text).category == category
+
+
+@pytest.mark.parametrize("text", DEMO_TO_REVIEW)
+def test_demo_reasons_to_review(text: str) -> None:
+    reading = classify(text)
+    assert reading.category is None and reading.problem
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -180,8 +229,8 @@ def test_bounds_that_settle_the_category(text: str, category: str) -> None:
 def test_bounds_that_do_not_settle_ask_for_the_duration(text: str) -> None:
     reading = classify(text)
     assert reading.category is None
-    assert reading.problem.startswith("Durée du contrat imprécise")
-    assert "Précisez la durée" in reading.problem
+    assert reading.problem.startswith("durée du contrat imprécise")
+    assert "préciser la durée" in reading.problem
 
 
 @pytest.mark.parametrize(
@@ -200,9 +249,9 @@ def test_bounds_that_do_not_settle_ask_for_the_duration(text: str) -> None:
 def test_contract_without_duration_asks_for_it(text: str, example: str) -> None:
     reading = classify(text)
     assert reading.category is None and reading.rule is None
-    assert reading.problem.startswith("Durée du contrat manquante")
+    assert reading.problem.startswith("durée du contrat manquante")
     assert "emploi durable à partir de 6 mois" in reading.problem
-    assert f"Précisez la durée dans le motif, par exemple {example}" in reading.problem
+    assert f"préciser la durée dans le motif, par exemple {example}" in reading.problem
     assert "fichier" not in reading.problem and "ligne" not in reading.problem  # the parser prefixes it
 
 
@@ -328,7 +377,7 @@ def test_reasons_citing_two_categories_are_ambiguous(text: str, cited: tuple[str
     # Documented rule (motifs_sortie.yaml, « PRIORITÉS »): never the most favourable guess.
     reading = classify(text)
     assert reading.category is None and reading.rule is None
-    assert reading.problem.startswith("Motif de sortie ambigu")
+    assert reading.problem.startswith("motif de sortie ambigu")
     for item in cited:
         assert item in reading.problem
     assert MAPPING in reading.problem and "priorite: 1" in reading.problem
@@ -338,7 +387,7 @@ def test_reasons_citing_two_categories_are_ambiguous(text: str, cited: tuple[str
 def test_unknown_text_is_never_other(text: str) -> None:
     reading = classify(text)
     assert reading.category is None and reading.rule is None and reading.months is None
-    assert reading.problem.startswith("Motif de sortie non reconnu")
+    assert reading.problem.startswith("motif de sortie non reconnu")
     assert MAPPING in reading.problem
     assert "libelle:" in reading.problem and "expressions:" in reading.problem  # an example entry
     assert "Canada" not in reading.problem  # the pole's text is the quarantine's value, not its reason
@@ -363,7 +412,7 @@ def test_short_acronyms_count_only_in_capitals() -> None:
 def test_formula_looking_text_is_not_read(text: str) -> None:
     reading = classify(text)
     assert reading.category is None
-    assert reading.problem.startswith("Motif de sortie écrit comme une formule de tableur")
+    assert reading.problem.startswith("motif de sortie écrit comme une formule de tableur")
     assert MAPPING in reading.problem
 
 
@@ -375,7 +424,7 @@ def test_bullets_and_signs_are_not_formulas() -> None:
 @pytest.mark.parametrize("text", ["", "   ", None])
 def test_empty_reason(text: str | None) -> None:
     reading = classify(text)  # type: ignore[arg-type]
-    assert reading.category is None and reading.problem.startswith("Motif de sortie vide")
+    assert reading.category is None and reading.problem.startswith("motif de sortie vide")
 
 
 def test_huge_text_is_refused_fast() -> None:
@@ -383,7 +432,7 @@ def test_huge_text_is_refused_fast() -> None:
     for text in ("CDI " * 25_000, "x" * 100_000, "CDD de " + "9" * 100_000 + " mois"):
         reading = classify(text)
         assert reading.category is None
-        assert reading.problem.startswith("Motif de sortie trop long (")
+        assert reading.problem.startswith("motif de sortie trop long (")
         assert MAPPING in reading.problem
     assert time.perf_counter() - start < 1.0
 

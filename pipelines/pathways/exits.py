@@ -51,7 +51,7 @@ PRIORITIES = (1, 2, 3)
 DEFAULT_PRIORITY = 3
 
 _EXAMPLES = "« CDI », « CDD de 8 mois », « formation qualifiante », « demandeur d'emploi », « déménagement »"
-_EXAMPLE_ENTRY = "« - libelle: Départ à l'étranger » suivi de « expressions: [départ à l'étranger] »"
+_EXAMPLE_ENTRY = "« - libelle: Départ à l'étranger » avec « expressions: [départ à l'étranger] »"
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,9 @@ class ExitReading:
     category: str | None  # None when the text cannot be classified (the row goes to quarantine)
     rule: str | None  # French label of the mapping entry that matched (from our file, never the pole's text)
     months: float | None  # contract duration read from the text, when exactly one was
-    problem: str | None  # French message when category is None (no file/row/field prefix)
+    # French message when category is None, lower-case first as it follows the parser's
+    # "file, ligne N, champ X : " prefix; it says what to write or which mapping file to complete.
+    problem: str | None
 
 
 @dataclass(frozen=True)
@@ -271,31 +273,30 @@ class ExitMapping:
         stripped = raw.strip()
         if not stripped:
             return _problem(
-                "Motif de sortie vide : indiquez la situation de la personne à la sortie du parcours "
-                f"(par exemple {_EXAMPLES}) ; les motifs reconnus sont listés dans {MAPPING_FILE}."
+                "motif de sortie vide : indiquer la situation de la personne à la sortie du parcours "
+                f"(par exemple {_EXAMPLES}) ; motifs reconnus : {MAPPING_FILE}"
             )
         if len(stripped) > self.max_length:
             return _problem(
-                f"Motif de sortie trop long ({fmt_number(len(stripped))} caractères, au plus "
-                f"{fmt_number(self.max_length)}) : il n'est pas lu. Indiquez la situation à la sortie en "
-                f"quelques mots (par exemple {_EXAMPLES}) ; les motifs reconnus sont listés dans "
-                f"{MAPPING_FILE}."
+                f"motif de sortie trop long ({fmt_number(len(stripped))} caractères, au plus "
+                f"{fmt_number(self.max_length)}), non lu : indiquer la situation à la sortie en quelques "
+                f"mots (par exemple {_EXAMPLES}) ; motifs reconnus : {MAPPING_FILE}"
             )
         if _looks_like_formula(stripped):
             return _problem(
-                f"Motif de sortie écrit comme une formule de tableur (il commence par « {stripped[0]} ») : "
-                f"il n'est pas lu. Écrivez le motif en toutes lettres (par exemple {_EXAMPLES}) ; les "
-                f"motifs reconnus sont listés dans {MAPPING_FILE}."
+                f"motif de sortie écrit comme une formule de tableur (il commence par « {stripped[0]} »), "
+                f"non lu : écrire le motif en toutes lettres (par exemple {_EXAMPLES}) ; motifs "
+                f"reconnus : {MAPPING_FILE}"
             )
         folded = _fold(stripped)
         lower = _lower(folded)
         mentions = self._mentions(folded, lower)
         if not mentions:
             return _problem(
-                f"Motif de sortie non reconnu : aucune expression de {MAPPING_FILE} n'y figure. Écrivez "
-                f"un motif connu (par exemple {_EXAMPLES}) ou ajoutez l'expression dans {MAPPING_FILE}, "
-                f"sous la catégorie qui convient (emploi_durable, emploi_transition, sortie_positive, "
-                f"autre_sortie ou retrait), par exemple {_EXAMPLE_ENTRY}."
+                f"motif de sortie non reconnu (aucune expression de {MAPPING_FILE} n'y figure) : écrire "
+                f"un motif connu (par exemple {_EXAMPLES}), ou ajouter l'expression dans {MAPPING_FILE} "
+                "sous la catégorie qui convient (emploi_durable, emploi_transition, sortie_positive, "
+                f"autre_sortie ou retrait), par exemple {_EXAMPLE_ENTRY}"
             )
         starts = [m.start for m in mentions]
         verdicts = [self._verdict(lower, i, mentions, starts) for i in range(len(mentions))]
@@ -398,10 +399,10 @@ def _decide(top: list[_Verdict], every: list[_Verdict]) -> ExitReading:
             if item not in cited:
                 cited.append(item)
         return _problem(
-            "Motif de sortie ambigu : il cite des situations de catégories différentes "
-            f"({' ; '.join(cited)}). Indiquez la seule situation de la personne à la sortie du parcours ; "
-            "si cette formulation doit toujours donner la même catégorie, ajoutez-la dans "
-            f"{MAPPING_FILE} à une entrée de priorité plus forte (par exemple « priorite: 1 »)."
+            "motif de sortie ambigu, il cite des situations de catégories différentes "
+            f"({' ; '.join(cited)}) : indiquer la seule situation de la personne à la sortie du parcours ; "
+            "si cette formulation doit toujours donner la même catégorie, l'ajouter dans "
+            f"{MAPPING_FILE} à une entrée de priorité plus forte (par exemple « priorite: 1 »)"
         )
     if undecided:
         v = undecided[0]
@@ -414,14 +415,14 @@ def _decide(top: list[_Verdict], every: list[_Verdict]) -> ExitReading:
         )
         if v.duration is None:
             return _problem(
-                f"Durée du contrat manquante (« {entry.label} ») : sa catégorie dépend de sa durée "
-                f"({rule}). Précisez la durée dans le motif, par exemple « {entry.example} »."
+                f"durée du contrat manquante (« {entry.label} ») alors que sa catégorie en dépend ({rule}) : "
+                f"préciser la durée dans le motif, par exemple « {entry.example} »"
             )
         bound = f"{_BOUND_WORDS[v.duration.op]} {fmt_number(v.duration.months)} mois"
         return _problem(
-            f"Durée du contrat imprécise (« {entry.label} ») : « {bound} » ne dit pas si le contrat "
-            f"atteint {threshold} mois ({rule}). Précisez la durée dans le motif, par exemple "
-            f"« {entry.example} »."
+            f"durée du contrat imprécise (« {entry.label} ») : « {bound} » ne dit pas si le contrat "
+            f"atteint {threshold} mois ({rule}) ; préciser la durée dans le motif, par exemple "
+            f"« {entry.example} »"
         )
     first = decided[0]
     exact = {v.duration.months for v in every if v.duration is not None and v.duration.op == "="}
