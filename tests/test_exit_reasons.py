@@ -400,6 +400,40 @@ def test_short_acronyms_count_only_in_capitals() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # A negated or ended contract is not the situation at exit; the rest of the text is.
+        ("refus de CDI, demandeur d'emploi", OTHER),
+        ("refus d'une formation qualifiante, inscrit à Pôle emploi", OTHER),
+        ("abandon de formation qualifiante", OTHER),
+        ("sans emploi durable", OTHER),
+        ("fin de CDDI, CDI", DURABLE),
+        ("pas de CDD mais CDI de 2 ans", DURABLE),
+        # Expressions that begin with a negation word are not negated by it.
+        ("sans nouvelles", OTHER),
+        ("pas de nouvelles", OTHER),
+        ("aucune nouvelle", OTHER),
+        ("fin de parcours sans solution", OTHER),
+        # A negation far from the contract does not reach it.
+        ("à la fin de son parcours, CDI", DURABLE),
+    ],
+)
+def test_negations(text: str, category: str) -> None:
+    assert classify(text).category == category
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["pas de CDI", "fin de CDDI", "ni CDI ni formation qualifiante", "échec de la formation qualifiante"],
+)
+def test_only_negated_situations_are_not_classified(text: str) -> None:
+    reading = classify(text)
+    assert reading.category is None
+    assert reading.problem.startswith("motif de sortie sans situation à la sortie")
+    assert "« negations » de ptce/reference/motifs_sortie.yaml" in reading.problem
+
+
+@pytest.mark.parametrize(
     "text",
     [
         '=HYPERLINK("http://exemple.invalid","CDI")',
@@ -565,6 +599,7 @@ def _with(change) -> dict:
             "le sigle « ai » doit être écrit en majuscules",
         ),
         (lambda r: r.pop("motifs"), "la rubrique « motifs: »"),
+        (lambda r: r.update(negations="pas"), "negations : « negations » doit être une liste"),
     ],
 )
 def test_invalid_mapping_is_refused_with_a_french_message(change, message: str) -> None:

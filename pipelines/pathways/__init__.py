@@ -1,3 +1,1 @@
-"""Domain « parcours »: person-level pathways (one row per person and stay in a member structure),
-their exit reasons read into the IAE exit categories, their tables, Dagster assets and demo files.
-"""
+"""Person-level pathways: stays in member structures, pseudonymised at ingestion, grouped and counted."""

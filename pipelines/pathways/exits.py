@@ -6,6 +6,8 @@ The categories are those of SPEC §3 (IAE definitions). Which words lead to whic
 
 - every entry whose expressions occur in the text is found (words compared without case, accents,
   punctuation, feminine marks « (e) » or plural « s »; « C.D.I. » is « CDI »);
+- an expression just after a negation of the file (« pas de CDI », « refus de formation », « fin
+  de CDDI ») does not count: it is not the situation at exit;
 - only the entries of the strongest priority count; if they agree on one category, that is the
   reading, if they disagree the text is ambiguous and left unclassified (never the most favourable
   guess: the pole states the situation at exit);
@@ -50,7 +52,7 @@ MAPPING_FILE = f"ptce/reference/{MAPPING_NAME}"
 PRIORITIES = (1, 2, 3)
 DEFAULT_PRIORITY = 3
 
-_EXAMPLES = "« CDI », « CDD de 8 mois », « formation qualifiante », « demandeur d'emploi », « déménagement »"
+_EXAMPLES = "« CDI », « CDD de 8 mois », « formation qualifiante », « demandeur d'emploi »"
 _EXAMPLE_ENTRY = "« - libelle: Départ à l'étranger » avec « expressions: [départ à l'étranger] »"
 
 
@@ -130,13 +132,12 @@ _SEPARATOR = r"[^a-z0-9]{0,4}"  # between the words of an expression: spaces, ap
 
 
 def _fold(text: str) -> str:
-    """Accents, inclusive marks and acronym dots removed, case kept; one character per character.
+    """Accents, inclusive marks and acronym dots removed, case kept (capital-only acronyms need it).
 
-    Lower-casing is done character by character afterwards so that positions in the folded text and
-    its lower-case copy stay aligned (a few characters lower-case to two).
+    `_lower` then lower-cases it character by character, so that a match position found in one
+    copy (an expression) is the same in the other (an acronym): a few characters lower-case to two.
     """
-    folded = _ACRONYM_DOT.sub(r"\1", _INCLUSIVE.sub("", strip_accents(text)))
-    return folded
+    return _ACRONYM_DOT.sub(r"\1", _INCLUSIVE.sub("", strip_accents(text)))
 
 
 def _lower(folded: str) -> str:
@@ -228,6 +229,9 @@ _BEFORE_GAP = re.compile(r"[\s'’`(]*(?:de|d|en)?[\s'’`]*")
 _WINDOW_AFTER = 60
 _WINDOW_BEFORE = 30
 _LOOK_BACK = 8
+_WINDOW_NEGATION = 40
+# Small words allowed between a negation and what it negates: "refus d'une formation qualifiante".
+_NEGATION_GAP = r"(?:[^a-z0-9]+(?:de|d|du|des|un|une|en|la|le|l|a|au|sa|son|ce|cette))*[^a-z0-9]+"
 _BOUND_WORDS = {">": "plus de", ">=": "au moins", "<": "moins de", "<=": "au plus"}
 
 
@@ -266,6 +270,7 @@ class ExitMapping:
     entries: tuple[_Entry, ...]
     days_per_month: float
     max_length: int
+    negation: re.Pattern[str] | None = None
 
     def classify(self, text: str) -> ExitReading:
         """The category of one exit reason, or why it has none (never raises)."""
@@ -291,12 +296,20 @@ class ExitMapping:
         folded = _fold(stripped)
         lower = _lower(folded)
         mentions = self._mentions(folded, lower)
+        kept = [m for m in mentions if not self._negated(lower, m)]
+        if mentions and not kept:
+            return _problem(
+                "motif de sortie sans situation à la sortie (le contrat ou la formation cités sont niés "
+                "ou terminés : « pas de … », « refus de … », « fin de … ») : indiquer la situation de la "
+                f"personne à la sortie du parcours (par exemple {_EXAMPLES}) ; mots concernés : "
+                f"« negations » de {MAPPING_FILE}"
+            )
+        mentions = kept
         if not mentions:
             return _problem(
-                f"motif de sortie non reconnu (aucune expression de {MAPPING_FILE} n'y figure) : écrire "
-                f"un motif connu (par exemple {_EXAMPLES}), ou ajouter l'expression dans {MAPPING_FILE} "
-                "sous la catégorie qui convient (emploi_durable, emploi_transition, sortie_positive, "
-                f"autre_sortie ou retrait), par exemple {_EXAMPLE_ENTRY}"
+                f"motif de sortie non reconnu : écrire un motif connu (par exemple {_EXAMPLES}), ou "
+                f"ajouter l'expression dans {MAPPING_FILE} sous la catégorie qui convient, par exemple "
+                f"{_EXAMPLE_ENTRY}"
             )
         starts = [m.start for m in mentions]
         verdicts = [self._verdict(lower, i, mentions, starts) for i in range(len(mentions))]
@@ -312,6 +325,14 @@ class ExitMapping:
             if entry.acronyms is not None:
                 found += [_Mention(m.start(), m.end(), entry) for m in entry.acronyms.finditer(folded)]
         return sorted(found, key=lambda m: (m.start, -m.end))
+
+    def _negated(self, lower: str, mention: _Mention) -> bool:
+        """Whether a negation of the file ("pas", "refus", "fin"…) comes just before the mention."""
+        if self.negation is None:
+            return False
+        return (
+            self.negation.search(lower, max(mention.start - _WINDOW_NEGATION, 0), mention.start) is not None
+        )
 
     def _verdict(self, lower: str, index: int, mentions: list[_Mention], starts: list[int]) -> _Verdict:
         mention = mentions[index]
@@ -555,6 +576,12 @@ def parse_exit_mapping(raw: Any, source: str = MAPPING_FILE) -> ExitMapping:
                 example=example.strip(),
             )
         )
+    negations = _text_list(raw.get("negations"), source, "negations", "negations")
+    negation_words = sorted({" ".join(_words(n)) for n in negations if _words(n)}, key=len, reverse=True)
+    negation = None
+    if negation_words:
+        alternatives = "|".join(_SEPARATOR.join(re.escape(w) for w in n.split()) for n in negation_words)
+        negation = re.compile(rf"(?<![a-z0-9])(?:{alternatives}){_NEGATION_GAP}$")
     max_length = raw.get("longueur_max", 1000)
     if isinstance(max_length, bool) or not isinstance(max_length, int) or max_length <= 0:
         raise _fail(source, "longueur_max", "doit être un nombre entier de caractères (par exemple 1000)")
@@ -563,6 +590,7 @@ def parse_exit_mapping(raw: Any, source: str = MAPPING_FILE) -> ExitMapping:
         entries=tuple(entries),
         days_per_month=_positive(raw.get("jours_par_mois", 30), source, "jours_par_mois", "jours_par_mois"),
         max_length=max_length,
+        negation=negation,
     )
 
 
