@@ -242,3 +242,12 @@ def test_no_key_refuses_pathway_files_and_publishes_the_rest(tmp_path: Path) -> 
     assert query(outcome, "select count(*) from pathways") == [(0,)]
     assert query(outcome, "select count(*) from indicator_values")[0][0] > 0
     assert any("faute de clé de pseudonymisation" in line for line in summary_lines(outcome))
+
+
+def test_demo_data_use_the_demo_key_loudly(demo_run: RunOutcome) -> None:
+    """`ptce sample` data without PTCE_PSEUDO_KEY: loaded with the demo key, and said everywhere."""
+    messages = query(demo_run, "select status, message from ingest_log where kind = 'parcours'")
+    assert messages and all(status != "error" for status, _ in messages)
+    assert all("clé de démonstration" in message for _, message in messages)
+    assert any("CLÉ DE DÉMONSTRATION" in line for line in summary_lines(demo_run))
+    assert query(demo_run, "select count(*) from pathways")[0][0] > 0
