@@ -128,7 +128,6 @@ ROLE_ALIASES: dict[str, set[str]] = {
         "typedesortie",
         "situationsortie",
         "situationalasortie",
-        "sortieverss",
         "sortievers",
     },
     "sexe": {"sexe", "genre", "sex"},
@@ -500,7 +499,8 @@ class PathwayFileParser:
                 seen[stay_key] = row_number
 
         if problems:
-            who = f", personne {person_key}" if person_key else ""
+            # The person by pseudonym, after the reason: the reason's prefix stays « file, row, field : ».
+            who = f" (personne {person_key})" if person_key else ""
             for field, value, reason in problems:
                 label = FIELD_LABELS[field]
                 result.quarantine.append(
@@ -509,7 +509,7 @@ class PathwayFileParser:
                         row_number=row_number,
                         field=label,
                         value=value,
-                        reason=f"{result.source_file}, ligne {row_number}, champ {label}{who} : {reason}",
+                        reason=f"{result.source_file}, ligne {row_number}, champ {label} : {reason}{who}",
                         pole_id=pole_id,
                         sheet=sheet,
                         annee=entry.year if entry else None,
