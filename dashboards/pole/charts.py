@@ -5,17 +5,15 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboards.shared.display import value_with_unit
 from dashboards.shared.plotting import (
-    MEDIAN_COLOR,
-    MEDIAN_NAME,
     POLE_COLOR,
     SMALL_MULTIPLE_COLUMNS,
     base_layout,
     grid_layout,
+    median_trace,
     plain_text,
-    plot_value,
     small_multiples,
+    value_trace,
     y_axis,
     year_axis,
 )
@@ -36,34 +34,20 @@ def pole_domain_figure(series: pd.DataFrame, pole_name: str) -> go.Figure:
         x = data["annee"].astype(int).tolist()
         first = i == 0  # one legend entry per series, not one per subplot
         fig.add_trace(
-            go.Scatter(
-                x=x,
-                y=[plot_value(v, ind.unite) for v in data["mediane_reseau"]],
-                mode="lines+markers",
-                name=MEDIAN_NAME,
-                legendgroup="mediane",
-                showlegend=first,
-                line={"color": MEDIAN_COLOR, "dash": "dash", "width": 1.5},
-                marker={"size": 5},
-                customdata=[value_with_unit(v, ind.unite) for v in data["mediane_reseau"]],
-                hovertemplate=f"{MEDIAN_NAME}<br>%{{x}} : %{{customdata}}<extra></extra>",
-                meta={"code": ind.code, "serie": "mediane"},
-            ),
+            median_trace(x, data["mediane_reseau"], ind.unite, ind.code, showlegend=first),
             row=row + 1,
             col=col + 1,
         )
         fig.add_trace(
-            go.Scatter(
-                x=x,
-                y=[plot_value(v, ind.unite) for v in data["valeur"]],
-                mode="lines+markers",
+            value_trace(
+                x,
+                data["valeur"],
+                ind.unite,
                 name=plain_text(pole_name),
-                legendgroup="pole",
-                showlegend=first,
-                line={"color": POLE_COLOR, "width": 2.5},
-                customdata=[value_with_unit(v, ind.unite) for v in data["valeur"]],
-                hovertemplate=f"{plain_text(pole_name)}<br>%{{x}} : %{{customdata}}<extra></extra>",
                 meta={"code": ind.code, "serie": "pole"},
+                line={"color": POLE_COLOR, "width": 2.5},
+                showlegend=first,
+                legendgroup="pole",
             ),
             row=row + 1,
             col=col + 1,

@@ -15,6 +15,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from dashboards.shared.display import value_with_unit
+
 FRENCH_SEPARATORS = ", "  # decimal comma, space between thousands
 POLE_COLOR = "#1f5fa8"
 NETWORK_COLOR = "#d9822b"
@@ -80,6 +82,51 @@ def y_axis(unite: str) -> dict[str, Any]:
     if unite == "oui/non":
         return {"tickvals": [0, 1], "ticktext": ["non", "oui"], "range": [-0.1, 1.1]}
     return {"tickformat": ",~r", "rangemode": "tozero", "title": title}
+
+
+def value_trace(
+    x: list[int],
+    values: Any,
+    unite: str,
+    *,
+    name: str,
+    meta: dict[str, str],
+    line: dict[str, Any],
+    showlegend: bool,
+    legendgroup: str,
+    hover_name: str | None = None,
+    marker: dict[str, Any] | None = None,
+) -> go.Scatter:
+    """A line of values by year in an indicator's unit (rates in percent), the value and its unit
+    in the tooltip under `hover_name` (default: `name`, already safe for Plotly's labels)."""
+    return go.Scatter(
+        x=x,
+        y=[plot_value(v, unite) for v in values],
+        mode="lines+markers",
+        name=name,
+        legendgroup=legendgroup,
+        showlegend=showlegend,
+        line=line,
+        marker=marker or {},
+        customdata=[value_with_unit(v, unite) for v in values],
+        hovertemplate=f"{hover_name or name}<br>%{{x}} : %{{customdata}}<extra></extra>",
+        meta=meta,
+    )
+
+
+def median_trace(x: list[int], medians: Any, unite: str, code: str, showlegend: bool) -> go.Scatter:
+    """The median of the poles by year, dashed grey, beside a pole's or the network's line."""
+    return value_trace(
+        x,
+        medians,
+        unite,
+        name=MEDIAN_NAME,
+        meta={"code": code, "serie": "mediane"},
+        line={"color": MEDIAN_COLOR, "dash": "dash", "width": 1.5},
+        marker={"size": 5},
+        showlegend=showlegend,
+        legendgroup="mediane",
+    )
 
 
 def year_axis(years: list[int]) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
+from ptce.read import angles as angle_reads
 from ptce.read import applications as application_reads
 from ptce.read import indicators, quality
 from ptce.read.base import STAFF, Viewer, Warehouse
@@ -63,3 +64,7 @@ application_answers = _cached(application_reads.application_answers)
 angle_counts = _cached(application_reads.angle_counts)
 application_tags = _cached(application_reads.application_tags)
 application_fields = _cached(application_reads.application_fields)
+
+angle_indicators = _cached(angle_reads.angle_indicators)
+angle_poles = _cached(angle_reads.angle_poles)
+angle_network = _cached(angle_reads.angle_network)

@@ -9,12 +9,14 @@ the e-mail addresses are fictitious. Deterministic: fixed seeds, timestamps and 
 
 from __future__ import annotations
 
+import io
 import random
 from datetime import datetime
 from pathlib import Path
 
 from pipelines.applications.demo_texts import pole_answers, pole_facts
 from pipelines.applications.form_parser import load_questions
+from pipelines.shared.sample import normalise_zip
 from ptce.reference import load_poles
 
 EXPORT_NAME = "export_formulaire_ami_2015.xlsx"
@@ -110,5 +112,8 @@ def write_demo_export(folder: Path) -> Path:
     workbook.properties.modified = FIXED_DATE
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / EXPORT_NAME
-    workbook.save(path)
+    # The zip entries carry the time of writing: normalised, two writes give the same bytes.
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    path.write_bytes(normalise_zip(buffer.getvalue()))
     return path

@@ -1,0 +1,9 @@
+"""Page « Qualité de l'emploi »: page.py (the page), tables.py (what it shows), charts.py (its charts).
+
+The constants below put the page in the app's navigation (`dashboards/app.py` finds every page folder).
+"""
+
+TITLE = "Qualité de l'emploi"
+ICON = ":material/workspace_premium:"
+URL_PATH = "qualite-emploi"
+ORDER = 26  # position in the navigation; the lowest is the default page

@@ -1,0 +1,238 @@
+"""Reads of a working angle of seed 000 (emploi mutualisé, création d'activités, qualité de l'emploi).
+
+An angle is a catalogue domain, plus a few indicators of other domains that belong with it (the
+share of CDI shown with the quality of employment). Three reads serve its page and the report:
+`angle_indicators` (the catalogue rows), `angle_poles` (each pole's value for one year) and
+`angle_network` (the network figure by year, as the catalogue's aggregation over poles says).
+
+Small cells (SPEC §5) are applied here, so that every output reusing these reads is protected the
+same way: a count of persons by pole (catalogue `personnes`) goes through `ptce.small_cells` one
+indicator at a time, its network total being published beside the poles; a pole's share whose
+numerator or denominator counts persons is masked with that count, since the share times the
+reference population would give the count back. A masked value is NaN in `valeur` (a chart never
+sees it) and its label (« < 5 » or « s ») is in `masque`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ptce.read.base import Viewer, Warehouse, query, require_staff
+from ptce.small_cells import SECONDARY_LABEL, suppress_series
+
+# How the network figure is made from the poles' values, by catalogue `agregation_poles`.
+AGGREGATIONS = ("somme", "moyenne", "ratio")
+
+
+def angle_indicators(wh: Warehouse, viewer: Viewer, domain: str, extra: Sequence[str] = ()) -> pd.DataFrame:
+    """The angle's indicators in display order: the domain's (typed-in, then derived) and `extra`.
+
+    Columns: code, libelle, definition, unite, domaine, agregation_poles, personnes, sens, derive,
+    numerateur and denominateur (lists of codes, empty for typed-in indicators), and
+    `denominateur_libelle` (label of the reference population of a share, when it is one code).
+    """
+    require_staff(viewer)
+    df = query(
+        wh,
+        """
+        select c.code, c.libelle, c.definition, c.unite, c.domaine, c.agregation_poles,
+               c.personnes, c.sens, c.derive,
+               coalesce(string_split(nullif(c.numerateur, ''), ','), []) as numerateur,
+               coalesce(string_split(nullif(c.denominateur, ''), ','), []) as denominateur,
+               d.libelle as denominateur_libelle, coalesce(d.personnes, false) as denominateur_personnes
+        from indicator_catalog c
+        left join indicator_catalog d on d.code = nullif(c.denominateur, '')
+        where c.domaine = ? or list_contains(?, c.code)
+        order by c.domaine_ordre, c.derive, c.ordre
+        """,
+        [domain, list(extra)],
+    )
+    df["numerateur"] = df["numerateur"].map(list)
+    df["denominateur"] = df["denominateur"].map(list)
+    return df
+
+
+def _person_codes(wh: Warehouse, indicators: pd.DataFrame) -> set[str]:
+    """Codes counting persons that the angle shows or builds its shares from."""
+    parts = {c for codes in indicators["numerateur"] for c in codes}
+    parts |= {c for codes in indicators["denominateur"] for c in codes}
+    people = query(
+        wh,
+        "select code from indicator_catalog where personnes and list_contains(?, code)",
+        [sorted(parts | set(indicators["code"]))],
+    )
+    return set(people["code"])
+
+
+def _pole_values(wh: Warehouse, codes: Sequence[str], year: int | None) -> pd.DataFrame:
+    """Every pole × year × code of `codes` as a wide frame (index pole_id, annee), null if absent."""
+    long = query(
+        wh,
+        """
+        select p.pole_id, m.annee, m.code, m.valeur
+        from poles p
+        join mart_pole_year m on m.pole_id = p.pole_id
+        where list_contains(?, m.code) and (? is null or m.annee = ?)
+        """,
+        [list(codes), year, year],
+    )
+    return long.pivot_table(index=["pole_id", "annee"], columns="code", values="valeur", aggfunc="first")
+
+
+@dataclass(frozen=True)
+class _ProtectedYear:
+    """One year's values by pole (index pole_id, a column per code), small cells applied."""
+
+    values: pd.DataFrame  # NaN where masked or not reported
+    labels: pd.DataFrame  # « < 5 » / « s » where masked, None elsewhere
+    dens: pd.DataFrame  # a share's reference population by pole, where the pole has the share
+    den_hidden: pd.DataFrame  # True where that population counts persons and is masked
+    totals: pd.Series  # a person count's publishable network total (NaN where hidden)
+
+
+def _protect_year(
+    wide: pd.DataFrame, indicators: pd.DataFrame, person_codes: set[str], pole_ids: Sequence[str]
+) -> _ProtectedYear:
+    wide = wide.reindex(index=list(pole_ids))
+    codes = list(indicators["code"])
+    values = wide.reindex(columns=codes).astype(float)
+    labels = pd.DataFrame(None, index=values.index, columns=codes, dtype=object)
+    totals = pd.Series(np.nan, index=codes, dtype=float)
+    # Every count of persons involved, one table per code: poles in rows, the network total below.
+    masks: dict[str, pd.Series] = {}
+    for code in sorted(person_codes):
+        counts = wide[code] if code in wide.columns else pd.Series(np.nan, index=wide.index)
+        table = suppress_series(counts.rename(code).astype(float), total=True)
+        masks[code] = table.masked[code]
+        if code in labels.columns:
+            labels[code] = table.labels()[code].where(masks[code], None)
+            totals[code] = table.col_totals()[code]
+    dens = pd.DataFrame(np.nan, index=values.index, columns=codes, dtype=float)
+    den_hidden = pd.DataFrame(False, index=values.index, columns=codes)
+    no_mask = pd.Series(False, index=values.index)
+    for ind in indicators[indicators["derive"]].itertuples(index=False):
+        # A share is masked with the counts it is made of: « s », since it is not a count itself.
+        hidden = no_mask.copy()
+        for part in ind.numerateur:
+            hidden |= masks.get(part, no_mask)
+        for part in ind.denominateur:
+            den_hidden[ind.code] |= masks.get(part, no_mask)
+        hidden |= den_hidden[ind.code]
+        labels[ind.code] = labels[ind.code].mask(hidden & values[ind.code].notna(), SECONDARY_LABEL)
+        if all(c in wide.columns for c in ind.denominateur):
+            den = wide[list(ind.denominateur)].sum(axis=1, min_count=len(ind.denominateur))
+            dens[ind.code] = den.where(values[ind.code].notna())
+    values = values.where(labels.isna())
+    return _ProtectedYear(values, labels, dens, den_hidden, totals)
+
+
+def _pole_ids(wh: Warehouse) -> list[str]:
+    return list(query(wh, "select pole_id from poles order by numero")["pole_id"])
+
+
+def angle_poles(
+    wh: Warehouse, viewer: Viewer, domain: str, year: int, extra: Sequence[str] = ()
+) -> pd.DataFrame:
+    """Each pole's value of each of the angle's indicators for `year`, small cells applied.
+
+    One row per pole × indicator (every pole, in number order; `valeur` null when the pole did not
+    report it or when it is masked). Columns: pole_id, numero, nom, code, libelle, unite,
+    personnes, derive, valeur, masque (« < 5 », « s » or null), denominateur (a share's reference
+    population for the pole: the sum of its denominator codes, null when masked or not a share).
+    """
+    indicators = angle_indicators(wh, viewer, domain, extra)
+    person_codes = _person_codes(wh, indicators)
+    needed = _needed_codes(indicators)
+    poles = query(wh, "select pole_id, numero, nom from poles order by numero")
+    wide = _pole_values(wh, needed, year).droplevel("annee") if needed else pd.DataFrame()
+    year_data = _protect_year(wide, indicators, person_codes, list(poles["pole_id"]))
+    dens = year_data.dens.where(~year_data.den_hidden)
+    return _long_by_pole(poles, indicators, year_data.values, year_data.labels, dens)
+
+
+def _needed_codes(indicators: pd.DataFrame) -> list[str]:
+    """The angle's codes and those its shares are computed from."""
+    codes = list(indicators["code"])
+    for parts in [*indicators["numerateur"], *indicators["denominateur"]]:
+        codes += [c for c in parts if c not in codes]
+    return codes
+
+
+def _long_by_pole(
+    poles: pd.DataFrame,
+    indicators: pd.DataFrame,
+    values: pd.DataFrame,
+    labels: pd.DataFrame,
+    dens: pd.DataFrame,
+) -> pd.DataFrame:
+    def long(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+        out = frame.rename_axis(index="pole_id", columns="code").stack(future_stack=True)
+        return out.rename(name).reset_index()
+
+    frame = long(values, "valeur").merge(long(labels, "masque"), on=["pole_id", "code"])
+    frame = frame.merge(long(dens, "denominateur"), on=["pole_id", "code"])
+    frame["masque"] = frame["masque"].astype(object).where(frame["masque"].notna(), None)
+    attributes = indicators[["code", "libelle", "unite", "personnes", "derive"]]
+    frame = poles.merge(frame, on="pole_id").merge(attributes, on="code")
+    order = {code: i for i, code in enumerate(indicators["code"])}
+    frame = frame.sort_values(["numero", "code"], key=lambda s: s.map(order) if s.name == "code" else s)
+    columns = ["pole_id", "numero", "nom", "code", "libelle", "unite", "personnes", "derive"]
+    return frame[[*columns, "valeur", "masque", "denominateur"]].reset_index(drop=True)
+
+
+def angle_network(wh: Warehouse, viewer: Viewer, domain: str, extra: Sequence[str] = ()) -> pd.DataFrame:
+    """The network figure of each of the angle's indicators by year, with its sample size.
+
+    `valeur` follows the catalogue's aggregation over poles (`agregation_poles`): the total of the
+    poles for a sum, the share of poles answering yes for a yes/no mean, the ratio of the sums for
+    a share. For a count of persons it is the total published beside the poles (null when small
+    cells hide it). `nb_poles` poles reported it out of `nb_poles_total`; `denominateur` is a
+    share's reference population over those poles (null when a masked pole would be given away).
+    Also: mediane (of the poles' values), libelle, unite, agregation_poles, personnes, derive.
+    """
+    indicators = angle_indicators(wh, viewer, domain, extra)
+    person_codes = _person_codes(wh, indicators)
+    network = query(
+        wh,
+        """
+        select n.annee, n.code, n.valeur, n.mediane, n.nb_poles,
+               (select count(*) from poles) as nb_poles_total
+        from mart_network_year n
+        where list_contains(?, n.code)
+        order by n.annee
+        """,
+        [list(indicators["code"])],
+    )
+    pole_ids = _pole_ids(wh)
+    wide = _pole_values(wh, _needed_codes(indicators), None)
+    rows = []
+    for year, year_values in wide.groupby(level="annee"):
+        data = _protect_year(year_values.droplevel("annee"), indicators, person_codes, pole_ids)
+        for ind in indicators.itertuples(index=False):
+            # A share's population over the poles: withheld when it would give one masked pole away.
+            den = data.dens[ind.code]
+            hidden = int((data.den_hidden[ind.code] & den.notna()).sum())
+            rows.append(
+                {
+                    "annee": int(year),
+                    "code": ind.code,
+                    "total_protege": data.totals[ind.code],
+                    "denominateur": den.sum(min_count=1) if hidden != 1 else np.nan,
+                }
+            )
+    protected = pd.DataFrame(rows, columns=["annee", "code", "total_protege", "denominateur"])
+    frame = network.merge(protected, on=["annee", "code"], how="left")
+    is_count = frame["code"].isin(person_codes)
+    frame["valeur"] = frame["valeur"].where(~is_count, frame["total_protege"])
+    attributes = indicators[["code", "libelle", "unite", "agregation_poles", "personnes", "derive"]]
+    frame = frame.merge(attributes, on="code")
+    order = {code: i for i, code in enumerate(indicators["code"])}
+    frame = frame.sort_values(["code", "annee"], key=lambda s: s.map(order) if s.name == "code" else s)
+    columns = ["annee", "code", "libelle", "unite", "agregation_poles", "personnes", "derive"]
+    return frame[[*columns, "valeur", "mediane", "nb_poles", "nb_poles_total", "denominateur"]].reset_index(
+        drop=True
+    )
