@@ -148,6 +148,14 @@ TABLES: dict[str, dict[str, str]] = {
         "code_question": "VARCHAR",
         "phrase": "VARCHAR",
     },
+    # One row per person and stay in a member structure (person-level: staff only, never in Parquet).
+    # person_key: pseudonym (HMAC-SHA256 of the pole and the pole's identifier, 32 hex characters).
+    # categorie_sortie: null while the stay goes on and when it ends in an internal move (the next
+    # stay, in another structure of the pole, began within the configured gap); parcours_id / etape:
+    # the pathway (stays of one person in one pole without a real exit between them) and the stay's
+    # rank in it; fin_parcours: the stay ends its pathway with an exit; motif_regle: label of the
+    # exit-mapping entry that matched (never the pole's own text); duree_mois: the stay's duration
+    # (entry to exit, null while it goes on); tranche_age: at the date of entry.
     "pathways": {
         "person_key": "VARCHAR",
         "pole_id": "VARCHAR",
@@ -155,6 +163,36 @@ TABLES: dict[str, dict[str, str]] = {
         "date_entree": "DATE",
         "date_sortie": "DATE",
         "categorie_sortie": "VARCHAR",
+        "parcours_id": "VARCHAR",
+        "etape": "INTEGER",
+        "mobilite_interne": "BOOLEAN",
+        "fin_parcours": "BOOLEAN",
+        "motif_regle": "VARCHAR",
+        "duree_mois": "DOUBLE",
+        "sexe": "VARCHAR",
+        "tranche_age": "VARCHAR",
+        "deld": "BOOLEAN",
+        "rsa": "BOOLEAN",
+        "qpv": "BOOLEAN",
+        "rqth": "BOOLEAN",
+        "heures_formation": "DOUBLE",
+        "certification": "BOOLEAN",
+        "source_file": "VARCHAR",
+        "row_number": "INTEGER",
+    },
+    # Indicators drawn from the pathways per pole and year, beside the value the pole declared
+    # (mart_pole_year; null if not declared): ecart = valeur - valeur_declaree, ecart_relatif =
+    # ecart / valeur_declaree. Codes of the catalogue, plus `duree_mediane_mois` and `retraits`
+    # (labels in PATHWAY_INDICATOR_LABELS).
+    "pathway_indicators": {
+        "pole_id": "VARCHAR",
+        "annee": "INTEGER",
+        "code": "VARCHAR",
+        "valeur": "DOUBLE",
+        "valeur_declaree": "DOUBLE",
+        "ecart": "DOUBLE",
+        "ecart_relatif": "DOUBLE",
+        "origine": "VARCHAR",
     },
     "visits": {
         "pole_id": "VARCHAR",
@@ -301,6 +339,7 @@ TABLE_LABELS: dict[str, str] = {
     "application_fields": "Champs tirés des réponses",
     "application_tags": "Mots-clés des réponses",
     "pathways": "Parcours",
+    "pathway_indicators": "Indicateurs tirés des parcours",
     "visits": "Visites apprenantes",
     "ingest_log": "Journal des fichiers reçus",
     "quarantine": "Quarantaine",
@@ -324,6 +363,13 @@ APPLICATION_FIELD_LABELS: dict[str, str] = {
     "statut_juridique": "Statut juridique",
     "part_financement_collectivites": "Part des collectivités dans le financement",
     "periode_visite": "Période proposée pour la visite",
+}
+
+
+# Codes of `pathway_indicators` that the catalogue does not hold (poles do not owe them).
+PATHWAY_INDICATOR_LABELS: dict[str, str] = {
+    "duree_mediane_mois": "Durée médiane des parcours terminés (mois)",
+    "retraits": "Sorties retirées du décompte (décès, déménagement, longue maladie…)",
 }
 
 

@@ -507,3 +507,22 @@ def load_keywords() -> tuple[KeywordEntry, ...]:
             )
         )
     return tuple(entries)
+
+
+@dataclass(frozen=True)
+class PathwayConfig:
+    """Settings of the person-level pathways (`reference/parcours.yaml`)."""
+
+    move_gap_days: int  # an entry in another member structure within this many days is an internal move
+    gap_relative_tolerance: float  # derived vs declared: a gap is reported beyond both tolerances
+    gap_absolute_tolerance: float
+
+
+@cache
+def load_pathway_config() -> PathwayConfig:
+    raw = read_reference("parcours.yaml")
+    return PathwayConfig(
+        move_gap_days=int(raw["ecart_mobilite_interne_jours"]),
+        gap_relative_tolerance=float(raw["tolerance_ecart_relatif"]),
+        gap_absolute_tolerance=float(raw["tolerance_ecart_absolu"]),
+    )

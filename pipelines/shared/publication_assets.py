@@ -14,7 +14,6 @@ from pipelines.shared.resources import WarehouseResource
 SHARED_TABLES = [
     "poles",
     "indicator_catalog",
-    "pathways",
     "visits",
     "ingest_log",
     "quarantine",

@@ -1,6 +1,6 @@
 """Curated reference tables: the twelve poles and the indicator catalogue, from `ptce/reference/`.
 
-Also the contract tables whose ingestion arrives with later work (pathways, visits):
+Also the contract tables whose ingestion arrives with later work (visits):
 they are created empty with their contract columns so readers can rely on them from day one.
 """
 
@@ -113,13 +113,12 @@ def indicator_catalog(warehouse: WarehouseResource) -> dg.MaterializeResult:
 @dg.multi_asset(
     group_name="curated",
     specs=[
-        dg.AssetSpec("pathways", kinds={"duckdb"}, description="Parcours individuels (à venir)."),
         dg.AssetSpec("visits", kinds={"duckdb"}, description="Visites apprenantes (à venir)."),
     ],
 )
 def pending_contract_tables(warehouse: WarehouseResource) -> Iterator[dg.MaterializeResult]:
     """Tables of the contract whose ingestion is not built yet: created empty, with their columns."""
     with warehouse.get_connection() as con:
-        for table in ("pathways", "visits"):
+        for table in ("visits",):
             write_table(con, table, pd.DataFrame(columns=list(TABLES[table])))
             yield dg.MaterializeResult(asset_key=table, metadata={"dagster/row_count": 0})

@@ -1,0 +1,1 @@
+"""Person-level pathways: stays in member structures, pseudonymised, grouped and counted."""

@@ -1,0 +1,181 @@
+"""Pathway files: staging (read and pseudonymise every file), the `pathways` table, its indicators.
+
+Staging keeps each file's stays (already pseudonymised: no raw identifier is ever written), its
+quarantined rows and its log row. `pathways` keeps the latest version of each stay (arrival
+register) and groups stays into pathways; `pathway_indicators` counts them per pole and year beside
+the figures the poles declared.
+"""
+
+from __future__ import annotations
+
+import traceback
+from datetime import date
+from pathlib import Path
+
+import dagster as dg
+import pandas as pd
+
+from pipelines.pathways.parser import FLAG_ROLES, KIND, PathwayFileParser
+from pipelines.pathways.pseudonym import KEY_VARIABLE, resolve_key
+from pipelines.pathways.tables import build_indicators, build_pathways, latest_versions
+from pipelines.shared.build_store import write_table
+from pipelines.shared.ledger import (
+    LOG_COLUMNS,
+    QUARANTINE_COLUMNS,
+    UNEXPECTED_ERROR,
+    log_row,
+    quarantine_rows,
+)
+from pipelines.shared.resources import WarehouseResource
+from pipelines.shared.results import FileResult
+from ptce.paths import DataLayout
+from ptce.reference import load_pathway_config
+
+STAY_COLUMNS = [
+    "person_key",
+    "pole_id",
+    "structure",
+    "date_entree",
+    "date_sortie",
+    "categorie_sortie",
+    "motif_regle",
+    "sexe",
+    "tranche_age",
+    *FLAG_ROLES,
+    "heures_formation",
+    "source_file",
+    "row_number",
+    "sheet",
+]
+STAY_TYPES = {
+    "date_entree": "datetime64[s]",
+    "date_sortie": "datetime64[s]",
+    **{role: "boolean" for role in FLAG_ROLES},
+    "heures_formation": "float64",
+    "row_number": "Int64",
+}
+
+
+def _crash(source_file: str, file_format: str, exc: Exception) -> FileResult:
+    """A parser crash: `error` row for the file; the log gets the traceback frames, not the message.
+
+    An exception message may quote a cell (a person's identifier or name): unlike
+    `ledger.crash_result`, only the exception type and the code location reach the Dagster log.
+    """
+    frames = "".join(traceback.format_tb(exc.__traceback__))
+    dg.get_dagster_logger().error(
+        "Unexpected %s while parsing %s (message withheld: person-level file)\n%s",
+        type(exc).__name__,
+        source_file,
+        frames,
+    )
+    result = FileResult(source_file=source_file, kind=KIND, file_format=file_format)
+    result.error = UNEXPECTED_ERROR.format(source_file=source_file)
+    return result
+
+
+def parse_files(layout: DataLayout, inventory: pd.DataFrame, today: date | None = None) -> list[FileResult]:
+    """Parse every pathway file of the inventory, in path order, with the run's pseudonym key."""
+    rows = [row for row in inventory.itertuples() if row.kind == KIND]
+    if not rows:
+        return []
+    key = resolve_key(layout)
+    logger = dg.get_dagster_logger()
+    if key.key is None:
+        logger.error(
+            "%s absente : %d fichier(s) de parcours non chargé(s) (données réelles, pas de clé).",
+            KEY_VARIABLE,
+            len(rows),
+        )
+    elif key.demo:
+        logger.warning(
+            "ATTENTION : %s absente ; identifiants pseudonymisés avec la CLÉ DE DÉMONSTRATION "
+            "(admise seulement pour les données fictives).",
+            KEY_VARIABLE,
+        )
+    parser = PathwayFileParser(key, today=today)
+    results = []
+    for row in rows:
+        try:
+            result = parser.parse(layout.data_dir / Path(row.source_file), row.source_file)
+        except Exception as exc:  # a bad file never stops publication of the rest
+            result = _crash(row.source_file, row.format, exc)
+        results.append(result)
+    return results
+
+
+def results_to_frames(
+    results: list[FileResult], inventory: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(stays, quarantine, log) frames of the parsed files."""
+    by_file = {row.source_file: row for row in inventory.itertuples()}
+    stays, quarantine, log = [], [], []
+    for res in results:
+        stays.extend(res.records)
+        quarantine.extend(quarantine_rows(res))
+        log.append(log_row(res, by_file[res.source_file]))
+    stays_df = pd.DataFrame(stays, columns=STAY_COLUMNS)
+    for column, dtype in STAY_TYPES.items():
+        stays_df[column] = (
+            pd.to_datetime(stays_df[column]).astype(dtype)
+            if dtype.startswith("datetime")
+            else stays_df[column].astype(dtype)
+        )
+    return (
+        stays_df,
+        pd.DataFrame(quarantine, columns=QUARANTINE_COLUMNS),
+        pd.DataFrame(log, columns=LOG_COLUMNS),
+    )
+
+
+@dg.asset(group_name="staging", kinds={"duckdb", "python"}, deps=["raw_files"])
+def stg_pathway_files(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """Lecture de chaque fichier de parcours (identifiants pseudonymisés) : étapes, quarantaine, journal."""
+    layout = warehouse.layout
+    with warehouse.get_connection() as con:
+        inventory = con.execute("select * from raw_files order by source_file").df()
+        results = parse_files(layout, inventory)
+        stays, quarantine, log = results_to_frames(results, inventory)
+        write_table(con, "stg_pathway_stays", stays)
+        write_table(con, "stg_pathway_quarantine", quarantine)
+        write_table(con, "stg_pathway_log", log)
+    key = resolve_key(layout) if len(log) else None
+    return dg.MaterializeResult(
+        metadata={
+            "fichiers": len(log),
+            "fichiers_en_erreur": int((log["status"] == "error").sum()) if len(log) else 0,
+            "lignes_lues": int(log["rows_read"].sum()) if len(log) else 0,
+            "lignes_chargees": int(log["rows_loaded"].sum()) if len(log) else 0,
+            "lignes_en_quarantaine": int(log["rows_quarantined"].sum()) if len(log) else 0,
+            "cle_de_demonstration": bool(key is not None and key.demo),
+        }
+    )
+
+
+@dg.asset(group_name="curated", kinds={"duckdb"}, deps=["stg_pathway_files", "raw_files"])
+def pathways(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """Parcours individuels : une ligne par personne (pseudonyme) et étape dans une structure membre."""
+    with warehouse.get_connection() as con:
+        stays = con.execute("select * from stg_pathway_stays").df()
+        arrivals = con.execute("select source_file, arrival_rank from file_arrivals").df()
+        current = latest_versions(stays, arrivals)
+        frame = build_pathways(current, load_pathway_config().move_gap_days)
+        n = write_table(con, "pathways", frame, order_by=["pole_id", "person_key", "date_entree", "etape"])
+    return dg.MaterializeResult(
+        metadata={
+            "dagster/row_count": n,
+            "etapes_remplacees_par_un_renvoi": len(stays) - len(current),
+            "mobilites_internes": int(frame["mobilite_interne"].sum()) if n else 0,
+        }
+    )
+
+
+@dg.asset(group_name="marts", kinds={"duckdb"}, deps=["pathways", "mart_pole_year"])
+def pathway_indicators(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """Indicateurs tirés des parcours par pôle et année, à côté des valeurs déclarées par les pôles."""
+    with warehouse.get_connection() as con:
+        stays = con.execute("select * from pathways").df()
+        declared = con.execute("select pole_id, annee, code, valeur from mart_pole_year").df()
+        frame = build_indicators(stays, declared, date.today())
+        n = write_table(con, "pathway_indicators", frame, order_by=["pole_id", "annee", "code"])
+    return dg.MaterializeResult(metadata={"dagster/row_count": n})

@@ -1,0 +1,79 @@
+"""Checks of the pathways domain (SQL): the figures drawn from the pathways beside those declared.
+
+A warning only, never blocking: a pole's declared figures and its person-level file may differ for
+good reasons (a file sent for part of the year, people followed outside the file), and staff want to
+see where, not to lose the publication.
+"""
+
+# No `from __future__ import annotations`: Dagster reads the `context` annotation at definition time.
+import dagster as dg
+import pandas as pd
+
+from pipelines.shared.quality_checks import sql_check
+from pipelines.shared.resources import WarehouseResource
+from ptce.fmt import fmt_number
+from ptce.reference import load_pathway_config
+
+# Counts compared with the declared figures (rates and medians have no meaningful tolerance in persons).
+COMPARED_CODES = (
+    "personnes_accompagnees",
+    "entrees_parcours",
+    "sorties",
+    "sorties_emploi_durable",
+    "sorties_emploi_transition",
+    "sorties_positives",
+    "sorties_autres",
+    "heures_formation",
+    "certifications",
+    "mobilites_internes",
+)
+MAX_NAMED = 10
+
+
+def gaps_sql(relative: float, absolute: float) -> str:
+    """Rows of `pathway_indicators` whose gap exceeds both tolerances."""
+    codes = ", ".join(f"'{c}'" for c in COMPARED_CODES)
+    return f"""
+        select pole_id, annee, code, valeur, valeur_declaree, ecart
+        from pathway_indicators
+        where valeur_declaree is not null and code in ({codes})
+          and abs(ecart) > greatest({relative} * abs(valeur_declaree), {absolute})
+        order by pole_id, annee, code
+    """
+
+
+def explain_gaps(bad: pd.DataFrame) -> str:
+    """French account of the gaps, each named (pole, year, indicator, both figures)."""
+    parts = [
+        f"{r.pole_id} {r.annee} « {r.code} » : {fmt_number(r.valeur)} d'après les parcours, "
+        f"{fmt_number(r.valeur_declaree)} déclaré(s)"
+        for r in bad.head(MAX_NAMED).itertuples()
+    ]
+    more = f" ; et {len(bad) - MAX_NAMED} autre(s)" if len(bad) > MAX_NAMED else ""
+    config = load_pathway_config()
+    return (
+        f"{len(bad)} écart(s) entre les parcours et les chiffres déclarés au-delà de la tolérance "
+        f"({config.gap_relative_tolerance:.0%} et {fmt_number(config.gap_absolute_tolerance)}) — "
+        + " ; ".join(parts)
+        + more
+        + ". Vérifiez avec le pôle que le fichier de parcours couvre toute l'année."
+    )
+
+
+@dg.asset_check(asset="pathway_indicators", blocking=False)
+def pathway_vs_declared(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
+    """Alerte : indicateurs tirés des parcours éloignés des valeurs déclarées par le pôle."""
+    config = load_pathway_config()
+    with warehouse.get_connection() as con:
+        return sql_check(
+            con,
+            context.run.run_id,
+            "pathway_indicators",
+            "parcours_vs_declare",
+            gaps_sql(config.gap_relative_tolerance, config.gap_absolute_tolerance),
+            "Les indicateurs tirés des parcours sont proches des valeurs déclarées par les pôles "
+            f"(écart au plus {config.gap_relative_tolerance:.0%} de la valeur déclarée ou "
+            f"{fmt_number(config.gap_absolute_tolerance)}).",
+            severity="WARN",
+            explain=explain_gaps,
+        )

@@ -1,0 +1,45 @@
+"""The pathways domain: person-level stays (`raw/parcours/`), pathways and the indicators they give."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipelines.pathways import rules
+from pipelines.shared.domain import Domain, PlannedFile
+from ptce.paths import DataLayout
+
+
+def _write_demo(staging: Path, layout: DataLayout) -> list[PlannedFile]:
+    try:
+        from pipelines.pathways.demo import plan_demo_files  # openpyxl only when a demo is written
+    except ModuleNotFoundError as exc:
+        if exc.name != "pipelines.pathways.demo":
+            raise
+        return []  # the demo pathway files are not part of this build yet
+    return plan_demo_files(staging, layout)
+
+
+DOMAIN = Domain(
+    name="pathways",
+    raw_kinds=("parcours",),
+    staging_asset="stg_pathway_files",
+    staging_log="stg_pathway_log",
+    staging_quarantine="stg_pathway_quarantine",
+    tables=("pathways", "pathway_indicators"),
+    # A pole's pathway file counts for every year in which one of its loaded stays is under way.
+    # Completeness only expects what `qualite.yaml` lists (parcours is not listed yet).
+    submissions_sql=(
+        "select distinct 'parcours' as kind, pole_id, unnest(range(year(date_entree), "
+        "year(coalesce(date_sortie, current_date)) + 1)) as annee, source_file from stg_pathway_stays"
+    ),
+    current_sql={
+        "parcours": "select distinct pole_id, annee, 'parcours' as code from pathway_indicators",
+    },
+    completeness_deps=("pathway_indicators", "stg_pathway_files"),
+    # pathways is person-level: never copied to Parquet; its yearly counts are.
+    parquet_tables=("pathway_indicators",),
+    table_suites=rules.TABLE_SUITES,
+    mart_suites=rules.MART_SUITES,
+    frames=rules.FRAMES,
+    write_demo=_write_demo,
+)

@@ -1,0 +1,541 @@
+"""Parser of person-level pathway files (`raw/parcours/`): one row per person and stay in a structure.
+
+Same reading rules as the indicator files (`pipelines.shared.readers`): CSV in any French Excel
+encoding and separator, XLSX with title rows above the header, hidden rows and sheets left out and
+noted, formulas refused, headers matched insensitively. The pole is given in a column, in a title
+row (« Pôle : PHARES ») or by the file name.
+
+Personal data: the person identifier is replaced by its pseudonym (`pseudonym.pseudonymise`) as soon
+as the row is read; a birth date only gives the age band at the date of entry. Columns outside the
+schema (name, address, phone, social security number, comments…) are never read: the file's log
+names them by their header only. Quarantine rows name the person by pseudonym (when the identifier
+was readable) and never quote an identifier or a birth date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pipelines.pathways.exits import load_exit_mapping
+from pipelines.pathways.fields import (
+    FIRST_ENTRY_YEAR,
+    age_band,
+    check_birth,
+    flag_column_uses_ticks,
+    parse_age_band,
+    parse_date,
+    parse_flag,
+    parse_hours,
+    parse_sex,
+)
+from pipelines.pathways.pseudonym import DEMO_KEY_NOTE, NO_KEY_ERROR, PseudonymKey, pseudonymise
+from pipelines.shared.readers import Sheet, read_into
+from pipelines.shared.results import FileResult, IngestionError, QuarantineRecord
+from pipelines.shared.values import ValueProblem, cell_text, formula_reason, is_missing
+from ptce.reference import PoleMatcher, pole_numbers
+from ptce.text import normalize_key
+
+KIND = "parcours"
+HEADER_SCAN_ROWS = 20
+MAX_IDENTIFIER_CHARS = 64  # an identifier is a short code: longer text is something else
+MAX_STRUCTURE_CHARS = 200
+MASKED = "[masquée]"  # what the quarantine shows instead of a personal value
+
+# Column roles and the normalised headers that name them (`ptce.text.normalize_key`).
+ROLE_ALIASES: dict[str, set[str]] = {
+    "identifiant": {
+        "identifiant",
+        "id",
+        "idpersonne",
+        "identifiantpersonne",
+        "identifiantdelapersonne",
+        "identifiantindividu",
+        "npersonne",
+        "nopersonne",
+        "numpersonne",
+        "numeropersonne",
+        "ndepersonne",
+        "numerodepersonne",
+        "codepersonne",
+        "refpersonne",
+        "referencepersonne",
+        "nsalarie",
+        "idsalarie",
+        "identifiantsalarie",
+        "nbeneficiaire",
+        "idbeneficiaire",
+        "identifiantbeneficiaire",
+    },
+    "pole": {
+        "pole",
+        "poleid",
+        "idpole",
+        "codepole",
+        "numeropole",
+        "numerodupole",
+        "npole",
+        "nopole",
+        "ptce",
+        "nomduptce",
+        "nomdupole",
+        "nompole",
+    },
+    "structure": {
+        "structure",
+        "structuremembre",
+        "structuremembredupole",
+        "siae",
+        "structuresiae",
+        "structuredaccueil",
+        "structuredaccompagnement",
+        "nomdelastructure",
+        "structureemployeuse",
+        "membre",
+    },
+    "date_entree": {
+        "dateentree",
+        "datedentree",
+        "entree",
+        "dateentreeenparcours",
+        "datedentreeenparcours",
+        "dateentreeparcours",
+        "datedebut",
+        "datededebut",
+        "debut",
+        "debutdeparcours",
+    },
+    "date_sortie": {
+        "datesortie",
+        "datedesortie",
+        "sortie",
+        "datesortieparcours",
+        "datedesortiedeparcours",
+        "datedefin",
+        "datefin",
+        "fin",
+        "findeparcours",
+    },
+    "motif_sortie": {
+        "motifsortie",
+        "motifdesortie",
+        "motif",
+        "categoriesortie",
+        "categoriedesortie",
+        "typesortie",
+        "typedesortie",
+        "situationsortie",
+        "situationalasortie",
+        "sortieverss",
+        "sortievers",
+    },
+    "sexe": {"sexe", "genre", "sex"},
+    "date_naissance": {"datenaissance", "datedenaissance", "naissance", "nele", "nee", "nelenee"},
+    "tranche_age": {"trancheage", "tranchedage", "classeage", "classedage", "trancheagealentree"},
+    "deld": {"deld", "demandeurdemploidelongueduree", "chomeurdelongueduree"},
+    "rsa": {"rsa", "beneficiairersa", "beneficiairedursa", "allocatairersa"},
+    "qpv": {"qpv", "residentqpv", "habitantqpv", "quartierprioritaire", "residentquartierprioritaire"},
+    "rqth": {"rqth", "travailleurhandicape", "reconnaissancetravailleurhandicape"},
+    "heures_formation": {
+        "heuresformation",
+        "heuresdeformation",
+        "nbheuresformation",
+        "nbheuresdeformation",
+        "nombreheuresformation",
+        "nombredheuresdeformation",
+        "formationheures",
+        "heuresdeformationsuivies",
+    },
+    "certification": {
+        "certification",
+        "certificationobtenue",
+        "certificationqualification",
+        "qualificationobtenue",
+        "certificationouqualificationobtenue",
+    },
+}
+_ROLE_BY_KEY = {alias: role for role, aliases in ROLE_ALIASES.items() for alias in aliases}
+FLAG_ROLES = ("deld", "rsa", "qpv", "rqth", "certification")
+
+# How each field is named to the sender (quarantine `field`, reasons).
+FIELD_LABELS = {
+    "identifiant": "identifiant",
+    "pole": "pôle",
+    "structure": "structure",
+    "date_entree": "date d'entrée",
+    "date_sortie": "date de sortie",
+    "motif_sortie": "motif de sortie",
+    "sexe": "sexe",
+    "date_naissance": "date de naissance",
+    "tranche_age": "tranche d'âge",
+    "deld": "DELD",
+    "rsa": "RSA",
+    "qpv": "QPV",
+    "rqth": "RQTH",
+    "heures_formation": "heures de formation",
+    "certification": "certification obtenue",
+    "ligne": "ligne",
+}
+_TITLE_POLE_KEYS = ROLE_ALIASES["pole"]
+REQUIRED = ("identifiant", "date_entree")
+
+
+@dataclass
+class _Header:
+    row_number: int
+    roles: dict[str, int]
+    ignored: list[str]
+
+    @property
+    def plausible(self) -> bool:
+        return all(r in self.roles for r in REQUIRED) and len(self.roles) >= 3
+
+
+def _header(row_number: int, cells: list[object]) -> _Header:
+    roles: dict[str, int] = {}
+    ignored: list[str] = []
+    for idx, cell in enumerate(cells):
+        text = cell_text(cell)
+        if not text:
+            continue
+        role = _ROLE_BY_KEY.get(normalize_key(text))
+        if role is None or role in roles:
+            ignored.append(text)
+        else:
+            roles[role] = idx
+    return _Header(row_number, roles, ignored)
+
+
+def _title_pole(rows: list[tuple[int, list[object]]], matcher: PoleMatcher) -> str | None:
+    """ "Pôle : PHARES" written above the header, in one cell or in two."""
+    for _, cells in rows:
+        texts = [cell_text(c) for c in cells if cell_text(c)]
+        for i, text in enumerate(texts):
+            key, sep, value = text.partition(":")
+            if not sep:
+                key, value = text, ""
+            if normalize_key(key) not in _TITLE_POLE_KEYS:
+                continue
+            value = value.strip() or (texts[i + 1] if i + 1 < len(texts) else "")
+            pole = matcher.match(value) or matcher.find(value)
+            if pole:
+                return pole
+    return None
+
+
+class PathwayFileParser:
+    """Parses one pathway file into stays (pseudonymised), quarantine rows and a log entry."""
+
+    def __init__(self, key: PseudonymKey, today: date | None = None) -> None:
+        self.key = key
+        self.today = today or date.today()
+        self.matcher = PoleMatcher()
+        self.exits = load_exit_mapping()
+
+    def parse(self, path: Path, source_file: str) -> FileResult:
+        """Never raises for bad content: an unreadable file (or no key) gives `error`."""
+        result = FileResult(source_file=source_file, kind=KIND, file_format=path.suffix[1:].lower())
+        if self.key.key is None:
+            result.error = NO_KEY_ERROR.format(source_file=source_file)
+            return result
+        try:
+            sheets, _, _ = read_into(result, path, source_file)
+            self._parse_sheets(path, sheets, result)
+        except IngestionError as exc:
+            result.error = exc.message
+            result.records.clear()
+            result.quarantine.clear()
+            result.rows_read = result.rows_loaded = 0
+        if self.key.demo and result.error is None:
+            result.infos.append(DEMO_KEY_NOTE)
+        return result
+
+    def _parse_sheets(self, path: Path, sheets: list[Sheet], result: FileResult) -> None:
+        found = False
+        hidden_tables: list[str] = []
+        ignored: list[str] = []
+        for sheet in sheets:
+            header = None
+            for row_number, cells in sheet.rows[:HEADER_SCAN_ROWS]:
+                candidate = _header(row_number, cells)
+                if candidate.plausible:
+                    header = candidate
+                    break
+            if header is None:
+                continue
+            if sheet.hidden:
+                hidden_tables.append(sheet.name or "")
+                continue
+            found = True
+            above = [(n, c) for n, c in sheet.rows if n < header.row_number]
+            context_pole = _title_pole(above, self.matcher) or self.matcher.find(path.stem)
+            for name in header.ignored:
+                if name not in ignored:
+                    ignored.append(name)
+            body = [(n, c) for n, c in sheet.rows if n > header.row_number]
+            ticks = {
+                role: flag_column_uses_ticks([_cell(c, header.roles[role]) for _, c in body])
+                for role in FLAG_ROLES
+                if role in header.roles
+            }
+            if "pole" not in header.roles and context_pole is None:
+                raise IngestionError(
+                    f"{result.source_file} : pôle introuvable : ni colonne « Pôle », ni ligne « Pôle : … » "
+                    "au-dessus du tableau, ni nom de pôle dans le nom du fichier. Ajoutez la colonne "
+                    f"« Pôle » (numéro {pole_numbers()} ou nom) et renvoyez le fichier."
+                )
+            sheet_name = sheet.name if len(sheets) > 1 else None
+            seen: dict[tuple, int] = {}
+            for row_number, cells in body:
+                self._parse_row(row_number, cells, header, context_pole, ticks, sheet_name, result, seen)
+        if hidden_tables:
+            names = ", ".join(f"« {n} »" for n in hidden_tables)
+            result.notes.append(
+                f"Feuille(s) masquée(s) ignorée(s) : {names} (elles ne sont pas lues). Pour intégrer ces "
+                "parcours, affichez la feuille dans Excel et renvoyez le fichier."
+            )
+        if not found:
+            raise IngestionError(
+                f"{result.source_file} : aucun tableau de parcours reconnu (en-têtes attendus dans les "
+                f"{HEADER_SCAN_ROWS} premières lignes : « Identifiant », « Pôle », « Structure », « Date "
+                "d'entrée », « Date de sortie », « Motif de sortie »…). Vérifiez les en-têtes et renvoyez "
+                "le fichier."
+            )
+        if ignored:
+            names = ", ".join(f"« {cell_text(n)[:60]} »" for n in ignored[:30])
+            more = f" et {len(ignored) - 30} autre(s)" if len(ignored) > 30 else ""
+            result.infos.append(
+                f"Colonnes non lues (hors du modèle des parcours, rien n'en est conservé) : {names}{more}."
+            )
+
+    def _parse_row(
+        self,
+        row_number: int,
+        cells: list[object],
+        header: _Header,
+        context_pole: str | None,
+        ticks: dict[str, bool],
+        sheet: str | None,
+        result: FileResult,
+        seen: dict[tuple, int],
+    ) -> None:
+        result.rows_read += 1
+        roles = header.roles
+        problems: list[tuple[str, str | None, str]] = []  # (field, value shown, reason)
+
+        def raw(role: str) -> object:
+            return _cell(cells, roles[role]) if role in roles else None
+
+        def read(role: str, reader: Any, value: object) -> Any:
+            try:
+                return reader(value)
+            except ValueProblem as exc:
+                problems.append((role, cell_text(value), exc.reason))
+                return None
+
+        # Pole first: the pseudonym is scoped by pole.
+        pole_id = context_pole
+        if "pole" in roles and not is_missing(raw("pole")):
+            pole_id = self.matcher.match(raw("pole")) or self.matcher.find(raw("pole"))
+            if pole_id is None:
+                problems.append(
+                    (
+                        "pole",
+                        cell_text(raw("pole")),
+                        formula_reason(raw("pole"))
+                        or f"pôle « {cell_text(raw('pole'))} » inconnu : indiquer le numéro "
+                        f"({pole_numbers()}) ou le nom d'un pôle de la communauté",
+                    )
+                )
+        elif pole_id is None:
+            problems.append(("pole", None, "pôle non renseigné : indiquer le numéro ou le nom du pôle"))
+
+        person_key = None
+        raw_id = raw("identifiant")
+        if is_missing(raw_id):
+            problems.append(("identifiant", None, "identifiant de la personne non renseigné"))
+        elif formula_reason(raw_id) or len(cell_text(raw_id)) > MAX_IDENTIFIER_CHARS:
+            # Never quoted: a formula or a long text may hold the person's name.
+            problems.append(
+                (
+                    "identifiant",
+                    None,
+                    "identifiant illisible (formule ou texte de plus de "
+                    f"{MAX_IDENTIFIER_CHARS} caractères) : saisir l'identifiant de la personne",
+                )
+            )
+        elif pole_id is not None:
+            assert self.key.key is not None
+            person_key = pseudonymise(self.key.key, pole_id, cell_text(raw_id))
+
+        structure = None
+        raw_structure = raw("structure")
+        if is_missing(raw_structure):
+            problems.append(("structure", None, "structure membre non renseignée"))
+        elif formula_reason(raw_structure):
+            problems.append(("structure", cell_text(raw_structure), formula_reason(raw_structure) or ""))
+        elif len(cell_text(raw_structure)) > MAX_STRUCTURE_CHARS:
+            problems.append(
+                (
+                    "structure",
+                    cell_text(raw_structure),
+                    f"nom de structure de plus de {MAX_STRUCTURE_CHARS} caractères : saisir le nom de la "
+                    "structure membre seulement",
+                )
+            )
+        else:
+            structure = " ".join(cell_text(raw_structure).split())
+
+        entry = None
+        raw_entry = raw("date_entree")
+        if is_missing(raw_entry):
+            problems.append(("date_entree", None, "date d'entrée non renseignée"))
+        else:
+            entry = read("date_entree", parse_date, raw_entry)
+            if entry is not None and entry > self.today:
+                problems.append(("date_entree", cell_text(raw_entry), "date d'entrée dans le futur"))
+                entry = None
+            elif entry is not None and entry.year < FIRST_ENTRY_YEAR:
+                problems.append(
+                    (
+                        "date_entree",
+                        cell_text(raw_entry),
+                        f"date d'entrée antérieure à {FIRST_ENTRY_YEAR} : vérifier l'année",
+                    )
+                )
+                entry = None
+
+        exit_date = None
+        raw_exit = raw("date_sortie")
+        if not is_missing(raw_exit):
+            exit_date = read("date_sortie", parse_date, raw_exit)
+            if exit_date is not None and exit_date > self.today:
+                problems.append(
+                    (
+                        "date_sortie",
+                        cell_text(raw_exit),
+                        "date de sortie dans le futur : ne la saisir qu'une fois la sortie faite",
+                    )
+                )
+            elif exit_date is not None and entry is not None and exit_date < entry:
+                problems.append(
+                    (
+                        "date_sortie",
+                        cell_text(raw_exit),
+                        f"date de sortie antérieure à la date d'entrée ({entry:%d/%m/%Y})",
+                    )
+                )
+
+        category = rule = None
+        raw_reason = raw("motif_sortie")
+        if not is_missing(raw_reason):
+            if is_missing(raw_exit):
+                problems.append(
+                    (
+                        "motif_sortie",
+                        cell_text(raw_reason),
+                        "motif de sortie sans date de sortie : saisir la date de sortie, ou retirer le "
+                        "motif si la personne est toujours en parcours",
+                    )
+                )
+            elif formula_reason(raw_reason):
+                problems.append(("motif_sortie", cell_text(raw_reason), formula_reason(raw_reason) or ""))
+            else:
+                reading = self.exits.classify(cell_text(raw_reason))
+                if reading.problem is not None or reading.category is None:
+                    problems.append(
+                        (
+                            "motif_sortie",
+                            cell_text(raw_reason),
+                            reading.problem
+                            or f"motif de sortie « {cell_text(raw_reason)} » non reconnu : préciser le motif",
+                        )
+                    )
+                else:
+                    category, rule = reading.category, reading.rule
+        elif not is_missing(raw_exit):
+            problems.append(
+                (
+                    "motif_sortie",
+                    None,
+                    "date de sortie sans motif : indiquer le motif de sortie (emploi, formation, "
+                    "autre sortie…)",
+                )
+            )
+
+        sex = read("sexe", parse_sex, raw("sexe"))
+        band = None
+        raw_birth = raw("date_naissance")
+        if not is_missing(raw_birth):
+            try:
+                birth = parse_date(raw_birth, birth=True, today=self.today)
+                if entry is not None:
+                    check_birth(birth, entry)
+                    band = age_band(birth, entry)
+            except ValueProblem as exc:
+                # Never quoted: the birth date is personal data.
+                problems.append(("date_naissance", MASKED, exc.reason))
+        if band is None and "tranche_age" in roles:
+            band = read("tranche_age", parse_age_band, raw("tranche_age"))
+        flags = {
+            role: read(role, lambda v, role=role: parse_flag(v, ticks=ticks.get(role, False)), raw(role))
+            for role in FLAG_ROLES
+        }
+        hours = read("heures_formation", parse_hours, raw("heures_formation"))
+
+        if not problems and person_key is not None:
+            stay_key = (person_key, pole_id, normalize_key(structure), entry)
+            if stay_key in seen:
+                problems.append(
+                    (
+                        "ligne",
+                        None,
+                        f"même personne, même structure et même date d'entrée qu'à la ligne {seen[stay_key]} "
+                        "du même fichier : ne garder qu'une ligne par étape",
+                    )
+                )
+            else:
+                seen[stay_key] = row_number
+
+        if problems:
+            who = f", personne {person_key}" if person_key else ""
+            for field, value, reason in problems:
+                label = FIELD_LABELS[field]
+                result.quarantine.append(
+                    QuarantineRecord(
+                        source_file=result.source_file,
+                        row_number=row_number,
+                        field=label,
+                        value=value,
+                        reason=f"{result.source_file}, ligne {row_number}, champ {label}{who} : {reason}",
+                        pole_id=pole_id,
+                        sheet=sheet,
+                        annee=entry.year if entry else None,
+                    )
+                )
+            return
+        result.records.append(
+            {
+                "person_key": person_key,
+                "pole_id": pole_id,
+                "structure": structure,
+                "date_entree": entry,
+                "date_sortie": exit_date,
+                "categorie_sortie": category,
+                "motif_regle": rule,
+                "sexe": sex,
+                "tranche_age": band,
+                **{role: flags[role] for role in FLAG_ROLES},
+                "heures_formation": hours,
+                "source_file": result.source_file,
+                "row_number": row_number,
+                "sheet": sheet,
+            }
+        )
+        result.rows_loaded += 1
+
+
+def _cell(cells: list[object], idx: int) -> object:
+    return cells[idx] if idx < len(cells) else None
