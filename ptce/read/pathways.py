@@ -232,7 +232,7 @@ def _mask_long(
     keys = {"_ligne": rows, "_colonne": columns}
     for key, cols in keys.items():
         cols = [cols] if isinstance(cols, str) else cols
-        work[key] = work[cols].astype(str).agg("|".join, axis=1)
+        work[key] = work[cols].astype(object).fillna("").astype(str).agg("|".join, axis=1)
     out = small_cells.suppress_long(work, rows="_ligne", columns="_colonne", value="personnes")
     shown = out[small_cells.LONG_VALUE].astype(float)
     # The private count leaves here replaced by what may be published.
@@ -336,6 +336,7 @@ def flows(
             where nb_etapes > 1
         )
         select l.source_etape, l.source_pole, coalesce(p.nom_court, l.source_pole) as source_pole_nom,
+               p.numero,
                l.source, l.target_etape, l.target_pole, l.target,
                count(distinct l.person_key) as personnes
         from liens l
