@@ -155,7 +155,7 @@ def test_a_pole_cannot_read_another_poles_flows(wh: Warehouse) -> None:
     with pytest.raises(PermissionError, match="parcours d'un autre pôle ne sont pas accessibles"):
         reads.flows(wh, ALPHA, "beta", 2016)
     with pytest.raises(PermissionError, match="autre pôle"):
-        reads.breakdowns(wh, ALPHA, "beta", year=2016)
+        reads.breakdowns(wh, ALPHA, "beta", 2016)
     with pytest.raises(PermissionError, match="autre pôle"):
         reads.derived_vs_declared(wh, ALPHA, "beta")
 
@@ -166,7 +166,7 @@ def test_the_funder_gets_network_figures_only(wh: Warehouse) -> None:
         lambda: reads.exit_categories(wh, FUNDER, "alpha"),
         lambda: reads.dynamic_exit_rates(wh, FUNDER, 2016),
         lambda: reads.breakdown_by_pole(wh, FUNDER, 2016, "sexe"),
-        lambda: reads.rqth(wh, FUNDER, 2016, "alpha"),
+        lambda: reads.rqth(wh, FUNDER, "alpha", 2016),
         lambda: reads.derived_vs_declared(wh, FUNDER),
     ):
         with pytest.raises(PermissionError, match="Le financeur consulte les chiffres du réseau"):
@@ -179,7 +179,7 @@ def test_the_funder_gets_network_figures_only(wh: Warehouse) -> None:
 def test_rqth_is_never_crossed(wh: Warehouse) -> None:
     with pytest.raises(ValueError, match="Variable de répartition inconnue"):
         reads.breakdown_by_pole(wh, STAFF, 2016, "rqth")
-    variables = set(reads.breakdowns(wh, STAFF, "alpha", year=2016)["variable"])
+    variables = set(reads.breakdowns(wh, STAFF, "alpha", 2016)["variable"])
     assert variables == {"sexe", "tranche_age", "deld", "rsa", "qpv"}
 
 
@@ -280,7 +280,7 @@ def test_duration_distribution_of_ended_pathways(wh: Warehouse) -> None:
 
 
 def test_breakdowns_of_the_persons_accompanied(wh: Warehouse) -> None:
-    frame = reads.breakdowns(wh, ALPHA, "alpha", year=2016)
+    frame = reads.breakdowns(wh, ALPHA, "alpha", 2016)
     counts = by(frame, "variable", "modalite")
     # Six persons in 2016; a1's age band is that of its latest stay (45–54 ans).
     assert {m: counts[("sexe", m)] for m in ("F", "H", "non_renseigne")} == {
@@ -297,10 +297,10 @@ def test_breakdowns_of_the_persons_accompanied(wh: Warehouse) -> None:
 
 
 def test_rqth_count_and_share(wh: Warehouse) -> None:
-    row = reads.rqth(wh, ALPHA, 2016, "alpha").iloc[0]
+    row = reads.rqth(wh, ALPHA, "alpha", 2016).iloc[0]
     assert (row["personnes"], row["personnes_rqth"]) == (6, 2)  # a1 and a4
     assert row["part"] == pytest.approx(2 / 6)
-    funder = reads.rqth(wh, FUNDER, 2016).iloc[0]
+    funder = reads.rqth(wh, FUNDER, None, 2016).iloc[0]
     # Network 2016: 6 + 7 + 8 = 21 persons, 2 with RQTH: under 5, masked with its share.
     assert funder["personnes"] == 21
     assert funder["libelle"] == "< 5" and math.isnan(funder["personnes_rqth"]) and math.isnan(funder["part"])

@@ -48,6 +48,16 @@ UNKNOWN_EXIT = "non_renseignee"
 # the exits (denominator: exits other than withdrawals).
 DYNAMIC_CATEGORIES = ("emploi_durable", "emploi_transition", "sortie_positive")
 WITHDRAWN = "retrait"
+# Every outcome of a pathway in French, in display order (pages, report).
+EXIT_LABELS: dict[str, str] = {
+    "emploi_durable": "Emploi durable",
+    "emploi_transition": "Emploi de transition",
+    "sortie_positive": "Sortie positive",
+    "autre_sortie": "Autre sortie",
+    "retrait": "Retrait (hors décompte)",
+    UNKNOWN_EXIT: "Issue non renseignée",
+    ONGOING: "Parcours en cours",
+}
 
 # Breakdown variables of the persons accompanied, in display order: column of `pathways` -> label.
 # RQTH (health data, SPEC §5) is deliberately not here: it is only ever counted on its own
@@ -555,7 +565,7 @@ def _order_modalities(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def breakdowns(wh: Warehouse, viewer: Viewer, pole_id: str | None = NETWORK, *, year: int) -> pd.DataFrame:
+def breakdowns(wh: Warehouse, viewer: Viewer, pole_id: str | None, year: int) -> pd.DataFrame:
     """Persons accompanied in `year` (a stay overlapping the year) by sex, age band, DELD, RSA and QPV.
 
     One row per variable and modality (every modality of `MODALITIES`, 0 when none): variable,
@@ -607,7 +617,7 @@ def breakdown_by_pole(wh: Warehouse, viewer: Viewer, year: int, variable: str) -
     return _mask_long(df, rows="pole_id", columns="modalite", masked=True)
 
 
-def rqth(wh: Warehouse, viewer: Viewer, year: int, pole_id: str | None = NETWORK) -> pd.DataFrame:
+def rqth(wh: Warehouse, viewer: Viewer, pole_id: str | None, year: int) -> pd.DataFrame:
     """Persons accompanied in `year` with a recognised disability (RQTH): count and share, nothing more.
 
     RQTH is health data (SPEC §5): it is only counted on its own for the network or one pole, never
