@@ -9,6 +9,7 @@ see where, not to lose the publication.
 import dagster as dg
 import pandas as pd
 
+from pipelines.pathways.tables import INDICATOR_CODES
 from pipelines.shared.quality_checks import sql_check
 from pipelines.shared.resources import WarehouseResource
 from ptce.fmt import fmt_number
@@ -76,4 +77,25 @@ def pathway_vs_declared(context: dg.AssetCheckExecutionContext, warehouse: Wareh
             f"{fmt_number(config.gap_absolute_tolerance)}).",
             severity="WARN",
             explain=explain_gaps,
+        )
+
+
+@dg.asset_check(asset="pathway_indicators", blocking=True)
+def pathway_indicators_well_formed(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
+    """Indicateurs tirés des parcours : une valeur par pôle, année et code connu, positive ou nulle."""
+    codes = ", ".join(f"'{c}'" for c in INDICATOR_CODES)
+    with warehouse.get_connection() as con:
+        return sql_check(
+            con,
+            context.run.run_id,
+            "pathway_indicators",
+            "indicateurs_parcours_bien_formes",
+            f"""
+            select pole_id, annee, code, count(*) as lignes, min(valeur) as valeur_min
+            from pathway_indicators group by all
+            having count(*) > 1 or code not in ({codes}) or min(valeur) < 0 or count(valeur) < count(*)
+            order by all
+            """,
+            "Une seule valeur par pôle, année et indicateur tiré des parcours, d'un code connu, "
+            "renseignée et positive ou nulle.",
         )

@@ -33,13 +33,16 @@ DOMAIN = Domain(
         "year(coalesce(date_sortie, current_date)) + 1)) as annee, source_file from stg_pathway_stays"
     ),
     current_sql={
-        "parcours": "select distinct pole_id, annee, 'parcours' as code from pathway_indicators",
+        "parcours": (
+            "select distinct pole_id, unnest(range(year(date_entree), "
+            "year(coalesce(date_sortie, current_date)) + 1)) as annee, 'parcours' as code from pathways"
+        ),
     },
-    completeness_deps=("pathway_indicators", "stg_pathway_files"),
+    # Not pathway_indicators: it follows mart_pole_year, whose blocking checks run with completeness's.
+    completeness_deps=("pathways", "stg_pathway_files"),
     # pathways is person-level: never copied to Parquet; its yearly counts are.
     parquet_tables=("pathway_indicators",),
     table_suites=rules.TABLE_SUITES,
-    mart_suites=rules.MART_SUITES,
     frames=rules.FRAMES,
     write_demo=_write_demo,
 )

@@ -1,5 +1,7 @@
 """Quality rules of the pathways domain: Great Expectations suites of `pathways` (person-level, so
-also rules that no identifying value slipped in) and of `pathway_indicators`.
+also rules that no identifying value slipped in). `pathway_indicators` follows `mart_pole_year`
+(the declared figures), whose blocking suite runs in `gx_marts`: a GX suite of it there would make a
+cycle, so its structure is checked in SQL (`checks.py`).
 
 Examples of failed rules name a pathway by `parcours_id` (built on the pseudonym), the file and the
 row, never a person's identifier.
@@ -13,7 +15,6 @@ import pandas as pd
 from pipelines.pathways.exits import CATEGORIES
 from pipelines.pathways.fields import AGE_BANDS, FIRST_ENTRY_YEAR
 from pipelines.pathways.pseudonym import PSEUDONYM_PATTERN
-from pipelines.pathways.tables import INDICATOR_CODES
 from pipelines.shared.gx_frames import table
 from pipelines.shared.gx_suites import Rule, RuleContext, Suite, rule
 from ptce.contract import TABLES
@@ -94,26 +95,6 @@ def _pathway_rules(ctx: RuleContext) -> list[Rule]:
     ]
 
 
-def _indicator_rules(ctx: RuleContext) -> list[Rule]:
-    return [
-        rule(
-            "cle_unique",
-            "Une seule valeur par pôle, année et indicateur.",
-            lambda g: g.ExpectCompoundColumnsToBeUnique(column_list=["pole_id", "annee", "code"]),
-        ),
-        rule(
-            "indicateur_connu",
-            "Indicateur tiré des parcours (codes du catalogue, durée médiane, retraits).",
-            lambda g: g.ExpectColumnValuesToBeInSet(column="code", value_set=list(INDICATOR_CODES)),
-        ),
-        rule(
-            "valeur_positive",
-            "Valeur renseignée, positive ou nulle.",
-            lambda g: g.ExpectColumnValuesToBeBetween(column="valeur", min_value=0),
-        ),
-    ]
-
-
 TABLE_SUITES: tuple[Suite, ...] = (
     Suite(
         "pathways",
@@ -123,17 +104,6 @@ TABLE_SUITES: tuple[Suite, ...] = (
         "pathways",
         ("parcours_id", "etape", "source_file", "row_number"),
         _pathway_rules,
-    ),
-)
-MART_SUITES: tuple[Suite, ...] = (
-    Suite(
-        "pathway_indicators",
-        "gx_pathway_indicators",
-        "Indicateurs tirés des parcours : clé unique, codes connus, valeurs positives.",
-        "ERROR",
-        "pathway_indicators",
-        ("pole_id", "annee", "code"),
-        _indicator_rules,
     ),
 )
 FRAMES = {"pathways": lambda con, ctx: pathways_frame(con)}

@@ -49,7 +49,7 @@ CATEGORY_CODES = {
     "autre_sortie": "sorties_autres",
     "retrait": "retraits",
 }
-STAY_KEY = ["person_key", "pole_id", "_structure_key", "date_entree"]
+STAY_KEY = ["person_key", "pole_id", "structure_cle", "date_entree"]
 
 
 def latest_versions(stays: pd.DataFrame, arrivals: pd.DataFrame) -> pd.DataFrame:
@@ -57,10 +57,10 @@ def latest_versions(stays: pd.DataFrame, arrivals: pd.DataFrame) -> pd.DataFrame
     if stays.empty:
         return stays.copy()
     frame = stays.merge(arrivals[["source_file", "arrival_rank"]], on="source_file", how="left")
-    frame["_structure_key"] = frame["structure"].map(normalize_key)
+    frame["structure_cle"] = frame["structure"].map(normalize_key)
     frame = frame.sort_values(["arrival_rank", "source_file", "row_number"], kind="stable")
     kept = frame.drop_duplicates(subset=STAY_KEY, keep="last")
-    return kept.drop(columns=["arrival_rank", "_structure_key"]).reset_index(drop=True)
+    return kept.drop(columns=["arrival_rank", "structure_cle"]).reset_index(drop=True)
 
 
 def build_pathways(stays: pd.DataFrame, gap_days: int) -> pd.DataFrame:
@@ -70,9 +70,9 @@ def build_pathways(stays: pd.DataFrame, gap_days: int) -> pd.DataFrame:
     frame = stays.copy()
     frame["date_entree"] = pd.to_datetime(frame["date_entree"])
     frame["date_sortie"] = pd.to_datetime(frame["date_sortie"])
-    frame["_structure_key"] = frame["structure"].map(normalize_key)
+    frame["structure_cle"] = frame["structure"].map(normalize_key)
     frame = frame.sort_values(
-        ["pole_id", "person_key", "date_entree", "date_sortie", "_structure_key"],
+        ["pole_id", "person_key", "date_entree", "date_sortie", "structure_cle"],
         kind="stable",
         na_position="last",
     ).reset_index(drop=True)
@@ -92,7 +92,7 @@ def build_pathways(stays: pd.DataFrame, gap_days: int) -> pd.DataFrame:
                 same, is_move = True, False
             else:
                 gap = (row.date_entree - prev_exit).days
-                is_move = gap <= gap_days and row._structure_key != frame.at[j, "_structure_key"]
+                is_move = gap <= gap_days and row.structure_cle != frame.at[j, "structure_cle"]
                 same = is_move
             move[i] = is_move
             number[i] = number[j] if same else number[j] + 1
@@ -107,7 +107,9 @@ def build_pathways(stays: pd.DataFrame, gap_days: int) -> pd.DataFrame:
     frame["categorie_sortie"] = frame["categorie_sortie"].where(frame["fin_parcours"])
     frame["duree_mois"] = ((frame["date_sortie"] - frame["date_entree"]).dt.days / DAYS_PER_MONTH).round(1)
     frame["date_entree"] = frame["date_entree"].dt.date
-    frame["date_sortie"] = frame["date_sortie"].dt.date.where(frame["date_sortie"].notna(), None)
+    frame["date_sortie"] = (
+        frame["date_sortie"].dt.date.astype(object).where(frame["date_sortie"].notna(), None)
+    )
     return frame[PATHWAY_COLUMNS]
 
 
