@@ -204,16 +204,23 @@ def test_flows_of_a_pole_follow_internal_moves_to_the_outcome(wh: Warehouse) -> 
     assert by(reads.flows(wh, STAFF, "alpha"), "source", "target")[("Chantier B", "autre_sortie")] == 1
 
 
-def test_network_flows_are_masked_for_the_funder(wh: Warehouse) -> None:
+def test_network_flows_go_from_poles_and_are_masked_for_the_funder(wh: Warehouse) -> None:
     staff = reads.flows(wh, STAFF, None, 2016)
-    # Beta's 2016 cohort: b1–b7 at Atelier C (2 + 1 durable, 1 transition, 3 autre).
-    assert by(staff, "source", "target")[("Atelier C", "autre_sortie")] == 3
-    assert by(staff, "source", "target")[("Atelier C", "emploi_durable")] == 3
-    assert by(staff, "source", "target")[("Ferme G", "emploi_durable")] == 5
+    links = by(staff, "source_etape", "source_pole", "target")
+    # The network names poles, not structures; a1's move goes through the one « moved » node.
+    assert links[("entree", "alpha", reads.MOVED)] == 1
+    moved = staff[staff["source_etape"] == "mobilite"]
+    assert moved[["source", "target", "personnes"]].values.tolist() == [[reads.MOVED, "emploi_durable", 1]]
+    assert moved["source_pole"].isna().all()
+    assert staff["source"].isna().sum() == (staff["source_etape"] == "entree").sum()
+    # Beta's 2016 cohort: b1–b7 (2 + 1 durable, 1 transition, 3 autre); gamma: 5 durable.
+    assert links[("entree", "beta", "autre_sortie")] == 3
+    assert links[("entree", "beta", "emploi_durable")] == 3
+    assert links[("entree", "gamma", "emploi_durable")] == 5
     funder = reads.flows(wh, FUNDER, None, 2016)
-    shown = funder.set_index(["source", "target"])
-    assert shown.loc[("Atelier C", "autre_sortie"), "libelle"] == "< 5"
-    assert math.isnan(shown.loc[("Atelier C", "autre_sortie"), "personnes"])
+    shown = funder.set_index(["source_pole", "target"])
+    assert shown.loc[("beta", "autre_sortie"), "libelle"] == "< 5"
+    assert math.isnan(shown.loc[("beta", "autre_sortie"), "personnes"])
     # No hidden count leaves the read: every masked cell is NaN.
     assert funder.loc[funder["masque"], "personnes"].isna().all()
     assert funder["masque"].sum() >= (staff["personnes"] < 5).sum()

@@ -42,7 +42,7 @@ STRUCTURE_COLOR = "#4a6fa5"
 MOVE_COLOR = "#8c6bb1"
 OTHER_POLE_COLOR = "#9fb3c8"
 STAGE_X = {"entree": 0.001, "mobilite": 0.5, "issue": 0.999}
-STAGE_HOVER = {"entree": "Structure d'entrée", "mobilite": "Structure après mobilité interne", "issue": "Issue"}
+STAGE_HOVER = {"entree": "Entrée", "mobilite": "Après mobilité interne", "issue": "Issue"}
 PERSONS = "personnes"
 
 
@@ -51,20 +51,29 @@ def _rgba(hex_color: str, alpha: float) -> str:
     return f"rgba({r}, {g}, {b}, {alpha})"
 
 
-def _node_label(stage: str, pole_name: object, name: object, network: bool) -> str:
+MOVED_LABEL = "Après une mobilité interne"
+
+
+def _present(value: object) -> object:
+    return None if value is None or (not isinstance(value, str) and pd.isna(value)) else value
+
+
+def _node_label(stage: str, pole_name: object, name: object) -> str:
+    """A node's text: an outcome in French, the « moved » node, a structure, or (network entry) the pole."""
     if stage == "issue":
         return exit_label(name)
-    label = str(name)
-    if network and isinstance(pole_name, str) and pole_name:
-        label = f"{label} ({pole_name})"
-    return plain_text(label)
+    if name == pw.MOVED:
+        return MOVED_LABEL
+    if _present(name) is None:
+        return plain_text(pole_name)
+    return plain_text(name)
 
 
 def sankey_figure(flows: pd.DataFrame, network: bool) -> go.Figure:
     """Entry structure → structure after internal moves → outcome, link widths in persons.
 
     `flows`: rows of `reads.pathway_flows` (masked links, NaN, are left out). `network`: the
-    structures of every pole, each named with its pole.
+    network's flows, from each pole (not its structures) through one « moved » node.
     """
     shown = flows[flows["personnes"].notna() & (flows["personnes"] > 0)].copy()
     nodes: dict[tuple[str, object, object], int] = {}
@@ -76,10 +85,11 @@ def sankey_figure(flows: pd.DataFrame, network: bool) -> go.Figure:
     pole_names = dict(zip(shown["source_pole"], shown["source_pole_nom"], strict=False))
 
     def node(stage: str, pole: object, name: object) -> int:
-        key = (stage, pole if stage != "issue" else None, name)
+        # Missing values come as None or NaN (never equal to itself): one key for both.
+        key = (stage, None if stage == "issue" else _present(pole), _present(name))
         if key not in nodes:
             nodes[key] = len(labels)
-            label = _node_label(stage, pole_names.get(pole), name, network)
+            label = _node_label(stage, pole_names.get(pole), name)
             stages.append(stage)
             labels.append(label)
             colors.append(
@@ -100,9 +110,7 @@ def sankey_figure(flows: pd.DataFrame, network: bool) -> go.Figure:
         values.append(float(row.personnes))
         color = EXIT_COLORS.get(str(row.target), MOVE_COLOR) if row.target_etape == "issue" else MOVE_COLOR
         link_colors.append(_rgba(color, 0.45))
-        link_hovers.append(
-            f"{labels[s]} → {labels[t]} : {value_with_unit(float(row.personnes), PERSONS)}"
-        )
+        link_hovers.append(f"{labels[s]} → {labels[t]} : {value_with_unit(float(row.personnes), PERSONS)}")
         totals[t] += float(row.personnes)
         if row.source_etape == "entree":
             totals[s] += float(row.personnes)
@@ -144,13 +152,21 @@ def sankey_figure(flows: pd.DataFrame, network: bool) -> go.Figure:
     )
     height = max(420, 26 * max([stages.count(s) for s in STAGE_X] or [1]) + 120)
     fig.add_annotation(
-        x=0, y=1.06, xref="paper", yref="paper", text="Structure d'entrée", showarrow=False, xanchor="left"
+        x=0,
+        y=1.06,
+        xref="paper",
+        yref="paper",
+        text="Pôle d'entrée" if network else "Structure d'entrée",
+        showarrow=False,
+        xanchor="left",
     )
     if "mobilite" in stages:
         fig.add_annotation(
             x=0.5, y=1.06, xref="paper", yref="paper", text="Après mobilité interne", showarrow=False
         )
-    fig.add_annotation(x=1, y=1.06, xref="paper", yref="paper", text="Issue", showarrow=False, xanchor="right")
+    fig.add_annotation(
+        x=1, y=1.06, xref="paper", yref="paper", text="Issue", showarrow=False, xanchor="right"
+    )
     return base_layout(fig, height=height, margin={"l": 10, "r": 10, "t": 50, "b": 10}, font={"size": 12})
 
 
@@ -171,7 +187,9 @@ def exits_figure(exits: pd.DataFrame) -> go.Figure:
                 name=exit_label(code),
                 marker_color=EXIT_COLORS.get(code),
                 customdata=[
-                    "masqué (secret statistique)" if v is None or pd.isna(v) else value_with_unit(float(v), PERSONS)
+                    "masqué (secret statistique)"
+                    if v is None or pd.isna(v)
+                    else value_with_unit(float(v), PERSONS)
                     for v in values
                 ],
                 hovertemplate=f"{exit_label(code)}<br>%{{x}} : %{{customdata}}<extra></extra>",
@@ -203,7 +221,10 @@ def rates_figure(rates: pd.DataFrame, selected: str | None) -> go.Figure:
 
     A pole whose exits are masked has no bar, only « n < 5 sorties : taux non publié ».
     """
-    names = [NETWORK_LABEL if pd.isna(p) else plain_text(n) for p, n in zip(rates["pole_id"], rates["nom"], strict=True)]
+    names = [
+        NETWORK_LABEL if pd.isna(p) else plain_text(n)
+        for p, n in zip(rates["pole_id"], rates["nom"], strict=True)
+    ]
     colors = [
         NETWORK_COLOR if pd.isna(p) else (POLE_COLOR if p == selected else OTHER_POLE_COLOR)
         for p in rates["pole_id"]
@@ -213,7 +234,11 @@ def rates_figure(rates: pd.DataFrame, selected: str | None) -> go.Figure:
         rates["taux"], rates["sorties"], rates["sorties_libelle"], rates["sorties_masque"], strict=True
     ):
         if masked:
-            texts.append(f"n {label} sorties : taux non publié" if str(label).startswith("<") else "taux non publié (secret statistique)")
+            texts.append(
+                f"n {label} sorties : taux non publié"
+                if str(label).startswith("<")
+                else "taux non publié (secret statistique)"
+            )
         elif taux is None or pd.isna(taux):
             texts.append("aucune sortie")
         else:
@@ -270,7 +295,9 @@ def duration_figure(bins: pd.DataFrame, median: float | None) -> go.Figure:
             annotation_text=f"Médiane : {fmt_number(median, decimals=1)} mois",
             annotation_position="top right",
         )
-    fig.update_xaxes(tickmode="array", tickvals=positions, ticktext=labels, title={"text": "durée du parcours"})
+    fig.update_xaxes(
+        tickmode="array", tickvals=positions, ticktext=labels, title={"text": "durée du parcours"}
+    )
     fig.update_yaxes(y_axis(PERSONS))
     return base_layout(fig, height=380, showlegend=False, margin={"l": 10, "r": 10, "t": 40, "b": 10})
 

@@ -106,7 +106,10 @@ else:
         "(« Parcours en cours » s'il n'est pas terminé). Épaisseur des liens : nombre de personnes."
     )
     if bool(flows["masque"].any()):
-        st.caption("Les liens de moins de 5 personnes, et ceux qui permettraient de les retrouver, ne sont pas tracés.")
+        st.caption(
+            f"Les liens de moins de {small_cells.threshold()} personnes, et ceux qui permettraient "
+            "de les retrouver, ne sont pas tracés."
+        )
         small_cells_note()
 
 # --- Exits by category --------------------------------------------------------------------------
@@ -132,9 +135,12 @@ else:
     st.caption(
         "Part des sorties vers l'emploi durable, l'emploi de transition ou une sortie positive, "
         "parmi les sorties hors retraits ; n : nombre de sorties du pôle dans l'année (base du taux). "
-        "Comparaison entre pôles : un pôle de moins de 5 sorties n'a pas de taux publié."
+        f"Comparaison entre pôles : un pôle de moins de {small_cells.threshold()} sorties n'a pas "
+        "de taux publié."
     )
-    widgets.show_table(tables.rates_table(rates), key="parcours_taux_tableau", file_name=f"taux_sorties_{year}.csv")
+    widgets.show_table(
+        tables.rates_table(rates), key="parcours_taux_tableau", file_name=f"taux_sorties_{year}.csv"
+    )
     small_cells_note()
 
 # --- Durations ------------------------------------------------------------------------------------

@@ -112,7 +112,9 @@ def rqth_text(row: Mapping[str, object]) -> str:
 def breakdown_by_pole_table(frame: pd.DataFrame, variable: str) -> Table:
     """One breakdown, pole × modality, every cell as shown (« < 5 », « s » where masked)."""
     modalities = [m for m in pw.MODALITIES[variable] if m in set(frame["modalite"])]
-    cells = frame.assign(texte=[count_text(v, lab) for v, lab in zip(frame["personnes"], frame["libelle"], strict=True)])
+    cells = frame.assign(
+        texte=[count_text(v, lab) for v, lab in zip(frame["personnes"], frame["libelle"], strict=True)]
+    )
     wide = cells.pivot_table(index=["numero", "nom"], columns="modalite", values="texte", aggfunc="first")
     wide = wide.reindex(columns=modalities).fillna("–").reset_index().sort_values("numero")
     out = pd.DataFrame({"Pôle": wide["nom"].astype(str).to_numpy()})
@@ -124,7 +126,9 @@ def breakdown_by_pole_table(frame: pd.DataFrame, variable: str) -> Table:
 def exits_by_pole_table(frame: pd.DataFrame) -> Table:
     """Exits of a year, pole × outcome, every cell as shown (« < 5 », « s » where masked)."""
     order = [c for c in pw.EXIT_LABELS if c in set(frame["categorie"])]
-    cells = frame.assign(texte=[count_text(v, lab) for v, lab in zip(frame["personnes"], frame["libelle"], strict=True)])
+    cells = frame.assign(
+        texte=[count_text(v, lab) for v, lab in zip(frame["personnes"], frame["libelle"], strict=True)]
+    )
     wide = cells.pivot_table(index=["numero", "nom"], columns="categorie", values="texte", aggfunc="first")
     wide = wide.reindex(columns=order).fillna("0").reset_index().sort_values("numero")
     out = pd.DataFrame({"Pôle": wide["nom"].astype(str).to_numpy()})
@@ -135,7 +139,9 @@ def exits_by_pole_table(frame: pd.DataFrame) -> Table:
 
 def rates_table(rates: pd.DataFrame) -> Table:
     """Dynamic-exit rate by pole: pole, exits (n), dynamic exits, rate; the network last."""
-    names = [NETWORK_LABEL if pd.isna(p) else str(n) for p, n in zip(rates["pole_id"], rates["nom"], strict=True)]
+    names = [
+        NETWORK_LABEL if pd.isna(p) else str(n) for p, n in zip(rates["pole_id"], rates["nom"], strict=True)
+    ]
     masked = bool(rates["sorties_masque"].any())
     exits = (
         rates["sorties_libelle"].astype(str).to_numpy()
@@ -143,7 +149,10 @@ def rates_table(rates: pd.DataFrame) -> Table:
         else rates["sorties"].astype("Int64").to_numpy()
     )
     dynamic = (
-        [count_text(v, "s" if m else None) for v, m in zip(rates["sorties_dynamiques"], rates["sorties_masque"], strict=True)]
+        [
+            count_text(v, "s" if m else None)
+            for v, m in zip(rates["sorties_dynamiques"], rates["sorties_masque"], strict=True)
+        ]
         if masked
         else rates["sorties_dynamiques"].astype("Int64").to_numpy()
     )
@@ -184,13 +193,17 @@ def derived_table(frame: pd.DataFrame, with_pole: bool) -> Table:
     if with_pole:
         out["Pôle"] = frame["nom"].astype(str)
     out["Année"] = frame["annee"].astype(int)
-    out["Indicateur"] = [indicator_label(c, lib) for c, lib in zip(frame["code"], frame["libelle"], strict=True)]
+    out["Indicateur"] = [
+        indicator_label(c, lib) for c, lib in zip(frame["code"], frame["libelle"], strict=True)
+    ]
     out["Unité"] = [indicator_unit(c, u) for c, u in zip(frame["code"], frame["unite"], strict=True)]
     out[DERIVED] = frame["valeur"].astype(float)
     out[DECLARED] = frame["valeur_declaree"].astype(float)
     out["Écart"] = frame["ecart"].astype(float)
     out["Écart relatif"] = frame["ecart_relatif"].astype(float)
-    return Table(out.reset_index(drop=True), {"Année": "année", "Écart relatif": PERCENT}, unit_column="Unité")
+    return Table(
+        out.reset_index(drop=True), {"Année": "année", "Écart relatif": PERCENT}, unit_column="Unité"
+    )
 
 
 def gaps_caption(frame: pd.DataFrame) -> str:

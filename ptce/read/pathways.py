@@ -43,6 +43,8 @@ EXIT_CATEGORIES = (
     "retrait",
 )
 ONGOING = "en_cours"
+# The one node of the network's flows for the persons who moved to another member structure.
+MOVED = "mobilite_interne"
 UNKNOWN_EXIT = "non_renseignee"
 # The categories of a dynamic exit (numerator of the dynamic-exit rate) and the one left out of
 # the exits (denominator: exits other than withdrawals).
@@ -268,14 +270,15 @@ def _mask_series(df: pd.DataFrame, value: str, *, masked: bool, total: bool = Tr
 
 
 def years(wh: Warehouse, viewer: Viewer) -> list[int]:
-    """Years of the pathways, most recent first: those of the derived indicators (first entry to
-    last exit, or to this year while a pathway goes on), else the years of entries and exits."""
+    """Years with entries into or exits from a pathway, most recent first.
+
+    Not the years a pathway merely goes on: the derived indicators run to this year while a stay
+    is open, which would offer years no pole has reported on yet.
+    """
     df = query(
         wh,
         """
-        select annee from pathway_indicators
-        union
-        select year(date_entree) from pathways
+        select year(date_entree) as annee from pathways
         union
         select year(date_sortie) from pathways where date_sortie is not null
         order by 1 desc
@@ -310,18 +313,23 @@ def poles(wh: Warehouse, viewer: Viewer) -> pd.DataFrame:
 def flows(
     wh: Warehouse, viewer: Viewer, pole_id: str | None = NETWORK, year: int | None = None
 ) -> pd.DataFrame:
-    """Persons from their entry structure, through the structure they reached by internal moves,
-    to the outcome of their pathway: the links of a Sankey diagram.
+    """Persons from where their pathway began, through an internal move, to its outcome: the links
+    of a Sankey diagram.
+
+    For one pole: entry structure → structure reached by internal moves (the last one) → outcome.
+    For the network: entry pole → « after an internal move » (`MOVED`, one node) → outcome; the
+    network does not name structures, which are each pole's own detail (and sixty structures side
+    by side are unreadable). A pathway without internal move goes straight to its outcome.
 
     The pathways are those that began in `year` (all when None): a cohort of entries, followed to
-    where it is now. A pathway without internal move goes straight from its entry structure to its
-    outcome. Columns: source_etape ('entree' or 'mobilite'), source_pole, source (structure),
-    target_etape ('mobilite' or 'issue'), target_pole, target (structure, or exit category code,
-    `ONGOING`, `UNKNOWN_EXIT`), personnes (distinct persons), then the masking columns of
-    `small_cells.suppress_long` (valeur_affichee, masque, libelle) — masked only for viewers who
-    need it (`masks`).
+    where it is now. Columns: source_etape ('entree' or 'mobilite'), source_pole,
+    source_pole_nom (short name), numero, source (structure; null for a network entry, which is
+    the pole), target_etape ('mobilite' or 'issue'), target_pole, target (structure, `MOVED`, or
+    an outcome: exit category, `ONGOING`, `UNKNOWN_EXIT`), personnes (distinct persons), masque,
+    libelle — masked only for the viewers who need it (`masks`).
     """
     check_scope(viewer, pole_id)
+    network = pole_id is None
     df = query(
         wh,
         f"""
@@ -329,32 +337,34 @@ def flows(
         cohorte as (
             select *,
                    case when termine then coalesce(categorie, '{UNKNOWN_EXIT}') else '{ONGOING}' end
-                       as issue
+                       as issue,
+                   case when ? then '{MOVED}' else structure_finale end as apres_mobilite
             from parcours
             where cast(? as integer) is null or year(debut) = ?
         ),
         liens as (
-            select 'entree' as source_etape, pole_id as source_pole, structure_entree as source,
+            select 'entree' as source_etape, pole_id as source_pole,
+                   case when ? then null else structure_entree end as source,
                    case when nb_etapes > 1 then 'mobilite' else 'issue' end as target_etape,
-                   case when nb_etapes > 1 then pole_id end as target_pole,
-                   case when nb_etapes > 1 then structure_finale else issue end as target,
+                   case when nb_etapes > 1 and not ? then pole_id end as target_pole,
+                   case when nb_etapes > 1 then apres_mobilite else issue end as target,
                    person_key
             from cohorte
             union all
-            select 'mobilite', pole_id, structure_finale, 'issue', null, issue, person_key
+            select 'mobilite', case when ? then null else pole_id end, apres_mobilite, 'issue', null,
+                   issue, person_key
             from cohorte
             where nb_etapes > 1
         )
         select l.source_etape, l.source_pole, coalesce(p.nom_court, l.source_pole) as source_pole_nom,
-               p.numero,
-               l.source, l.target_etape, l.target_pole, l.target,
+               p.numero, l.source, l.target_etape, l.target_pole, l.target,
                count(distinct l.person_key) as personnes
         from liens l
         left join poles p on p.pole_id = l.source_pole
         group by all
         order by l.source_etape, p.numero, l.source, l.target_etape, l.target
         """,
-        [*_pole_params(pole_id), year, year],
+        [*_pole_params(pole_id), network, year, year, network, network, network],
     )
     df = _int_counts(df, ["personnes"])
     return _mask_long(
