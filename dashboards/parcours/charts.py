@@ -44,6 +44,10 @@ OTHER_POLE_COLOR = "#9fb3c8"
 STAGE_X = {"entree": 0.001, "mobilite": 0.5, "issue": 0.999}
 STAGE_HOVER = {"entree": "Entrée", "mobilite": "Après mobilité interne", "issue": "Issue"}
 PERSONS = "personnes"
+SANKEY_PAD = 14  # pixels between two nodes of a column
+SANKEY_ROW_PX = 30  # room per node in the tallest column
+SANKEY_MIN_HEIGHT = 440
+SANKEY_MARGIN = {"l": 10, "r": 10, "t": 50, "b": 10}
 
 
 def _rgba(hex_color: str, alpha: float) -> str:
@@ -81,6 +85,7 @@ def sankey_figure(flows: pd.DataFrame, network: bool) -> go.Figure:
     labels: list[str] = []
     colors: list[str] = []
     hovers: list[str] = []
+    names: list[object] = []
     totals: list[float] = []
     pole_names = dict(zip(shown["source_pole"], shown["source_pole_nom"], strict=False))
 
@@ -98,6 +103,7 @@ def sankey_figure(flows: pd.DataFrame, network: bool) -> go.Figure:
                 else (MOVE_COLOR if stage == "mobilite" else STRUCTURE_COLOR)
             )
             hovers.append(f"{STAGE_HOVER[stage]} : {label}")
+            names.append(_present(name))
             totals.append(0.0)
         return nodes[key]
 
@@ -116,17 +122,25 @@ def sankey_figure(flows: pd.DataFrame, network: bool) -> go.Figure:
             totals[s] += float(row.personnes)
 
     # Columns fixed by stage (Plotly would put an outcome reached straight from entry in the
-    # middle column); within a column, nodes stacked by size from the top.
+    # middle column); within a column, nodes stacked from the top (outcomes in their usual order),
+    # each given its share of the column plus the gap Plotly leaves between nodes.
+    height = max(SANKEY_MIN_HEIGHT, SANKEY_ROW_PX * max([stages.count(s) for s in STAGE_X] or [1]) + 120)
+    plot_px = height - SANKEY_MARGIN["t"] - SANKEY_MARGIN["b"]
+    outcome_order = {code: i for i, code in enumerate(pw.EXIT_LABELS)}
     xs, ys = [0.0] * len(labels), [0.0] * len(labels)
     for stage, x in STAGE_X.items():
         members = [i for i, st in enumerate(stages) if st == stage]
+        if stage == "issue":
+            members.sort(key=lambda i: outcome_order.get(str(names[i]), len(outcome_order)))
         column_total = sum(totals[i] for i in members) or 1.0
-        top = 0.001
+        gap = SANKEY_PAD / plot_px
+        usable = max(1.0 - gap * (len(members) - 1), 0.1)
+        top = 0.0
         for i in members:
-            share = totals[i] / column_total
+            band = usable * totals[i] / column_total
             xs[i] = x
-            ys[i] = min(0.999, top + share / 2)
-            top += share
+            ys[i] = min(0.999, max(0.001, top + band / 2))
+            top += band + gap
     fig = go.Figure(
         go.Sankey(
             arrangement="snap",
@@ -135,7 +149,7 @@ def sankey_figure(flows: pd.DataFrame, network: bool) -> go.Figure:
                 "color": colors,
                 "x": xs,
                 "y": ys,
-                "pad": 14,
+                "pad": SANKEY_PAD,
                 "thickness": 16,
                 "customdata": hovers,
                 "hovertemplate": "%{customdata}<br>%{value:,.0f} personnes<extra></extra>",
@@ -150,7 +164,6 @@ def sankey_figure(flows: pd.DataFrame, network: bool) -> go.Figure:
             },
         )
     )
-    height = max(420, 26 * max([stages.count(s) for s in STAGE_X] or [1]) + 120)
     fig.add_annotation(
         x=0,
         y=1.06,
@@ -167,7 +180,7 @@ def sankey_figure(flows: pd.DataFrame, network: bool) -> go.Figure:
     fig.add_annotation(
         x=1, y=1.06, xref="paper", yref="paper", text="Issue", showarrow=False, xanchor="right"
     )
-    return base_layout(fig, height=height, margin={"l": 10, "r": 10, "t": 50, "b": 10}, font={"size": 12})
+    return base_layout(fig, height=height, margin=SANKEY_MARGIN, font={"size": 12})
 
 
 def exits_figure(exits: pd.DataFrame) -> go.Figure:
@@ -212,7 +225,8 @@ def exits_figure(exits: pd.DataFrame) -> go.Figure:
     fig.update_layout(barmode="stack")
     fig.update_xaxes(year_axis(years))
     fig.update_yaxes(y_axis(PERSONS))
-    legend = {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "title": {"text": ""}}
+    # Legend in reading order (durable first), as the bars stack from the bottom.
+    legend = {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "traceorder": "normal"}
     return base_layout(fig, height=420, legend=legend, margin={"l": 10, "r": 10, "t": 70, "b": 10})
 
 
@@ -258,7 +272,8 @@ def rates_figure(rates: pd.DataFrame, selected: str | None) -> go.Figure:
         )
     )
     fig.update_yaxes(autorange="reversed", title=None)
-    fig.update_xaxes(range=[0, 135], ticksuffix=" %", tickvals=[0, 25, 50, 75, 100], title={"text": "%"})
+    ticks = [0, 25, 50, 75, 100]
+    fig.update_xaxes(range=[0, 135], tickvals=ticks, ticktext=[f"{t} %" for t in ticks], title=None)
     height = 60 + 32 * len(names)
     return base_layout(fig, height=height, showlegend=False, margin={"l": 10, "r": 10, "t": 10, "b": 30})
 

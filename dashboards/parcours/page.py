@@ -102,8 +102,13 @@ else:
     st.plotly_chart(charts.sankey_figure(flows, network), width="stretch", key="parcours_sankey")
     st.caption(
         f"{tables.persons_phrase(cohort)} entrées en parcours en {year} ({display.escape_markdown(scope)}) : "
-        "structure d'entrée, structure atteinte par une mobilité interne, puis issue du parcours "
-        "(« Parcours en cours » s'il n'est pas terminé). Épaisseur des liens : nombre de personnes."
+        + (
+            "pôle d'entrée, passage éventuel par une autre structure membre du pôle (mobilité interne), "
+            if network
+            else "structure d'entrée, structure atteinte par une mobilité interne, "
+        )
+        + "puis issue du parcours (« Parcours en cours » s'il n'est pas terminé). Épaisseur des "
+        "liens : nombre de personnes ; survolez un lien pour lire son effectif."
     )
     if bool(flows["masque"].any()):
         st.caption(
@@ -172,7 +177,11 @@ else:
         "Axe vertical : nombre de personnes."
     )
     widgets.show_table(
-        tables.breakdown_table(breakdowns), key="parcours_profils_tableau", file_name=f"profils_{year}.csv"
+        tables.breakdown_table(breakdowns),
+        key="parcours_profils_tableau",
+        file_name=f"profils_{year}.csv",
+        # The characteristic's full label stays readable while it is pinned.
+        column_config={"Caractéristique": st.column_config.Column(width=340, pinned=True)},
     )
     st.markdown(display.escape_markdown(tables.rqth_text(rqth_row)))
     if bool(breakdowns["masque"].any()) or bool(rqth_row["masque"]):
@@ -209,8 +218,13 @@ else:
         "« Calculé depuis les parcours » : tiré des parcours individuels transmis ; « Déclaré par "
         "le pôle » : la valeur de son fichier d'indicateurs. " + tables.gaps_caption(derived)
     )
+    only_gaps = st.toggle(
+        "Seulement les valeurs qui diffèrent de la déclaration",
+        value=network,
+        key="parcours_ecarts_seuls",
+    )
     widgets.show_table(
-        tables.derived_table(derived, with_pole=network),
+        tables.derived_table(tables.gaps_only(derived) if only_gaps else derived, with_pole=network),
         key="parcours_calcule_declare",
         file_name=f"parcours_calcule_declare_{year}.csv",
     )

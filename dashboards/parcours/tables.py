@@ -179,6 +179,8 @@ def indicator_unit(code: str, unite: object) -> str:
     return EXTRA_UNITS.get(code, "nombre")
 
 
+# A gap smaller than this is a rounding of the same value, not a difference.
+GAP_TOLERANCE = 1e-9
 DERIVED = "Calculé depuis les parcours"
 DECLARED = "Déclaré par le pôle"
 
@@ -186,13 +188,12 @@ DECLARED = "Déclaré par le pôle"
 def derived_table(frame: pd.DataFrame, with_pole: bool) -> Table:
     """Each indicator computed from the pathways beside the pole's declared value, with the gap.
 
-    Values in their unit (row by row); the relative gap in percent. The pole column when the table
-    covers several poles.
+    Rows of `derived_vs_declared` for one year; values in their unit (row by row), the relative gap
+    in percent; the pole column when the table covers several poles.
     """
     out = pd.DataFrame(index=frame.index)
     if with_pole:
         out["Pôle"] = frame["nom"].astype(str)
-    out["Année"] = frame["annee"].astype(int)
     out["Indicateur"] = [
         indicator_label(c, lib) for c, lib in zip(frame["code"], frame["libelle"], strict=True)
     ]
@@ -201,15 +202,18 @@ def derived_table(frame: pd.DataFrame, with_pole: bool) -> Table:
     out[DECLARED] = frame["valeur_declaree"].astype(float)
     out["Écart"] = frame["ecart"].astype(float)
     out["Écart relatif"] = frame["ecart_relatif"].astype(float)
-    return Table(
-        out.reset_index(drop=True), {"Année": "année", "Écart relatif": PERCENT}, unit_column="Unité"
-    )
+    return Table(out.reset_index(drop=True), {"Écart relatif": PERCENT}, unit_column="Unité")
+
+
+def gaps_only(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of `derived_vs_declared` whose computed value differs from a declared one."""
+    return frame[frame["valeur_declaree"].notna() & (frame["ecart"].abs() > GAP_TOLERANCE)]
 
 
 def gaps_caption(frame: pd.DataFrame) -> str:
     """How many computed values differ from the declared ones, and how many were not declared."""
     declared = frame["valeur_declaree"].notna()
-    differ = declared & (frame["ecart"].abs() > 1e-9)
+    differ = declared & (frame["ecart"].abs() > GAP_TOLERANCE)
     return (
         f"{fmt_number(int(declared.sum()))} valeur(s) déclarée(s) à comparer, dont "
         f"{fmt_number(int(differ.sum()))} différente(s) du calcul ; "
