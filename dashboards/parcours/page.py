@@ -9,6 +9,7 @@ figures in charts.py.
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from dashboards.parcours import charts, tables
@@ -53,14 +54,23 @@ def small_cells_note() -> None:
     st.caption(small_cells.note())
 
 
+def refused(error: PermissionError) -> None:
+    """A view this viewer may not see (the read said why, in French)."""
+    st.info(str(error), icon=":material/lock:")
+
+
 # --- Key figures -------------------------------------------------------------------------------
 breakdowns = reads.pathway_breakdowns(wh, pole_id, year)
 exits = reads.exit_categories(wh, pole_id)
 persons = tables.metric_persons(breakdowns)
 cohort = reads.pathway_cohort_size(wh, pole_id, year)
 exits_year = tables.exits_total(exits, year)
-rates = reads.dynamic_exit_rates(wh, year)
-rate_row = rates[rates["pole_id"].isna()] if network else rates[rates["pole_id"] == pole_id]
+try:
+    rates = reads.dynamic_exit_rates(wh, year)
+except PermissionError as error:  # the funder: network figures only, no table of poles
+    rates, rates_refused = None, error
+else:
+    rates_refused = None
 
 st.subheader(f"{display.escape_markdown(scope)} en {year}")
 cards = st.columns(4)
@@ -82,6 +92,10 @@ cards[2].metric(
     help="Parcours terminés dans l'année, hors sorties retirées du décompte (décès, déménagement…).",
     border=True,
 )
+if rates is not None:
+    rate_row = rates[rates["pole_id"].isna()] if network else rates[rates["pole_id"] == pole_id]
+else:
+    rate_row = pd.DataFrame()
 rate = rate_row["taux"].iloc[0] if len(rate_row) else None
 cards[3].metric(
     "Taux de sorties dynamiques",
@@ -133,7 +147,9 @@ else:
 
 # --- Dynamic-exit rate by pole -------------------------------------------------------------------
 st.subheader(f"Taux de sorties dynamiques par pôle en {year}")
-if len(rates) <= 1 and rates["sorties"].fillna(0).sum() == 0:
+if rates is None:
+    refused(rates_refused)
+elif len(rates) <= 1 and rates["sorties"].fillna(0).sum() == 0:
     st.info(f"Aucune sortie de parcours en {year}.")
 else:
     st.plotly_chart(charts.rates_figure(rates, pole_id), width="stretch", key="parcours_taux")
@@ -210,8 +226,14 @@ else:
 
 # --- Derived against declared --------------------------------------------------------------------------
 st.subheader(f"Indicateurs calculés depuis les parcours et déclarés par les pôles ({year})")
-derived = reads.derived_vs_declared(wh, pole_id, year)
-if derived.empty:
+try:
+    derived = reads.derived_vs_declared(wh, pole_id, year)
+except PermissionError as error:  # per-pole figures: staff, or the pole itself
+    derived = None
+    refused(error)
+if derived is None:
+    pass
+elif derived.empty:
     st.info(f"Aucun indicateur calculé pour {year}.")
 else:
     st.caption(
