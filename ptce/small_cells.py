@@ -14,6 +14,10 @@ relation with exactly one masked value gives that value away, so for each such l
 visible positive cell is masked too (ties: first by position); a line with no such cell left
 (its other cells are zero or missing) gets its total masked instead, which `row_totals()` /
 `col_totals()` / `grand_total()` then return as NaN. Lines are swept until nothing changes.
+Combining several lines can still isolate a value when no single line does; such values are
+found exactly (as bridges of a graph, see `_exposed`) and protected by one more masked value that
+closes a cycle through them, before sweeping again. The tests attack every output with linear
+algebra over all the published relations.
 
 Missing counts (NaN) stay missing: they are neither masked nor used to protect another cell, and
 totals add up the known counts only. A zero is a true, shown zero.
@@ -34,6 +38,8 @@ from ptce.fmt import fmt_number
 CONFIG_FILE = "confidentialite.yaml"
 CONFIG_KEY = "seuil_petits_effectifs"
 SECONDARY_LABEL = "s"
+# PRIMARY_LABEL (`< 5`) is a module attribute too, computed from the file on first use
+# (`__getattr__` below); `primary_label(threshold)` gives it for another threshold.
 # A cell that is missing (NaN) has no count to show.
 MISSING_LABEL = "–"
 # Columns that `suppress_long` adds.
@@ -42,13 +48,10 @@ LONG_MASK = "masque"
 LONG_LABEL = "libelle"
 
 
-def _check_threshold(value: object, where: str) -> int:
+def _check_threshold(value: object, subject: str) -> int:
     # bool is an int in Python: `seuil_petits_effectifs: oui` must not pass as 1.
     if isinstance(value, bool) or not isinstance(value, int) or value < 2:
-        raise ValueError(
-            f"{where} : la clé « {CONFIG_KEY} » doit être un nombre entier au moins égal à 2 "
-            f"(valeur lue : {value!r})."
-        )
+        raise ValueError(f"{subject} doit être un nombre entier au moins égal à 2 (valeur lue : {value!r}).")
     return value
 
 
@@ -57,13 +60,13 @@ def threshold() -> int:
     """The small-cell threshold of `ptce/reference/confidentialite.yaml` (5): counts below it are masked."""
     raw = reference.read_reference(CONFIG_FILE)
     value = raw.get(CONFIG_KEY) if isinstance(raw, dict) else None
-    return _check_threshold(value, f"ptce/reference/{CONFIG_FILE}")
+    return _check_threshold(value, f"ptce/reference/{CONFIG_FILE} : la clé « {CONFIG_KEY} »")
 
 
 def _resolve(value: int | None) -> int:
     if value is None:
         return threshold()
-    return _check_threshold(value, "Secret statistique")
+    return _check_threshold(value, "Secret statistique : le seuil des petits effectifs")
 
 
 def primary_label(threshold: int | None = None) -> str:
@@ -235,67 +238,117 @@ def _visible_positive(grid: np.ndarray, masked: np.ndarray, position: tuple[int,
     return bool(not masked[position] and grid[position] > 0)
 
 
-# Singular values below this are zero: the relations' coefficients are 0, 1 and -1.
-_RANK_TOLERANCE = 1e-8
+def _bridges(n_nodes: int, edges: list[tuple[int, int]]) -> set[int]:
+    """Indices of the bridges of an undirected graph (edges whose removal disconnects it).
 
-
-def _determined(
-    grid: np.ndarray, masked: np.ndarray, lines: list[list[tuple[int, int]]]
-) -> list[tuple[int, int]]:
-    """Hidden values that the published relations, combined, still give back.
-
-    The line sweep stops subtraction along one row or column; combining several relations can
-    still isolate a value (say column 1 gives a + c, rows give a and c as their totals, and the
-    column of row totals then leaves the third total alone). A hidden value is fixed exactly when
-    every solution of the homogeneous system has 0 there, i.e. its column is outside the null
-    space's support.
+    Tarjan's low-link method, iterative so that a long table cannot exhaust Python's stack.
     """
-    hidden = [c for c in zip(*np.nonzero(masked), strict=True) if not np.isnan(grid[c])]
-    if not hidden:
-        return []
-    index = {(int(i), int(j)): k for k, (i, j) in enumerate(hidden)}
-    relations = []
-    for line in lines:
-        *cells, total = line
-        if np.isnan(grid[total]):
+    adjacent: list[list[tuple[int, int]]] = [[] for _ in range(n_nodes)]
+    for k, (u, v) in enumerate(edges):
+        adjacent[u].append((v, k))
+        adjacent[v].append((u, k))
+    order = [-1] * n_nodes
+    low = [0] * n_nodes
+    bridges: set[int] = set()
+    clock = 0
+    for root in range(n_nodes):
+        if order[root] != -1:
             continue
-        row = np.zeros(len(hidden))
-        for c in cells:
-            if c in index:
-                row[index[c]] = 1.0
-        if total in index:
-            row[index[total]] = -1.0
-        if row.any():
-            relations.append(row)
-    if not relations:
-        return []
-    _, singular, vt = np.linalg.svd(np.array(relations))
-    null_space = vt[int((singular > _RANK_TOLERANCE).sum()) :]
-    fixed = np.all(np.abs(null_space) < _RANK_TOLERANCE, axis=0)
-    return [c for c, k in index.items() if fixed[k]]
+        order[root] = low[root] = clock
+        clock += 1
+        stack = [(root, -1, iter(adjacent[root]))]
+        while stack:
+            node, via, neighbours = stack[-1]
+            for other, k in neighbours:
+                if k == via:
+                    continue
+                if order[other] == -1:
+                    order[other] = low[other] = clock
+                    clock += 1
+                    stack.append((other, k, iter(adjacent[other])))
+                    break
+                low[node] = min(low[node], order[other])
+            else:
+                stack.pop()
+                if stack:
+                    parent = stack[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                    if low[node] > order[parent]:
+                        bridges.add(via)
+    return bridges
+
+
+def _reach(start: int, n_nodes: int, edges: list[tuple[int, int]], skip: int) -> set[int]:
+    """Nodes connected to `start` without going through edge `skip`."""
+    adjacent: list[list[int]] = [[] for _ in range(n_nodes)]
+    for k, (u, v) in enumerate(edges):
+        if k != skip:
+            adjacent[u].append(v)
+            adjacent[v].append(u)
+    seen, todo = {start}, [start]
+    while todo:
+        for other in adjacent[todo.pop()]:
+            if other not in seen:
+                seen.add(other)
+                todo.append(other)
+    return seen
+
+
+def _exposed(grid: np.ndarray, masked: np.ndarray) -> tuple[tuple[int, int], list] | None:
+    """The first hidden value the published relations, combined, still give away, if any.
+
+    The line sweep stops subtraction along one row or column, but combining relations can still
+    isolate a value (column 1 gives a + c, rows 1 and 3 give a and c as their totals: the column
+    of row totals then leaves row 2's total alone). Seen as a graph whose nodes are the grid's
+    lines and whose edges are its hidden positions (position (i, j) joins line "row i" to line
+    "column j"), the relations are flow conservation at every node (flipping the sign of the
+    relations of the table's columns and of the row of column totals makes every position +1 in
+    one line and -1 in the other). A hidden value is then fixed exactly when its edge lies on no
+    cycle: when it is a bridge. Returns that position and the visible positive positions that
+    would close a cycle through it (one line on each side of the bridge).
+    """
+    n_rows = grid.shape[0]
+    hidden = [(int(i), int(j)) for i, j in zip(*np.nonzero(masked), strict=True)]
+    edges = [(i, n_rows + j) for i, j in hidden]
+    n_nodes = n_rows + grid.shape[1]
+    bridges = _bridges(n_nodes, edges)
+    if not bridges:
+        return None
+    first = min(bridges)  # hidden positions are in row-major order: first by position
+    row_side = _reach(edges[first][0], n_nodes, edges, first)
+    col_side = _reach(edges[first][1], n_nodes, edges, first)
+    closing = [
+        c
+        for c in np.ndindex(grid.shape)
+        if _visible_positive(grid, masked, c)
+        and (
+            (c[0] in row_side and n_rows + c[1] in col_side)
+            or (c[0] in col_side and n_rows + c[1] in row_side)
+        )
+    ]
+    return hidden[first], closing
 
 
 def _protect(grid: np.ndarray, masked: np.ndarray) -> None:
     """Secondary suppression on the extended grid, in place, until no hidden value can be found.
 
     First the line sweep; then, while some hidden value is still fixed by the relations taken
-    together, the smallest visible positive cell of its row or column (cells before totals, first
-    by position) is masked too and the lines are swept again. Masking every positive value is
-    always safe (the true values then solve the relations along with any multiple of them), so
-    the loop ends: as a last resort the smallest visible positive value of the grid is masked.
+    together (`_exposed`), the smallest visible positive value that closes a cycle through it
+    (table cells before totals, first by position) is masked too and the lines are swept again.
+    Masking every positive value is always safe (the true values then make a flow that uses
+    every edge, so no edge is a bridge), hence the loop ends; as a last resort, when no value
+    closes the cycle (zeros or missing values in the way), the smallest visible positive value
+    of the grid is masked.
     """
     n_rows, n_cols = grid.shape[0] - 1, grid.shape[1] - 1
     lines = _lines(n_rows, n_cols)
     _sweep(grid, masked, lines)
-    while found := _determined(grid, masked, lines):
-        i, j = found[0]
-        row = [(i, k) for k in range(n_cols + 1) if k != j]
-        col = [(k, j) for k in range(n_rows + 1) if k != i]
-        near = [c for c in row + col if _visible_positive(grid, masked, c)]
-        inner = [c for c in near if c[0] < n_rows and c[1] < n_cols]
+    while (found := _exposed(grid, masked)) is not None:
+        _, closing = found
+        inner = [c for c in closing if c[0] < n_rows and c[1] < n_cols]
         anywhere = [c for c in np.ndindex(grid.shape) if _visible_positive(grid, masked, c)]
-        pool = inner or near or anywhere
-        # Always non-empty: a fixed hidden value means some positive value is still visible.
+        # `anywhere` is never empty here: with every positive value hidden nothing is exposed.
+        pool = inner or closing or anywhere
         masked[min(pool, key=lambda c: grid[c])] = True
         _sweep(grid, masked, lines)
 
@@ -368,6 +421,11 @@ def suppress_long(
             f"Secret statistique : plusieurs comptages pour un même couple « {rows} » / "
             f"« {columns} » ; le tableau doit en avoir un seul par case."
         )
+    if frame[[rows, columns]].isna().any().any():
+        raise ValueError(
+            f"Secret statistique : « {rows} » et « {columns} » doivent être renseignés sur "
+            f"chaque ligne (une case sans ligne ou sans colonne ne peut pas être protégée)."
+        )
     wide = frame.pivot(index=rows, columns=columns, values=value)
     table = suppress(wide, threshold=threshold, margins=margins)
     values, labels = table.values(), table.labels()
@@ -375,8 +433,8 @@ def suppress_long(
     col_pos = wide.columns.get_indexer(frame[columns])
     out = frame.copy()
     out[LONG_VALUE] = values.to_numpy()[row_pos, col_pos]
-    primary = table.primary.to_numpy()[row_pos, col_pos]
-    masked = table.masked.to_numpy()[row_pos, col_pos]
+    primary = table.primary.to_numpy(dtype=bool)[row_pos, col_pos]
+    masked = table.masked.to_numpy(dtype=bool)[row_pos, col_pos]
     mask_labels = np.full(len(out), None, dtype=object)
     mask_labels[masked] = SECONDARY_LABEL
     mask_labels[primary] = table.primary_label

@@ -203,6 +203,32 @@ def test_a_small_total_is_masked_as_a_small_count():
     assert_safe(table)
 
 
+def test_relations_combined_cannot_give_a_total_back():
+    # Found by the property test: every line hides 0 or 2+ values, yet combining them gave row
+    # 1's total back: column 0 gives a + c = 5, rows 0 and 2 give a and c as their totals, and
+    # the column of row totals then leaves 7 - 5 = 2 for row 1.
+    counts = pd.DataFrame([[4, 0, 0, 0], [0, 1, 1, 0], [1, 0, 0, 0]])
+    true = truth(counts)
+    naive = true.copy()
+    naive[[0, 0, 1, 1, 1, 2, 2, 3, 3], [0, 4, 1, 2, 4, 0, 4, 1, 2]] = np.nan
+    assert line_attack(naive, true) == {}
+    assert linear_attack(naive, true) == [(1, 4)]
+
+    table = suppress(counts)
+    # By hand: the positive values that close a cycle through row 1's total are column 0's total
+    # (5) and the grand total (7); the smaller, 5, is masked.
+    assert table.col_totals().isna().tolist() == [True, True, True, False]
+    assert table.col_total_labels().tolist() == ["s", "< 5", "< 5", "0"]
+    assert table.row_totals().isna().all()
+    assert table.grand_total() == 7
+    assert table.labels().to_numpy().tolist() == [
+        ["< 5", "0", "0", "0"],
+        ["0", "< 5", "< 5", "0"],
+        ["< 5", "0", "0", "0"],
+    ]
+    assert_safe(table)
+
+
 # --- threshold and configuration ---------------------------------------------------------------
 
 
@@ -398,6 +424,16 @@ def test_long_form_refuses_two_counts_for_one_cell():
     frame = pd.DataFrame({"pole": ["a", "a"], "cat": ["x", "x"], "n": [1, 2]})
     with pytest.raises(ValueError, match="un seul par case"):
         suppress_long(frame, rows="pole", columns="cat", value="n")
+    with pytest.raises(ValueError, match="renseignés"):
+        suppress_long(frame.assign(cat=["x", None]), rows="pole", columns="cat", value="n")
+
+
+def test_empty_tables():
+    assert suppress(pd.DataFrame()).labels().empty
+    frame = pd.DataFrame({"pole": [], "cat": [], "n": []})
+    out = suppress_long(frame, rows="pole", columns="cat", value="n")
+    assert out.columns.tolist() == ["pole", "cat", "n", "valeur_affichee", "masque", "libelle"]
+    assert out.empty
 
 
 # --- property: the attacker never succeeds -----------------------------------------------------
