@@ -1,1 +1,1 @@
-"""Person-level pathways: stays in member structures, pseudonymised, grouped and counted."""
+"""Person-level pathways: stays in member structures, pseudonymised at ingestion, grouped and counted."""
