@@ -17,6 +17,7 @@ import dagster as dg
 import duckdb
 
 from pipelines.definitions import build_definitions
+from pipelines.pathways.pseudonym import DEMO_KEY_MARK, KEY_VARIABLE, NO_KEY_MARK
 from pipelines.shared import build_lock
 from pipelines.shared.jobs import JOB_NAME
 from pipelines.shared.resources import WarehouseResource
@@ -204,6 +205,14 @@ def summary_lines(outcome: RunOutcome) -> list[str]:
             )
             n_targets = fetch_one(con, "select count(*) from targets")[0]
             pub = fetch_one(con, "select published_at, donnees_demo from publication")
+            # Pathway files read with the public demo key, or refused for want of a key (messages of
+            # `pipelines.pathways.pseudonym`).
+            keys = fetch_one(
+                con,
+                f"""select count(*) filter (message like '%{DEMO_KEY_MARK}%'),
+                          count(*) filter (message like '%{NO_KEY_MARK}%')
+                   from ingest_log where kind = 'parcours'""",
+            )
         state = "publié lors de cette exécution" if outcome.published else "précédent, conservé"
         lines += [
             f"  Fichiers bruts : {log[0]} (complets : {log[1]}, partiels : {log[2]}, en erreur : {log[3]}"
@@ -218,6 +227,16 @@ def summary_lines(outcome: RunOutcome) -> list[str]:
         ]
         if pub[1]:
             lines.append("  ⚠ Données fictives de démonstration (commande « ptce sample »).")
+        if keys[0]:
+            lines.append(
+                f"  ⚠ PARCOURS : {keys[0]} fichier(s) pseudonymisé(s) avec la CLÉ DE DÉMONSTRATION "
+                f"({KEY_VARIABLE} absente) : admis seulement pour les données fictives."
+            )
+        if keys[1]:
+            lines.append(
+                f"  ⚠ PARCOURS : {keys[1]} fichier(s) non chargé(s) faute de clé de pseudonymisation : "
+                f"définissez {KEY_VARIABLE} puis relancez « ptce run »."
+            )
     n_ok = sum(c.passed for c in outcome.checks)
     lines.append(
         f"  Contrôles : {n_ok} réussi(s), {len(outcome.warnings)} en alerte, "

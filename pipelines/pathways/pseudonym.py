@@ -25,6 +25,9 @@ PSEUDONYM_PATTERN = rf"^[0-9a-f]{{{PSEUDONYM_LENGTH}}}$"
 DEMO_KEY = b"observatoire-ptce-cle-de-demonstration"
 _SPACES = re.compile(r"\s+")
 
+# Words of the two messages below that the run summary (`pipelines.runner`) looks for.
+DEMO_KEY_MARK = "clé de démonstration"
+NO_KEY_MARK = "clé de pseudonymisation est absente"
 DEMO_KEY_NOTE = (
     "Attention : identifiants pseudonymisés avec la clé de démonstration (variable "
     f"{KEY_VARIABLE} absente), admise seulement pour les données fictives. Pour de vrais fichiers, "

@@ -137,13 +137,14 @@ def _days_in_year(start: pd.Series, end: pd.Series, year: int) -> pd.Series:
 def build_indicators(pathways: pd.DataFrame, declared: pd.DataFrame, today: date) -> pd.DataFrame:
     """`pathway_indicators`: per pole and year, each code from the pathways beside the declared value.
 
-    Years: from a pole's first entry to its last exit or, while a stay goes on, to `today`'s year.
+    Years: from a pole's first entry to the last year its files speak of (latest entry or exit
+    date); a stay still open counts up to the end of that year (never beyond `today`).
     - personnes_accompagnees: distinct persons with a stay overlapping the year;
     - entrees_parcours / sorties…: pathways starting / ended in the year (sorties without retraits);
     - taux_sortie_dynamique: (durable + transition + positive) / sorties (null without exits);
     - duree_mediane_mois: median duration of the pathways ended in the year (withdrawals left out);
-    - heures_formation: each stay's hours shared over its days (an ongoing stay up to `today`),
-      the year's share summed;
+    - heures_formation: each stay's hours shared over its days (an open stay up to the end of the
+      last year covered), the year's share summed;
     - certifications: persons certified on a stay ended in the year;
     - mobilites_internes: persons with an internal move starting in the year.
     `declared`: mart_pole_year (pole_id, annee, code, valeur).
@@ -153,25 +154,35 @@ def build_indicators(pathways: pd.DataFrame, declared: pd.DataFrame, today: date
     stays = pathways.copy()
     stays["date_entree"] = pd.to_datetime(stays["date_entree"])
     stays["date_sortie"] = pd.to_datetime(stays["date_sortie"])
-    stays["_fin"] = stays["date_sortie"].fillna(pd.Timestamp(today))
+    # A stay still open is counted up to the end of the last year the pole's files speak of (its
+    # latest entry or exit date), never beyond today: a file of 2017 says nothing of 2020.
+    latest = stays[["date_entree", "date_sortie"]].max(axis=1).groupby(stays["pole_id"]).transform("max")
+    horizon = pd.to_datetime(latest.dt.year.astype(str) + "-12-31").clip(upper=pd.Timestamp(today))
+    stays["_fin"] = stays["date_sortie"].fillna(horizon)
+    # Years computed once: the loop below compares integers only.
+    stays["_an_entree"] = stays["date_entree"].dt.year
+    stays["_an_fin"] = stays["_fin"].dt.year
+    stays["_an_sortie"] = stays["date_sortie"].dt.year
+    stays["_certifie"] = stays["certification"].fillna(False).astype(bool)
+    stays["_mobilite"] = stays["mobilite_interne"].astype(bool)
     spans = pathway_spans(pathways)
+    spans["_an_debut"] = spans["debut"].dt.year
+    spans["_an_fin"] = spans["fin"].dt.year
     rows = []
     for pole_id, mine in stays.groupby("pole_id"):
-        first = int(mine["date_entree"].dt.year.min())
-        last = int(mine["_fin"].dt.year.max())
         paths = spans[spans["pole_id"] == pole_id]
-        for year in range(first, last + 1):
-            start, end = pd.Timestamp(year, 1, 1), pd.Timestamp(year, 12, 31)
-            overlap = mine[(mine["date_entree"] <= end) & (mine["_fin"] >= start)]
-            ended = paths[paths["fin"].dt.year == year]
+        for year in range(int(mine["_an_entree"].min()), int(mine["_an_fin"].max()) + 1):
+            overlap = mine[(mine["_an_entree"] <= year) & (mine["_an_fin"] >= year)]
+            ended = paths[paths["_an_fin"] == year]
             counted = ended[ended["categorie"] != "retrait"]
+            by_category = ended["categorie"].value_counts()
             values: dict[str, float | None] = {
                 "personnes_accompagnees": overlap["person_key"].nunique(),
-                "entrees_parcours": int((paths["debut"].dt.year == year).sum()),
+                "entrees_parcours": int((paths["_an_debut"] == year).sum()),
                 "sorties": len(counted),
             }
             for category, code in CATEGORY_CODES.items():
-                values[code] = int((ended["categorie"] == category).sum())
+                values[code] = int(by_category.get(category, 0))
             dynamic = values["sorties_emploi_durable"] + values["sorties_emploi_transition"]
             dynamic += values["sorties_positives"]
             values["taux_sortie_dynamique"] = dynamic / len(counted) if len(counted) else None
@@ -183,18 +194,17 @@ def build_indicators(pathways: pd.DataFrame, declared: pd.DataFrame, today: date
                 values["heures_formation"] = float((with_hours["heures_formation"] * share).sum())
             else:
                 values["heures_formation"] = None
-            ended_stays = mine[mine["date_sortie"].dt.year == year]
-            values["certifications"] = ended_stays.loc[
-                ended_stays["certification"].fillna(False).astype(bool), "person_key"
+            values["certifications"] = mine.loc[
+                mine["_certifie"] & (mine["_an_sortie"] == year), "person_key"
             ].nunique()
             values["mobilites_internes"] = mine.loc[
-                mine["mobilite_interne"].astype(bool) & (mine["date_entree"].dt.year == year), "person_key"
+                mine["_mobilite"] & (mine["_an_entree"] == year), "person_key"
             ].nunique()
-            for code in INDICATOR_CODES:
-                if values[code] is not None:
-                    rows.append(
-                        {"pole_id": pole_id, "annee": year, "code": code, "valeur": float(values[code])}
-                    )
+            rows.extend(
+                {"pole_id": pole_id, "annee": year, "code": code, "valeur": float(values[code])}
+                for code in INDICATOR_CODES
+                if values[code] is not None
+            )
     frame = pd.DataFrame(rows, columns=["pole_id", "annee", "code", "valeur"])
     given = declared[["pole_id", "annee", "code", "valeur"]].rename(columns={"valeur": "valeur_declaree"})
     frame = frame.merge(given, on=["pole_id", "annee", "code"], how="left")
