@@ -2,9 +2,10 @@
 
 About 4,400 invented persons over the twelve poles, one row per person and stay in a member structure,
 for 2015–2017 (some entered in 2014, some still in their pathway at the end of 2017). Per pole and
-year the pathways reproduce the figures the poles DECLARE in the demo indicator files
-(`pipelines.indicators.demo.demo_values`): entries, exits by category, internal moves, training hours
-and certifications, so a pathway indicator computed from these rows lands next to the declared one.
+year the pathways reproduce the figures the poles DECLARE in the demo indicator files (`DECLARED`, a
+copy of `pipelines.indicators.demo.demo_values`): entries, exits by category, internal moves, training
+hours and certifications, so a pathway indicator computed from these rows lands next to the declared
+one.
 Persons accompanied follow from the stock: they match in 2015 and stay close to the declared figure
 where the declared flows allow it (the declared demo figures are not a perfect stock-flow account).
 
@@ -23,7 +24,6 @@ from __future__ import annotations
 
 import random
 import unicodedata
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
@@ -31,7 +31,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipelines.indicators.demo import demo_values
 from pipelines.shared.domain import PlannedFile
 from ptce.paths import DataLayout
 from ptce.reference import Pole, load_poles
@@ -222,12 +221,69 @@ class _Pathway:
     stays: list[dict[str, object]] = field(default_factory=list)
 
 
+# What the poles declare in the demo indicator files (`pipelines.indicators.demo.demo_values`, quarters
+# summed per year), copied here because a domain never imports another one; a test checks the copy.
+# Per pole and year: persons accompanied, entries, exits to durable employment, to transitional
+# employment, positive exits, other exits, training hours, certifications, internal moves.
+DECLARED_CODES = (
+    "personnes_accompagnees",
+    "entrees_parcours",
+    "sorties_emploi_durable",
+    "sorties_emploi_transition",
+    "sorties_positives",
+    "sorties_autres",
+    "heures_formation",
+    "certifications",
+    "mobilites_internes",
+)
+DECLARED: dict[tuple[str, int], tuple[float, ...]] = {
+    ("sud_aquitain", 2015): (251, 102, 23, 21, 11, 32, 6998.1, 15, 8),
+    ("sud_aquitain", 2016): (256, 105, 26, 22, 12, 36, 6619.7, 15, 9),
+    ("sud_aquitain", 2017): (277, 118, 29, 24, 13, 36, 7119.8, 16, 9),
+    ("laine_saugues", 2015): (205, 70, 14, 11, 9, 27, 6484.5, 13, 16),
+    ("laine_saugues", 2016): (231, 83, 17, 14, 12, 35, 6696.0, 18, 18),
+    ("laine_saugues", 2017): (248, 84, 18, 13, 13, 33, 7768.1, 18, 19),
+    ("phares", 2015): (262, 117, 37, 29, 17, 35, 18080.4, 6, 7),
+    ("phares", 2016): (295, 147, 46, 35, 19, 36, 20082.8, 7, 7),
+    ("phares", 2017): (301, 146, 44, 35, 19, 41, 22745.4, 7, 7),
+    ("tarnais", 2015): (155, 79, 17, 10, 12, 22, 4292.1, 6, 12),
+    ("tarnais", 2016): (173, 78, 20, 11, 12, 25, 5009.5, 7, 14),
+    ("tarnais", 2017): (184, 88, 22, 12, 14, 29, 5438.3, 7, 14),
+    ("bourian", 2015): (169, 94, 13, 16, 8, 34, 8095.4, 17, 6),
+    ("bourian", 2016): (181, 105, 14, 17, 9, 36, 8700.8, 17, 7),
+    ("bourian", 2017): (190, 113, 16, 20, 10, 39, 8558.8, 21, 7),
+    ("figeacteurs", 2015): (157, 74, 12, 15, 7, 36, 6858.9, 14, 10),
+    ("figeacteurs", 2016): (166, 88, 13, 17, 7, 33, 7319.7, 15, 10),
+    ("figeacteurs", 2017): (178, 94, 15, 19, 8, 38, 7657.3, 17, 10),
+    ("bousol", 2015): (92, 46, 7, 10, 5, 20, 2009.3, 12, 6),
+    ("bousol", 2016): (102, 52, 8, 9, 4, 20, 2261.5, 11, 7),
+    ("bousol", 2017): (109, 58, 8, 10, 4, 22, 2316.5, 12, 8),
+    ("eco_materiaux", 2015): (162, 62, 18, 17, 8, 22, 5648.3, 14, 10),
+    ("eco_materiaux", 2016): (177, 70, 18, 18, 7, 27, 5806.8, 17, 10),
+    ("eco_materiaux", 2017): (181, 67, 18, 18, 7, 23, 5672.6, 16, 11),
+    ("re_sources", 2015): (127, 51, 22, 16, 10, 18, 4173.9, 16, 9),
+    ("re_sources", 2016): (141, 50, 23, 16, 10, 21, 4387.4, 16, 11),
+    ("re_sources", 2017): (150, 58, 26, 18, 11, 20, 4777.3, 18, 11),
+    ("dombinnov", 2015): (271, 152, 38, 28, 23, 35, 10224.7, 35, 10),
+    ("dombinnov", 2016): (282, 161, 36, 25, 21, 34, 10802.4, 31, 10),
+    ("dombinnov", 2017): (305, 164, 37, 31, 27, 42, 11284.5, 36, 12),
+    ("esci", 2015): (98, 41, 11, 10, 6, 17, 5151.2, 10, 3),
+    ("esci", 2016): (104, 41, 12, 10, 8, 21, 5804.9, 11, 3),
+    ("esci", 2017): (109, 44, 13, 11, 8, 20, 6180.0, 11, 4),
+    ("alpen", 2015): (182, 107, 25, 19, 7, 41, 14482.7, 6, 4),
+    ("alpen", 2016): (190, 113, 27, 19, 8, 41, 14884.2, 6, 4),
+    ("alpen", 2017): (205, 121, 28, 21, 8, 39, 15583.6, 6, 5),
+}
+
+
 def declared_by_year() -> dict[tuple[str, int], dict[str, float]]:
-    """The demo indicator files' figures per pole and year (quarters summed, as the catalogue says)."""
-    out: dict[tuple[str, int], dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    for v in demo_values():
-        out[(v.pole_id, v.annee)][v.code] += v.valeur
-    return {key: dict(values) for key, values in out.items()}
+    """The declared figures per pole and year by code, with `sorties` (the sum of its categories)."""
+    out = {}
+    for key, values in DECLARED.items():
+        figures = dict(zip(DECLARED_CODES, values, strict=True))
+        figures["sorties"] = sum(figures[code] for code in _DECLARED_CODE.values())
+        out[key] = figures
+    return out
 
 
 def _day(rng: random.Random, first: date, last: date) -> date:
