@@ -26,7 +26,7 @@ import pandas as pd
 import pytest
 
 from ptce.read import pathways as reads
-from ptce.read.base import STAFF, Viewer, Warehouse
+from ptce.read.base import STAFF, Viewer, Warehouse, current_warehouse
 
 FUNDER = Viewer("funder")
 ALPHA = Viewer("pole", "alpha")
@@ -333,3 +333,25 @@ def test_derived_vs_declared_in_catalogue_order(wh: Warehouse) -> None:
 
 def test_years_from_first_entry_to_last_exit(wh: Warehouse) -> None:
     assert reads.years(wh, STAFF) == [2017, 2016, 2015]
+
+
+# --- On the demo: the reads agree with the indicators the pipeline derives ---------------------
+
+
+def test_reads_agree_with_the_derived_indicators_on_the_demo(demo_data_dir: Path) -> None:
+    # The pipeline derives `pathway_indicators` in pandas (pipelines/pathways/tables.py); the reads
+    # count in SQL. Same definitions, so the same exits, rates and medians, pole by pole.
+    wh = current_warehouse(demo_data_dir)
+    assert wh is not None
+    derived = reads.derived_vs_declared(wh, STAFF).set_index(["pole_id", "annee", "code"])["valeur"]
+    checked = 0
+    for year in reads.years(wh, STAFF):
+        rates = reads.dynamic_exit_rates(wh, STAFF, year)
+        for row in rates[rates["pole_id"].notna() & ~rates["sorties_masque"]].itertuples(index=False):
+            assert row.sorties == derived[(row.pole_id, year, "sorties")]
+            assert row.taux == pytest.approx(derived[(row.pole_id, year, "taux_sortie_dynamique")])
+            _, median, n = reads.duration_distribution(wh, STAFF, row.pole_id, year)
+            assert n == row.sorties
+            assert median == pytest.approx(derived[(row.pole_id, year, "duree_mediane_mois")])
+            checked += 1
+    assert checked >= 30  # twelve poles over the demo's years

@@ -248,5 +248,11 @@ else:
     widgets.show_table(
         tables.derived_table(tables.gaps_only(derived) if only_gaps else derived, with_pole=network),
         key="parcours_calcule_declare",
+        # Sized so that the gaps, the point of the table, are in view without scrolling sideways.
+        column_config={
+            "Pôle": st.column_config.Column(width=150, pinned=True),
+            "Indicateur": st.column_config.Column(width=290, pinned=not network),
+            "Unité": st.column_config.Column(width=80),
+        },
         file_name=f"parcours_calcule_declare_{year}.csv",
     )

@@ -193,7 +193,8 @@ def derived_table(frame: pd.DataFrame, with_pole: bool) -> Table:
     """
     out = pd.DataFrame(index=frame.index)
     if with_pole:
-        out["Pôle"] = frame["nom"].astype(str)
+        # The short name: the gaps, last, stay in view beside seven columns.
+        out["Pôle"] = frame["nom_court"].astype(str) if "nom_court" in frame else frame["nom"].astype(str)
     out["Indicateur"] = [
         indicator_label(c, lib) for c, lib in zip(frame["code"], frame["libelle"], strict=True)
     ]

@@ -375,8 +375,13 @@ def flows(
     )
 
 
-def cohort_size(wh: Warehouse, viewer: Viewer, pole_id: str | None = NETWORK, year: int | None = None) -> int:
-    """Distinct persons whose pathway began in `year` (all years when None): the Sankey's sample."""
+def cohort_size(
+    wh: Warehouse, viewer: Viewer, pole_id: str | None = NETWORK, year: int | None = None
+) -> int | None:
+    """Distinct persons whose pathway began in `year` (all years when None): the Sankey's sample.
+
+    None for a masked viewer when the count is under the small-cell threshold (but not zero).
+    """
     check_scope(viewer, pole_id)
     df = query(
         wh,
@@ -387,7 +392,10 @@ def cohort_size(wh: Warehouse, viewer: Viewer, pole_id: str | None = NETWORK, ye
         """,
         [*_pole_params(pole_id), year, year],
     )
-    return int(df["n"].iloc[0])
+    n = int(df["n"].iloc[0])
+    if masks(viewer, pole_id) and 0 < n < small_cells.threshold():
+        return None
+    return n
 
 
 # --- Exits -------------------------------------------------------------------------------------
@@ -659,7 +667,7 @@ def derived_vs_declared(
 
     One row per pole, year and indicator of `pathway_indicators` (one pole, or every pole when
     `pole_id` is None — staff only —; one year, or all when `year` is None), in pole then catalogue
-    order: pole_id, numero, nom, annee, code, libelle (catalogue label, null for a code the
+    order: pole_id, numero, nom, nom_court, annee, code, libelle (catalogue label, null for a code the
     catalogue does not list), unite, valeur (computed), valeur_declaree, ecart, ecart_relatif,
     origine. Per-pole figures: staff, or the pole itself.
     """
@@ -667,7 +675,8 @@ def derived_vs_declared(
     return query(
         wh,
         """
-        select i.pole_id, p.numero, coalesce(p.nom, i.pole_id) as nom, i.annee, i.code,
+        select i.pole_id, p.numero, coalesce(p.nom, i.pole_id) as nom,
+               coalesce(p.nom_court, p.nom, i.pole_id) as nom_court, i.annee, i.code,
                c.libelle, c.unite, i.valeur, i.valeur_declaree, i.ecart, i.ecart_relatif, i.origine
         from pathway_indicators i
         left join poles p using (pole_id)

@@ -99,6 +99,7 @@ def test_derived_table_labels_every_code_and_writes_units() -> None:
     frame = pd.DataFrame(
         {
             "nom": ["PHARES"] * 3,
+            "nom_court": ["PHARES"] * 3,
             "annee": [2016] * 3,
             "code": ["sorties", "taux_sortie_dynamique", "retraits"],
             "libelle": ["Sorties de parcours (hors retraits)", "Taux de sorties dynamiques", None],
