@@ -9,7 +9,6 @@ figures in charts.py.
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from dashboards.parcours import charts, tables
@@ -92,17 +91,12 @@ cards[2].metric(
     help="Parcours terminés dans l'année, hors sorties retirées du décompte (décès, déménagement…).",
     border=True,
 )
-if rates is not None:
-    rate_row = rates[rates["pole_id"].isna()] if network else rates[rates["pole_id"] == pole_id]
-else:
-    rate_row = pd.DataFrame()
-rate = rate_row["taux"].iloc[0] if len(rate_row) else None
 cards[3].metric(
     "Taux de sorties dynamiques",
-    fmt_percent(rate),
+    fmt_percent(tables.dynamic_rate(exits, year)),
     help=(
-        "(Emploi durable + emploi de transition + sorties positives) / sorties hors retraits. "
-        + (f"n = {rate_row['sorties_libelle'].iloc[0]} sorties." if len(rate_row) else "")
+        "(Emploi durable + emploi de transition + sorties positives) / sorties hors retraits, "
+        f"soit ici {tables.persons_phrase(exits_year, 'sorties')} en {year}."
     ),
     border=True,
 )
@@ -250,8 +244,8 @@ else:
         key="parcours_calcule_declare",
         # Sized so that the gaps, the point of the table, are in view without scrolling sideways.
         column_config={
-            "Pôle": st.column_config.Column(width=150, pinned=True),
-            "Indicateur": st.column_config.Column(width=290, pinned=not network),
+            "Pôle": st.column_config.Column(width=180, pinned=True),
+            "Indicateur": st.column_config.Column(width=280, pinned=not network),
             "Unité": st.column_config.Column(width=80),
         },
         file_name=f"parcours_calcule_declare_{year}.csv",

@@ -44,9 +44,10 @@ def count_text(value: object, label: object = None) -> str:
 
 
 def persons_phrase(n: object, word: str = "personnes") -> str:
-    """« 1 234 personnes », « 1 personne » (singular below 2), « moins de 5 personnes » when masked."""
+    """« 1 234 personnes », « 1 personne » (singular below 2), « un nombre non publié de
+    personnes » when masked."""
     if n is None or pd.isna(n):
-        return f"{word} : nombre non publié (secret statistique)"
+        return f"un nombre non publié (secret statistique) de {word}"
     singular = word[:-1] if word.endswith("s") else word
     return f"{fmt_number(float(n))} {singular if float(n) < 2 else word}"
 
@@ -77,6 +78,16 @@ def exits_total(exits: pd.DataFrame, year: int) -> float | None:
     if bool(rows["masque"].any()):
         return None
     return float(rows["personnes"].sum())
+
+
+def dynamic_rate(exits: pd.DataFrame, year: int) -> float | None:
+    """The dynamic-exit rate of `year` from the exits by category (None without exit or when masked)."""
+    rows = exits[(exits["annee"] == year) & (exits["categorie"] != pw.WITHDRAWN)]
+    if rows.empty or bool(rows["masque"].any()):
+        return None
+    counted = float(rows["personnes"].sum())
+    dynamic = float(rows.loc[rows["categorie"].isin(pw.DYNAMIC_CATEGORIES), "personnes"].sum())
+    return dynamic / counted if counted else None
 
 
 def breakdown_table(breakdowns: pd.DataFrame) -> Table:
@@ -179,8 +190,9 @@ def indicator_unit(code: str, unite: object) -> str:
     return EXTRA_UNITS.get(code, "nombre")
 
 
-# A gap smaller than this is a rounding of the same value, not a difference.
-GAP_TOLERANCE = 1e-9
+# A gap that rounds to zero where the table shows it (one decimal, rates in points of %) is the
+# same value written with more or fewer decimals, not a difference.
+GAP_TOLERANCE = 0.05
 DERIVED = "Calculé depuis les parcours"
 DECLARED = "Déclaré par le pôle"
 
@@ -206,15 +218,24 @@ def derived_table(frame: pd.DataFrame, with_pole: bool) -> Table:
     return Table(out.reset_index(drop=True), {"Écart relatif": PERCENT}, unit_column="Unité")
 
 
+def _differs(frame: pd.DataFrame) -> pd.Series:
+    """Rows whose computed value differs from a declared one, as the table writes them."""
+    units = pd.Series(
+        [indicator_unit(c, u) for c, u in zip(frame["code"], frame["unite"], strict=True)], index=frame.index
+    )
+    shown = frame["ecart"].astype(float).where(units != PERCENT, frame["ecart"].astype(float) * 100)
+    return frame["valeur_declaree"].notna() & (shown.abs() >= GAP_TOLERANCE)
+
+
 def gaps_only(frame: pd.DataFrame) -> pd.DataFrame:
     """The rows of `derived_vs_declared` whose computed value differs from a declared one."""
-    return frame[frame["valeur_declaree"].notna() & (frame["ecart"].abs() > GAP_TOLERANCE)]
+    return frame[_differs(frame)]
 
 
 def gaps_caption(frame: pd.DataFrame) -> str:
     """How many computed values differ from the declared ones, and how many were not declared."""
     declared = frame["valeur_declaree"].notna()
-    differ = declared & (frame["ecart"].abs() > GAP_TOLERANCE)
+    differ = _differs(frame)
     return (
         f"{fmt_number(int(declared.sum()))} valeur(s) déclarée(s) à comparer, dont "
         f"{fmt_number(int(differ.sum()))} différente(s) du calcul ; "

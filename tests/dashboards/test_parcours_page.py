@@ -25,7 +25,7 @@ from ptce.paths import DataLayout
 from ptce.read import pathways as pw
 from ptce.read.base import Viewer, current_warehouse
 from tests.dashboards.test_no_raw_codes import page_text
-from tests.french import fr_int
+from tests.french import fr_int, fr_percent
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboards" / "app.py")
 PAGE = "parcours/page.py"
@@ -116,8 +116,17 @@ def test_derived_table_labels_every_code_and_writes_units() -> None:
     assert shown["Déclaré par le pôle"].tolist() == ["42", "60,0 %", "–"]
     assert shown["Écart relatif"].tolist() == ["-4,8 %", "4,2 %", "–"]
     assert parcours_tables.gaps_only(frame)["code"].tolist() == ["sorties", "taux_sortie_dynamique"]
-    assert parcours_tables.gaps_caption(frame).startswith(
-        "2 valeur(s) déclarée(s) à comparer, dont 2 différente(s)"
+    # 100,03 hours computed against 100 declared: written 100 and 100 (one decimal), no difference;
+    # a rate 1,2 point apart is one.
+    hours = {"nom": "PHARES", "nom_court": "PHARES", "annee": 2016, "code": "heures_formation",
+             "libelle": "Heures de formation dispensées", "unite": "heures", "valeur": 100.03,
+             "valeur_declaree": 100.0, "ecart": 0.03, "ecart_relatif": 0.0003}  # fmt: skip
+    rate = {**hours, "code": "taux_sortie_dynamique", "unite": "%", "valeur": 0.512, "valeur_declaree": 0.5,
+            "ecart": 0.012, "ecart_relatif": 0.024}  # fmt: skip
+    both = pd.concat([frame, pd.DataFrame([hours, rate])], ignore_index=True)
+    assert parcours_tables.gaps_only(both)["valeur"].tolist() == [40.0, 0.625, 0.512]
+    assert parcours_tables.gaps_caption(both).startswith(
+        "4 valeur(s) déclarée(s) à comparer, dont 3 différente(s) du calcul ; 1 valeur(s) calculée(s)"
     )
 
 
@@ -192,6 +201,14 @@ def test_exits_chart_stacks_categories_with_n_per_year() -> None:
     assert [t.name for t in fig.data] == ["Emploi durable", "Autre sortie", "Retrait (hors décompte)"]
     # n: exits counted, withdrawals left out (10 + 6); 2017 has a masked cell: no n.
     assert [a.text for a in fig.layout.annotations] == ["n = 16"]
+    exits = long_counts(rows, ["annee", "categorie"])
+    assert parcours_tables.dynamic_rate(exits, 2016) == pytest.approx(10 / 16)
+    # 2017: the masked cell is the withdrawals, which the rate leaves out: 8 / 8.
+    assert parcours_tables.dynamic_rate(exits, 2017) == 1.0
+    masked_exit = exits.assign(
+        personnes=[10.0, float("nan"), 5.0, 8.0, 2.0], masque=[False, True, False, False, False]
+    )
+    assert parcours_tables.dynamic_rate(masked_exit, 2016) is None  # part of the exits hidden
     assert fig.layout.yaxis.title.text == "personnes"
 
 
@@ -290,7 +307,14 @@ def test_page_totals_match_sql(monkeypatch: pytest.MonkeyPatch, data_dir: Path) 
     persons = scalar(data_dir, PERSONS_SQL, year, year)
     assert persons > 1_000  # the demo: about 3 000 persons over the years
     assert metric(at, "Personnes accompagnées") == fr_int(persons)
-    assert metric(at, "Sorties (hors retraits)") == fr_int(scalar(data_dir, EXITS_SQL, year))
+    exits = scalar(data_dir, EXITS_SQL, year)
+    assert metric(at, "Sorties (hors retraits)") == fr_int(exits)
+    dynamic = scalar(
+        data_dir,
+        EXITS_SQL + " and categorie_sortie in ('emploi_durable', 'emploi_transition', 'sortie_positive')",
+        year,
+    )
+    assert metric(at, "Taux de sorties dynamiques") == fr_percent(dynamic / exits)
     entries = scalar(
         data_dir,
         "select count(distinct person_key) from pathways where etape = 1 and year(date_entree) = ?",
