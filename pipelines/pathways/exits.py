@@ -52,7 +52,7 @@ MAPPING_FILE = f"ptce/reference/{MAPPING_NAME}"
 PRIORITIES = (1, 2, 3)
 DEFAULT_PRIORITY = 3
 
-_EXAMPLES = "« CDI », « CDD de 8 mois », « formation qualifiante », « demandeur d'emploi », « déménagement »"
+_EXAMPLES = "« CDI », « CDD de 8 mois », « formation qualifiante », « demandeur d'emploi »"
 _EXAMPLE_ENTRY = "« - libelle: Départ à l'étranger » avec « expressions: [départ à l'étranger] »"
 
 
@@ -307,10 +307,9 @@ class ExitMapping:
         mentions = kept
         if not mentions:
             return _problem(
-                f"motif de sortie non reconnu (aucune expression de {MAPPING_FILE} n'y figure) : écrire "
-                f"un motif connu (par exemple {_EXAMPLES}), ou ajouter l'expression dans {MAPPING_FILE} "
-                "sous la catégorie qui convient (emploi_durable, emploi_transition, sortie_positive, "
-                f"autre_sortie ou retrait), par exemple {_EXAMPLE_ENTRY}"
+                f"motif de sortie non reconnu : écrire un motif connu (par exemple {_EXAMPLES}), ou "
+                f"ajouter l'expression dans {MAPPING_FILE} sous la catégorie qui convient, par exemple "
+                f"{_EXAMPLE_ENTRY}"
             )
         starts = [m.start for m in mentions]
         verdicts = [self._verdict(lower, i, mentions, starts) for i in range(len(mentions))]
