@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import random
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
@@ -37,11 +37,9 @@ from ptce.reference import Pole, load_poles
 
 YEARS = (2015, 2016, 2017)
 LAST_DAY = date(2017, 12, 31)  # the end of the demo: stays still open then are ongoing
-MOVE_GAP_MAX = 31  # days between two stays of one pathway that make an internal move
 _MIN_STAY = 30  # shortest stay the demo invents, in days
 _MAX_MOVE_GAP = 21  # the demo's moves leave at most three weeks between stays (well within 31 days)
 
-CATEGORIES = ("emploi_durable", "emploi_transition", "sortie_positive", "autre_sortie", "retrait")
 # Declared code of each counted exit category (the `sorties_autres` of the demo are `autre_sortie`).
 _DECLARED_CODE = {
     "emploi_durable": "sorties_emploi_durable",
@@ -217,8 +215,6 @@ class _Pathway:
     sortie: date | None = None
     categorie: str | None = None
     move: tuple[date, date] | None = None  # (end of the first stay, start of the next one)
-    structures: tuple[str, ...] = ()
-    stays: list[dict[str, object]] = field(default_factory=list)
 
 
 # What the poles declare in the demo indicator files (`pipelines.indicators.demo.demo_values`, quarters
@@ -374,7 +370,9 @@ def _structures(pole_id: str, p: _Pathway, rng: random.Random) -> tuple[str, ...
     first = rng.choices(names, weights=weights)[0]
     if p.move is None:
         return (first,)
-    return (first, rng.choice([n for n in names if n != first]))
+    # A move goes to another insertion structure or to a training body (a CAE is a later step).
+    kinds = dict(STRUCTURES[pole_id])
+    return (first, rng.choice([n for n in names if n != first and kinds[n] != "cae"]))
 
 
 def _person(rng: random.Random, entree: date) -> dict[str, object]:
