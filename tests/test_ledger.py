@@ -18,6 +18,7 @@ from pipelines.applications.assets import stg_application_files
 from pipelines.applications.demo_export import write_demo_export
 from pipelines.indicators.assets import stg_indicator_files
 from pipelines.indicators.parser import IndicatorFileParser
+from pipelines.pathways.assets import stg_pathway_files
 from pipelines.runner import CheckOutcome, RunOutcome, run_pipeline, summary_lines
 from pipelines.shared.ledger_assets import ingest_log
 from pipelines.shared.quality_checks import CONSERVATION_SQL, conservation_gaps, quarantine_gaps
@@ -132,7 +133,7 @@ def test_ignored_files_count_no_row(tmp_path: Path) -> None:
     (folder / ".phares.csv").write_text("pôle;période;membres\nPHARES;2018;3\n", encoding="utf-8")
     (folder / "esci.csv").write_text("pôle;période;membres\nESCI;2018;4\n", encoding="utf-8")
     result = dg.materialize(
-        [raw_files, stg_indicator_files, stg_application_files, ingest_log],
+        [raw_files, stg_indicator_files, stg_application_files, stg_pathway_files, ingest_log],
         resources={"warehouse": WarehouseResource(data_dir=str(tmp_path))},
     )
     assert result.success
