@@ -156,7 +156,8 @@ else:
     widgets.show_table(
         tables.rates_table(rates), key="parcours_taux_tableau", file_name=f"taux_sorties_{year}.csv"
     )
-    small_cells_note()
+    if bool(rates["sorties_masque"].any()):
+        small_cells_note()
 
 # --- Durations ------------------------------------------------------------------------------------
 st.subheader(f"Durée des parcours terminés en {year}")
