@@ -102,7 +102,9 @@ cards[3].metric(
 )
 
 # --- Flows ---------------------------------------------------------------------------------------
-st.subheader(f"Des structures d'entrée aux sorties : parcours commencés en {year}")
+st.subheader(
+    f"Des {'pôles' if network else 'structures'} d'entrée aux sorties : parcours commencés en {year}"
+)
 flows = reads.pathway_flows(wh, pole_id, year)
 if flows.empty:
     st.info(f"Aucun parcours n'a commencé en {year} ici.")
