@@ -2,7 +2,8 @@
 
 `reference/poles.yaml` comes from the member table of the community (seed 000);
 `reference/catalogue_indicateurs.yaml` is the versioned indicator catalogue (SPEC §3). Both are
-read-only here and cached: they ship with the code.
+read-only here and cached: they ship with the code. The other files of `reference/` (quality rules
+`qualite.yaml`, pathway settings `parcours.yaml`, keywords, form questions) are loaded here too.
 """
 
 from __future__ import annotations

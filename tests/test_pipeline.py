@@ -169,7 +169,10 @@ def test_demo_flag_and_summary(demo_run: RunOutcome) -> None:
     assert len(pub) == 1 and bool(pub["donnees_demo"][0])
     text = "\n".join(summary_lines(demo_run))
     assert "Entrepôt publié." in text and "12 pôle(s)" in text and "fictives" in text
-    assert not demo_run.blocking_failures and not demo_run.warnings
+    assert not demo_run.blocking_failures
+    # The pathway comparison may warn where the demo pathways differ from the declared figures
+    # (tests/test_pathways_pipeline.py); nothing else does.
+    assert {c.name for c in demo_run.warnings} <= {"pathway_vs_declared"}
 
 
 def test_rerun_gives_the_same_warehouse(demo_data_dir: Path, tmp_path: Path) -> None:
@@ -225,7 +228,7 @@ def test_later_file_replaces_the_pole_period_and_history_keeps_both(
     outcome = run_pipeline(data_dir)
     assert outcome.published
     # Allowed, but staff are warned that the resend withdrew values (and 99 members is a jump).
-    assert sorted((c.name, c.failures) for c in outcome.warnings) == [
+    assert sorted((c.name, c.failures) for c in outcome.warnings if c.name != "pathway_vs_declared") == [
         ("gx_sauts_annuels", 1),
         ("partial_resubmission", 1),
     ]
@@ -299,7 +302,8 @@ def test_completeness_flags_late_and_missing(demo_data_dir: Path) -> None:
 def test_check_results_and_data_docs_are_published(demo_data_dir: Path) -> None:
     results = query(demo_data_dir, "select * from check_results")
     assert set(results["moteur"]) == {"gx", "sql"}
-    assert results["passed"].all()
+    # Only the pathway comparison may warn on the demo (see test_demo_flag_and_summary).
+    assert results[results["regle"] != "parcours_vs_declare"]["passed"].all()
     assert {"gx_indicator_values", "gx_coherence", "ingest_log_conservation"} <= set(results["check_name"])
     assert (results["description"].str.len() > 0).all()
     docs = query(demo_data_dir, "select data_docs from publication")["data_docs"][0]
@@ -317,15 +321,18 @@ def test_bad_and_pending_files_are_logged_and_good_data_still_published(
     (data_dir / "raw" / "indicateurs" / "erreurs.csv").write_text(
         "pole;periode;indicateur;valeur\nPHARES;2016;salaries;douze\n", encoding="utf-8"
     )
+    (data_dir / "raw" / "visites" / "visites_2016.csv").write_text("date;pole\n1;PHARES\n", encoding="utf-8")
     (data_dir / "raw" / "parcours" / "parcours_2016.csv").write_text("id;pole\n1;PHARES\n", encoding="utf-8")
     outcome = run_pipeline(data_dir)
     assert outcome.published
     log = query(data_dir, "select * from ingest_log").set_index("source_file")
     assert log.at["raw/indicateurs/casse.xlsx", "status"] == "error"
     assert log.at["raw/indicateurs/erreurs.csv", "status"] == "partial"
+    assert log.at["raw/visites/visites_2016.csv", "status"] == "error"
+    assert "pas encore intégrés" in log.at["raw/visites/visites_2016.csv", "message"]
     assert log.at["raw/parcours/parcours_2016.csv", "status"] == "error"
-    assert "pas encore intégrés" in log.at["raw/parcours/parcours_2016.csv", "message"]
-    q = query(data_dir, "select * from quarantine")
+    assert "aucun tableau de parcours reconnu" in log.at["raw/parcours/parcours_2016.csv", "message"]
+    q = query(data_dir, "select * from quarantine where source_file not like 'raw/parcours/%'")
     assert sorted(set(q["source_file"])) == [
         "raw/indicateurs/bousol_indicateurs_2017.csv",
         "raw/indicateurs/erreurs.csv",

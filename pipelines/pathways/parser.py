@@ -128,7 +128,6 @@ ROLE_ALIASES: dict[str, set[str]] = {
         "typedesortie",
         "situationsortie",
         "situationalasortie",
-        "sortieverss",
         "sortievers",
     },
     "sexe": {"sexe", "genre", "sex"},
@@ -355,7 +354,9 @@ class PathwayFileParser:
         person_key = None
         raw_id = raw("identifiant")
         if is_missing(raw_id):
-            problems.append(("identifiant", None, "identifiant de la personne non renseigné"))
+            problems.append(
+                ("identifiant", None, "identifiant de la personne non renseigné : indiquer l'identifiant")
+            )
         elif formula_reason(raw_id) or len(cell_text(raw_id)) > MAX_IDENTIFIER_CHARS:
             # Never quoted: a formula or a long text may hold the person's name.
             problems.append(
@@ -373,7 +374,7 @@ class PathwayFileParser:
         structure = None
         raw_structure = raw("structure")
         if is_missing(raw_structure):
-            problems.append(("structure", None, "structure membre non renseignée"))
+            problems.append(("structure", None, "structure membre non renseignée : indiquer la structure"))
         elif formula_reason(raw_structure):
             problems.append(("structure", cell_text(raw_structure), formula_reason(raw_structure) or ""))
         elif len(cell_text(raw_structure)) > MAX_STRUCTURE_CHARS:
@@ -391,11 +392,15 @@ class PathwayFileParser:
         entry = None
         raw_entry = raw("date_entree")
         if is_missing(raw_entry):
-            problems.append(("date_entree", None, "date d'entrée non renseignée"))
+            problems.append(
+                ("date_entree", None, "date d'entrée non renseignée : indiquer la date (jj/mm/aaaa)")
+            )
         else:
             entry = read("date_entree", parse_date, raw_entry)
             if entry is not None and entry > self.today:
-                problems.append(("date_entree", cell_text(raw_entry), "date d'entrée dans le futur"))
+                problems.append(
+                    ("date_entree", cell_text(raw_entry), "date d'entrée dans le futur : vérifier la date")
+                )
                 entry = None
             elif entry is not None and entry.year < FIRST_ENTRY_YEAR:
                 problems.append(
@@ -424,7 +429,8 @@ class PathwayFileParser:
                     (
                         "date_sortie",
                         cell_text(raw_exit),
-                        f"date de sortie antérieure à la date d'entrée ({entry:%d/%m/%Y})",
+                        f"date de sortie antérieure à la date d'entrée ({entry:%d/%m/%Y}) : "
+                        "corriger l'une des deux dates",
                     )
                 )
 
@@ -500,7 +506,8 @@ class PathwayFileParser:
                 seen[stay_key] = row_number
 
         if problems:
-            who = f", personne {person_key}" if person_key else ""
+            # The person by pseudonym, after the reason: the reason's prefix stays « file, row, field : ».
+            who = f" (personne {person_key})" if person_key else ""
             for field, value, reason in problems:
                 label = FIELD_LABELS[field]
                 result.quarantine.append(
@@ -509,7 +516,7 @@ class PathwayFileParser:
                         row_number=row_number,
                         field=label,
                         value=value,
-                        reason=f"{result.source_file}, ligne {row_number}, champ {label}{who} : {reason}",
+                        reason=f"{result.source_file}, ligne {row_number}, champ {label} : {reason}{who}",
                         pole_id=pole_id,
                         sheet=sheet,
                         annee=entry.year if entry else None,

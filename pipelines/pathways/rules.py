@@ -33,13 +33,13 @@ def pathways_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 def _pathway_rules(ctx: RuleContext) -> list[Rule]:
     return [
         rule(
-            "pseudonyme",
+            "person_key_hexadecimal",
             "La personne est désignée par un pseudonyme (32 caractères hexadécimaux), jamais par son "
             "identifiant.",
             lambda g: g.ExpectColumnValuesToMatchRegex(column="person_key", regex=PSEUDONYM_PATTERN),
         ),
         rule(
-            "pseudonyme_renseigne",
+            "person_key_renseigne",
             "Chaque étape a son pseudonyme.",
             lambda g: g.ExpectColumnValuesToNotBeNull(column="person_key"),
         ),

@@ -34,7 +34,7 @@ ERROR_ACTIONS = re.compile(
 )
 REASON_ACTIONS = re.compile(
     r"\b(saisir|indiquer|écrire|vérifier|corriger|compléter|garder|utiliser|mettre|ouvrir|"
-    r"défusionner|retirer|laisser|donner|supprimer|renvoyer|Mettre)\b"
+    r"défusionner|retirer|laisser|donner|supprimer|renvoyer|Mettre|préciser|choisir)\b"
 )
 
 # What a user must never read: a Python exception name or an English library message (issue #8).
