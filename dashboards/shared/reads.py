@@ -16,6 +16,7 @@ import streamlit as st
 from ptce.read import angles as angle_reads
 from ptce.read import applications as application_reads
 from ptce.read import indicators, quality
+from ptce.read import pathways as pathway_reads
 from ptce.read.base import STAFF, Viewer, Warehouse
 
 # Not cached: the file's modification time is what makes every read's cache key.
@@ -68,3 +69,16 @@ application_fields = _cached(application_reads.application_fields)
 angle_indicators = _cached(angle_reads.angle_indicators)
 angle_poles = _cached(angle_reads.angle_poles)
 angle_network = _cached(angle_reads.angle_network)
+
+pathway_years = _cached(pathway_reads.years)
+pathway_poles = _cached(pathway_reads.poles)
+pathway_flows = _cached(pathway_reads.flows)
+pathway_cohort_size = _cached(pathway_reads.cohort_size)
+exit_categories = _cached(pathway_reads.exit_categories)
+exit_categories_by_pole = _cached(pathway_reads.exit_categories_by_pole)
+dynamic_exit_rates = _cached(pathway_reads.dynamic_exit_rates)
+duration_distribution = _cached(pathway_reads.duration_distribution)
+pathway_breakdowns = _cached(pathway_reads.breakdowns)
+breakdown_by_pole = _cached(pathway_reads.breakdown_by_pole)
+rqth = _cached(pathway_reads.rqth)
+derived_vs_declared = _cached(pathway_reads.derived_vs_declared)
