@@ -269,9 +269,10 @@ def test_xlsx_hidden_rows_sheet_merged_pole_filter_long_cell(tmp_path: Path) -> 
     path = tmp_path / "envoi.xlsx"  # no pole in the name: the merged cell is the only source
     wb.save(path)
     result = parse(path)
-    assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (4, 1, 3)
+    # Row 3 takes the pole « PHARES » merged over rows 2 and 3.
+    assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (4, 2, 2)
+    assert [r["pole_id"] for r in result.records] == ["phares", "phares"]
     assert [(q.row_number, q.field, q.value) for q in result.quarantine] == [
-        (3, "pôle", None),
         (5, "structure", "[masquée]"),
         (6, "motif de sortie", "[masquée]"),
     ]

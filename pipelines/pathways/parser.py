@@ -277,7 +277,7 @@ class PathwayFileParser:
             for name in header.ignored:
                 if name not in ignored:
                     ignored.append(name)
-            body = [(n, c) for n, c in sheet.rows if n > header.row_number]
+            body = _fill_merged(sheet, header, [(n, c) for n, c in sheet.rows if n > header.row_number])
             ticks = {
                 role: flag_column_uses_ticks([_cell(c, header.roles[role]) for _, c in body])
                 for role in FLAG_ROLES
@@ -589,6 +589,38 @@ class PathwayFileParser:
             }
         )
         result.rows_loaded += 1
+
+
+# Columns whose cells merged down stand for every row they cover (« PHARES » merged over the rows of
+# the pole): never the identifier (one merged identifier over two persons would merge them).
+_FILLED_ROLES = ("pole", "structure")
+
+
+def _fill_merged(
+    sheet: Sheet, header: _Header, body: list[tuple[int, list[object]]]
+) -> list[tuple[int, list[object]]]:
+    """The body rows with the pole and structure of a vertically merged cell copied to every row."""
+    columns = {header.roles[r] for r in _FILLED_ROLES if r in header.roles}
+    if not sheet.merged or not columns or not body:
+        return body
+    values = dict(sheet.rows)
+    last_row = body[-1][0]
+    top: dict[int, dict[int, int]] = {}  # row -> {column index: row of the range's top-left cell}
+    for min_col, min_row, max_col, max_row in sheet.merged:
+        for col in range(min_col - 1, max_col):
+            if col in columns and max_row > min_row:
+                for row in range(min_row + 1, min(max_row, last_row) + 1):
+                    top.setdefault(row, {})[col] = min_row
+    filled = []
+    for row_number, cells in body:
+        if row_number in top:
+            cells = list(cells)
+            for col, source in top[row_number].items():
+                if is_missing(_cell(cells, col)):
+                    cells.extend([None] * (col + 1 - len(cells)))
+                    cells[col] = _cell(values.get(source, []), col)
+        filled.append((row_number, cells))
+    return filled
 
 
 def _cell(cells: list[object], idx: int) -> object:
