@@ -12,10 +12,12 @@ from datetime import date
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from pipelines.pathways.parser import PathwayFileParser
 from pipelines.pathways.pseudonym import PseudonymKey
+from pipelines.pathways.tables import build_pathways
 from pipelines.shared.results import FileResult
 
 KEY = PseudonymKey(b"cle-de-test-red-team")
@@ -30,6 +32,17 @@ SECRETS = (
     "1983-07-14",
     "2830775123456",
     "rue des Lilas",
+)
+# Columns of a stay the overlap test leaves empty.
+PATHWAY_INPUTS = (
+    "tranche_age",
+    "deld",
+    "rsa",
+    "qpv",
+    "rqth",
+    "certification",
+    "heures_formation",
+    "source_file",
 )
 HEAD = "Identifiant;Pôle;Structure;Date d'entrée;Date de sortie;Motif de sortie"
 
@@ -294,3 +307,27 @@ def test_200000_rows_in_well_under_a_minute(tmp_path: Path) -> None:
     seconds = time.perf_counter() - start
     assert (result.rows_read, result.rows_loaded) == (200_000, 200_000)
     assert seconds < 60, f"{seconds:.1f} s"
+
+
+def test_same_person_twice_overlapping_in_one_structure_is_one_pathway() -> None:
+    # In the Régie from 04/01 to 30/06/2016 (CDI) and, overlapping, from 01/03 to 30/09/2016
+    # (job seeker): one pathway of two steps ending on 30/09; the CDI is not an exit of the network.
+    person = "a" * 32
+    common = {"person_key": person, "pole_id": "phares", "structure": "Régie", "sexe": "F"}
+    stays = pd.DataFrame(
+        [
+            {**common, "date_entree": date(2016, 1, 4), "date_sortie": date(2016, 6, 30)}
+            | {"categorie_sortie": "emploi_durable", "motif_regle": "CDI", "row_number": 2},
+            {**common, "date_entree": date(2016, 3, 1), "date_sortie": date(2016, 9, 30)}
+            | {"categorie_sortie": "autre_sortie", "motif_regle": "Demandeur d'emploi", "row_number": 3},
+        ]
+    )
+    for column in PATHWAY_INPUTS:
+        stays[column] = stays.get(column)
+    pathways = build_pathways(stays, gap_days=31)
+    assert list(pathways["parcours_id"]) == [f"{person}-1", f"{person}-1"]
+    assert list(pathways["etape"]) == [1, 2]
+    assert list(pathways["fin_parcours"]) == [False, True]
+    assert list(pathways["mobilite_interne"]) == [False, False]
+    assert pathways["categorie_sortie"].tolist()[1] == "autre_sortie"
+    assert pd.isna(pathways["categorie_sortie"].tolist()[0])
