@@ -85,6 +85,12 @@ def test_identifier_holding_a_birth_date_is_refused_unquoted(tmp_path: Path) -> 
     assert_clean(result)
 
 
+def test_date_shaped_code_stays_an_identifier(tmp_path: Path) -> None:
+    # « 75-12-0345 » has the shape of a date but is none (day 75): a pole's own code, kept.
+    result = parse(write(tmp_path / "phares.csv", [HEAD, "75-12-0345;PHARES;Régie Éole;03/02/2016;;"]))
+    assert result.rows_loaded == 1
+
+
 def test_identifier_holding_a_name_is_pseudonymised_never_kept(tmp_path: Path) -> None:
     # Documented: a name is not told from a code; it is hashed like any identifier, never stored.
     result = parse(

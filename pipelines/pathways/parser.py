@@ -398,7 +398,7 @@ class PathwayFileParser:
                     f"{MAX_IDENTIFIER_CHARS} caractères) : saisir l'identifiant de la personne",
                 )
             )
-        elif _looks_like_date(raw_id):
+        elif _is_date(raw_id):
             # A date in the identifier column is most likely a birth date: never a usable key (two
             # persons born the same day would merge), never quoted.
             problems.append(
@@ -646,6 +646,17 @@ _CIVILITY_NAME = re.compile(
 def _looks_like_date(value: object) -> bool:
     """A date cell or a date-shaped text: in a field that is not a date, likely a birth date."""
     return isinstance(value, date) or bool(_DATE_TEXT.match(cell_text(value)))
+
+
+def _is_date(value: object) -> bool:
+    """A real calendar date (stricter than `_looks_like_date`: a code like « 75-12-0345 » stays)."""
+    if not _looks_like_date(value):
+        return False
+    try:
+        parse_date(value)
+    except ValueProblem:
+        return False
+    return True
 
 
 def _shown(value: object, reason: str, *, date_field: bool = False) -> tuple[str | None, str]:
