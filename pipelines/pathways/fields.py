@@ -57,6 +57,9 @@ def parse_date(value: object, *, birth: bool = False, today: date | None = None)
             return _EXCEL_EPOCH + timedelta(days=int(value))
         raise ValueProblem(f"date{shown} illisible : écrire la date sous la forme jj/mm/aaaa")
     text = str(value).strip()
+    if text.isdigit() and 20_000 <= int(text) <= 80_000:
+        # The same serial read from a CSV, where every cell is text.
+        return _EXCEL_EPOCH + timedelta(days=int(text))
     m = _DMY.match(text)
     if m:
         day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3))

@@ -14,6 +14,7 @@ was readable) and never quote an identifier or a birth date.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -179,6 +180,7 @@ FIELD_LABELS = {
 }
 _TITLE_POLE_KEYS = ROLE_ALIASES["pole"]
 REQUIRED = ("identifiant", "date_entree")
+DATE_ROLES = ("date_entree", "date_sortie")
 
 
 @dataclass
@@ -232,6 +234,8 @@ class PathwayFileParser:
         self.today = today or date.today()
         self.matcher = PoleMatcher()
         self.exits = load_exit_mapping()
+        self._memo: dict[tuple, tuple[Any, str | None]] = {}
+        self._exit_memo: dict[str, Any] = {}
 
     def parse(self, path: Path, source_file: str) -> FileResult:
         """Never raises for bad content: an unreadable file (or no key) gives `error`."""
@@ -273,7 +277,7 @@ class PathwayFileParser:
             for name in header.ignored:
                 if name not in ignored:
                     ignored.append(name)
-            body = [(n, c) for n, c in sheet.rows if n > header.row_number]
+            body = _fill_merged(sheet, header, [(n, c) for n, c in sheet.rows if n > header.row_number])
             ticks = {
                 role: flag_column_uses_ticks([_cell(c, header.roles[role]) for _, c in body])
                 for role in FLAG_ROLES
@@ -289,6 +293,13 @@ class PathwayFileParser:
             seen: dict[tuple, int] = {}
             for row_number, cells in body:
                 self._parse_row(row_number, cells, header, context_pole, ticks, sheet_name, result, seen)
+        if found and result.rows_read == 0:
+            # Headers and nothing under them: not silently « ok », the pole may have sent the model.
+            result.notes.append(
+                f"{result.source_file} : aucune ligne de parcours sous les en-têtes : le tableau est vide. "
+                "Vérifiez que le bon fichier a été déposé et renvoyez-le avec une ligne par personne et "
+                "par étape."
+            )
         if hidden_tables:
             names = ", ".join(f"« {n} »" for n in hidden_tables)
             result.notes.append(
@@ -309,6 +320,18 @@ class PathwayFileParser:
                 f"Colonnes non lues (hors du modèle des parcours, rien n'en est conservé) : {names}{more}."
             )
 
+    def _motif_shown(self, value: object) -> str:
+        """The motif as the quarantine quotes it.
+
+        Free text may name the person (« sortie de M. DUPONTEL »): the civility and the name after
+        it are masked, the rest is quoted so that the pole can fix it; a formula or a text too long
+        to be a motif (a comment) is not quoted at all.
+        """
+        text = cell_text(value)
+        if formula_reason(value) or text.startswith(_FORMULA_STARTS) or len(text) > self.exits.max_length:
+            return MASKED
+        return _mask_names(text)
+
     def _parse_row(
         self,
         row_number: int,
@@ -328,26 +351,34 @@ class PathwayFileParser:
             return _cell(cells, roles[role]) if role in roles else None
 
         def read(role: str, reader: Any, value: object) -> Any:
+            # Memoised by (role, cell): the readers are pure and a file repeats the same few dates,
+            # flags and motifs on every row (200 000 rows would otherwise take about a minute).
             try:
-                return reader(value)
-            except ValueProblem as exc:
-                problems.append((role, cell_text(value), exc.reason))
-                return None
+                memo_key = (role, type(value), value)
+                outcome = self._memo.get(memo_key)
+            except TypeError:
+                memo_key, outcome = None, None
+            if outcome is None:
+                try:
+                    outcome = (reader(value), None)
+                except ValueProblem as exc:
+                    outcome = (None, exc.reason)
+                if memo_key is not None:
+                    self._memo[memo_key] = outcome
+            if outcome[1] is not None:
+                problems.append((role, *_shown(value, outcome[1], date_field=role in DATE_ROLES)))
+            return outcome[0]
 
         # Pole first: the pseudonym is scoped by pole.
         pole_id = context_pole
         if "pole" in roles and not is_missing(raw("pole")):
             pole_id = self.matcher.match(raw("pole")) or self.matcher.find(raw("pole"))
             if pole_id is None:
-                problems.append(
-                    (
-                        "pole",
-                        cell_text(raw("pole")),
-                        formula_reason(raw("pole"))
-                        or f"pôle « {cell_text(raw('pole'))} » inconnu : indiquer le numéro "
-                        f"({pole_numbers()}) ou le nom d'un pôle de la communauté",
-                    )
+                reason = (
+                    f"pôle « {cell_text(raw('pole'))} » inconnu : indiquer le numéro "
+                    f"({pole_numbers()}) ou le nom d'un pôle de la communauté"
                 )
+                problems.append(("pole", *_shown(raw("pole"), reason)))
         elif pole_id is None:
             problems.append(("pole", None, "pôle non renseigné : indiquer le numéro ou le nom du pôle"))
 
@@ -367,6 +398,17 @@ class PathwayFileParser:
                     f"{MAX_IDENTIFIER_CHARS} caractères) : saisir l'identifiant de la personne",
                 )
             )
+        elif _is_date(raw_id):
+            # A date in the identifier column is most likely a birth date: never a usable key (two
+            # persons born the same day would merge), never quoted.
+            problems.append(
+                (
+                    "identifiant",
+                    MASKED,
+                    "une date a été saisie à la place de l'identifiant (date de naissance ?), non "
+                    "recopiée ici : saisir l'identifiant de la personne dans le pôle",
+                )
+            )
         elif pole_id is not None:
             assert self.key.key is not None
             person_key = pseudonymise(self.key.key, pole_id, cell_text(raw_id))
@@ -375,13 +417,14 @@ class PathwayFileParser:
         raw_structure = raw("structure")
         if is_missing(raw_structure):
             problems.append(("structure", None, "structure membre non renseignée : indiquer la structure"))
-        elif formula_reason(raw_structure):
-            problems.append(("structure", cell_text(raw_structure), formula_reason(raw_structure) or ""))
+        elif formula_reason(raw_structure) or cell_text(raw_structure).startswith(_FORMULA_STARTS):
+            problems.append(("structure", MASKED, FORMULA_MASKED))
         elif len(cell_text(raw_structure)) > MAX_STRUCTURE_CHARS:
+            # Not quoted: a long text in this column is a comment, which may speak of the person.
             problems.append(
                 (
                     "structure",
-                    cell_text(raw_structure),
+                    MASKED,
                     f"nom de structure de plus de {MAX_STRUCTURE_CHARS} caractères : saisir le nom de la "
                     "structure membre seulement",
                 )
@@ -441,22 +484,26 @@ class PathwayFileParser:
                 problems.append(
                     (
                         "motif_sortie",
-                        cell_text(raw_reason),
+                        self._motif_shown(raw_reason),
                         "motif de sortie sans date de sortie : saisir la date de sortie, ou retirer le "
                         "motif si la personne est toujours en parcours",
                     )
                 )
-            elif formula_reason(raw_reason):
-                problems.append(("motif_sortie", cell_text(raw_reason), formula_reason(raw_reason) or ""))
+            elif formula_reason(raw_reason) or cell_text(raw_reason).startswith(_FORMULA_STARTS):
+                problems.append(("motif_sortie", MASKED, FORMULA_MASKED))
             else:
-                reading = self.exits.classify(cell_text(raw_reason))
+                reading = self._exit_memo.get(cell_text(raw_reason))
+                if reading is None:
+                    reading = self._exit_memo[cell_text(raw_reason)] = self.exits.classify(
+                        cell_text(raw_reason)
+                    )
                 if reading.problem is not None or reading.category is None:
+                    shown = self._motif_shown(raw_reason)
                     problems.append(
                         (
                             "motif_sortie",
-                            cell_text(raw_reason),
-                            reading.problem
-                            or f"motif de sortie « {cell_text(raw_reason)} » non reconnu : préciser le motif",
+                            shown,
+                            reading.problem or f"motif de sortie « {shown} » non reconnu : préciser le motif",
                         )
                     )
                 else:
@@ -544,5 +591,86 @@ class PathwayFileParser:
         result.rows_loaded += 1
 
 
+# Columns whose cells merged down stand for every row they cover (« PHARES » merged over the rows of
+# the pole): never the identifier (one merged identifier over two persons would merge them).
+_FILLED_ROLES = ("pole", "structure")
+
+
+def _fill_merged(
+    sheet: Sheet, header: _Header, body: list[tuple[int, list[object]]]
+) -> list[tuple[int, list[object]]]:
+    """The body rows with the pole and structure of a vertically merged cell copied to every row."""
+    columns = {header.roles[r] for r in _FILLED_ROLES if r in header.roles}
+    if not sheet.merged or not columns or not body:
+        return body
+    values = dict(sheet.rows)
+    last_row = body[-1][0]
+    top: dict[int, dict[int, int]] = {}  # row -> {column index: row of the range's top-left cell}
+    for min_col, min_row, max_col, max_row in sheet.merged:
+        for col in range(min_col - 1, max_col):
+            if col in columns and max_row > min_row:
+                for row in range(min_row + 1, min(max_row, last_row) + 1):
+                    top.setdefault(row, {})[col] = min_row
+    filled = []
+    for row_number, cells in body:
+        if row_number in top:
+            cells = list(cells)
+            for col, source in top[row_number].items():
+                if is_missing(_cell(cells, col)):
+                    cells.extend([None] * (col + 1 - len(cells)))
+                    cells[col] = _cell(values.get(source, []), col)
+        filled.append((row_number, cells))
+    return filled
+
+
 def _cell(cells: list[object], idx: int) -> object:
     return cells[idx] if idx < len(cells) else None
+
+
+# Why a formula is never quoted here: in a file about persons it may hold a name or a link to one
+# (`=HYPERLINK("…";"DUPONTEL")`), and the quarantine is read by more people than the file.
+FORMULA_MASKED = (
+    "formule (ou erreur Excel) à la place d'une valeur, non recopiée ici : saisir la valeur elle-même, "
+    "ou ouvrir le fichier dans Excel et l'enregistrer pour que la valeur soit calculée"
+)
+# A structure, motif or code never starts like a spreadsheet formula (`+cmd|…`, `@SOMME(…)`):
+# stored as is, it would run as a formula when an export of the warehouse is opened in Excel.
+_FORMULA_STARTS = ("=", "+", "@")
+_DATE_TEXT = re.compile(r"^\d{1,4}[/.\-]\d{1,2}[/.\-]\d{1,4}$")
+# « M. DUPONTEL », « Mme Marcelline Durand »: a civility and the capitalised words after it.
+_CIVILITY_NAME = re.compile(
+    r"\b(M\.|MM\.|Mr\.?|Mme|Mlle|Monsieur|Madame|Mademoiselle)(\s+[A-ZÀ-Ý][\w'’-]*\.?)+",
+)
+
+
+def _looks_like_date(value: object) -> bool:
+    """A date cell or a date-shaped text: in a field that is not a date, likely a birth date."""
+    return isinstance(value, date) or bool(_DATE_TEXT.match(cell_text(value)))
+
+
+def _is_date(value: object) -> bool:
+    """A real calendar date (stricter than `_looks_like_date`: a code like « 75-12-0345 » stays)."""
+    if not _looks_like_date(value):
+        return False
+    try:
+        parse_date(value)
+    except ValueProblem:
+        return False
+    return True
+
+
+def _shown(value: object, reason: str, *, date_field: bool = False) -> tuple[str | None, str]:
+    """(value, reason) for the quarantine, with formulas and stray dates masked out of both."""
+    if formula_reason(value) or cell_text(value).startswith(_FORMULA_STARTS):
+        return MASKED, FORMULA_MASKED
+    if not date_field and _looks_like_date(value):
+        return MASKED, (
+            "une date a été saisie dans ce champ (date de naissance ?), non recopiée ici : saisir la "
+            "valeur attendue dans cette colonne"
+        )
+    return cell_text(value), reason
+
+
+def _mask_names(text: str) -> str:
+    """A free-text motif with « M. DUPONTEL » or « Mme Durand » replaced by « M. [nom masqué] »."""
+    return _CIVILITY_NAME.sub(lambda m: f"{m.group(1)} [nom masqué]", text)

@@ -93,7 +93,9 @@ def build_pathways(stays: pd.DataFrame, gap_days: int) -> pd.DataFrame:
             else:
                 gap = (row.date_entree - prev_exit).days
                 is_move = gap <= gap_days and row.structure_cle != frame.at[j, "structure_cle"]
-                same = is_move
+                # Entered again before the previous stay ended (two overlapping rows of one structure):
+                # still the same pathway, or the earlier exit would count while the person stays on.
+                same = is_move or gap < 0
             move[i] = is_move
             number[i] = number[j] if same else number[j] + 1
             step[i] = step[j] + 1 if same else 1
