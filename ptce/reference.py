@@ -387,7 +387,6 @@ class QualityConfig:
     jump_factor: float
     jump_floor: float
     quarter_tolerance: float
-    small_cell_threshold: int
     expected: tuple[ExpectedSubmission, ...]
     read_limits: ReadLimits = field(default_factory=ReadLimits)
 
@@ -427,7 +426,6 @@ def load_quality_config() -> QualityConfig:
         jump_factor=float(raw["facteur_saut_annuel"]),
         jump_floor=float(raw["seuil_saut_annuel"]),
         quarter_tolerance=float(raw["tolerance_trimestres"]),
-        small_cell_threshold=int(raw["seuil_petits_effectifs"]),
         expected=tuple(expected),
         read_limits=read_limits,
     )
