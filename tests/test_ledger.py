@@ -7,6 +7,7 @@ step and which file.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import dagster as dg
@@ -20,6 +21,7 @@ from pipelines.indicators.assets import stg_indicator_files
 from pipelines.indicators.parser import IndicatorFileParser
 from pipelines.pathways.assets import stg_pathway_files
 from pipelines.runner import CheckOutcome, RunOutcome, run_pipeline, summary_lines
+from pipelines.shared.ledger import crash_result
 from pipelines.shared.ledger_assets import ingest_log
 from pipelines.shared.quality_checks import CONSERVATION_SQL, conservation_gaps, quarantine_gaps
 from pipelines.shared.raw_assets import raw_files
@@ -150,3 +152,22 @@ def test_ignored_files_count_no_row(tmp_path: Path) -> None:
     )
     assert pd.isna(hidden["sha256"]) and hidden["message"].startswith("raw/indicateurs/.phares.csv : ")
     assert gaps.empty
+
+
+def test_a_crash_on_a_person_level_file_keeps_the_exception_message_out_of_the_log(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # The exception quotes a cell, as a parser bug might: on a person-level file the log gets the
+    # exception type and where it happened, never the cell.
+    caplog.set_level(logging.DEBUG)
+    cell = "DUPONTEL Marcelline"  # a variable: the traceback quotes the source line, not its values
+    for personal in (False, True):
+        try:
+            raise ValueError(f"cellule illisible : {cell}")
+        except ValueError:
+            result = crash_result("raw/parcours/x.csv", "parcours", "csv", personal=personal)
+        assert result.status == "error"
+        assert result.message().startswith("raw/parcours/x.csv : erreur inattendue")
+        assert ("DUPONTEL" in caplog.text) is not personal
+        assert "ValueError" in caplog.text and "test_ledger.py" in caplog.text
+        caplog.clear()

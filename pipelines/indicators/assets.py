@@ -18,7 +18,7 @@ from pipelines.indicators.marts import build_network_year, build_pole_year
 from pipelines.indicators.parser import IndicatorFileParser
 from pipelines.indicators.versions import resolve_versions
 from pipelines.shared.build_store import write_table
-from pipelines.shared.ledger import LOG_COLUMNS, QUARANTINE_COLUMNS, crash_result, log_row, quarantine_rows
+from pipelines.shared.ledger import crash_result, ledger_frames, log_metadata
 from pipelines.shared.resources import WarehouseResource
 from pipelines.shared.results import FileResult
 from ptce.paths import DataLayout
@@ -56,20 +56,10 @@ def results_to_frames(
     results: list[FileResult], inventory: pd.DataFrame
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(values, quarantine, log) frames; values carry a `kind` column (indicateurs/objectifs)."""
-    by_file = {row.source_file: row for row in inventory.itertuples()}
-    values, quarantine, log = [], [], []
-    for res in results:
-        for rec in res.records:
-            values.append({**rec, "kind": res.kind})
-        quarantine.extend(quarantine_rows(res))
-        log.append(log_row(res, by_file[res.source_file]))
+    values = [{**rec, "kind": res.kind} for res in results for rec in res.records]
     values_df = pd.DataFrame(values, columns=[*VALUE_COLUMNS, "kind"])
     values_df["trimestre"] = values_df["trimestre"].astype("Int64")
-    return (
-        values_df,
-        pd.DataFrame(quarantine, columns=QUARANTINE_COLUMNS),
-        pd.DataFrame(log, columns=LOG_COLUMNS),
-    )
+    return (values_df, *ledger_frames(results, inventory))
 
 
 @dg.asset(group_name="staging", kinds={"duckdb", "python"}, deps=["raw_files"])
@@ -83,15 +73,7 @@ def stg_indicator_files(warehouse: WarehouseResource) -> dg.MaterializeResult:
         write_table(con, "stg_indicator_values", values)
         write_table(con, "stg_indicator_quarantine", quarantine)
         write_table(con, "stg_indicator_log", log)
-    return dg.MaterializeResult(
-        metadata={
-            "fichiers": len(log),
-            "fichiers_en_erreur": int((log["status"] == "error").sum()) if len(log) else 0,
-            "lignes_lues": int(log["rows_read"].sum()) if len(log) else 0,
-            "lignes_chargees": int(log["rows_loaded"].sum()) if len(log) else 0,
-            "lignes_en_quarantaine": int(log["rows_quarantined"].sum()) if len(log) else 0,
-        }
-    )
+    return dg.MaterializeResult(metadata=log_metadata(log))
 
 
 VERSION_DEPS = ["stg_indicator_files", "raw_files"]

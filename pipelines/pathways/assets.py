@@ -8,7 +8,6 @@ the figures the poles declared.
 
 from __future__ import annotations
 
-import traceback
 from datetime import date
 from pathlib import Path
 
@@ -19,13 +18,7 @@ from pipelines.pathways.parser import FLAG_ROLES, KIND, PathwayFileParser
 from pipelines.pathways.pseudonym import KEY_VARIABLE, resolve_key
 from pipelines.pathways.tables import build_indicators, build_pathways, latest_versions
 from pipelines.shared.build_store import write_table
-from pipelines.shared.ledger import (
-    LOG_COLUMNS,
-    QUARANTINE_COLUMNS,
-    UNEXPECTED_ERROR,
-    log_row,
-    quarantine_rows,
-)
+from pipelines.shared.ledger import crash_result, ledger_frames, log_metadata
 from pipelines.shared.resources import WarehouseResource
 from pipelines.shared.results import FileResult
 from ptce.paths import DataLayout
@@ -56,24 +49,6 @@ STAY_TYPES = {
 }
 
 
-def _crash(source_file: str, file_format: str, exc: Exception) -> FileResult:
-    """A parser crash: `error` row for the file; the log gets the traceback frames, not the message.
-
-    An exception message may quote a cell (a person's identifier or name): unlike
-    `ledger.crash_result`, only the exception type and the code location reach the Dagster log.
-    """
-    frames = "".join(traceback.format_tb(exc.__traceback__))
-    dg.get_dagster_logger().error(
-        "Unexpected %s while parsing %s (message withheld: person-level file)\n%s",
-        type(exc).__name__,
-        source_file,
-        frames,
-    )
-    result = FileResult(source_file=source_file, kind=KIND, file_format=file_format)
-    result.error = UNEXPECTED_ERROR.format(source_file=source_file)
-    return result
-
-
 def parse_files(layout: DataLayout, inventory: pd.DataFrame, today: date | None = None) -> list[FileResult]:
     """Parse every pathway file of the inventory, in path order, with the run's pseudonym key."""
     rows = [row for row in inventory.itertuples() if row.kind == KIND]
@@ -98,8 +73,8 @@ def parse_files(layout: DataLayout, inventory: pd.DataFrame, today: date | None 
     for row in rows:
         try:
             result = parser.parse(layout.data_dir / Path(row.source_file), row.source_file)
-        except Exception as exc:  # a bad file never stops publication of the rest
-            result = _crash(row.source_file, row.format, exc)
+        except Exception:  # a bad file never stops publication of the rest
+            result = crash_result(row.source_file, KIND, row.format, personal=True)
         results.append(result)
     return results
 
@@ -108,24 +83,14 @@ def results_to_frames(
     results: list[FileResult], inventory: pd.DataFrame
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(stays, quarantine, log) frames of the parsed files."""
-    by_file = {row.source_file: row for row in inventory.itertuples()}
-    stays, quarantine, log = [], [], []
-    for res in results:
-        stays.extend(res.records)
-        quarantine.extend(quarantine_rows(res))
-        log.append(log_row(res, by_file[res.source_file]))
-    stays_df = pd.DataFrame(stays, columns=STAY_COLUMNS)
+    stays_df = pd.DataFrame([rec for res in results for rec in res.records], columns=STAY_COLUMNS)
     for column, dtype in STAY_TYPES.items():
         stays_df[column] = (
             pd.to_datetime(stays_df[column]).astype(dtype)
             if dtype.startswith("datetime")
             else stays_df[column].astype(dtype)
         )
-    return (
-        stays_df,
-        pd.DataFrame(quarantine, columns=QUARANTINE_COLUMNS),
-        pd.DataFrame(log, columns=LOG_COLUMNS),
-    )
+    return (stays_df, *ledger_frames(results, inventory))
 
 
 @dg.asset(group_name="staging", kinds={"duckdb", "python"}, deps=["raw_files"])
@@ -142,11 +107,7 @@ def stg_pathway_files(warehouse: WarehouseResource) -> dg.MaterializeResult:
     key = resolve_key(layout) if len(log) else None
     return dg.MaterializeResult(
         metadata={
-            "fichiers": len(log),
-            "fichiers_en_erreur": int((log["status"] == "error").sum()) if len(log) else 0,
-            "lignes_lues": int(log["rows_read"].sum()) if len(log) else 0,
-            "lignes_chargees": int(log["rows_loaded"].sum()) if len(log) else 0,
-            "lignes_en_quarantaine": int(log["rows_quarantined"].sum()) if len(log) else 0,
+            **log_metadata(log),
             "cle_de_demonstration": bool(key is not None and key.demo),
         }
     )

@@ -9,10 +9,14 @@ and message follow one rule. A parser that crashes on one file must not stop the
 
 from __future__ import annotations
 
+import sys
+import traceback
+from collections.abc import Iterable
 from dataclasses import asdict
 from typing import Any
 
 import dagster as dg
+import pandas as pd
 
 from pipelines.shared.results import FileResult
 from ptce.contract import TABLES
@@ -48,14 +52,56 @@ def quarantine_rows(result: FileResult) -> list[dict[str, Any]]:
     return [asdict(q) for q in result.quarantine]
 
 
-def crash_result(source_file: str, kind: str, file_format: str) -> FileResult:
+def crash_result(source_file: str, kind: str, file_format: str, *, personal: bool = False) -> FileResult:
     """The `error` result of a file whose parser crashed; call it from the `except` clause.
 
     Parsers never raise for bad content, so an exception is a bug met on one file. The other files
     must still be read and published: the crash becomes that file's `error` row, and the traceback
-    goes to the Dagster log for the developers.
+    goes to the Dagster log for the developers. For a `personal` file (person-level data) the
+    exception's message is withheld: it may quote a cell (an identifier, a name), so only the
+    exception type and the code location reach the log.
     """
-    dg.get_dagster_logger().exception("Unexpected error while parsing %s", source_file)
+    logger = dg.get_dagster_logger()
+    if personal:
+        exc = sys.exception()
+        logger.error(
+            "Unexpected %s while parsing %s (message withheld: person-level file)\n%s",
+            type(exc).__name__,
+            source_file,
+            "".join(traceback.format_tb(exc.__traceback__ if exc else None)),
+        )
+    else:
+        logger.exception("Unexpected error while parsing %s", source_file)
     result = FileResult(source_file=source_file, kind=kind, file_format=file_format)
     result.error = UNEXPECTED_ERROR.format(source_file=source_file)
     return result
+
+
+def ledger_frames(
+    results: Iterable[FileResult], inventory: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A domain's staging (quarantine, ingest_log) frames of its parsed files.
+
+    `inventory` is the `raw_files` table (each file's hash and size for its log row).
+    """
+    by_file = {row.source_file: row for row in inventory.itertuples()}
+    quarantine, log = [], []
+    for result in results:
+        quarantine.extend(quarantine_rows(result))
+        log.append(log_row(result, by_file[result.source_file]))
+    return pd.DataFrame(quarantine, columns=QUARANTINE_COLUMNS), pd.DataFrame(log, columns=LOG_COLUMNS)
+
+
+def log_metadata(log: pd.DataFrame) -> dict[str, int]:
+    """Dagster metadata of a staging asset: files read, files in error, rows read / loaded / quarantined."""
+    if log.empty:
+        return dict.fromkeys(
+            ("fichiers", "fichiers_en_erreur", "lignes_lues", "lignes_chargees", "lignes_en_quarantaine"), 0
+        )
+    return {
+        "fichiers": len(log),
+        "fichiers_en_erreur": int((log["status"] == "error").sum()),
+        "lignes_lues": int(log["rows_read"].sum()),
+        "lignes_chargees": int(log["rows_loaded"].sum()),
+        "lignes_en_quarantaine": int(log["rows_quarantined"].sum()),
+    }
