@@ -366,6 +366,26 @@ APPLICATION_FIELD_LABELS: dict[str, str] = {
 }
 
 
+# Codes of `pathway_indicators`, in display order: the catalogue's, plus two it does not hold.
+PATHWAY_INDICATOR_CODES = (
+    "personnes_accompagnees",
+    "entrees_parcours",
+    "sorties",
+    "sorties_emploi_durable",
+    "sorties_emploi_transition",
+    "sorties_positives",
+    "sorties_autres",
+    "retraits",
+    "taux_sortie_dynamique",
+    "duree_mediane_mois",
+    "heures_formation",
+    "certifications",
+    "mobilites_internes",
+)
+# Days in an average month: a duration in months (`duree_mois`, `duree_mediane_mois`) is a number of
+# days divided by this, in the pipeline and in the reads alike.
+DAYS_PER_MONTH = 365.25 / 12
+
 # Codes of `pathway_indicators` that the catalogue does not hold (poles do not owe them).
 PATHWAY_INDICATOR_LABELS: dict[str, str] = {
     "duree_mediane_mois": "Durée médiane des parcours terminés (mois)",

@@ -9,9 +9,9 @@ see where, not to lose the publication.
 import dagster as dg
 import pandas as pd
 
-from pipelines.pathways.tables import INDICATOR_CODES
 from pipelines.shared.quality_checks import sql_check
 from pipelines.shared.resources import WarehouseResource
+from ptce.contract import PATHWAY_INDICATOR_CODES
 from ptce.fmt import fmt_number
 from ptce.reference import load_pathway_config
 
@@ -83,7 +83,7 @@ def pathway_vs_declared(context: dg.AssetCheckExecutionContext, warehouse: Wareh
 @dg.asset_check(asset="pathway_indicators", blocking=True)
 def pathway_indicators_well_formed(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
     """Indicateurs tirés des parcours : une valeur par pôle, année et code connu, positive ou nulle."""
-    codes = ", ".join(f"'{c}'" for c in INDICATOR_CODES)
+    codes = ", ".join(f"'{c}'" for c in PATHWAY_INDICATOR_CODES)
     with warehouse.get_connection() as con:
         return sql_check(
             con,

@@ -10,7 +10,7 @@
   of a pathway carries its exit category.
 - `duree_mois` is the duration of the stay (entry to exit, in months of 30.4375 days; null while it
   goes on); pathway durations (first entry to last exit) are computed for the median.
-- Indicators per pole and year (`INDICATOR_CODES`), beside the values the pole declared.
+- Indicators per pole and year (`PATHWAY_INDICATOR_CODES`), beside the values the pole declared.
 """
 
 from __future__ import annotations
@@ -20,28 +20,11 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from ptce.contract import TABLES
+from ptce.contract import DAYS_PER_MONTH, PATHWAY_INDICATOR_CODES, TABLES
 from ptce.text import normalize_key
 
-DAYS_PER_MONTH = 365.25 / 12
 PATHWAY_COLUMNS = list(TABLES["pathways"])
 INDICATOR_COLUMNS = list(TABLES["pathway_indicators"])
-# Codes of `pathway_indicators`: the catalogue's, plus two it does not hold (labels in ptce.contract).
-INDICATOR_CODES = (
-    "personnes_accompagnees",
-    "entrees_parcours",
-    "sorties",
-    "sorties_emploi_durable",
-    "sorties_emploi_transition",
-    "sorties_positives",
-    "sorties_autres",
-    "retraits",
-    "taux_sortie_dynamique",
-    "duree_mediane_mois",
-    "heures_formation",
-    "certifications",
-    "mobilites_internes",
-)
 CATEGORY_CODES = {
     "emploi_durable": "sorties_emploi_durable",
     "emploi_transition": "sorties_emploi_transition",
@@ -204,7 +187,7 @@ def build_indicators(pathways: pd.DataFrame, declared: pd.DataFrame, today: date
             ].nunique()
             rows.extend(
                 {"pole_id": pole_id, "annee": year, "code": code, "valeur": float(values[code])}
-                for code in INDICATOR_CODES
+                for code in PATHWAY_INDICATOR_CODES
                 if values[code] is not None
             )
     frame = pd.DataFrame(rows, columns=["pole_id", "annee", "code", "valeur"])

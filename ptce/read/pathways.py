@@ -30,6 +30,7 @@ from typing import Any
 import pandas as pd
 
 from ptce import small_cells
+from ptce.contract import DAYS_PER_MONTH, PATHWAY_INDICATOR_CODES
 from ptce.fmt import fmt_number
 from ptce.read.base import Viewer, Warehouse, query
 
@@ -92,26 +93,6 @@ MODALITY_LABELS: dict[str, str] = {
 
 # Durations of ended pathways, in months: bins [start, end) in display order, the last open.
 DURATION_BINS: tuple[tuple[int, int | None], ...] = ((0, 3), (3, 6), (6, 12), (12, 18), (18, 24), (24, None))
-# Days in an average month: a duration in months is the number of days divided by this.
-DAYS_PER_MONTH = 365.25 / 12
-
-# The indicators the pipeline derives from the pathways (`pathway_indicators.code`), in display order.
-PATHWAY_INDICATOR_CODES = (
-    "personnes_accompagnees",
-    "entrees_parcours",
-    "sorties",
-    "sorties_emploi_durable",
-    "sorties_emploi_transition",
-    "sorties_positives",
-    "sorties_autres",
-    "retraits",
-    "taux_sortie_dynamique",
-    "duree_mediane_mois",
-    "heures_formation",
-    "certifications",
-    "mobilites_internes",
-)
-
 NETWORK = None  # `pole_id` of a network-level read
 
 FUNDER_REFUSED = (
