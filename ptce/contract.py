@@ -194,12 +194,83 @@ TABLES: dict[str, dict[str, str]] = {
         "ecart_relatif": "DOUBLE",
         "origine": "VARCHAR",
     },
+    # One row per community event (learning visit, seminar, national meeting, remote exchange) read
+    # from `raw/visites/`. pole_id is the host (null for an event without one: a seminar, a meeting);
+    # latitude/longitude are the host's when the row gives no place of its own; nb_participants
+    # counts people, never names them; statut: tenue (date passed) or prévue.
     "visits": {
+        "visit_id": "VARCHAR",
         "pole_id": "VARCHAR",
         "date_visite": "DATE",
+        "date_fin": "DATE",
+        "annee": "INTEGER",
         "type": "VARCHAR",
         "titre": "VARCHAR",
+        "lieu": "VARCHAR",
+        "latitude": "DOUBLE",
+        "longitude": "DOUBLE",
+        "themes": "VARCHAR",
+        "angles": "VARCHAR",
+        "nb_poles_presents": "INTEGER",
+        "nb_participants": "INTEGER",
+        "personnes_ressources": "VARCHAR",
+        "nb_documents": "INTEGER",
+        "statut": "VARCHAR",
         "source_file": "VARCHAR",
+        "row_number": "INTEGER",
+    },
+    # Which poles took part in an event, and how (role in VISIT_ROLES): the host once, then every
+    # pole present.
+    "visit_poles": {
+        "visit_id": "VARCHAR",
+        "pole_id": "VARCHAR",
+        "role": "VARCHAR",
+    },
+    # The working angles (catalogue domain codes) an event's themes map to, one row each.
+    "visit_angles": {
+        "visit_id": "VARCHAR",
+        "angle": "VARCHAR",
+    },
+    # Documents an event produced: a title and a link or file name (text, never followed).
+    "visit_documents": {
+        "visit_id": "VARCHAR",
+        "titre": "VARCHAR",
+        "lien": "VARCHAR",
+        "source_file": "VARCHAR",
+        "row_number": "INTEGER",
+    },
+    # Practices and tools the poles shared; visit_id is the event it came from when one is named and
+    # found (visite_mentionnee keeps what the file said).
+    "practices": {
+        "practice_id": "VARCHAR",
+        "titre": "VARCHAR",
+        "pole_id": "VARCHAR",
+        "angle": "VARCHAR",
+        "outil": "VARCHAR",
+        "description": "VARCHAR",
+        "visit_id": "VARCHAR",
+        "visite_mentionnee": "VARCHAR",
+        "source_file": "VARCHAR",
+        "row_number": "INTEGER",
+    },
+    # One row per pole: what its current application offered for a visit, and what became of it
+    # (statut_offre in OFFER_STATUSES).
+    "visit_offers": {
+        "pole_id": "VARCHAR",
+        "accueil_visite": "BOOLEAN",
+        "experiences_visite": "VARCHAR",
+        "periode_visite": "VARCHAR",
+        "visites_accueillies": "INTEGER",
+        "premiere_visite": "DATE",
+        "derniere_visite": "DATE",
+        "statut_offre": "VARCHAR",
+    },
+    # The community's own life by year (codes of the catalogue's `vie_de_la_communaute` section),
+    # computed from the events held; annee null is the whole period.
+    "community_indicators": {
+        "annee": "INTEGER",
+        "code": "VARCHAR",
+        "valeur": "DOUBLE",
     },
     # One row per entry of the raw folders, read or not (status in INGEST_STATUSES); sha256 is null
     # only for an entry that was not read.
@@ -340,7 +411,13 @@ TABLE_LABELS: dict[str, str] = {
     "application_tags": "Mots-clés des réponses",
     "pathways": "Parcours",
     "pathway_indicators": "Indicateurs tirés des parcours",
-    "visits": "Visites apprenantes",
+    "visits": "Visites et rencontres",
+    "visit_poles": "Pôles par visite",
+    "visit_angles": "Angles de travail par visite",
+    "visit_documents": "Documents des visites",
+    "practices": "Pratiques et outils partagés",
+    "visit_offers": "Offres d'accueil de visite",
+    "community_indicators": "Vie de la communauté",
     "ingest_log": "Journal des fichiers reçus",
     "quarantine": "Quarantaine",
     "mart_pole_year": "Chiffres annuels par pôle",
@@ -367,6 +444,20 @@ APPLICATION_FIELD_LABELS: dict[str, str] = {
 
 
 # Codes of `pathway_indicators`, in display order: the catalogue's, plus two it does not hold.
+# Kinds of community events (visits.type), in display order; the French spellings a file may use
+# are in reference/visites.yaml.
+VISIT_TYPES = (
+    "visite apprenante",
+    "séminaire de capitalisation",
+    "rencontre nationale",
+    "échange à distance",
+)
+VISIT_ROLES = ("hote", "participant")
+# visit_offers.statut_offre: the pole offered and hosted (honorée), offered and has not hosted yet
+# while the period runs or has run (ouverte), declined in its application (déclinée), hosted without
+# having offered (accueil sans offre), did not answer the question and hosted nothing (sans réponse).
+OFFER_STATUSES = ("honorée", "ouverte", "déclinée", "accueil sans offre", "sans réponse")
+
 PATHWAY_INDICATOR_CODES = (
     "personnes_accompagnees",
     "entrees_parcours",

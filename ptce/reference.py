@@ -525,3 +525,94 @@ def load_pathway_config() -> PathwayConfig:
         gap_relative_tolerance=float(raw["tolerance_ecart_relatif"]),
         gap_absolute_tolerance=float(raw["tolerance_ecart_absolu"]),
     )
+
+
+@dataclass(frozen=True)
+class VisitType:
+    """A kind of community event: its published code, the spellings a file may use, host rule."""
+
+    code: str
+    spellings: tuple[str, ...]
+    host_required: bool
+
+
+@dataclass(frozen=True)
+class VisitConfig:
+    """Settings of the community's events (`reference/visites.yaml`)."""
+
+    visits_per_year: int
+    period_start: date
+    period_end: date
+    types: tuple[VisitType, ...]
+    angle_words: dict[str, tuple[str, ...]]  # catalogue domain code -> words naming it
+    tools: tuple[str, ...]
+    places: dict[str, tuple[float, float]]  # place name -> (latitude, longitude)
+
+    def visit_type(self, text: object) -> str | None:
+        """The event kind a cell names (code or a known spelling, accents and case ignored)."""
+        key = normalize_key(text)
+        if not key:
+            return None
+        for kind in self.types:
+            if key in {normalize_key(s) for s in (kind.code, *kind.spellings)}:
+                return kind.code
+            # Plurals: « Visites apprenantes », « Séminaires ».
+            if key in {normalize_key(s) + "s" for s in (kind.code, *kind.spellings)}:
+                return kind.code
+        return None
+
+    def host_required(self, code: str) -> bool:
+        return next(k.host_required for k in self.types if k.code == code)
+
+
+@cache
+def load_visit_config() -> VisitConfig:
+    raw = read_reference("visites.yaml")
+    return VisitConfig(
+        visits_per_year=int(raw["objectif_visites_par_an"]),
+        period_start=_as_date(raw["periode"]["debut"]),
+        period_end=_as_date(raw["periode"]["fin"]),
+        types=tuple(
+            VisitType(
+                code=item["code"],
+                spellings=tuple(item.get("ecritures") or ()),
+                host_required=bool(item["hote_obligatoire"]),
+            )
+            for item in raw["types"]
+        ),
+        angle_words={code: tuple(words) for code, words in raw["angles"].items()},
+        tools=tuple(raw["outils"]),
+        places={name: (float(lat), float(lon)) for name, (lat, lon) in raw["lieux"].items()},
+    )
+
+
+def _as_date(value: object) -> date:
+    # YAML reads an unquoted 2015-04-01 as a date already; a quoted one stays text.
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+@dataclass(frozen=True)
+class CommunityIndicator:
+    """An indicator of the community's own life (catalogue section `vie_de_la_communaute`)."""
+
+    code: str
+    libelle: str
+    definition: str
+    unite: str
+    personnes: bool
+
+
+@cache
+def load_community_indicators() -> tuple[CommunityIndicator, ...]:
+    """Indicators computed from the events (visits held, poles present...), in catalogue order."""
+    raw = read_reference("catalogue_indicateurs.yaml")
+    return tuple(
+        CommunityIndicator(
+            code=item["code"],
+            libelle=item["libelle"],
+            definition=item["definition"],
+            unite=item["unite"],
+            personnes=bool(item.get("personnes", False)),
+        )
+        for item in raw["vie_de_la_communaute"]
+    )

@@ -27,6 +27,7 @@ EXPECTED_ASSETS = [
     "application_fields",
     "application_tags",
     "applications",
+    "community_indicators",
     "completeness",
     "indicator_catalog",
     "indicator_changes",
@@ -38,6 +39,7 @@ EXPECTED_ASSETS = [
     "pathway_indicators",
     "pathways",
     "poles",
+    "practices",
     "published_warehouse",
     "quarantine",
     "raw_files",
@@ -45,6 +47,10 @@ EXPECTED_ASSETS = [
     "stg_indicator_files",
     "stg_pathway_files",
     "targets",
+    "visit_angles",
+    "visit_documents",
+    "visit_offers",
+    "visit_poles",
     "visits",
 ]
 

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from ptce.reference import PoleMatcher, load_catalog, load_poles
+from ptce.contract import VISIT_TYPES
+from ptce.reference import (
+    PoleMatcher,
+    load_catalog,
+    load_community_indicators,
+    load_poles,
+    load_visit_config,
+)
 
 # SPEC §3 core table, copied here by hand: the catalogue must keep these codes and labels.
 SPEC_CORE = {
@@ -144,3 +151,31 @@ def test_key_figures_come_from_the_catalogue_in_order() -> None:
 )
 def test_one_pole_finder_for_file_names_headers_and_cells(text: str | None, expected: str | None) -> None:
     assert PoleMatcher().find(text) == expected
+
+
+def test_visit_settings_follow_the_seed() -> None:
+    config = load_visit_config()
+    # Seed 000: about four learning visits a year; the AMI asks about April 2015 to July 2017.
+    assert config.visits_per_year == 4
+    assert (config.period_start.isoformat(), config.period_end.isoformat()) == (
+        "2015-04-01",
+        "2017-07-31",
+    )
+    assert tuple(k.code for k in config.types) == VISIT_TYPES
+    assert config.visit_type("Visites apprenantes") == "visite apprenante"
+    assert config.visit_type("SEMINAIRE") == "séminaire de capitalisation"
+    assert config.visit_type("visio") == "échange à distance"
+    assert config.visit_type("pique-nique") is None
+    assert config.host_required("visite apprenante")
+    assert not config.host_required("séminaire de capitalisation")
+    # Every angle named is a working angle of the catalogue.
+    assert set(config.angle_words) == {d.code for d in load_catalog().domains}
+
+
+def test_community_indicators_are_defined_once_and_apart_from_typed_ones() -> None:
+    community = load_community_indicators()
+    codes = [i.code for i in community]
+    assert len(codes) == len(set(codes)) >= 8
+    assert not set(codes) & set(load_catalog().codes)
+    assert all(i.libelle and i.definition for i in community)
+    assert [i.code for i in community if i.personnes] == ["participants"]

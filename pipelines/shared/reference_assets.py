@@ -13,7 +13,7 @@ import pandas as pd
 
 from pipelines.shared.build_store import write_table
 from pipelines.shared.resources import WarehouseResource
-from ptce.contract import TABLES
+from ptce.contract import TABLES, table_label
 from ptce.reference import load_catalog, load_poles
 
 
@@ -110,15 +110,28 @@ def indicator_catalog(warehouse: WarehouseResource) -> dg.MaterializeResult:
     return dg.MaterializeResult(metadata={"dagster/row_count": n, "version": load_catalog().version})
 
 
+# Visits and what comes with them (#12), until the visits domain builds them.
+PENDING_TABLES = (
+    "visits",
+    "visit_poles",
+    "visit_angles",
+    "visit_documents",
+    "practices",
+    "visit_offers",
+    "community_indicators",
+)
+
+
 @dg.multi_asset(
     group_name="curated",
     specs=[
-        dg.AssetSpec("visits", kinds={"duckdb"}, description="Visites apprenantes (à venir)."),
+        dg.AssetSpec(table, kinds={"duckdb"}, description=f"{table_label(table)} (à venir).")
+        for table in PENDING_TABLES
     ],
 )
 def pending_contract_tables(warehouse: WarehouseResource) -> Iterator[dg.MaterializeResult]:
     """Tables of the contract whose ingestion is not built yet: created empty, with their columns."""
     with warehouse.get_connection() as con:
-        for table in ("visits",):
+        for table in PENDING_TABLES:
             write_table(con, table, pd.DataFrame(columns=list(TABLES[table])))
             yield dg.MaterializeResult(asset_key=table, metadata={"dagster/row_count": 0})
