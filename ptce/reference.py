@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from ptce.text import normalize_key
+from ptce.text import normalize_key, normalize_words
 
 REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
 
@@ -550,14 +550,11 @@ class VisitConfig:
 
     def visit_type(self, text: object) -> str | None:
         """The event kind a cell names (code or a known spelling, accents and case ignored)."""
-        key = normalize_key(text)
+        key = _singular(normalize_words(text))
         if not key:
             return None
         for kind in self.types:
-            if key in {normalize_key(s) for s in (kind.code, *kind.spellings)}:
-                return kind.code
-            # Plurals: « Visites apprenantes », « Séminaires ».
-            if key in {normalize_key(s) + "s" for s in (kind.code, *kind.spellings)}:
+            if key in {_singular(normalize_words(s)) for s in (kind.code, *kind.spellings)}:
                 return kind.code
         return None
 
@@ -584,6 +581,11 @@ def load_visit_config() -> VisitConfig:
         tools=tuple(raw["outils"]),
         places={name: (float(lat), float(lon)) for name, (lat, lon) in raw["lieux"].items()},
     )
+
+
+def _singular(key: str) -> str:
+    # Plurals: « Visites apprenantes », « Séminaires » name the same kind.
+    return " ".join(w[:-1] if len(w) > 3 and w.endswith("s") else w for w in key.split(" "))
 
 
 def _as_date(value: object) -> date:
