@@ -160,9 +160,10 @@ def _kind_named(words: str) -> str | None:
 def match_event(mention: str, practice_pole: str | None, visits: pd.DataFrame) -> str | None:
     """The id of the one event a practice's « Visite » cell names, else None.
 
-    Tried in turn: the event's id; the features the text gives (dates, else a year; a pole; a kind;
-    a place), every one of which the event must have; the event's title. When features leave
-    several events, the one hosted by the practice's own pole wins if it is alone.
+    Tried in turn: the event's id; the features the text gives (dates, else a year; a pole; a
+    place; a kind, which only narrows the others), every one of which the event must have; the
+    event's title. When features leave several events, the one hosted by the practice's own pole
+    wins if it is alone.
     """
     if visits.empty or not mention.strip():
         return None
@@ -191,7 +192,8 @@ def match_event(mention: str, practice_pole: str | None, visits: pd.DataFrame) -
         candidates, used = candidates[candidates["pole_id"] == pole], True
     kind = _kind_named(words)
     if kind is not None:
-        candidates, used = candidates[candidates["type"] == kind], True
+        # Narrows, never names an event alone: « une visite » is no reference to one.
+        candidates = candidates[candidates["type"] == kind]
     places = [
         p
         for p in candidates["lieu"].dropna().unique()
