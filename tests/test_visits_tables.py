@@ -235,3 +235,24 @@ def test_link_practices_keeps_the_mention_and_gives_stable_ids(tables: dict[str,
     # « une visite » names a kind only: no event is guessed from it.
     assert got["visit_id"].fillna("-").tolist() == ["2016-03-10-visite-dombinnov", "-", "-"]
     assert got["visite_mentionnee"].fillna("-").tolist() == ["10/03/2016", "une visite", "-"]
+
+
+def test_unlinked_practice_warning_names_file_row_and_mention() -> None:
+    import duckdb
+
+    from pipelines.visits.checks import UNLINKED_SQL, explain_unlinked
+
+    con = duckdb.connect()
+    con.execute(
+        "create table practices as select * from (values "
+        "('a', 'phares', 'Tiers-lieu', 'Visite de juillet', null, 'raw/visites/p.csv', 4), "
+        "('b', 'esci', 'GEIQ', '01/12/2016', '2016-12-01-visite-esci', 'raw/visites/p.csv', 5), "
+        "('c', 'alpen', 'Fonds', null, null, 'raw/visites/p.csv', 6)) "
+        "t(practice_id, pole_id, titre, visite_mentionnee, visit_id, source_file, row_number)"
+    )
+    bad = con.execute(UNLINKED_SQL).df()
+    assert bad["practice_id"].tolist() == ["a"]  # linked, or no mention at all: not reported
+    assert explain_unlinked(bad).startswith(
+        "1 pratique(s) dont la visite mentionnée ne correspond à aucun événement (ou à plusieurs) — "
+        "raw/visites/p.csv, ligne 4 : « Tiers-lieu » (phares), visite « Visite de juillet »."
+    )
