@@ -204,6 +204,14 @@ def summary_lines(outcome: RunOutcome) -> list[str]:
                 con, "select count(*), count(distinct pole_id), min(annee), max(annee) from indicator_values"
             )
             n_targets = fetch_one(con, "select count(*) from targets")[0]
+            events = fetch_one(
+                con,
+                """select (select count(*) from visits),
+                          (select count(*) from visits where type = 'visite apprenante'),
+                          (select count(*) from practices),
+                          (select count(visit_id) from practices),
+                          (select count(*) from visit_offers where statut_offre = 'ouverte')""",
+            )
             pub = fetch_one(con, "select published_at, donnees_demo from publication")
             # Pathway files read with the public demo key, or refused for want of a key (messages of
             # `pipelines.pathways.pseudonym`).
@@ -223,6 +231,10 @@ def summary_lines(outcome: RunOutcome) -> list[str]:
             f"  Valeurs d'indicateurs : {fmt_number(values[0])} pour {values[1]} pôle(s)"
             + (f", années {values[2]} à {values[3]}" if values[2] else ""),
             f"  Objectifs : {fmt_number(n_targets)}",
+            f"  Visites et rencontres : {fmt_number(events[0])} événement(s), dont {fmt_number(events[1])} "
+            f"visite(s) apprenante(s) ; pratiques partagées : {fmt_number(events[2])}, dont "
+            f"{fmt_number(events[3])} rattachée(s) à un événement ; offres d'accueil encore ouvertes : "
+            f"{fmt_number(events[4])}",
             f"  Entrepôt ({state}) : {layout.warehouse} — {fmt_datetime(pub[0])} (UTC)",
         ]
         if pub[1]:

@@ -59,18 +59,19 @@ def fake_domain(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 
 def test_every_domain_folder_is_declared() -> None:
     names = [d.name for d in domains()]
-    assert names == ["applications", "indicators", "pathways"]
+    assert names == ["applications", "indicators", "pathways", "visits"]
     assert set(STAGING_DEPS) == {
         "stg_application_files",
         "stg_indicator_files",
         "stg_pathway_files",
+        "stg_visit_files",
         "raw_files",
     }
     owned = [t for d in domains() for t in d.tables]
     assert len(owned) == len(set(owned))
     assert set(owned) <= set(PUBLISHED_FROM) <= set(TABLES)
     checks = [s.check_name for s in (*TABLE_SUITES, *MART_SUITES)]
-    assert len(checks) == len(set(checks)) == 14
+    assert len(checks) == len(set(checks)) == 21
 
 
 def test_column_lists_are_the_contract() -> None:
@@ -100,6 +101,7 @@ def test_a_new_domain_folder_is_collected(fake_domain, tmp_path: Path) -> None:
             "stg_indicator_quarantine": empty,
             "stg_application_quarantine": empty,
             "stg_pathway_quarantine": empty,
+            "stg_visit_quarantine": empty,
             "stg_fictif_quarantine": rows,
         }.items():
             con.register("_frame", frame)

@@ -26,6 +26,7 @@ from pipelines.shared.ledger_assets import ingest_log
 from pipelines.shared.quality_checks import CONSERVATION_SQL, conservation_gaps, quarantine_gaps
 from pipelines.shared.raw_assets import raw_files
 from pipelines.shared.resources import WarehouseResource
+from pipelines.visits.assets import stg_visit_files
 from ptce.paths import DataLayout
 
 
@@ -135,7 +136,14 @@ def test_ignored_files_count_no_row(tmp_path: Path) -> None:
     (folder / ".phares.csv").write_text("pôle;période;membres\nPHARES;2018;3\n", encoding="utf-8")
     (folder / "esci.csv").write_text("pôle;période;membres\nESCI;2018;4\n", encoding="utf-8")
     result = dg.materialize(
-        [raw_files, stg_indicator_files, stg_application_files, stg_pathway_files, ingest_log],
+        [
+            raw_files,
+            stg_indicator_files,
+            stg_application_files,
+            stg_pathway_files,
+            stg_visit_files,
+            ingest_log,
+        ],
         resources={"warehouse": WarehouseResource(data_dir=str(tmp_path))},
     )
     assert result.success

@@ -46,6 +46,7 @@ EXPECTED_ASSETS = [
     "stg_application_files",
     "stg_indicator_files",
     "stg_pathway_files",
+    "stg_visit_files",
     "targets",
     "visit_angles",
     "visit_documents",
@@ -107,13 +108,13 @@ def test_conservation_for_every_file(demo_data_dir: Path) -> None:
     assert (log["rows_read"] == log["rows_loaded"] + log["rows_quarantined"]).all()
     # The demo has two mistyped rows in one indicator file (FAULTY_ROWS); every other indicator,
     # target or application file is clean (the demo pathways send a few exit reasons to review:
-    # tests/test_pathways_demo.py).
-    partial = log[(log["status"] != "ok") & (log["kind"] != "parcours")]
+    # tests/test_pathways_demo.py; the demo visits one wrong row per file: tests/test_visits_demo.py).
+    partial = log[(log["status"] != "ok") & ~log["kind"].isin(["parcours", "visites"])]
     assert partial["source_file"].tolist() == ["raw/indicateurs/bousol_indicateurs_2017.csv"]
     assert partial["status"].tolist() == ["partial"] and partial["rows_quarantined"].tolist() == [2]
     q = query(
         demo_data_dir,
-        "select * from quarantine where source_file not like 'raw/parcours/%' order by row_number",
+        "select * from quarantine where source_file like 'raw/indicateurs/%' order by row_number",
     )
     assert q["field"].tolist() == ["valeur", "pôle"]
     assert q["value"].tolist() == ["env. 40", "Bou Sole"]
@@ -175,6 +176,12 @@ def test_demo_flag_and_summary(demo_run: RunOutcome) -> None:
     assert len(pub) == 1 and bool(pub["donnees_demo"][0])
     text = "\n".join(summary_lines(demo_run))
     assert "Entrepôt publié." in text and "12 pôle(s)" in text and "fictives" in text
+    # 13 events held in the demo, 8 learning visits; 31 practices, 27 linked; Pôle Sud Aquitain's
+    # offer still open (tests/test_visits_demo.py).
+    assert (
+        "  Visites et rencontres : 13 événement(s), dont 8 visite(s) apprenante(s) ; pratiques "
+        "partagées : 31, dont 27 rattachée(s) à un événement ; offres d'accueil encore ouvertes : 1"
+    ) in text
     assert not demo_run.blocking_failures
     # The pathway comparison may warn where the demo pathways differ from the declared figures
     # (tests/test_pathways_pipeline.py); nothing else does.
@@ -335,13 +342,18 @@ def test_bad_and_pending_files_are_logged_and_good_data_still_published(
     assert log.at["raw/indicateurs/casse.xlsx", "status"] == "error"
     assert log.at["raw/indicateurs/erreurs.csv", "status"] == "partial"
     assert log.at["raw/visites/visites_2016.csv", "status"] == "error"
-    assert "pas encore intégrés" in log.at["raw/visites/visites_2016.csv", "message"]
+    assert (
+        "aucun tableau de visites ni de pratiques reconnu"
+        in log.at["raw/visites/visites_2016.csv", "message"]
+    )
     assert log.at["raw/parcours/parcours_2016.csv", "status"] == "error"
     assert "aucun tableau de parcours reconnu" in log.at["raw/parcours/parcours_2016.csv", "message"]
     q = query(data_dir, "select * from quarantine where source_file not like 'raw/parcours/%'")
     assert sorted(set(q["source_file"])) == [
         "raw/indicateurs/bousol_indicateurs_2017.csv",
         "raw/indicateurs/erreurs.csv",
+        "raw/visites/visites_2015_2016.csv",
+        "raw/visites/visites_et_pratiques_2017.xlsx",
     ]
     assert q[q["source_file"] == "raw/indicateurs/erreurs.csv"]["value"].tolist() == ["douze"]
     n = query(data_dir, "select count(*) n from indicator_values")["n"][0]

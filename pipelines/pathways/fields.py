@@ -1,4 +1,5 @@
-"""Reading the cells of a pathway row: dates, yes/no flags, sex, age band, training hours.
+"""Reading the cells of a pathway row: yes/no flags, sex, age band, training hours (dates are read
+by `pipelines.shared.dates`, shared with the visits).
 
 Each reader returns the value or raises `ValueProblem` with a French reason. Readers of personal
 fields (birth date) never quote the cell in their reason: it must not reach the quarantine.
@@ -7,7 +8,7 @@ fields (birth date) never quote the cell in their reason: it must not reach the 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date
 
 from pipelines.shared.values import ValueProblem, cell_text, formula_reason, is_missing, parse_number
 from ptce.text import normalize_key
@@ -16,9 +17,6 @@ from ptce.text import normalize_key
 AGE_BANDS = ("moins de 26 ans", "26–44 ans", "45–54 ans", "55 ans et plus")
 FIRST_ENTRY_YEAR = 2000
 MAX_TRAINING_HOURS = 5_000  # more than two years of full-time training in one stay: a typing error
-_EXCEL_EPOCH = date(1899, 12, 30)
-_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
-_YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 
 TRUE_WORDS = {"oui", "o", "1", "x", "vrai", "yes", "y", "true", "v"}
 FALSE_WORDS = {"non", "n", "0", "faux", "no", "false", "f"}
@@ -34,51 +32,6 @@ SEX_WORDS = {
     "masc": "H",
     "m": "H",
 }
-
-
-def parse_date(value: object, *, birth: bool = False, today: date | None = None) -> date:
-    """`03/02/2016`, `3/2/16`, `2016-02-03`, an Excel date cell or serial -> date.
-
-    Two-digit years: 20yy unless that is after this year (19yy); for a birth date, 19yy unless the
-    person would be under 14 today. `birth=True`: the reason never quotes the cell.
-    """
-    today = today or date.today()
-    shown = "" if birth else f" « {cell_text(value)} »"
-    formula = formula_reason(value)
-    if formula:
-        raise ValueProblem(formula if not birth else "formule à la place d'une date : saisir la date")
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        # A date typed in a CSV exported with serial numbers (42403 = 03/02/2016).
-        if 20_000 <= value <= 80_000 and float(value).is_integer():
-            return _EXCEL_EPOCH + timedelta(days=int(value))
-        raise ValueProblem(f"date{shown} illisible : écrire la date sous la forme jj/mm/aaaa")
-    text = str(value).strip()
-    if text.isdigit() and 20_000 <= int(text) <= 80_000:
-        # The same serial read from a CSV, where every cell is text.
-        return _EXCEL_EPOCH + timedelta(days=int(text))
-    m = _DMY.match(text)
-    if m:
-        day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
-        if len(m.group(3)) == 2:
-            year += 2000
-            limit = today.year - 14 if birth else today.year
-            if year > limit:
-                year -= 100
-    else:
-        m = _YMD.match(text)
-        if not m:
-            raise ValueProblem(f"date{shown} illisible : écrire la date sous la forme jj/mm/aaaa")
-        year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
-    try:
-        return date(year, month, day)
-    except ValueError:
-        raise ValueProblem(
-            f"date{shown} impossible (jour ou mois hors calendrier) : corriger la date"
-        ) from None
 
 
 def flag_column_uses_ticks(values: list[object]) -> bool:

@@ -27,12 +27,12 @@ from pipelines.pathways.fields import (
     check_birth,
     flag_column_uses_ticks,
     parse_age_band,
-    parse_date,
     parse_flag,
     parse_hours,
     parse_sex,
 )
 from pipelines.pathways.pseudonym import DEMO_KEY_NOTE, NO_KEY_ERROR, PseudonymKey, pseudonymise
+from pipelines.shared.dates import parse_date
 from pipelines.shared.readers import Sheet, read_into
 from pipelines.shared.results import FileResult, IngestionError, QuarantineRecord
 from pipelines.shared.values import ValueProblem, cell_text, formula_reason, is_missing

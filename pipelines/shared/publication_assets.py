@@ -8,14 +8,12 @@ import dagster as dg
 
 from pipelines.shared.build_store import publish, publish_data_docs
 from pipelines.shared.domain import domains
-from pipelines.shared.reference_assets import PENDING_TABLES
 from pipelines.shared.resources import WarehouseResource
 
 # Shared tables, then the tables each domain declares it builds (`DOMAIN.tables`).
 SHARED_TABLES = [
     "poles",
     "indicator_catalog",
-    *PENDING_TABLES,
     "ingest_log",
     "quarantine",
     "completeness",

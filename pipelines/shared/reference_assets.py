@@ -1,19 +1,12 @@
-"""Curated reference tables: the twelve poles and the indicator catalogue, from `ptce/reference/`.
-
-Also the contract tables whose ingestion arrives with later work (visits):
-they are created empty with their contract columns so readers can rely on them from day one.
-"""
+"""Curated reference tables: the twelve poles and the indicator catalogue, from `ptce/reference/`."""
 
 from __future__ import annotations
-
-from collections.abc import Iterator
 
 import dagster as dg
 import pandas as pd
 
 from pipelines.shared.build_store import write_table
 from pipelines.shared.resources import WarehouseResource
-from ptce.contract import TABLES, table_label
 from ptce.reference import load_catalog, load_poles
 
 
@@ -108,30 +101,3 @@ def indicator_catalog(warehouse: WarehouseResource) -> dg.MaterializeResult:
     with warehouse.get_connection() as con:
         n = write_table(con, "indicator_catalog", catalog_frame(), order_by=["ordre"])
     return dg.MaterializeResult(metadata={"dagster/row_count": n, "version": load_catalog().version})
-
-
-# Visits and what comes with them (#12), until the visits domain builds them.
-PENDING_TABLES = (
-    "visits",
-    "visit_poles",
-    "visit_angles",
-    "visit_documents",
-    "practices",
-    "visit_offers",
-    "community_indicators",
-)
-
-
-@dg.multi_asset(
-    group_name="curated",
-    specs=[
-        dg.AssetSpec(table, kinds={"duckdb"}, description=f"{table_label(table)} (à venir).")
-        for table in PENDING_TABLES
-    ],
-)
-def pending_contract_tables(warehouse: WarehouseResource) -> Iterator[dg.MaterializeResult]:
-    """Tables of the contract whose ingestion is not built yet: created empty, with their columns."""
-    with warehouse.get_connection() as con:
-        for table in PENDING_TABLES:
-            write_table(con, table, pd.DataFrame(columns=list(TABLES[table])))
-            yield dg.MaterializeResult(asset_key=table, metadata={"dagster/row_count": 0})

@@ -1,0 +1,1 @@
+"""Visits domain: learning visits, seminars and exchanges of the community, practices shared."""
