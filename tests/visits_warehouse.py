@@ -78,7 +78,7 @@ DOCUMENTS = [
 ]
 HOSTILE_TITLE = "<img src=x onerror=alert(1)>"
 HOSTILE_TOOL = '=HYPERLINK("http://exemple.fr","clic")'
-HOSTILE_DESCRIPTION = "**gras** et 100% _souligné_ pour l'atelier \"cité\""
+HOSTILE_DESCRIPTION = '**gras** et 100% _souligné_ pour l\'atelier "cité"'
 # practice_id, title, pole, angle, tool, description, visit, event named in the file
 PRACTICES = [
     ("P1", "Groupement d'employeurs agricole", "alpha", "mutualisation", "groupement d'employeurs",
@@ -151,7 +151,9 @@ def build(path: Path, *, with_visits: bool = True) -> Warehouse:
                 """,
                 [list(p) for p in PRACTICES],
             )
-            con.executemany("insert into visit_offers values (?, ?, ?, ?, ?, ?, ?, ?)", [list(o) for o in OFFERS])
+            con.executemany(
+                "insert into visit_offers values (?, ?, ?, ?, ?, ?, ?, ?)", [list(o) for o in OFFERS]
+            )
             con.executemany("insert into community_indicators values (?, ?, ?)", [list(c) for c in COMMUNITY])
     return Warehouse(str(path), path.stat().st_mtime_ns)
 

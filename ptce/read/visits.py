@@ -128,7 +128,9 @@ def _participants(raw: pd.DataFrame, masked: bool) -> _Participants:
         shown[others] = table.values().iloc[:, 0].to_numpy()
         hidden[others] = table.masked.iloc[:, 0].to_numpy().astype(bool)
         labels[others] = table.labels().iloc[:, 0].to_numpy()
-    out = pd.DataFrame({"visit_id": raw["visit_id"], "participants": shown, "masque": hidden, "libelle": labels})
+    out = pd.DataFrame(
+        {"visit_id": raw["visit_id"], "participants": shown, "masque": hidden, "libelle": labels}
+    )
     return _Participants(out, by_year, total)
 
 
@@ -147,7 +149,9 @@ def events(wh: Warehouse, viewer: Viewer) -> pd.DataFrame:
     labels = angle_labels()
     raw["angles"] = [list(a) if a is not None else [] for a in raw["angles"]]
     order = list(labels)
-    raw["angles"] = [sorted(a, key=lambda c: order.index(c) if c in order else len(order)) for a in raw["angles"]]
+    raw["angles"] = [
+        sorted(a, key=lambda c: order.index(c) if c in order else len(order)) for a in raw["angles"]
+    ]
     raw["angles_libelles"] = [", ".join(labels.get(c, c) for c in a) for a in raw["angles"]]
     people = _participants(raw, masks(viewer)).events
     out = raw.drop(columns=["nb_participants"])
