@@ -242,7 +242,7 @@ def matrix_figure(matrix: pd.DataFrame, poles: pd.DataFrame) -> go.Figure:
     )
     fig.update_xaxes(title={"text": "pôle hôte (visité)"}, side="top", tickangle=-30)
     fig.update_yaxes(title={"text": "pôle visiteur"}, autorange="reversed")
-    return base_layout(fig, height=160 + 34 * len(ids), margin={"l": 10, "r": 10, "t": 90, "b": 10})
+    return base_layout(fig, height=160 + 34 * len(ids), margin={"l": 10, "r": 10, "t": 110, "b": 10})
 
 
 def participation_figure(participation: pd.DataFrame) -> go.Figure:

@@ -336,9 +336,11 @@ SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
 def test_overview_map_unchanged_by_the_shared_map_module(code: str, unite: str, label: str) -> None:
     """The overview's map, figure for figure, as it was drawn before its outline, projection, marker
     spreading and axes moved to `dashboards/shared/maps.py` (snapshots written from the code of
-    that time, on `poles_frame()`): sharing the map with the visits page changed nothing."""
+    that time, on `poles_frame()`, without Plotly's global template): sharing the map with the visits page changed nothing."""
     fig = overview_charts.france_map_figure(poles_frame(), code, label, unite)
     drawn = json.loads(json.dumps(fig.to_plotly_json(), default=str))
+    # The template is Plotly's global default (Streamlit replaces it once imported), not the figure.
+    drawn["layout"].pop("template", None)
     expected = json.loads((SNAPSHOTS / f"overview_map_{code}.json").read_text(encoding="utf-8"))
     assert drawn == expected
 
