@@ -8,6 +8,7 @@ runs it on today's demo warehouse, whose visit tables are still empty.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -333,8 +334,16 @@ def test_page_counts_equal_sql_counts(monkeypatch: pytest.MonkeyPatch, data_dir:
         == sql(data_dir, "select sum(nb_participants) from visits")[0][0]
     )
     # The matrix draws every held learning visit between two poles.
-    heatmap = next(c for c in at.get("plotly_chart") if '"type":"heatmap"' in c.proto.spec.replace(" ", ""))
-    assert heatmap is not None
+    traces = [json.loads(c.proto.spec)["data"][0] for c in at.get("plotly_chart")]
+    z = next(t["z"] for t in traces if t.get("type") == "heatmap")
+    (pairs,) = sql(
+        data_dir,
+        """
+        select count(*) from visit_poles vp join visits v using (visit_id)
+        where v.statut = 'tenue' and v.type = 'visite apprenante' and vp.role = 'participant'
+        """,
+    )[0]
+    assert sum(map(sum, z)) == pairs == 6
     offers = table(at, "Suite donnée")
     assert offers["Suite donnée"].value_counts().to_dict() == {
         visit_tables.offer_label(s): n
