@@ -17,6 +17,7 @@ from ptce.read import angles as angle_reads
 from ptce.read import applications as application_reads
 from ptce.read import indicators, quality
 from ptce.read import pathways as pathway_reads
+from ptce.read import visits as visit_reads
 from ptce.read.base import STAFF, Viewer, Warehouse
 
 # Not cached: the file's modification time is what makes every read's cache key.
@@ -82,3 +83,12 @@ pathway_breakdowns = _cached(pathway_reads.breakdowns)
 breakdown_by_pole = _cached(pathway_reads.breakdown_by_pole)
 rqth = _cached(pathway_reads.rqth)
 derived_vs_declared = _cached(pathway_reads.derived_vs_declared)
+
+visit_events = _cached(visit_reads.events)
+visit_documents = _cached(visit_reads.event_documents)
+pole_participation = _cached(visit_reads.pole_participation)
+visit_matrix = _cached(visit_reads.visit_matrix)
+visit_rhythm = _cached(visit_reads.rhythm)
+visit_offers = _cached(visit_reads.offers)
+practices = _cached(visit_reads.practices)
+community_indicators = _cached(visit_reads.community_indicators)

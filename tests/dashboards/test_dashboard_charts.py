@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import math
+from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -13,6 +15,7 @@ from hypothesis import strategies as st
 from dashboards.overview import charts as overview_charts
 from dashboards.pole import charts as pole_charts
 from dashboards.quality import charts as quality_charts
+from dashboards.shared import maps
 from ptce.reference import load_poles
 
 NNBSP = "\u202f"  # Babel puts a narrow no-break space between thousands in fr_FR
@@ -246,15 +249,15 @@ def test_map_markers_are_apart_and_tied_to_their_true_place() -> None:
         for trace in (valued, missing)
         for n, x, y in zip(trace.text, trace.x, trace.y, strict=True)
     }
-    true = {int(r.numero): overview_charts.project(r.longitude, r.latitude) for r in poles.itertuples()}
+    true = {int(r.numero): maps.project(r.longitude, r.latitude) for r in poles.itertuples()}
     # An isolated pole is drawn where it is: x = lon × cos(46,5°), y = lat.
     assert shown[1] == pytest.approx(true[1])
     assert true[1][0] == pytest.approx(poles.loc[0, "longitude"] * math.cos(math.radians(46.5)))
     # Poles close together (Voiron n° 11, Grenoble n° 12) are nudged apart: no two markers overlap.
     points = list(shown.values())
     gaps = [math.dist(a, b) for i, a in enumerate(points) for b in points[i + 1 :]]
-    assert min(gaps) >= overview_charts.MARKER_MIN_DISTANCE
-    assert math.dist(true[11], true[12]) < overview_charts.MARKER_MIN_DISTANCE
+    assert min(gaps) >= maps.MARKER_MIN_DISTANCE
+    assert math.dist(true[11], true[12]) < maps.MARKER_MIN_DISTANCE
     # A line goes from each moved marker back to its pole's true place; unmoved ones have none.
     segments = _segments(leaders)
     moved = {n for n in shown if math.dist(shown[n], true[n]) > 1e-6}
@@ -271,12 +274,12 @@ def _segments(trace: go.Scatter) -> list[tuple[tuple[float, float], tuple[float,
 
 def test_spread_markers_leaves_distant_points_alone() -> None:
     points = [(0.0, 0.0), (0.1, 0.0), (5.0, 5.0), (5.0, 5.0)]
-    moved = overview_charts.spread_markers(points, min_distance=1.0)
+    moved = maps.spread_markers(points, min_distance=1.0)
     assert math.dist(moved[0], moved[1]) >= 1.0
     assert math.dist(moved[2], moved[3]) >= 1.0
     assert moved[0][1] == pytest.approx(0.0)  # pushed along the line joining them
     far = [(0.0, 0.0), (3.0, 0.0)]
-    assert overview_charts.spread_markers(far, min_distance=1.0) == far
+    assert maps.spread_markers(far, min_distance=1.0) == far
 
 
 @settings(max_examples=80, deadline=None, derandomize=True)
@@ -289,18 +292,18 @@ def test_spread_markers_leaves_distant_points_alone() -> None:
 )
 def test_spread_markers_never_leaves_two_markers_overlapping(points: list[tuple[float, float]]) -> None:
     """However tight the cluster (coincident places included), every pair ends far enough apart."""
-    moved = overview_charts.spread_markers(points, min_distance=0.55)
+    moved = maps.spread_markers(points, min_distance=0.55)
     assert len(moved) == len(points)
     assert min(math.dist(a, b) for i, a in enumerate(moved) for b in moved[i + 1 :]) >= 0.55
 
 
 def test_spread_markers_is_cached() -> None:
     points = [(0.0, 0.0), (0.2, 0.1), (0.1, 0.3)]
-    first = overview_charts.spread_markers(points, min_distance=0.7)
-    before = overview_charts._spread.cache_info().hits
-    again = overview_charts.spread_markers([list(p) for p in points], min_distance=0.7)
+    first = maps.spread_markers(points, min_distance=0.7)
+    before = maps._spread.cache_info().hits
+    again = maps.spread_markers([list(p) for p in points], min_distance=0.7)
     assert again == first
-    assert overview_charts._spread.cache_info().hits == before + 1
+    assert maps._spread.cache_info().hits == before + 1
 
 
 @pytest.mark.parametrize(
@@ -312,7 +315,7 @@ def test_colour_range(values: list[float], expected: tuple[float, float]) -> Non
 
 
 def test_france_outline_file_is_small_metropolitan_and_attributed() -> None:
-    outline = overview_charts.load_france_outline()
+    outline = maps.load_france_outline()
     feature = outline["features"][0]
     assert "Natural Earth" in feature["properties"]["source"]
     polygons = feature["geometry"]["coordinates"]
@@ -321,6 +324,25 @@ def test_france_outline_file_is_small_metropolitan_and_attributed() -> None:
     assert all(-6 <= lon <= 10 and 41 <= lat <= 52 for lon, lat in points)
     # Mainland first, and Corsica is there.
     assert any(min(lon for lon, _ in poly[0]) > 8.3 for poly in polygons[1:])
+
+
+SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
+
+
+@pytest.mark.parametrize(
+    ("code", "unite", "label"),
+    [("salaries", "personnes", "Salariés en 2017"), ("taux", "%", "Taux en 2017")],
+)
+def test_overview_map_unchanged_by_the_shared_map_module(code: str, unite: str, label: str) -> None:
+    """The overview's map, figure for figure, as it was drawn before its outline, projection, marker
+    spreading and axes moved to `dashboards/shared/maps.py` (snapshots written from the code of
+    that time, on `poles_frame()`, without Plotly's global template): sharing the map with the visits page changed nothing."""
+    fig = overview_charts.france_map_figure(poles_frame(), code, label, unite)
+    drawn = json.loads(json.dumps(fig.to_plotly_json(), default=str))
+    # The template is Plotly's global default (Streamlit replaces it once imported), not the figure.
+    drawn["layout"].pop("template", None)
+    expected = json.loads((SNAPSHOTS / f"overview_map_{code}.json").read_text(encoding="utf-8"))
+    assert drawn == expected
 
 
 def completeness_frame() -> pd.DataFrame:

@@ -1,0 +1,290 @@
+"""Visites et capitalisation charts: pure functions from the frames of `ptce.read.visits` to figures.
+
+Titles, places and pole names come from files and are escaped for Plotly's pseudo-HTML
+(`plain_text`). Counts here are of events and poles, never of persons, except in hovers that write
+the participants' published label (« < 5 », « s »).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from dashboards.shared.maps import (
+    MAP_HEIGHT,
+    MARKER_LINE,
+    add_leader_lines,
+    finish_map,
+    outline_trace,
+    project,
+    spread_markers,
+)
+from dashboards.shared.plotting import (
+    MEDIAN_COLOR,
+    NETWORK_COLOR,
+    POLE_COLOR,
+    base_layout,
+    plain_text,
+    year_axis,
+)
+from dashboards.visites.tables import NO_HOST, kind_label, offer_label
+from ptce.contract import VISIT_TYPES
+from ptce.read import visits as vr
+
+KIND_COLORS: dict[str, str] = {
+    "visite apprenante": POLE_COLOR,
+    "séminaire de capitalisation": NETWORK_COLOR,
+    "rencontre nationale": "#6a51a3",
+    "échange à distance": "#1b7837",
+}
+OFFER_COLORS: dict[str, str] = {
+    "honorée": "#1b7837",
+    "ouverte": "#f1a340",
+    "déclinée": "#969696",
+    "accueil sans offre": "#2c7fb8",
+    "sans réponse": "#d9d9d9",
+}
+PLANNED_NAME = "Prévu (pas encore tenu)"
+EVENT_MARKER = 16
+HEATMAP_SCALE = [[0.0, "#f7fbff"], [1.0, POLE_COLOR]]
+
+
+def _hover(row: object) -> str:
+    """Hover text of an event: title, kind, dates, place, host and participants, each escaped."""
+    when = (
+        pd.Timestamp(row.date_visite).strftime("%d/%m/%Y") if pd.notna(row.date_visite) else "date inconnue"
+    )
+    if pd.notna(getattr(row, "date_fin", None)):
+        when += f" au {pd.Timestamp(row.date_fin).strftime('%d/%m/%Y')}"
+    host = NO_HOST if pd.isna(row.hote) else row.hote
+    place = "" if pd.isna(row.lieu) else f" · {row.lieu}"
+    lines = [
+        f"<b>{plain_text(row.titre)}</b>",
+        plain_text(f"{kind_label(row.type)} · {when}{place}"),
+        plain_text(f"Hôte : {host} · participants : {row.participants_libelle}"),
+    ]
+    return "<br>".join(lines)
+
+
+def _kinds(events: pd.DataFrame) -> list[str]:
+    known = [k for k in VISIT_TYPES if k in set(events["type"])]
+    return known + sorted(set(events["type"].dropna()) - set(VISIT_TYPES))
+
+
+def timeline_figure(events: pd.DataFrame) -> go.Figure:
+    """The events on a time axis, one row per kind, each marker labelled with its host.
+
+    `events`: rows of `visits.events`. A planned event is drawn hollow (one legend entry says so).
+    """
+    fig = go.Figure()
+    kinds = _kinds(events)
+    for kind in kinds:
+        for planned in (False, True):
+            rows = events[(events["type"] == kind) & (events["statut"].eq(vr.PLANNED) == planned)]
+            if rows.empty:
+                continue
+            color = KIND_COLORS.get(kind, MEDIAN_COLOR)
+            fig.add_trace(
+                go.Scatter(
+                    x=pd.to_datetime(rows["date_visite"]).tolist(),
+                    y=[kind_label(kind)] * len(rows),
+                    mode="markers+text",
+                    text=[plain_text(h) if pd.notna(h) else "" for h in rows["hote_court"]],
+                    textposition="top center",
+                    textfont={"size": 10},
+                    marker={
+                        "size": EVENT_MARKER,
+                        "color": "white" if planned else color,
+                        "line": {"color": color, "width": 2},
+                        "symbol": "circle",
+                    },
+                    customdata=[_hover(r) for r in rows.itertuples(index=False)],
+                    hovertemplate="%{customdata}<extra></extra>",
+                    name=PLANNED_NAME if planned else kind_label(kind),
+                    legendgroup="prevu" if planned else kind,
+                    showlegend=True,
+                    meta={"type": kind, "prevu": planned},
+                )
+            )
+    fig.update_yaxes(categoryorder="array", categoryarray=[kind_label(k) for k in reversed(kinds)])
+    fig.update_xaxes(tickformat="%m/%Y", title={"text": "date de l'événement", "font": {"size": 11}})
+    return base_layout(
+        fig,
+        height=140 + 70 * max(len(kinds), 1),
+        legend={"orientation": "h", "y": -0.25},
+        margin={"l": 10, "r": 10, "t": 20, "b": 10},
+    )
+
+
+def events_map_figure(events: pd.DataFrame) -> go.Figure:
+    """Map of France with one marker per located event, coloured by kind (offline outline).
+
+    An event without a place of its own is at its host pole's place (the read does that); one with
+    neither is left out (the page names it). Markers too close are moved apart, with a line back.
+    """
+    fig = go.Figure()
+    fig.add_trace(outline_trace())
+    located = events.dropna(subset=["latitude", "longitude"]).reset_index(drop=True)
+    true_xy = [project(lon, lat) for lon, lat in zip(located["longitude"], located["latitude"], strict=True)]
+    shown_xy = spread_markers(true_xy)
+    add_leader_lines(fig, true_xy, shown_xy)
+    for kind in _kinds(located) if len(located) else []:
+        index = [i for i in range(len(located)) if located.at[i, "type"] == kind]
+        color = KIND_COLORS.get(kind, MEDIAN_COLOR)
+        planned = [located.at[i, "statut"] == vr.PLANNED for i in index]
+        fig.add_trace(
+            go.Scatter(
+                x=[shown_xy[i][0] for i in index],
+                y=[shown_xy[i][1] for i in index],
+                mode="markers",
+                marker={
+                    "size": EVENT_MARKER,
+                    "color": ["white" if p else color for p in planned],
+                    "line": {"color": [color if p else MARKER_LINE for p in planned], "width": 1.5},
+                    "opacity": 1,
+                },
+                customdata=[_hover(located.iloc[i]) for i in index],
+                hovertemplate="%{customdata}<extra></extra>",
+                name=kind_label(kind),
+                meta={"type": kind},
+            )
+        )
+    finish_map(fig)
+    return base_layout(
+        fig,
+        height=MAP_HEIGHT,
+        margin={"l": 0, "r": 0, "t": 0, "b": 20},
+        legend={"x": 0, "y": 1, "xanchor": "left", "yanchor": "top", "bgcolor": "rgba(255,255,255,0.8)"},
+        hoverlabel={"namelength": -1, "align": "left"},
+        plot_bgcolor="rgba(0,0,0,0)",
+        paper_bgcolor="rgba(0,0,0,0)",
+    )
+
+
+def rhythm_figure(rhythm: pd.DataFrame, aim: int) -> go.Figure:
+    """Learning visits by year against the aim (left), and held so far against expected (right)."""
+    years = [int(y) for y in rhythm["annee"]]
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        subplot_titles=["Par année", "Cumul depuis le début de la période"],
+        horizontal_spacing=0.1,
+    )
+    fig.add_trace(
+        go.Bar(x=years, y=rhythm["visites"].tolist(), name="Visites tenues", marker_color=POLE_COLOR,
+               hovertemplate="%{x} : %{y} visite(s) tenue(s)<extra></extra>"),
+        row=1,
+        col=1,
+    )  # fmt: skip
+    if int(rhythm["prevues"].sum()):
+        fig.add_trace(
+            go.Bar(x=years, y=rhythm["prevues"].tolist(), name="Visites prévues",
+                   marker={"color": "white", "line": {"color": POLE_COLOR, "width": 1.5}},
+                   hovertemplate="%{x} : %{y} visite(s) prévue(s)<extra></extra>"),
+            row=1,
+            col=1,
+        )  # fmt: skip
+    fig.add_trace(
+        go.Scatter(x=years, y=[None if pd.isna(v) else round(float(v), 2) for v in rhythm["objectif"]],
+                   mode="markers+lines", name=f"Objectif : {aim} par an (au prorata de la période)",
+                   line={"color": NETWORK_COLOR, "dash": "dash"}, marker={"symbol": "diamond", "size": 9},
+                   hovertemplate="%{x} : objectif %{y:.1f}<extra></extra>"),
+        row=1,
+        col=1,
+    )  # fmt: skip
+    fig.add_trace(
+        go.Scatter(x=years, y=rhythm["cumul"].tolist(), mode="lines+markers", name="Visites tenues (cumul)",
+                   line={"color": POLE_COLOR}, hovertemplate="%{x} : %{y} tenue(s) au total<extra></extra>"),
+        row=1,
+        col=2,
+    )  # fmt: skip
+    fig.add_trace(
+        go.Scatter(x=years, y=[round(float(v), 2) for v in rhythm["objectif_cumule"]], mode="lines+markers",
+                   name="Attendues au rythme visé (cumul)", line={"color": NETWORK_COLOR, "dash": "dash"},
+                   hovertemplate="%{x} : %{y:.1f} attendue(s) au total<extra></extra>"),
+        row=1,
+        col=2,
+    )  # fmt: skip
+    fig.update_xaxes(year_axis(years))
+    fig.update_yaxes(rangemode="tozero", tickformat=",~r", title={"text": "visites", "font": {"size": 11}})
+    fig.update_annotations(font_size=12)
+    return base_layout(fig, barmode="stack", height=380, legend={"orientation": "h", "y": -0.2})
+
+
+def matrix_figure(matrix: pd.DataFrame, poles: pd.DataFrame) -> go.Figure:
+    """Who learns from whom: visiting pole (rows) × host pole (columns), learning visits held.
+
+    `matrix`: rows of `visits.visit_matrix`; `poles`: every pole (pole_id, numero, nom_court), so
+    a pole that neither visited nor hosted still has its row and column (all zeros).
+    """
+    order = poles.sort_values("numero")
+    ids = order["pole_id"].astype(str).tolist()
+    names = [plain_text(n) for n in order["nom_court"]]
+    z = [[0] * len(ids) for _ in ids]
+    for row in matrix.itertuples(index=False):
+        if row.visiteur in ids and row.hote in ids:
+            z[ids.index(row.visiteur)][ids.index(row.hote)] = int(row.visites)
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=names,
+            y=names,
+            colorscale=HEATMAP_SCALE,
+            zmin=0,
+            showscale=False,
+            text=[[str(v) if v else "" for v in line] for line in z],
+            texttemplate="%{text}",
+            hovertemplate="%{y} chez %{x} : %{z} visite(s)<extra></extra>",
+            xgap=2,
+            ygap=2,
+        )
+    )
+    fig.update_xaxes(title={"text": "pôle hôte (visité)"}, side="top", tickangle=-30)
+    fig.update_yaxes(title={"text": "pôle visiteur"}, autorange="reversed")
+    return base_layout(fig, height=160 + 34 * len(ids), margin={"l": 10, "r": 10, "t": 110, "b": 10})
+
+
+def participation_figure(participation: pd.DataFrame) -> go.Figure:
+    """Events each pole hosted and attended (held events), side by side, poles by number."""
+    order = participation.sort_values("numero")
+    names = [plain_text(n) for n in order["nom_court"]]
+    fig = go.Figure()
+    for column, name, color in (
+        ("accueils", "Événements accueillis", NETWORK_COLOR),
+        ("participations", "Participations (hors accueil)", POLE_COLOR),
+    ):
+        fig.add_trace(
+            go.Bar(
+                y=names,
+                x=order[column].astype(int).tolist(),
+                orientation="h",
+                name=name,
+                marker_color=color,
+                hovertemplate=f"%{{y}} : %{{x}} {name.lower()}<extra></extra>",
+                meta={"colonne": column},
+            )
+        )
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(title={"text": "événements", "font": {"size": 11}}, tickformat=",~r", dtick=1)
+    return base_layout(
+        fig, barmode="group", height=120 + 40 * len(names), legend={"orientation": "h", "y": -0.15}
+    )
+
+
+def offers_figure(counts: pd.DataFrame) -> go.Figure:
+    """Poles by what became of their offer to host a visit (`tables.offer_counts`)."""
+    fig = go.Figure(
+        go.Bar(
+            x=[offer_label(s) for s in counts["statut"]],
+            y=counts["poles"].astype(int).tolist(),
+            marker_color=[OFFER_COLORS.get(s, MEDIAN_COLOR) for s in counts["statut"]],
+            text=counts["poles"].astype(int).tolist(),
+            textposition="outside",
+            hovertemplate="%{x} : %{y} pôle(s)<extra></extra>",
+        )
+    )
+    fig.update_yaxes(
+        title={"text": "pôles", "font": {"size": 11}}, tickformat=",~r", rangemode="tozero", dtick=1
+    )
+    return base_layout(fig, height=320, showlegend=False)

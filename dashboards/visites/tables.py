@@ -1,0 +1,317 @@
+"""Visites et capitalisation: the page's French texts and tables, from the frames of `ptce.read.visits`.
+
+Pure functions (no Streamlit). Everything that came from a file (titles, places, practices, links)
+stays text: tables show it as cell values (never a link column, never Markdown), texts written
+into Markdown go through `display.escape_markdown` on the page. Participant counts arrive
+publishable (NaN where masked, the label « < 5 » or « s » beside): a table with a masked count
+shows the labels, one without shows typed numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+import pandas as pd
+
+from dashboards.shared.table_format import DATE, Table
+from ptce.contract import OFFER_STATUSES
+from ptce.fmt import fmt_number
+from ptce.read import visits as vr
+
+EMPTY_MESSAGE = (
+    "Aucun événement de la communauté n'a encore été publié : ni visite apprenante, ni séminaire, "
+    "ni rencontre. Déposez le fichier des visites dans `raw/visites/`, puis relancez `ptce run`."
+)
+# Event kinds (`VISIT_TYPES`) as the page writes them.
+KIND_LABELS: dict[str, str] = {
+    "visite apprenante": "Visite apprenante",
+    "séminaire de capitalisation": "Séminaire de capitalisation",
+    "rencontre nationale": "Rencontre nationale",
+    "échange à distance": "Échange à distance",
+}
+STATUS_LABELS: dict[str, str] = {vr.HELD: "Tenu", vr.PLANNED: "Prévu"}
+OFFER_LABELS: dict[str, str] = {
+    "honorée": "Honorée",
+    "ouverte": "Ouverte",
+    "déclinée": "Déclinée",
+    "accueil sans offre": "Accueil sans offre",
+    "sans réponse": "Sans réponse",
+}
+OFFER_HELP: dict[str, str] = {
+    "honorée": "le pôle a proposé d'accueillir une visite et l'a accueillie",
+    "ouverte": "proposée, pas encore accueillie",
+    "déclinée": "le pôle a répondu ne pas pouvoir accueillir",
+    "accueil sans offre": "visite accueillie sans offre dans la candidature",
+    "sans réponse": "question sans réponse et aucune visite accueillie",
+}
+NO_HOST = "Sans pôle hôte"
+ALL = "Tous"
+PERIOD_LABEL = "Période"
+
+
+def kind_label(code: object) -> str:
+    return KIND_LABELS.get(str(code), str(code))
+
+
+def status_label(code: object) -> str:
+    return STATUS_LABELS.get(str(code), str(code))
+
+
+def offer_label(code: object) -> str:
+    return OFFER_LABELS.get(str(code), str(code))
+
+
+def _text(value: object) -> str | None:
+    return None if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+
+# --- Key figures ---------------------------------------------------------------------------------
+
+
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+          "octobre", "novembre", "décembre")  # fmt: skip
+
+
+def _month_year(day: date) -> str:
+    month = MONTHS[day.month - 1]
+    return f"{'d’' if month[0] in 'aeiou' else 'de '}{month} {day.year}"
+
+
+def period_title(start: date, end: date) -> str:
+    """« La communauté d’avril 2015 à juillet 2017 » (the period of reference/visites.yaml)."""
+    return f"La communauté {_month_year(start)} à {MONTHS[end.month - 1]} {end.year}"
+
+
+def key_figures(community: pd.DataFrame) -> pd.DataFrame:
+    """The community indicators for the whole period (annee null), in catalogue order."""
+    return community[community["annee"].isna()].reset_index(drop=True)
+
+
+def community_table(community: pd.DataFrame) -> Table:
+    """Indicators by year: one row per indicator, a column per year, then the whole period.
+
+    Cells are the published labels (« 12 », « 2,5 », « < 5 »), so a masked count reads as such.
+    """
+    years = sorted(int(y) for y in community["annee"].dropna().unique())
+    rows = []
+    for code, group in community.groupby("code", sort=False):
+        row: dict[str, object] = {
+            "Indicateur": group["libelle"].iloc[0] if pd.notna(group["libelle"].iloc[0]) else code
+        }
+        by_year = {
+            None if pd.isna(y) else int(y): label
+            for y, label in zip(group["annee"], group["libelle_valeur"], strict=True)
+        }
+        for year in years:
+            row[str(year)] = by_year.get(year, "–")
+        row[PERIOD_LABEL] = by_year.get(None, "–")
+        rows.append(row)
+    return Table(pd.DataFrame(rows, columns=["Indicateur", *map(str, years), PERIOD_LABEL]))
+
+
+def any_masked(frame: pd.DataFrame, column: str) -> bool:
+    return bool(column in frame.columns and frame[column].fillna(False).astype(bool).any())
+
+
+# --- Events --------------------------------------------------------------------------------------
+
+
+def host_label(row: pd.Series | object) -> str:
+    host = getattr(row, "hote", None)
+    return NO_HOST if _text(host) is None else str(host)
+
+
+def participants_column(events: pd.DataFrame) -> pd.Series:
+    """Participants as the table shows them: typed counts, or every label when one is masked."""
+    if any_masked(events, "participants_masque"):
+        return events["participants_libelle"].astype(object)
+    return events["participants"].astype("Int64")
+
+
+def events_table(events: pd.DataFrame) -> Table:
+    """Every event by date: kind, title, host, place, angles, poles present, participants, documents."""
+    frame = pd.DataFrame(
+        {
+            "Date": pd.to_datetime(events["date_visite"]),
+            "Fin": pd.to_datetime(events["date_fin"]),
+            "Type": events["type"].map(kind_label),
+            "Événement": events["titre"],
+            "Pôle hôte": [host_label(r) for r in events.itertuples(index=False)],
+            "Lieu": events["lieu"],
+            "Angles de travail": events["angles_libelles"].replace("", None),
+            "Pôles présents": events["nb_poles_presents"].astype("Int64"),
+            "Participants": participants_column(events).to_numpy(),
+            "Documents": events["nb_documents"].astype("Int64"),
+            "Statut": events["statut"].map(status_label),
+        }
+    )
+    return Table(frame, {"Date": DATE, "Fin": DATE})
+
+
+def documents_table(documents: pd.DataFrame) -> Table:
+    """Documents of the events; the link or file name is text, as written (never followed)."""
+    frame = pd.DataFrame(
+        {
+            "Date": pd.to_datetime(documents["date_visite"]),
+            "Événement": documents["evenement"],
+            "Document": documents["titre"],
+            "Lien ou fichier (texte)": documents["lien"],
+        }
+    )
+    return Table(frame, {"Date": DATE})
+
+
+def event_names(events: pd.DataFrame) -> dict[str, str]:
+    """Choices of the event selector: « 10/06/2015 · Visite du groupement agricole »."""
+    names = {}
+    for row in events.itertuples(index=False):
+        when = (
+            pd.Timestamp(row.date_visite).strftime("%d/%m/%Y")
+            if pd.notna(row.date_visite)
+            else "date inconnue"
+        )
+        names[str(row.visit_id)] = f"{when} · {row.titre}"
+    return names
+
+
+def unmapped_events(events: pd.DataFrame) -> list[str]:
+    """Titles of the events the map cannot place (no place of their own, no host)."""
+    return [str(t) for t in events.loc[events["latitude"].isna() | events["longitude"].isna(), "titre"]]
+
+
+# --- Rhythm --------------------------------------------------------------------------------------
+
+
+def rhythm_caption(rhythm: pd.DataFrame, aim: int) -> str:
+    """« 4 visites apprenantes tenues sur la période pour 9,3 attendues au rythme visé de 4 par an. »"""
+    in_period = rhythm[rhythm["objectif"].notna()]
+    held = int(in_period["visites"].sum())
+    expected = float(in_period["objectif"].sum())
+    planned = int(rhythm["prevues"].sum())
+    text = (
+        f"{fmt_number(held)} visite(s) apprenante(s) tenue(s) sur la période pour "
+        f"{fmt_number(expected, decimals=1)} attendue(s) au rythme visé de {aim} par an "
+        "(objectif au prorata des mois de la période dans l'année)."
+    )
+    if planned:
+        text += f" {fmt_number(planned)} visite(s) prévue(s), pas encore tenue(s)."
+    return text
+
+
+# --- Poles ---------------------------------------------------------------------------------------
+
+
+def participation_table(participation: pd.DataFrame) -> Table:
+    """Each pole's part in the held events (counts of events, not persons)."""
+    return Table(
+        pd.DataFrame(
+            {
+                "Pôle": participation["nom"],
+                "Événements accueillis": participation["accueils"].astype(int),
+                "Participations (hors accueil)": participation["participations"].astype(int),
+                "Événements où le pôle était présent": participation["presences"].astype(int),
+                "Visites apprenantes accueillies": participation["visites_accueillies"].astype(int),
+                "Visites apprenantes faites chez un autre pôle": participation["visites_faites"].astype(int),
+            }
+        )
+    )
+
+
+def never_names(participation: pd.DataFrame, column: str) -> list[str]:
+    """Names of the poles flagged in `column` (`jamais_accueilli`, `jamais_participe`), by number."""
+    return [str(n) for n in participation.loc[participation[column].astype(bool), "nom"]]
+
+
+def names_sentence(names: Sequence[str], none: str) -> str:
+    """« Pôle Delta, Pôle Epsilon », or `none` when the list is empty."""
+    return ", ".join(names) if names else none
+
+
+# --- Offers --------------------------------------------------------------------------------------
+
+
+def offer_counts(offers: pd.DataFrame) -> pd.DataFrame:
+    """Poles per offer status, every status of `OFFER_STATUSES` in order (0 when none)."""
+    counts = offers["statut_offre"].value_counts()
+    return pd.DataFrame(
+        {
+            "statut": list(OFFER_STATUSES),
+            "libelle": [offer_label(s) for s in OFFER_STATUSES],
+            "poles": [int(counts.get(s, 0)) for s in OFFER_STATUSES],
+        }
+    )
+
+
+def _yes_no(value: object) -> str:
+    if value is None or pd.isna(value):
+        return "Sans réponse"
+    return "Oui" if bool(value) else "Non"
+
+
+def offers_table(offers: pd.DataFrame) -> Table:
+    """Each pole's offer to host a visit and what became of it."""
+    frame = pd.DataFrame(
+        {
+            "Pôle": offers["nom"],
+            "Suite donnée": offers["statut_offre"].map(offer_label),
+            "Accueil proposé": offers["accueil_visite"].map(_yes_no),
+            "Période proposée": offers["periode_visite"],
+            "Visites accueillies": offers["visites_accueillies"].astype("Int64"),
+            "Première visite": pd.to_datetime(offers["premiere_visite"]),
+            "Dernière visite": pd.to_datetime(offers["derniere_visite"]),
+            "Expériences proposées à la visite": offers["experiences_visite"],
+        }
+    )
+    return Table(frame, {"Première visite": DATE, "Dernière visite": DATE})
+
+
+# --- Practices -----------------------------------------------------------------------------------
+
+
+def angle_choices(practices: pd.DataFrame) -> dict[str | None, str]:
+    """Working angles that practices name, catalogue order first, « Tous » (None) first."""
+    labels = vr.angle_labels()
+    present = [a for a in practices["angle"].dropna().unique()]
+    ordered = [a for a in labels if a in present] + sorted(a for a in present if a not in labels)
+    return {None: ALL, **{str(a): labels.get(a, str(a)) for a in ordered}}
+
+
+def pole_choices(practices: pd.DataFrame) -> dict[str | None, str]:
+    """Poles that shared practices, by number, « Tous » (None) first."""
+    rows = (
+        practices.dropna(subset=["pole_id"])
+        .drop_duplicates("pole_id")
+        .sort_values("numero", na_position="last")
+    )
+    return {None: ALL, **{str(r.pole_id): str(r.pole) for r in rows.itertuples(index=False)}}
+
+
+def practice_event(row: object) -> str | None:
+    """The event a practice came from: its title, or what the file named when it was not found."""
+    found = _text(getattr(row, "evenement", None))
+    if found is not None:
+        return found
+    named = _text(getattr(row, "visite_mentionnee", None))
+    return f"{named} (événement non retrouvé)" if named is not None else None
+
+
+def practices_table(practices: pd.DataFrame) -> Table:
+    """Practices and tools, every text as the pole wrote it (shown as text, exported without formula)."""
+    frame = pd.DataFrame(
+        {
+            "Pratique ou outil": practices["titre"],
+            "Pôle": practices["pole"],
+            "Angle de travail": practices["angle_libelle"],
+            "Outil": practices["outil"],
+            "Description": practices["description"],
+            "Événement": [practice_event(r) for r in practices.itertuples(index=False)],
+        }
+    )
+    return Table(frame)
+
+
+def practices_caption(shown: int, total: int) -> str:
+    if shown == total:
+        return f"{fmt_number(total)} pratique(s) et outil(s) partagé(s)."
+    return f"{fmt_number(shown)} pratique(s) et outil(s) sur {fmt_number(total)} répondent aux critères."
