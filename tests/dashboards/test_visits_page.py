@@ -413,12 +413,37 @@ def test_no_event_yet_says_so_in_french(monkeypatch: pytest.MonkeyPatch, tmp_pat
     assert not at.get("plotly_chart")
 
 
-def test_demo_warehouse_without_events_yet(monkeypatch: pytest.MonkeyPatch, demo_data_dir: Path) -> None:
-    """Today's demo publishes the visit tables empty (the visits domain is not merged yet)."""
+def test_demo_page_counts_equal_sql_counts(monkeypatch: pytest.MonkeyPatch, demo_data_dir: Path) -> None:
+    """On the demo that `ptce sample` writes: every count the page shows is the warehouse's."""
     at = run_page(monkeypatch, demo_data_dir)
-    if sql(demo_data_dir, "select count(*) from visits")[0][0] == 0:
-        assert [i.value for i in at.info] == [visit_tables.EMPTY_MESSAGE]
-    else:  # after the merge with the pipeline: the page shows the events
-        assert len(table(at, "Statut")) == sql(demo_data_dir, "select count(*) from visits")[0][0]
+    assert not at.exception
+    (n_events,) = sql(demo_data_dir, "select count(*) from visits")[0]
+    assert n_events >= 10  # the demo promises about four visits a year plus seminars
+    assert len(table(at, "Statut")) == n_events
+    (n_practices,) = sql(demo_data_dir, "select count(*) from practices")[0]
+    assert len(table(at, "Pratique ou outil")) == n_practices
+    period = dict(sql(demo_data_dir, "select code, valeur from community_indicators where annee is null"))
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Événements tenus"] == str(int(period["evenements"]))
+    assert metrics["Visites apprenantes tenues"] == str(int(period["visites_apprenantes"]))
+    hosted = dict(
+        sql(
+            demo_data_dir,
+            """
+            select p.nom, count(vp.visit_id) filter (where vp.role = 'hote' and v.statut = 'tenue')
+            from poles p left join visit_poles vp using (pole_id) left join visits v using (visit_id)
+            group by p.nom
+            """,
+        )
+    )
+    shown = table(at, "Événements accueillis")
+    assert dict(zip(shown["Pôle"], shown["Événements accueillis"], strict=True)) == hosted
+    offers = table(at, "Suite donnée")
+    assert offers["Suite donnée"].value_counts().to_dict() == {
+        visit_tables.offer_label(s): n
+        for s, n in sql(demo_data_dir, "select statut_offre, count(*) from visit_offers group by all")
+    }
     printable = run_page(monkeypatch, demo_data_dir, **{printing.PARAM: "1"})
     assert not printable.exception
+    events = next(t.value for t in printable.table if "Statut" in t.value.columns)
+    assert len(events) == n_events
