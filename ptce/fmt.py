@@ -31,6 +31,14 @@ def fmt_number(value: float | int | None, decimals: int = 0, missing: str = "–
     return format_decimal(value, format=pattern, locale=LOCALE)
 
 
+def fmt_count(value: float | int, singular: str, plural: str, decimals: int = 0) -> str:
+    """`8, "visite tenue", "visites tenues"` -> `8 visites tenues`; French rule: plural from 2.
+
+    1,5 is singular in French (« 1,5 visite »), 0 too (« 0 visite »).
+    """
+    return f"{fmt_number(value, decimals=decimals)} {plural if abs(value) >= 2 else singular}"
+
+
 def fmt_percent(ratio: float | None, decimals: int = 1, missing: str = "–") -> str:
     """`0.452` -> `45,2 %`."""
     if _is_missing(ratio):

@@ -10,7 +10,16 @@ from datetime import date, datetime
 
 import pytest
 
-from ptce.fmt import fmt_date, fmt_datetime, fmt_delta, fmt_number, fmt_percent, fmt_period, fmt_value
+from ptce.fmt import (
+    fmt_count,
+    fmt_date,
+    fmt_datetime,
+    fmt_delta,
+    fmt_number,
+    fmt_percent,
+    fmt_period,
+    fmt_value,
+)
 
 NNBSP = "\u202f"
 
@@ -62,3 +71,18 @@ def test_dates_and_periods() -> None:
     assert fmt_date(None) == "–"
     assert fmt_period(2016, 3) == "T3 2016"
     assert fmt_period(2016, None) == "2016"
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "expected"),
+    [
+        (0, 0, "0 visite tenue"),
+        (1, 0, "1 visite tenue"),
+        (1.5, 1, "1,5 visite tenue"),
+        (2, 0, "2 visites tenues"),
+        (9.33, 1, "9,3 visites tenues"),
+        (1234, 0, "1\u202f234 visites tenues"),
+    ],
+)
+def test_count_agrees_in_number_the_french_way(value: float, decimals: int, expected: str) -> None:
+    assert fmt_count(value, "visite tenue", "visites tenues", decimals=decimals) == expected

@@ -82,6 +82,7 @@ def timeline_figure(events: pd.DataFrame) -> go.Figure:
     for kind in kinds:
         for planned in (False, True):
             rows = events[(events["type"] == kind) & (events["statut"].eq(vr.PLANNED) == planned)]
+            rows = rows.sort_values("date_visite")
             if rows.empty:
                 continue
             color = KIND_COLORS.get(kind, MEDIAN_COLOR)
@@ -91,7 +92,8 @@ def timeline_figure(events: pd.DataFrame) -> go.Figure:
                     y=[kind_label(kind)] * len(rows),
                     mode="markers+text",
                     text=[plain_text(h) if pd.notna(h) else "" for h in rows["hote_court"]],
-                    textposition="top center",
+                    # Above, below, above...: two visits a fortnight apart keep readable names.
+                    textposition=["top center" if i % 2 == 0 else "bottom center" for i in range(len(rows))],
                     textfont={"size": 10},
                     marker={
                         "size": EVENT_MARKER,

@@ -16,7 +16,7 @@ import pandas as pd
 
 from dashboards.shared.table_format import DATE, Table
 from ptce.contract import OFFER_STATUSES
-from ptce.fmt import fmt_number
+from ptce.fmt import fmt_count, fmt_number
 from ptce.read import visits as vr
 
 EMPTY_MESSAGE = (
@@ -190,12 +190,14 @@ def rhythm_caption(rhythm: pd.DataFrame, aim: int) -> str:
     expected = float(in_period["objectif"].sum())
     planned = int(rhythm["prevues"].sum())
     text = (
-        f"{fmt_number(held)} visite(s) apprenante(s) tenue(s) sur la période pour "
-        f"{fmt_number(expected, decimals=1)} attendue(s) au rythme visé de {aim} par an "
-        "(objectif au prorata des mois de la période dans l'année)."
+        f"{fmt_count(held, 'visite apprenante tenue', 'visites apprenantes tenues')} sur la période "
+        f"pour {fmt_count(expected, 'attendue', 'attendues', decimals=1)} au rythme visé de {aim} "
+        "par an (objectif au prorata des mois de la période dans l'année)."
     )
     if planned:
-        text += f" {fmt_number(planned)} visite(s) prévue(s), pas encore tenue(s)."
+        text += " " + fmt_count(
+            planned, "visite prévue, pas encore tenue.", "visites prévues, pas encore tenues."
+        )
     return text
 
 

@@ -176,9 +176,9 @@ def rhythm_frame() -> pd.DataFrame:
 def test_rhythm_caption_counts_the_period_only() -> None:
     # 2018 is outside the period: 1 + 5 + 2 = 8 held for 3 + 4 + 2,33 = 9,3 expected.
     assert visit_tables.rhythm_caption(rhythm_frame(), 4).startswith(
-        "8 visite(s) apprenante(s) tenue(s) sur la période pour 9,3 attendue(s) au rythme visé de 4 par an"
+        "8 visites apprenantes tenues sur la période pour 9,3 attendues au rythme visé de 4 par an"
     )
-    assert "1 visite(s) prévue(s)" in visit_tables.rhythm_caption(rhythm_frame(), 4)
+    assert visit_tables.rhythm_caption(rhythm_frame(), 4).endswith(" 1 visite prévue, pas encore tenue.")
 
 
 def test_never_names() -> None:
@@ -208,6 +208,20 @@ def test_timeline_one_row_per_kind_planned_hollow_and_escaped() -> None:
     assert "Pôle &lt;b&gt;A&lt;/b&gt;" in visits.customdata[0]  # markup from a file, escaped
     assert "participants : &lt; 5" in visits.customdata[0]  # the published label, never the count
     assert "Sans pôle hôte" in seminar.customdata[0]
+
+
+def test_timeline_names_of_close_visits_alternate_above_and_below() -> None:
+    events = events_frame()
+    # Three held visits given out of date order: V9 (June) sits between V1 (March) and V4 (July).
+    extra = events.iloc[[0, 0]].assign(
+        visit_id=["V4", "V9"],
+        hote_court=["D", "C"],
+        date_visite=pd.to_datetime(["2016-07-01", "2016-06-16"]),
+    )
+    fig = visit_charts.timeline_figure(pd.concat([events, extra], ignore_index=True))
+    visits = fig.data[0]
+    assert list(visits.text) == ["A", "C", "D"]
+    assert list(visits.textposition) == ["top center", "bottom center", "top center"]
 
 
 def test_events_map_places_located_events_only() -> None:
