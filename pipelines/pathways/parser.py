@@ -35,7 +35,7 @@ from pipelines.pathways.pseudonym import DEMO_KEY_NOTE, NO_KEY_ERROR, PseudonymK
 from pipelines.shared.dates import parse_date
 from pipelines.shared.readers import Sheet, read_into
 from pipelines.shared.results import FileResult, IngestionError, QuarantineRecord
-from pipelines.shared.values import ValueProblem, cell_text, formula_reason, is_missing
+from pipelines.shared.values import ValueProblem, cell_text, formula_reason, header_roles, is_missing
 from ptce.reference import PoleMatcher, pole_numbers
 from ptce.text import normalize_key
 
@@ -195,18 +195,7 @@ class _Header:
 
 
 def _header(row_number: int, cells: list[object]) -> _Header:
-    roles: dict[str, int] = {}
-    ignored: list[str] = []
-    for idx, cell in enumerate(cells):
-        text = cell_text(cell)
-        if not text:
-            continue
-        role = _ROLE_BY_KEY.get(normalize_key(text))
-        if role is None or role in roles:
-            ignored.append(text)
-        else:
-            roles[role] = idx
-    return _Header(row_number, roles, ignored)
+    return _Header(row_number, *header_roles(cells, _ROLE_BY_KEY))
 
 
 def _title_pole(rows: list[tuple[int, list[object]]], matcher: PoleMatcher) -> str | None:

@@ -149,6 +149,26 @@ def formula_reason(value: object) -> str | None:
     return None
 
 
+def header_roles(cells: list[object], by_key: dict[str, str]) -> tuple[dict[str, int], list[str]]:
+    """A header row's columns by role (`by_key`: normalised title -> role), and the titles left.
+
+    The first column of a role wins; a repeated or unknown title is listed as ignored, so the
+    ledger can say which columns were not read.
+    """
+    roles: dict[str, int] = {}
+    ignored: list[str] = []
+    for idx, cell in enumerate(cells):
+        text = cell_text(cell)
+        if not text:
+            continue
+        role = by_key.get(normalize_key(text))
+        if role is None or role in roles:
+            ignored.append(text)
+        else:
+            roles[role] = idx
+    return roles, ignored
+
+
 def cell_text(value: object) -> str:
     """A cell as the sender sees it, for quarantine rows and messages."""
     if value is None:

@@ -27,7 +27,14 @@ from typing import Any
 from pipelines.shared.dates import parse_span
 from pipelines.shared.readers import Sheet, read_into
 from pipelines.shared.results import FileResult, IngestionError, QuarantineRecord
-from pipelines.shared.values import ValueProblem, cell_text, formula_reason, is_missing, truncate_text
+from pipelines.shared.values import (
+    ValueProblem,
+    cell_text,
+    formula_reason,
+    header_roles,
+    is_missing,
+    truncate_text,
+)
 from pipelines.visits.fields import (
     angles_of,
     match_pole,
@@ -223,27 +230,12 @@ class _Header:
     ignored: list[str]
 
 
-def _roles(cells: list[object], by_key: dict[str, str]) -> tuple[dict[str, int], list[str]]:
-    roles: dict[str, int] = {}
-    ignored: list[str] = []
-    for idx, cell in enumerate(cells):
-        text = cell_text(cell)
-        if not text:
-            continue
-        role = by_key.get(normalize_key(text))
-        if role is None or role in roles:
-            ignored.append(text)
-        else:
-            roles[role] = idx
-    return roles, ignored
-
-
 def find_header(row_number: int, cells: list[object]) -> _Header | None:
     """The header a row is, if any: events (a date and two more columns) or practices."""
-    roles, ignored = _roles(cells, _EVENT_BY_KEY)
+    roles, ignored = header_roles(cells, _EVENT_BY_KEY)
     if "date" in roles and len(roles) >= 3:
         return _Header("events", row_number, roles, ignored)
-    roles, ignored = _roles(cells, _PRACTICE_BY_KEY)
+    roles, ignored = header_roles(cells, _PRACTICE_BY_KEY)
     if "titre" in roles and "pole" in roles and len(roles) >= 3:
         return _Header("practices", row_number, roles, ignored)
     return None
