@@ -175,7 +175,7 @@ def rhythm_figure(rhythm: pd.DataFrame, aim: int) -> go.Figure:
     )
     fig.add_trace(
         go.Bar(x=years, y=rhythm["visites"].tolist(), name="Visites tenues", marker_color=POLE_COLOR,
-               hovertemplate="%{x} : %{y} visite(s) tenue(s)<extra></extra>"),
+               hovertemplate="%{x} — visites tenues : %{y}<extra></extra>"),
         row=1,
         col=1,
     )  # fmt: skip
@@ -183,7 +183,7 @@ def rhythm_figure(rhythm: pd.DataFrame, aim: int) -> go.Figure:
         fig.add_trace(
             go.Bar(x=years, y=rhythm["prevues"].tolist(), name="Visites prévues",
                    marker={"color": "white", "line": {"color": POLE_COLOR, "width": 1.5}},
-                   hovertemplate="%{x} : %{y} visite(s) prévue(s)<extra></extra>"),
+                   hovertemplate="%{x} — visites prévues : %{y}<extra></extra>"),
             row=1,
             col=1,
         )  # fmt: skip
@@ -197,14 +197,14 @@ def rhythm_figure(rhythm: pd.DataFrame, aim: int) -> go.Figure:
     )  # fmt: skip
     fig.add_trace(
         go.Scatter(x=years, y=rhythm["cumul"].tolist(), mode="lines+markers", name="Visites tenues (cumul)",
-                   line={"color": POLE_COLOR}, hovertemplate="%{x} : %{y} tenue(s) au total<extra></extra>"),
+                   line={"color": POLE_COLOR}, hovertemplate="%{x} — tenues au total : %{y}<extra></extra>"),
         row=1,
         col=2,
     )  # fmt: skip
     fig.add_trace(
         go.Scatter(x=years, y=[round(float(v), 2) for v in rhythm["objectif_cumule"]], mode="lines+markers",
                    name="Attendues au rythme visé (cumul)", line={"color": NETWORK_COLOR, "dash": "dash"},
-                   hovertemplate="%{x} : %{y:.1f} attendue(s) au total<extra></extra>"),
+                   hovertemplate="%{x} — attendues au total : %{y:.1f}<extra></extra>"),
         row=1,
         col=2,
     )  # fmt: skip
@@ -237,7 +237,7 @@ def matrix_figure(matrix: pd.DataFrame, poles: pd.DataFrame) -> go.Figure:
             showscale=False,
             text=[[str(v) if v else "" for v in line] for line in z],
             texttemplate="%{text}",
-            hovertemplate="%{y} chez %{x} : %{z} visite(s)<extra></extra>",
+            hovertemplate="%{y} chez %{x} — visites : %{z}<extra></extra>",
             xgap=2,
             ygap=2,
         )
@@ -283,7 +283,7 @@ def offers_figure(counts: pd.DataFrame) -> go.Figure:
             marker_color=[OFFER_COLORS.get(s, MEDIAN_COLOR) for s in counts["statut"]],
             text=counts["poles"].astype(int).tolist(),
             textposition="outside",
-            hovertemplate="%{x} : %{y} pôle(s)<extra></extra>",
+            hovertemplate="%{x} — pôles : %{y}<extra></extra>",
         )
     )
     fig.update_yaxes(

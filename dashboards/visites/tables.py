@@ -315,5 +315,7 @@ def practices_table(practices: pd.DataFrame) -> Table:
 
 def practices_caption(shown: int, total: int) -> str:
     if shown == total:
-        return f"{fmt_number(total)} pratique(s) et outil(s) partagé(s)."
-    return f"{fmt_number(shown)} pratique(s) et outil(s) sur {fmt_number(total)} répondent aux critères."
+        return fmt_count(total, "pratique ou outil partagé.", "pratiques et outils partagés.")
+    verb = "répondent" if shown >= 2 else "répond"
+    found = fmt_count(shown, "pratique ou outil", "pratiques et outils")
+    return f"{found} sur {fmt_number(total)} {verb} aux critères."

@@ -181,6 +181,14 @@ def test_rhythm_caption_counts_the_period_only() -> None:
     assert visit_tables.rhythm_caption(rhythm_frame(), 4).endswith(" 1 visite prévue, pas encore tenue.")
 
 
+def test_practices_caption_agrees_in_number() -> None:
+    assert visit_tables.practices_caption(31, 31) == "31 pratiques et outils partagés."
+    assert visit_tables.practices_caption(1, 1) == "1 pratique ou outil partagé."
+    assert visit_tables.practices_caption(1, 31) == "1 pratique ou outil sur 31 répond aux critères."
+    assert visit_tables.practices_caption(0, 31) == "0 pratique ou outil sur 31 répond aux critères."
+    assert visit_tables.practices_caption(2, 31) == "2 pratiques et outils sur 31 répondent aux critères."
+
+
 def test_never_names() -> None:
     participation = pd.DataFrame(
         {"nom": ["Pôle A", "Pôle B", "Pôle C"], "jamais_accueilli": [False, True, True]}
