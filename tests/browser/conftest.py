@@ -63,6 +63,8 @@ HOSTILE_POLE_SHORT = "Sud Aquitain"  # in the selectors' full name « Pôle de C
 # The demo indicator file (pole Bourian, CP1252 CSV) that gets a commented value and a formula.
 COMMENT_FILE = "bourian_indicateurs_2016.csv"
 COMMENT_POLE_NAME = "PTCE Bourian"
+# A practice (raw/visites/) whose title carries an image tag: the visits page must list it as text.
+PRACTICE_TITLE = f"Fiche {IMG} partagée"
 
 
 @dataclass
@@ -114,6 +116,14 @@ def _add_hostile_files(data_dir: Path) -> None:
     out = io.StringIO(newline="")
     csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(rows)
     path.write_text(out.getvalue(), encoding="cp1252", newline="")
+    # A practices file resent by the same pole: markup and a formula in what the page lists as text.
+    practices = io.StringIO(newline="")
+    writer = csv.writer(practices, delimiter=";", lineterminator="\r\n")
+    writer.writerow(["Titre", "Pôle", "Angle", "Outil", "Description", "Visite"])
+    writer.writerow(
+        [PRACTICE_TITLE, HOSTILE_POLE_NAME, "qualité de l'emploi", FORMULA, f"{SCRIPT} **gras**", ""]
+    )
+    (raw / "visites" / "pratiques_renvoi.csv").write_text(practices.getvalue(), encoding="utf-8")
 
 
 def _free_port_pair() -> int:

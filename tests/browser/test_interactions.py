@@ -22,6 +22,7 @@ from tests.browser.conftest import (
     FORMULA,
     HOSTILE_POLE_SHORT,
     IMG,
+    PRACTICE_TITLE,
     SCRIPT,
     Server,
     Traffic,
@@ -278,3 +279,25 @@ def test_choosing_a_pole_beside_the_map_opens_its_page(page, app_server: Server,
     wait_for_app(page)
     expect(page.locator("h1").first).to_have_text(name)
     assert traffic.refused == [] and traffic.dialogs == []
+
+
+def test_practice_search_finds_markup_as_text(page, app_server: Server, traffic: Traffic) -> None:
+    page.goto(f"{app_server.url}/visites")
+    wait_for_app(page)
+    ((total,),) = warehouse_rows(app_server, "select count(*) from practices")
+    expect(page.get_by_text(f"{total} pratiques et outils partagés.")).to_be_visible()
+    search = page.get_by_role("textbox", name="Rechercher")
+    search.fill("<img")
+    search.press("Enter")
+    # One practice found, the hostile one: the search took the tag as plain text.
+    expect(page.get_by_text(f"1 pratique ou outil sur {total} répond aux critères.")).to_be_visible()
+    wait_for_app(page)
+    table = page.locator(".st-key-tableau_visites_pratiques")
+    expect(table).to_be_visible()
+    # The grid is a canvas: its accessible copy holds the cells' text, the tag among them, as text.
+    cells = table.locator("td").all_text_contents()
+    assert PRACTICE_TITLE in cells and FORMULA in cells
+    assert page.locator('img[src="x"]').count() == 0
+    assert page.evaluate("() => [...document.scripts].some(s => s.text.includes('alert(1)'))") is False
+    full_screenshot(page, "visites-pratique-en-texte")
+    assert traffic.dialogs == [] and traffic.refused == []
