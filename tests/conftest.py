@@ -45,7 +45,7 @@ def odd_files_run(demo_data_dir: Path, tmp_path_factory: pytest.TempPathFactory)
 
 # Tests that need the whole pipeline run on the demo data (directly or through these fixtures) are
 # `slow`: still in CI, left out of the quick loop `pytest -m "not slow and not browser"`.
-FULL_RUN_FIXTURES = {"demo_run", "demo_data_dir", "altered_data_dir", "browser_data_dir", "odd_files_run"}
+FULL_RUN_FIXTURES = {"demo_run", "demo_data_dir", "altered_data_dir", "app_server", "odd_files_run"}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
