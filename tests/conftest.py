@@ -5,12 +5,14 @@ Tests never touch the project's own `data/`: everything happens under pytest's t
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
 from pipelines.runner import RunOutcome, run_pipeline
 from pipelines.shared.sample import write_sample
+from tests.odd_files import write_bad_and_pending_files, write_bad_application_files, write_later_target
 
 
 @pytest.fixture(scope="session")
@@ -29,9 +31,21 @@ def demo_data_dir(demo_run: RunOutcome) -> Path:
     return demo_run.data_dir
 
 
+@pytest.fixture(scope="session")
+def odd_files_run(demo_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> RunOutcome:
+    """The demo raw files plus the odd files of tests/odd_files.py (a later target, broken and
+    pending files), through one pipeline run: each test reads the rows of its own files."""
+    data_dir = tmp_path_factory.mktemp("odd_files") / "data"
+    shutil.copytree(demo_data_dir / "raw", data_dir / "raw")
+    write_later_target(data_dir / "raw")
+    write_bad_and_pending_files(data_dir / "raw")
+    write_bad_application_files(data_dir / "raw")
+    return run_pipeline(data_dir)
+
+
 # Tests that need the whole pipeline run on the demo data (directly or through these fixtures) are
 # `slow`: still in CI, left out of the quick loop `pytest -m "not slow and not browser"`.
-FULL_RUN_FIXTURES = {"demo_run", "demo_data_dir", "altered_data_dir", "browser_data_dir"}
+FULL_RUN_FIXTURES = {"demo_run", "demo_data_dir", "altered_data_dir", "app_server", "odd_files_run"}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import zipfile
 from pathlib import Path
 
 import dagster as dg
@@ -14,10 +12,11 @@ from pipelines.applications.assets import stg_application_files
 from pipelines.applications.demo_export import demo_export_answers, demo_export_facts, write_demo_export
 from pipelines.applications.demo_forms import demo_forms
 from pipelines.applications.demo_texts import FACT_SOURCES
-from pipelines.runner import run_pipeline
+from pipelines.runner import RunOutcome
 from pipelines.shared.raw_assets import raw_files
 from pipelines.shared.resources import WarehouseResource
 from ptce.paths import DataLayout
+from tests.odd_files import BAD_APPLICATION_FILES
 
 
 def query(data_dir: Path, sql: str) -> pd.DataFrame:
@@ -97,21 +96,6 @@ def test_late_application_is_flagged(demo_data_dir: Path) -> None:
     assert c[c["en_retard"]]["pole_id"].tolist() == ["bourian"]
 
 
-def _form_with_unknown_pole(path: Path) -> None:
-    """A real filled-in form whose header names no pole of the community (nor does its file name)."""
-    import docx
-
-    from pipelines.applications.demo_forms import write_demo_forms
-
-    source = next(p for p in write_demo_forms(path.parent / "_tmp") if "esci" not in p.name.lower())
-    document = docx.Document(str(source))
-    for paragraph in document.paragraphs[:15]:
-        if paragraph.text.strip().lower().startswith(("initiative", "nom du ptce", "nom de l")):
-            paragraph.text = "Initiative : Pôle du Grand Nord"
-    document.save(str(path))
-    shutil.rmtree(path.parent / "_tmp")
-
-
 def test_structured_fields_from_the_demo_documents(tmp_path: Path) -> None:
     """Word documents built with python-docx -> answers -> structured fields, as the generator stated."""
     from pipelines.applications.demo_forms import write_demo_forms
@@ -132,30 +116,13 @@ def test_structured_fields_from_the_demo_documents(tmp_path: Path) -> None:
 
 
 def test_bad_application_files_are_reported_and_nothing_else_is_affected(
-    demo_data_dir: Path, tmp_path: Path
+    demo_data_dir: Path, odd_files_run: RunOutcome
 ) -> None:
-    data_dir = tmp_path / "data"
-    shutil.copytree(demo_data_dir / "raw", data_dir / "raw")
-    folder = data_dir / "raw" / "candidatures"
-    (folder / "ancien_format.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512)
-    (folder / "abime.docx").write_bytes(b"PK\x03\x04 ceci n'est plus un document")
-    (folder / "vide.docx").write_bytes(b"")
-    (folder / "dossier.pdf").write_bytes(b"%PDF-1.4 ...")
-    with zipfile.ZipFile(folder / "lettre.docx", "w") as z:  # a zip that is not a Word document
-        z.writestr("bonjour.txt", "Madame, Monsieur")
-    _form_with_unknown_pole(folder / "candidature_sans_nom.docx")
-    outcome = run_pipeline(data_dir)
+    """tests/odd_files.py's broken application files: each is an error, the applications unchanged."""
+    outcome, data_dir = odd_files_run, odd_files_run.data_dir
     assert outcome.published
     log = query(data_dir, "select * from ingest_log where kind = 'candidatures'").set_index("source_file")
-    expect = {
-        "ancien_format.doc": ".docx",
-        "abime.docx": "",
-        "vide.docx": "vide",
-        "dossier.pdf": ".docx",
-        "lettre.docx": "",
-        "candidature_sans_nom.docx": "Pôle du Grand Nord",
-    }
-    for name, fragment in expect.items():
+    for name, fragment in BAD_APPLICATION_FILES.items():
         row = log.loc[f"raw/candidatures/{name}"]
         assert row["status"] == "error" and fragment in row["message"], (name, row["message"])
         assert row["message"].startswith(f"raw/candidatures/{name}")

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 import pytest
 
 from pipelines.cli import EXIT_BUILD_IN_PROGRESS, main
@@ -24,7 +25,6 @@ from pipelines.shared import build_lock
 from pipelines.shared.jobs import raw_files_sensor
 from pipelines.shared.raw_assets import raw_files
 from pipelines.shared.resources import WarehouseResource
-from pipelines.shared.sample import write_sample
 from ptce.paths import DataLayout
 
 HOLDER = """
@@ -117,12 +117,17 @@ def test_dagster_runs_take_the_same_lock(tmp_path: Path) -> None:
 def test_two_ptce_run_at_once(
     tmp_path: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Issue #8.3: a second `ptce run` on the same folder waits, or says in French that one runs."""
+    """Issue #8.3: a second `ptce run` on the same folder waits, or says in French that one runs.
+
+    Also the everyday use of the command line: `ptce sample` then `ptce run` publishes the demo
+    (two full runs are needed here anyway; a separate sample-then-run test would be a third).
+    """
     data_dir = tmp_path / "data"
     # `ptce run` sets these for its process; they must not outlive the test.
     monkeypatch.setenv("PTCE_DATA_DIR", str(data_dir))
     monkeypatch.setenv("DAGSTER_HOME", str(data_dir / "curated" / ".dagster"))
-    write_sample(data_dir)
+    assert main(["sample", "--data-dir", str(data_dir)]) == 0
+    assert "Données fictives" in capsys.readouterr().out
     first = subprocess.Popen(
         [str(Path(sys.executable).parent / "ptce"), "run", "--data-dir", str(data_dir)],
         stdout=subprocess.PIPE,
@@ -149,5 +154,12 @@ def test_two_ptce_run_at_once(
         out, err = first.communicate(timeout=300)
     assert first.returncode == 0, (out, err)
     assert "Entrepôt publié." in out
+    for run_output in (out, waited.out):
+        assert "Entrepôt publié." in run_output and "Lignes lues" in run_output
+        assert "Données fictives" in run_output
+    with duckdb.connect(str(DataLayout(data_dir).warehouse), read_only=True) as con:
+        assert con.execute("select count(*) from poles").fetchall() == [(12,)]
+    # Dagster telemetry is off in the instance the command creates.
+    assert "enabled: false" in (data_dir / "curated" / ".dagster" / "dagster.yaml").read_text()
     for english in ("Error", "Traceback", "Exception"):
         assert english not in out + err + waited.out + waited.err

@@ -1,4 +1,8 @@
-"""The `ptce` command line: a stable interface for people and scripts."""
+"""The `ptce` command line: a stable interface for people and scripts.
+
+`ptce sample` then `ptce run` on the demo is checked in tests/test_build_lock.py::test_two_ptce_run_at_once,
+which runs them anyway.
+"""
 
 from __future__ import annotations
 
@@ -6,23 +10,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from pipelines.cli import main
-
-
-@pytest.mark.slow
-def test_sample_then_run_publishes(tmp_path: Path, capsys) -> None:
-    data_dir = tmp_path / "d"
-    assert main(["sample", "--data-dir", str(data_dir)]) == 0
-    assert main(["run", "--data-dir", str(data_dir)]) == 0
-    out = capsys.readouterr().out
-    assert "Entrepôt publié." in out and "Lignes lues" in out and "Données fictives" in out
-    with duckdb.connect(str(data_dir / "curated" / "ptce.duckdb"), read_only=True) as con:
-        assert con.execute("select count(*) from poles").fetchall() == [(12,)]
-    # Dagster telemetry is off in the instance the command creates.
-    assert "enabled: false" in (data_dir / "curated" / ".dagster" / "dagster.yaml").read_text()
 
 
 def test_run_without_raw_folder_says_what_to_do(tmp_path: Path, capsys) -> None:

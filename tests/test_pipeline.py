@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-from datetime import date
 from pathlib import Path
 
 import dagster as dg
@@ -21,6 +20,7 @@ from pipelines.shared.resources import WarehouseResource
 from ptce.contract import TABLES
 from ptce.paths import DataLayout
 from ptce.reference import load_catalog
+from tests.odd_files import LATER_TARGET_FILE, LATER_YEAR
 
 EXPECTED_ASSETS = [
     "application_answers",
@@ -208,8 +208,12 @@ def test_failing_blocking_check_keeps_previous_warehouse(
 ) -> None:
     data_dir = tmp_path / "data"
     shutil.copytree(demo_data_dir / "raw", data_dir / "raw")
-    assert run_pipeline(data_dir).published
+    # The published demo, as a first run leaves it (its build area and Dagster instance aside).
+    shutil.copytree(
+        demo_data_dir / "curated", data_dir / "curated", ignore=shutil.ignore_patterns(".build", ".dagster")
+    )
     published = DataLayout(data_dir).warehouse
+    assert published.exists()
     before = hashlib.sha256(published.read_bytes()).hexdigest()
     # Simulate a defect that lets duplicates through: the GX uniqueness rule must stop publication.
     import pipelines.indicators.assets as indicator_assets
@@ -264,19 +268,11 @@ def test_later_file_replaces_the_pole_period_and_history_keeps_both(
     assert history["version"].tolist() == [1, 2] and history["current"].tolist() == [False, True]
 
 
-def test_target_file_for_a_later_year_is_published(demo_data_dir: Path, tmp_path: Path) -> None:
+def test_target_file_for_a_later_year_is_published(odd_files_run: RunOutcome) -> None:
     """Targets are in the future by nature: a target file for 2030 loads and passes the checks."""
-    data_dir = tmp_path / "data"
-    shutil.copytree(demo_data_dir / "raw", data_dir / "raw")
-    later = date.today().year + 4  # 2030 when written
-    name = f"phares_objectifs_{later}.csv"
-    (data_dir / "raw" / "objectifs" / name).write_text(
-        f"pole;annee;indicateur;objectif\nPHARES;{later};emplois_crees;15\nPHARES;{later};membres;30\n",
-        encoding="utf-8",
-    )
-    outcome = run_pipeline(data_dir)
+    outcome, data_dir, later = odd_files_run, odd_files_run.data_dir, LATER_YEAR
     assert outcome.published and not outcome.blocking_failures
-    log = query(data_dir, f"select * from ingest_log where source_file = 'raw/objectifs/{name}'")
+    log = query(data_dir, f"select * from ingest_log where source_file = 'raw/objectifs/{LATER_TARGET_FILE}'")
     assert log[["status", "rows_read", "rows_loaded", "rows_quarantined"]].values.tolist() == [
         ["ok", 2, 2, 0]
     ]
@@ -325,18 +321,9 @@ def test_check_results_and_data_docs_are_published(demo_data_dir: Path) -> None:
     assert "gx_indicator_values" in index and "gx_coherence" in index
 
 
-def test_bad_and_pending_files_are_logged_and_good_data_still_published(
-    demo_data_dir: Path, tmp_path: Path
-) -> None:
-    data_dir = tmp_path / "data"
-    shutil.copytree(demo_data_dir / "raw", data_dir / "raw")
-    (data_dir / "raw" / "indicateurs" / "casse.xlsx").write_bytes(b"pas un classeur")
-    (data_dir / "raw" / "indicateurs" / "erreurs.csv").write_text(
-        "pole;periode;indicateur;valeur\nPHARES;2016;salaries;douze\n", encoding="utf-8"
-    )
-    (data_dir / "raw" / "visites" / "visites_2016.csv").write_text("date;pole\n1;PHARES\n", encoding="utf-8")
-    (data_dir / "raw" / "parcours" / "parcours_2016.csv").write_text("id;pole\n1;PHARES\n", encoding="utf-8")
-    outcome = run_pipeline(data_dir)
+def test_bad_and_pending_files_are_logged_and_good_data_still_published(odd_files_run: RunOutcome) -> None:
+    """tests/odd_files.py's broken indicator files, a visits file and an unrecognised pathway file."""
+    outcome, data_dir = odd_files_run, odd_files_run.data_dir
     assert outcome.published
     log = query(data_dir, "select * from ingest_log").set_index("source_file")
     assert log.at["raw/indicateurs/casse.xlsx", "status"] == "error"

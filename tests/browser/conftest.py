@@ -1,8 +1,8 @@
 """Fixtures of the browser tests: the real app, served by `ptce dashboard`, driven by Chromium.
 
 The data directory is built the way a user builds it — `ptce sample`, a few hostile files a pole
-might send (script tags in an answer and a comment, a formula in a cell), then `ptce run` — and
-the app is started on free local ports against it. Chromium is Debian's (/usr/bin/chromium, driven
+might send (script tags in an answer and a comment, a formula in a cell), then `ptce run` — while
+the app starts on free local ports against it. Chromium is Debian's (/usr/bin/chromium, driven
 by Playwright); no browser is ever downloaded. Every request the pages make is recorded, and any
 request to a host other than the local one is refused and reported by the tests.
 
@@ -22,6 +22,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -29,6 +30,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from pipelines.applications.form_parser import load_questions
+from pipelines.cli import main
 from ptce.paths import PROJECT_ROOT
 
 CHROMIUM = Path(os.environ.get("PTCE_CHROMIUM", "/usr/bin/chromium"))
@@ -89,8 +91,21 @@ class Traffic:
     console_errors: list[str] = field(default_factory=list)
 
 
-def _ptce(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(PTCE), *args], cwd=cwd, capture_output=True, text=True, timeout=600)
+def _build_data(data_dir: Path) -> None:
+    """`ptce sample`, the hostile files, then `ptce run`: the command's own entry point, in this
+    process (the pipeline is already imported by the other tests; a new process would import it again)."""
+    out, err = io.StringIO(), io.StringIO()
+    # `ptce run` sets these for its process; they must not outlive the build.
+    with pytest.MonkeyPatch.context() as env, redirect_stdout(out), redirect_stderr(err):
+        for name in ("PTCE_DATA_DIR", "DAGSTER_HOME"):
+            env.setenv(name, os.environ.get(name, ""))
+        sampled = main(["sample", "--data-dir", str(data_dir)])
+        if sampled == 0:
+            _add_hostile_files(data_dir)
+            built = main(["run", "--data-dir", str(data_dir)])
+    assert sampled == 0, out.getvalue() + err.getvalue()
+    assert built == 0, out.getvalue() + err.getvalue()
+    assert "Entrepôt publié." in out.getvalue()
 
 
 def _add_hostile_files(data_dir: Path) -> None:
@@ -155,47 +170,42 @@ def _wait_healthy(url: str, process: subprocess.Popen, log: Path, timeout: float
     raise RuntimeError(f"le serveur ne répond pas après {timeout} s :\n{log.read_text()}")
 
 
-@pytest.fixture(scope="session")
-def browser_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Demo data plus hostile files, built and published with the `ptce` command."""
-    data_dir = tmp_path_factory.mktemp("navigateur") / "data"
-    sample = _ptce("sample", "--data-dir", str(data_dir), cwd=PROJECT_ROOT)
-    assert sample.returncode == 0, sample.stderr
-    _add_hostile_files(data_dir)
-    run = _ptce("run", "--data-dir", str(data_dir), cwd=PROJECT_ROOT)
-    assert run.returncode == 0, run.stdout + run.stderr
-    return data_dir
-
-
 @pytest.fixture(scope="package")
-def app_server(browser_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """`ptce dashboard` on free local ports; stopped with Ctrl-C (SIGINT) at the end.
+def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """`ptce dashboard` on free local ports, over demo data plus hostile files built meanwhile with
+    the `ptce` command (the server needs no data to start; no page is asked for before the data are
+    built); stopped with Ctrl-C (SIGINT) at the end.
 
     Ports are free when chosen but another process may take one before the server binds it (tests
     running side by side): the server then stops at once, and is started again on other ports.
     """
+    data_dir = tmp_path_factory.mktemp("navigateur") / "data"
+    built = False
     for attempt in range(3):
         port = _free_port_pair()
         log = tmp_path_factory.mktemp("serveur") / "serveur.log"
         url = f"http://127.0.0.1:{port}"
         with log.open("w", encoding="utf-8") as out:
             process = subprocess.Popen(
-                [str(PTCE), "dashboard", "--data-dir", str(browser_data_dir), "--port", str(port)],
+                [str(PTCE), "dashboard", "--data-dir", str(data_dir), "--port", str(port)],
                 cwd=PROJECT_ROOT,
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
         try:
+            if not built:
+                _build_data(data_dir)  # while the server starts
+                built = True
             _wait_healthy(url, process, log)
-        except RuntimeError:
+        except (RuntimeError, AssertionError):
             _stop(process)
-            if "Address already in use" in log.read_text(errors="replace") and attempt < 2:
+            if built and "Address already in use" in log.read_text(errors="replace") and attempt < 2:
                 continue
             raise
         break
     try:
-        yield Server(url=url, data_dir=browser_data_dir, log=log)
+        yield Server(url=url, data_dir=data_dir, log=log)
     finally:
         _stop(process)
 
@@ -240,8 +250,10 @@ def traffic() -> Traffic:
     return Traffic()
 
 
+# The server (and its data, built by Dagster) before the browser: Playwright's event loop must not be
+# open while Dagster runs in this process.
 @pytest.fixture
-def page(browser, app_server: Server, traffic: Traffic) -> Iterator[object]:
+def page(app_server: Server, browser, traffic: Traffic) -> Iterator[object]:
     """A fresh page (own context: no cookies, no cache) that records what it sends and opens."""
     context = browser.new_context(
         viewport={"width": 1440, "height": 1000}, locale="fr-FR", accept_downloads=True

@@ -94,9 +94,10 @@ def print_pdf(pg, name: str) -> Path:
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_printed_page_shows_every_tab_without_the_sidebar(
+def test_page_and_its_printable_version_print_every_tab_without_the_sidebar(
     page, app_server: Server, traffic: Traffic, name: str
 ) -> None:
+    """The page printed as it is (Ctrl+P), then its printable version, reached from that page."""
     page.goto(app_server.url + PAGES[name])
     wait_for_app(page)
     labels = tab_labels(page)
@@ -122,15 +123,8 @@ def test_printed_page_shows_every_tab_without_the_sidebar(
     full_screenshot(page, f"impression-{name}")
     assert traffic.refused == []
 
-
-@pytest.mark.parametrize("name", PAGES)
-def test_printable_version_lays_tabs_one_after_the_other(
-    page, app_server: Server, traffic: Traffic, name: str
-) -> None:
-    page.goto(app_server.url + PAGES[name])
-    wait_for_app(page)
-    labels = tab_labels(page)
-
+    # The printable version: back on screen, the same tabs laid one after the other.
+    page.emulate_media(media="null")  # no emulation: `pdf()` prints in print media again
     page.get_by_role("button", name="Version imprimable").click()
     page.wait_for_url(re.compile(r"[?&]impression=1"))
     expect(page.locator('[data-testid="stTabs"]')).to_have_count(0)

@@ -2,9 +2,9 @@
 
 A table formatted to strings sorts "8, 7, 36, 29" and puts 29/01/2018 before 19/02/2018; the
 pages keep values typed and only write them in French. The grid draws on a canvas, so the test
-opens a column's menu the way a user does (a click on its header, found by the column name the
-menu shows), sorts, and reads the cells from the grid's accessible table, which lists the visible
-cells in display order.
+sorts the way a user does (clicks on a column's header, found by halving: each click on the header
+row says which column is there, by the sort it starts or the menu it opens), and reads the cells
+from the grid's accessible table, which lists the visible cells in display order.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from ptce.reference import load_catalog
@@ -21,7 +22,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 MENU = '[data-testid="stDataFrameColumnMenu"]'
 HEADER_ROW_Y = 17  # middle of the header row, in pixels from the grid's top
-STEP_X = 24
+# After a click on the header row: the column menu is open, or the sorted header changed.
+ANSWERED = """([grid, menu, before]) => {
+    if (document.querySelector(menu)) return true;
+    const sorted = [...grid.querySelectorAll('th')].map(h => h.textContent).find(t => /^[↑↓]/.test(t));
+    return (sorted || null) !== before;
+}"""
+# Two animation frames: the grid has drawn what a scroll changed before the next click.
+DRAWN = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
 
 
 def grid_of(pg, key: str):
@@ -39,39 +47,93 @@ def _sorted_header(grid) -> str | None:
     )
 
 
-def sort_column(pg, grid, column: str, *, descending: bool) -> None:
-    """Sort `grid` on `column` as a user does, scrolling sideways to reach it.
+def _column_numbers(grid) -> dict[str, int]:
+    """Column name -> its position (`aria-colindex`), for the columns the accessible table lists."""
+    return grid.evaluate(
+        r"""g => Object.fromEntries([...g.querySelectorAll('th')].map(h => [
+            h.textContent.replace(/^[↑↓]\s*/, '').trim(), Number(h.getAttribute('aria-colindex'))]))"""
+    )
 
-    A click on a header sorts on that column (ascending, then descending); a click that lands on
-    the header's menu button opens the column menu instead, whose title names the column.
+
+def _click_header(pg, grid, x: float, y: float) -> tuple[str | None, bool]:
+    """Click the header row at `x`: (the column that answered, whether its menu is open).
+
+    A click on a header sorts on that column (ascending, then descending), so the sorted header
+    names it; a click on the header's menu button opens the column menu, whose title names it. A
+    click beyond the last column changes nothing: (None, False) once the wait gives up.
+    """
+    before = _sorted_header(grid)
+    pg.mouse.click(x, y)
+    try:
+        pg.wait_for_function(ANSWERED, arg=[grid.element_handle(), MENU, before], timeout=5_000)
+    except PlaywrightTimeout:
+        return None, False
+    menu = pg.locator(MENU)
+    if menu.count():
+        titles = menu.evaluate("m => [...m.querySelectorAll('[title]')].map(e => e.title)")
+        names = _column_numbers(grid)
+        return next((t for t in titles if t in names), None), True
+    after = _sorted_header(grid)
+    # A third click may drop the sort: the column is then the one sorted before.
+    return (after or before or "  ")[2:] or None, False
+
+
+def sort_column(pg, grid, column: str, *, descending: bool) -> None:
+    """Sort `grid` on `column` as a user does: clicks on its header, scrolling sideways to reach it.
+
+    The column is found by halving: a click on the header row tells which column is under the
+    pointer (see `_click_header`), and columns are in `aria-colindex` order from left to right.
     """
     wanted = ("↓ " if descending else "↑ ") + column
-    for scroll in range(0, 3000, 300):
-        grid.evaluate(
-            "(g, s) => { const sc = g.querySelector('.dvn-scroller'); if (sc) sc.scrollLeft = s; }", scroll
-        )
-        pg.wait_for_timeout(150)
-        box = grid.locator('[data-testid="data-grid-canvas"]').bounding_box()
-        for x in range(8, int(box["width"]) - 4, STEP_X):
-            for _ in range(2):  # a second click on the same header reverses the order
-                pg.mouse.click(box["x"] + x, box["y"] + HEADER_ROW_Y)
-                pg.wait_for_timeout(250)
-                menu = pg.locator(MENU)
-                if menu.count():
-                    if menu.locator(f'[title="{column}"]').count():
-                        name = "Sort descending" if descending else "Sort ascending"
-                        menu.get_by_role("menuitem", name=name).click()
-                        pg.wait_for_timeout(400)
-                        assert _sorted_header(grid) == wanted
-                        return
-                    pg.keyboard.press("Escape")
-                    expect(menu).to_have_count(0)
-                    break
-                header = _sorted_header(grid)
-                if header == wanted:
+    canvas = grid.locator('[data-testid="data-grid-canvas"]')
+    for _ in range(12):  # scroll steps: wide tables hold more columns than the screen shows
+        numbers = _column_numbers(grid)
+        target = numbers.get(column)
+        box = canvas.bounding_box()
+        y = box["y"] + HEADER_ROW_Y
+        low, high = box["x"] + 2, box["x"] + box["width"] - 2
+        while high - low > 3:
+            x = (low + high) / 2
+            name, menu_open = _click_header(pg, grid, x, y)
+            if menu_open:
+                if name == column:
+                    label = "Sort descending" if descending else "Sort ascending"
+                    pg.locator(MENU).get_by_role("menuitem", name=label).click()
+                    pg.wait_for_function(
+                        "([g, w]) => [...g.querySelectorAll('th')].some(h => h.textContent === w)",
+                        arg=[grid.element_handle(), wanted],
+                    )
+                    assert _sorted_header(grid) == wanted
                     return
-                if header is None or header[2:] != column:
-                    break
+                pg.keyboard.press("Escape")
+                expect(pg.locator(MENU)).to_have_count(0)
+            if name == column:
+                for _ in range(2):  # a second click on the same header reverses the order
+                    if _sorted_header(grid) == wanted:
+                        return
+                    _click_header(pg, grid, x, y)
+                assert _sorted_header(grid) == wanted
+                return
+            numbers = _column_numbers(grid)
+            target = numbers.get(column, target)
+            if name is None or (target is not None and numbers.get(name, 0) > target):
+                high = x  # beyond the last column, or right of the one wanted
+            else:
+                low = x
+        # Not in view: the column is further right. Scroll by most of the visible width.
+        moved = grid.evaluate(
+            """(g, step) => {
+                const sc = g.querySelector('.dvn-scroller');
+                if (!sc) return false;
+                const before = sc.scrollLeft;
+                sc.scrollLeft = before + step;
+                return sc.scrollLeft !== before;
+            }""",
+            box["width"] * 0.6,
+        )
+        if not moved:
+            break
+        pg.evaluate(DRAWN)
     raise AssertionError(f"colonne « {column} » introuvable dans le tableau")
 
 
