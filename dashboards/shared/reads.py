@@ -13,12 +13,13 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
+from dashboards.shared import access
 from ptce.read import angles as angle_reads
 from ptce.read import applications as application_reads
 from ptce.read import indicators, quality
 from ptce.read import pathways as pathway_reads
 from ptce.read import visits as visit_reads
-from ptce.read.base import STAFF, Viewer, Warehouse
+from ptce.read.base import Viewer, Warehouse
 
 # Not cached: the file's modification time is what makes every read's cache key.
 from ptce.read.base import current_warehouse as current_warehouse
@@ -29,8 +30,8 @@ CACHE_ENTRIES = 64
 
 
 def current_viewer() -> Viewer:
-    """Who is looking at the app. Staff for now: login and roles come with the access work."""
-    return STAFF
+    """Who is looking at the app (`access.current_viewer`): the key of every cached read."""
+    return access.current_viewer()
 
 
 def _cached(read: Callable[..., T]) -> Callable[..., T]:
