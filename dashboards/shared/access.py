@@ -169,7 +169,8 @@ def _logged_in_viewer(auth: Mapping[str, object]) -> Viewer:
 def _demo_viewer() -> Viewer:
     """The local demo: the role is chosen in the sidebar; COORACE staff by default."""
     box = st.sidebar.container(border=True)
-    box.caption(DEMO_TITLE)
+    # Bold, in its own bordered box: nobody should take the demo for a login. A constant, not data.
+    box.markdown(f":material/science: **{DEMO_TITLE}**")
     role = box.radio("Rôle", list(ROLE_LABELS), format_func=ROLE_LABELS.__getitem__, key=DEMO_ROLE_KEY)
     viewer = STAFF
     if role == "funder":

@@ -55,7 +55,9 @@ def app(
 
 
 def texts(at: AppTest) -> str:
-    parts = [e.value for e in (*at.title, *at.info, *at.error, *at.text, *at.caption, *at.warning)]
+    parts = [
+        e.value for e in (*at.title, *at.info, *at.error, *at.text, *at.caption, *at.markdown, *at.warning)
+    ]
     return "\n".join(str(p) for p in parts)
 
 
@@ -73,7 +75,7 @@ def test_demo_chooser_switches_the_viewer(monkeypatch: pytest.MonkeyPatch, demo_
     at = app(monkeypatch, demo_data_dir)
 
     assert not at.exception
-    assert DEMO_TITLE in [c.value for c in at.sidebar.caption]
+    assert any(DEMO_TITLE in m.value for m in at.sidebar.markdown)
     assert at.session_state[VIEWER_KEY] == Viewer("staff")
     assert at.radio(key=DEMO_ROLE_KEY).options == [
         "Équipe COORACE",
