@@ -141,6 +141,15 @@ def _logged_in_viewer(auth: Mapping[str, object]) -> Viewer:
     if not st.user.get("is_logged_in"):
         _login_page(auth)
     email = str(st.user.get("email") or "").strip()
+    if st.user.get("email_verified") is False:
+        # Some providers let people type any address into their profile and say so with this
+        # claim: an address the provider has not checked proves nothing.
+        _refuse(
+            "Votre adresse électronique n'est pas vérifiée par votre fournisseur d'identité : "
+            "l'accès à l'Observatoire PTCE ne peut pas lui être accordé.",
+            detail=f"Adresse de connexion : {email}",
+            logout=True,
+        )
     layout = DataLayout(resolve_data_dir())
     try:
         viewer = load_role_file(layout.role_file).viewer_for(email)

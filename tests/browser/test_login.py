@@ -176,6 +176,7 @@ def test_a_pole_user_logs_in_sees_what_a_pole_may_see_and_logs_out(
 
     assert traffic.refused == []
     assert traffic.dialogs == []
+    assert "Error during authentication" not in login_server.log_text()
 
 
 def test_an_unknown_address_is_refused_in_french_and_sees_no_data(

@@ -168,6 +168,21 @@ def test_an_unknown_address_sees_only_a_french_message(
     assert VIEWER_KEY not in at.session_state
 
 
+def test_an_address_the_provider_has_not_verified_is_refused(
+    monkeypatch: pytest.MonkeyPatch, with_roles: Path
+) -> None:
+    at = app(
+        monkeypatch,
+        with_roles,
+        auth=AUTH,
+        user={"is_logged_in": True, "email": "equipe@coorace.example", "email_verified": False},
+    )
+
+    assert not at.exception
+    assert len(at.error) == 1 and "n'est pas vérifiée" in at.error[0].value
+    assert not at.metric and VIEWER_KEY not in at.session_state
+
+
 def test_without_a_role_file_nobody_gets_in(
     monkeypatch: pytest.MonkeyPatch, altered_data_dir: Callable[..., Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
