@@ -14,7 +14,7 @@ import streamlit as st
 
 # The project is installed in the environment (`uv sync`), so `dashboards` and `ptce` import from
 # anywhere, whatever folder `streamlit run` puts on sys.path.
-from dashboards.shared import display, printing, reads
+from dashboards.shared import access, display, printing, reads
 
 PAGES = Path(__file__).resolve().parent
 # The tab's icon is a file of ours: without one, Streamlit shows the page's Material icon fetched
@@ -72,6 +72,9 @@ except duckdb.Error:
         icon=":material/error:",
     )
     st.stop()
+
+# Who is looking: the login (or the demo role chooser); nothing below runs for someone not let in.
+access.require_viewer()
 
 if not publication.empty:
     record = publication.iloc[0]

@@ -122,7 +122,10 @@ def _dagster_cmd(port: int, host: str) -> list[str]:
     ]
 
 
-def _streamlit_cmd(port: int, host: str) -> list[str]:
+def _streamlit_cmd(port: int, host: str, secrets: Path | None = None) -> list[str]:
+    # Streamlit reads `secrets.toml` (the login's `[auth]` section) from `~/.streamlit/` and from
+    # `.streamlit/` in the project; `--secrets` names one file instead, kept outside the project.
+    extra = ["--secrets.files", str(secrets)] if secrets is not None else []
     return [
         sys.executable,
         "-m",
@@ -141,6 +144,7 @@ def _streamlit_cmd(port: int, host: str) -> list[str]:
         "minimal",
         "--client.disableDataExport",
         "true",
+        *extra,
     ]
 
 
@@ -172,13 +176,17 @@ def _data_docs_cmd(port: int, host: str, directory: Path) -> list[str]:
 
 def cmd_dashboard(args: argparse.Namespace) -> int:
     data_dir = _data_dir(args)
+    secrets = Path(args.secrets).expanduser().resolve() if args.secrets else None
+    if secrets is not None and not secrets.is_file():
+        print(f"Fichier de secrets introuvable : {secrets}", file=sys.stderr)
+        return 1
     env = _child_env(data_dir)
     docs_port = args.port + 1
     docs_dir = DataLayout(data_dir).data_docs_dir
     docs_dir.mkdir(parents=True, exist_ok=True)
     env["PTCE_DATA_DOCS_URL"] = f"http://{args.host}:{docs_port}/index.html"
     processes = [
-        _popen(_streamlit_cmd(args.port, args.host), env),
+        _popen(_streamlit_cmd(args.port, args.host, secrets), env),
         _popen(_data_docs_cmd(docs_port, args.host, docs_dir), env),
     ]
     print(f"Tableaux de bord : http://{args.host}:{args.port} (données : {data_dir})")
@@ -282,6 +290,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     dash.add_argument(
         "--host", default="127.0.0.1", metavar="ADRESSE", help="adresse d'écoute (défaut : 127.0.0.1)"
+    )
+    dash.add_argument(
+        "--secrets",
+        metavar="FICHIER",
+        help="fichier secrets.toml à utiliser (connexion : section [auth]) au lieu de "
+        ".streamlit/secrets.toml",
     )
     dash.add_argument("--dagster", action="store_true", help="servir aussi l'interface Dagster")
     dash.add_argument(

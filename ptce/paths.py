@@ -72,6 +72,11 @@ class DataLayout:
         return self.curated / "parquet"
 
     @property
+    def role_file(self) -> Path:
+        """Who may read the dashboards once a login provider is configured (ptce/access.py)."""
+        return self.data_dir / "acces" / "roles.yaml"
+
+    @property
     def demo_marker(self) -> Path:
         return self.raw / DEMO_MARKER
 

@@ -62,3 +62,18 @@ def test_usage_errors_are_french_and_exit_1(capsys: pytest.CaptureFixture[str]) 
         main(["run", "--wait", "bientôt"])
     assert done.value.code == 1
     assert "nombre invalide : 'bientôt'" in capsys.readouterr().err
+
+
+def test_dashboard_secrets_file_is_passed_to_streamlit(tmp_path: Path) -> None:
+    from pipelines.cli import _streamlit_cmd
+
+    secrets = tmp_path / "secrets.toml"
+    cmd = _streamlit_cmd(8501, "127.0.0.1", secrets)
+    assert cmd[-2:] == ["--secrets.files", str(secrets)]
+    assert "--secrets.files" not in _streamlit_cmd(8501, "127.0.0.1")
+
+
+def test_dashboard_refuses_a_missing_secrets_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "absent.toml"
+    assert main(["dashboard", "--data-dir", str(tmp_path), "--secrets", str(missing)]) == 1
+    assert f"Fichier de secrets introuvable : {missing}" in capsys.readouterr().err
