@@ -27,6 +27,9 @@ STREAMLIT_ENV = {
     "STREAMLIT_CLIENT_TOOLBAR_MODE": "minimal",
     # Tables are exported by the app's own safe CSV (formulas neutralised), never the raw toolbar.
     "STREAMLIT_CLIENT_DISABLE_DATA_EXPORT": "true",
+    # An unexpected error shows Streamlit's generic message, without the traceback (file paths,
+    # values) or the « Ask Google / Ask ChatGPT » links that lead outside; the server log keeps it all.
+    "STREAMLIT_CLIENT_SHOW_ERROR_DETAILS": "none",
 }
 
 

@@ -77,3 +77,38 @@ def test_dashboard_refuses_a_missing_secrets_file(tmp_path: Path, capsys: pytest
     missing = tmp_path / "absent.toml"
     assert main(["dashboard", "--data-dir", str(tmp_path), "--secrets", str(missing)]) == 1
     assert f"Fichier de secrets introuvable : {missing}" in capsys.readouterr().err
+
+
+def test_dashboard_environment_names_real_streamlit_options(tmp_path: Path) -> None:
+    """Streamlit's own command takes every STREAMLIT_* variable `ptce dashboard` sets (a misspelt
+    name would silently leave tracebacks, outside links or usage statistics on)."""
+    import itertools
+    import os
+    import subprocess
+    import sys
+
+    from pipelines.cli import STREAMLIT_ENV
+
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "streamlit"), "config", "show"],
+        env={**os.environ, **STREAMLIT_ENV, "HOME": str(tmp_path)},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    # `config show` prints the origin of a value on the comment line just above it.
+    set_here = {
+        line.split(" = ")[0]: line.split(" = ")[1]
+        for above, line in itertools.pairwise(lines)
+        if "set in command-line argument or environment variable" in above
+    }
+    assert set_here == {
+        "gatherUsageStats": "false",
+        "headless": "true",
+        "toolbarMode": '"minimal"',
+        "disableDataExport": "true",
+        "showErrorDetails": '"none"',
+    }
