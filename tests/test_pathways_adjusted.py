@@ -247,3 +247,11 @@ def test_the_territory_enters_the_model_when_the_reference_gives_it() -> None:
     adjusted = build_adjusted(pathways, territories)
     modele = adjusted["modele"].iloc[0]
     assert "territoire" in modele and "territoire non pris en compte" not in modele
+
+
+def test_territories_are_read_from_the_pole_reference_when_given(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipelines.pathways import assets
+
+    reference = {"poles": [{"pole_id": "egal", "territoire": "rural"}, {"pole_id": "dur"}]}
+    monkeypatch.setattr(assets, "read_reference", lambda name: reference)
+    assert assets.pole_territories() == {"egal": "rural"}
