@@ -23,10 +23,11 @@ from __future__ import annotations
 import math
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from pipelines.pathways.adjusted import build_adjusted, exits_frame
+from pipelines.pathways.adjusted import adjust_year, build_adjusted, exits_frame
 from pipelines.pathways.tables import build_indicators, build_pathways
 
 # (pole, DELD, exits, of which to lasting employment)
@@ -96,10 +97,10 @@ def test_a_pole_that_does_as_its_profile_predicts_is_conforme(adjusted: pd.DataF
     assert egal["taux_observe"] == pytest.approx(0.4)
     assert egal["taux_attendu"] == pytest.approx(0.4, abs=1e-6)
     assert egal["ecart"] == pytest.approx(0.0, abs=1e-6)
-    # Half-width by hand: observed mean under the model, (200×.6×.4 + 200×.2×.8) / 400² = 80 / 160 000;
-    # the expected rate .5 r_nonDELD + .5 r_DELD, each rate estimated on the network: .25×.24/635 +
-    # .25×.16/710 (the delta method on a saturated logit gives back p(1−p)/n).
-    half = 1.959964 * math.sqrt(80 / 160_000 + 0.25 * 0.24 / 635 + 0.25 * 0.16 / 710)
+    # Half-width by hand: observed mean under the model, (200×.6×.4 + 200×.2×.8) / 400² = 80 / 160 000,
+    # minus the variance of the expected rate .5 r_nonDELD + .5 r_DELD, each rate estimated on the
+    # network (which holds these exits): .25×.24/635 + .25×.16/710 (a saturated logit gives back p(1−p)/n).
+    half = 1.959964 * math.sqrt(80 / 160_000 - 0.25 * 0.24 / 635 - 0.25 * 0.16 / 710)
     assert egal["ic_bas"] == pytest.approx(-half, abs=1e-5)
     assert egal["ic_haut"] == pytest.approx(half, abs=1e-5)
     assert egal["verdict"] == "conforme"
@@ -255,3 +256,55 @@ def test_territories_are_read_from_the_pole_reference_when_given(monkeypatch: py
     reference = {"poles": [{"pole_id": "egal", "territoire": "rural"}, {"pole_id": "dur"}]}
     monkeypatch.setattr(assets, "read_reference", lambda name: reference)
     assert assets.pole_territories() == {"egal": "rural"}
+
+
+def test_every_characteristic_in_the_model_on_a_seeded_network() -> None:
+    # Six poles of 300 exits drawn (fixed seed) from one profile model with no pole effect, profiles
+    # mixed differently per pole (DELD from 10 % to 60 %); pole "haut" gets +1 on the logit scale
+    # (about +23 points at p = .5), pole "bas" −1: far beyond chance at n = 300 (half-width ≈ 5 points).
+    rng = np.random.default_rng(13)
+    bands = ["moins de 26 ans", "26–44 ans", "45–54 ans", "55 ans et plus"]
+    rows = []
+    for k, (pole, shift) in enumerate([("a", 0), ("b", 0), ("haut", 1), ("c", 0), ("bas", -1), ("d", 0)]):
+        for i in range(300):
+            deld = rng.random() < 0.1 + 0.1 * k
+            rsa = rng.random() < 0.25
+            qpv = rng.random() < 0.2
+            sexe = rng.choice(["F", "H", "non_renseigne"], p=[0.48, 0.48, 0.04])
+            age = rng.choice(bands, p=[0.25, 0.45, 0.2, 0.1])
+            eta = (
+                0.4
+                - 1.2 * deld
+                - 0.6 * rsa
+                - 0.3 * qpv
+                + 0.2 * (sexe == "F")
+                - 0.5 * (age == bands[3])
+                + shift
+            )
+            success = rng.random() < 1 / (1 + math.exp(-eta))
+            rows.append(
+                {
+                    "parcours_id": f"{pole}-{i}",
+                    "pole_id": pole,
+                    "annee": 2016,
+                    "categorie": "emploi_durable" if success else "autre_sortie",
+                    "sexe": str(sexe),
+                    "tranche_age": str(age),
+                    "deld": "oui" if deld else "non",
+                    "rsa": "oui" if rsa else "non",
+                    "qpv": "oui" if qpv else "non",
+                    "rqth": "non_renseigne",
+                }
+            )
+    result = adjust_year(pd.DataFrame(rows), "taux_emploi_durable", 2016).set_index("pole_id")
+    assert result["verdict"].to_dict() == {
+        "a": "conforme",
+        "b": "conforme",
+        "bas": "en dessous",
+        "c": "conforme",
+        "d": "conforme",
+        "haut": "au-dessus",
+    }
+    modele = result["modele"].iloc[0]
+    assert "sexe, tranche d'âge, DELD, RSA, QPV, RQTH" in modele and "RQTH : une seule modalité" in modele
+    assert not modele.startswith("Modèle non ajusté")
