@@ -65,6 +65,11 @@ INDICATORS: dict[str, tuple[str, ...]] = {
     "taux_sortie_dynamique": ("emploi_durable", "emploi_transition", "sortie_positive"),
     "taux_emploi_durable": ("emploi_durable",),
 }
+# What `modele` calls each outcome (French, shown on the page).
+OUTCOME_LABELS: dict[str, str] = {
+    "taux_sortie_dynamique": "sortie dynamique",
+    "taux_emploi_durable": "sortie vers l'emploi durable",
+}
 WITHDRAWN = "retrait"
 MIN_EXITS = 20
 MIN_LEVEL_EXITS = 10
@@ -181,7 +186,8 @@ def _model_text(indicator: str, year: int, n: int, exits: pd.DataFrame, notes: l
     used = [label for column, label in COVARIATES.items() if column in exits]
     text = (
         f"Régression logistique (statsmodels, GLM binomial) sur les {fmt_number(n)} sorties du réseau "
-        f"en {year} ({indicator}) ; caractéristiques à l'entrée : {', '.join(used)} ; sans effet pôle"
+        f"en {year} (issue : {OUTCOME_LABELS[indicator]}) ; caractéristiques à l'entrée : "
+        f"{', '.join(used)} ; sans effet pôle"
     )
     if "territoire" not in exits:
         text += " ; territoire non pris en compte (absent du référentiel des pôles)"
