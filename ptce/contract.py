@@ -194,6 +194,25 @@ TABLES: dict[str, dict[str, str]] = {
         "ecart_relatif": "DOUBLE",
         "origine": "VARCHAR",
     },
+    # The adjusted comparison (« valeur ajoutée », pipelines/pathways/adjusted.py): per pole, year of
+    # exit and indicator ('taux_sortie_dynamique' | 'taux_emploi_durable'), the observed rate against
+    # the rate expected from the profile of the persons who left (network logistic model, no pole
+    # effect); ecart = taux_observe - taux_attendu (proportion), ic_bas / ic_haut its 95 % interval;
+    # verdict 'au-dessus' | 'conforme' | 'en dessous'. Under 20 exits every figure but `sorties` is
+    # null; when the model could not be fitted, `modele` says why (and the expected figures are null).
+    "pathway_adjusted": {
+        "pole_id": "VARCHAR",
+        "annee": "INTEGER",
+        "indicateur": "VARCHAR",
+        "sorties": "INTEGER",
+        "taux_observe": "DOUBLE",
+        "taux_attendu": "DOUBLE",
+        "ecart": "DOUBLE",
+        "ic_bas": "DOUBLE",
+        "ic_haut": "DOUBLE",
+        "verdict": "VARCHAR",
+        "modele": "VARCHAR",
+    },
     # One row per community event (learning visit, seminar, national meeting, remote exchange) read
     # from `raw/visites/`. pole_id is the host (null for an event without one: a seminar, a meeting);
     # latitude/longitude are the host's when the row gives no place of its own; nb_participants
@@ -411,6 +430,7 @@ TABLE_LABELS: dict[str, str] = {
     "application_tags": "Mots-clés des réponses",
     "pathways": "Parcours",
     "pathway_indicators": "Indicateurs tirés des parcours",
+    "pathway_adjusted": "Comparaison ajustée des taux de sortie",
     "visits": "Visites et rencontres",
     "visit_poles": "Pôles par visite",
     "visit_angles": "Angles de travail par visite",

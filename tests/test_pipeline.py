@@ -36,6 +36,7 @@ EXPECTED_ASSETS = [
     "ingest_log",
     "mart_network_year",
     "mart_pole_year",
+    "pathway_adjusted",
     "pathway_indicators",
     "pathways",
     "poles",

@@ -3,7 +3,8 @@
 Staging keeps each file's stays (already pseudonymised: no raw identifier is ever written), its
 quarantined rows and its log row. `pathways` keeps the latest version of each stay (arrival
 register) and groups stays into pathways; `pathway_indicators` counts them per pole and year beside
-the figures the poles declared.
+the figures the poles declared; `pathway_adjusted` sets each pole's exit rates against those its
+people's profile predicts (`adjusted.py`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
+from pipelines.pathways.adjusted import build_adjusted
 from pipelines.pathways.parser import FLAG_ROLES, KIND, PathwayFileParser
 from pipelines.pathways.pseudonym import KEY_VARIABLE, resolve_key
 from pipelines.pathways.tables import build_indicators, build_pathways, latest_versions
@@ -22,7 +24,7 @@ from pipelines.shared.ledger import crash_result, ledger_frames, log_metadata
 from pipelines.shared.resources import WarehouseResource
 from pipelines.shared.results import FileResult
 from ptce.paths import DataLayout
-from ptce.reference import load_pathway_config
+from ptce.reference import load_pathway_config, read_reference
 
 STAY_COLUMNS = [
     "person_key",
@@ -140,3 +142,28 @@ def pathway_indicators(warehouse: WarehouseResource) -> dg.MaterializeResult:
         frame = build_indicators(stays, declared, date.today())
         n = write_table(con, "pathway_indicators", frame, order_by=["pole_id", "annee", "code"])
     return dg.MaterializeResult(metadata={"dagster/row_count": n})
+
+
+def pole_territories() -> dict[str, str]:
+    """The rural / urban territory of each pole, when the pole reference gives it (`territoire`)."""
+    return {
+        str(item["pole_id"]): str(item["territoire"])
+        for item in read_reference("poles.yaml")["poles"]
+        if item.get("territoire")
+    }
+
+
+@dg.asset(group_name="marts", kinds={"duckdb", "python"}, deps=["pathways"])
+def pathway_adjusted(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """Comparaison ajustée : taux de sortie observés de chaque pôle face aux taux attendus selon le profil."""
+    with warehouse.get_connection() as con:
+        stays = con.execute("select * from pathways").df()
+        frame = build_adjusted(stays, pole_territories())
+        n = write_table(con, "pathway_adjusted", frame, order_by=["annee", "indicateur", "pole_id"])
+    verdicts = frame["verdict"].value_counts()
+    return dg.MaterializeResult(
+        metadata={
+            "dagster/row_count": n,
+            **{f"verdict_{k.replace(' ', '_').replace('-', '_')}": int(v) for k, v in verdicts.items()},
+        }
+    )

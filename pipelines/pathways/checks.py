@@ -1,4 +1,6 @@
-"""Checks of the pathways domain (SQL): the figures drawn from the pathways beside those declared.
+"""Checks of the pathways domain (SQL): the figures drawn from the pathways beside those declared,
+and the form of the adjusted comparison (`pathway_adjusted`: built from `pathways`, checked in
+`gx_tables`, so a GX suite of it would make a cycle).
 
 A warning only, never blocking: a pole's declared figures and its person-level file may differ for
 good reasons (a file sent for part of the year, people followed outside the file), and staff want to
@@ -9,6 +11,8 @@ see where, not to lose the publication.
 import dagster as dg
 import pandas as pd
 
+from pipelines.pathways.adjusted import INDICATORS as ADJUSTED_INDICATORS
+from pipelines.pathways.adjusted import MIN_EXITS
 from pipelines.shared.quality_checks import sql_check
 from pipelines.shared.resources import WarehouseResource
 from ptce.contract import PATHWAY_INDICATOR_CODES
@@ -98,4 +102,39 @@ def pathway_indicators_well_formed(context: dg.AssetCheckExecutionContext, wareh
             """,
             "Une seule valeur par pôle, année et indicateur tiré des parcours, d'un code connu, "
             "renseignée et positive ou nulle.",
+        )
+
+
+ADJUSTED_SQL = f"""
+    select pole_id, annee, indicateur, sorties, taux_observe, taux_attendu, ecart, ic_bas, ic_haut, verdict
+    from (select *, count(*) over (partition by pole_id, annee, indicateur) as lignes from pathway_adjusted)
+    where lignes > 1
+       or indicateur not in ({", ".join(f"'{c}'" for c in ADJUSTED_INDICATORS)})
+       or sorties is null or sorties < 1
+       or (sorties < {MIN_EXITS} and coalesce(taux_observe, taux_attendu, ecart, ic_bas, ic_haut) is not null)
+       or (sorties < {MIN_EXITS} and verdict is not null)
+       or (sorties >= {MIN_EXITS} and taux_observe is null)
+       or taux_observe not between 0 and 1 or taux_attendu not between 0 and 1
+       or (taux_attendu is null) <> (verdict is null)
+       or abs(ecart - (taux_observe - taux_attendu)) > 1e-9
+       or not (ic_bas <= ecart and ecart <= ic_haut)
+       or verdict <> case when ic_bas > 0 then 'au-dessus' when ic_haut < 0 then 'en dessous'
+                          else 'conforme' end
+    order by all
+"""
+
+
+@dg.asset_check(asset="pathway_adjusted", blocking=True)
+def pathway_adjusted_well_formed(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
+    """Comparaison ajustée : un écart et son intervalle cohérents, un verdict seulement s'il est établi."""
+    with warehouse.get_connection() as con:
+        return sql_check(
+            con,
+            context.run.run_id,
+            "pathway_adjusted",
+            "comparaison_ajustee_bien_formee",
+            ADJUSTED_SQL,
+            "Une ligne par pôle, année et indicateur ; aucun chiffre sous "
+            f"{MIN_EXITS} sorties ; écart = observé − attendu dans son intervalle à 95 % ; verdict "
+            "« au-dessus » ou « en dessous » seulement quand l'intervalle exclut zéro.",
         )

@@ -25,7 +25,7 @@ DOMAIN = Domain(
     staging_asset="stg_pathway_files",
     staging_log="stg_pathway_log",
     staging_quarantine="stg_pathway_quarantine",
-    tables=("pathways", "pathway_indicators"),
+    tables=("pathways", "pathway_indicators", "pathway_adjusted"),
     # A pole's pathway file counts for every year in which one of its loaded stays is under way.
     # Completeness only expects what `qualite.yaml` lists (parcours is not listed yet).
     submissions_sql=(
@@ -41,7 +41,8 @@ DOMAIN = Domain(
     # Not pathway_indicators: it follows mart_pole_year, whose blocking checks run with completeness's.
     completeness_deps=("pathways", "stg_pathway_files"),
     # pathways is person-level: never copied to Parquet; its yearly counts are.
-    parquet_tables=("pathway_indicators",),
+    # pathway_adjusted holds rates and counts of exits per pole, no person: copied too.
+    parquet_tables=("pathway_indicators", "pathway_adjusted"),
     table_suites=rules.TABLE_SUITES,
     frames=rules.FRAMES,
     write_demo=_write_demo,

@@ -669,3 +669,73 @@ def derived_vs_declared(
         """,
         [pole_id, pole_id, year, year, list(PATHWAY_INDICATOR_CODES)],
     )
+
+
+# --- Adjusted comparison (« valeur ajoutée ») ---------------------------------------------------
+
+# The two rates compared with what the profile of the persons predicts (`pathway_adjusted`).
+ADJUSTED_INDICATORS: dict[str, str] = {
+    "taux_sortie_dynamique": "Taux de sorties dynamiques",
+    "taux_emploi_durable": "Taux de sorties vers l'emploi durable",
+}
+ADJUSTED_VERDICT_LABELS: dict[str, str] = {
+    "au-dessus": "Au-dessus de l'attendu",
+    "conforme": "Conforme à l'attendu",
+    "en dessous": "En dessous de l'attendu",
+}
+# Below this many exits in the year, `pathway_adjusted` gives no figure (pipeline's MIN_EXITS).
+ADJUSTED_MIN_EXITS = 20
+# The method in plain French, for the page and the report (pipelines/pathways/adjusted.py for developers).
+ADJUSTED_METHOD = (
+    "Pour chaque pôle, le taux observé (sorties dynamiques, ou sorties vers l'emploi durable, hors "
+    "retraits) est comparé au taux attendu compte tenu du profil des personnes sorties de ses "
+    "parcours dans l'année. "
+    "Le taux attendu vient d'un modèle statistique (régression logistique) ajusté sur toutes les "
+    "sorties du réseau de l'année : il tient compte du sexe, de la tranche d'âge, du chômage de longue "
+    "durée (DELD), du RSA, de la résidence en quartier prioritaire (QPV) et de la reconnaissance de "
+    "handicap (RQTH) à l'entrée, ainsi que du territoire rural ou urbain du pôle quand le référentiel "
+    "des pôles l'indique. "
+    "Le modèle ne contient volontairement aucun effet « pôle » : l'attendu est ce que le réseau "
+    "obtient en moyenne avec des personnes de ce profil, pas ce que le pôle obtient d'habitude. "
+    "L'écart est le taux observé moins le taux attendu, en points de pourcentage : un écart positif "
+    "signifie que le pôle fait mieux que ce que le profil de ses publics laisse prévoir. "
+    "L'intervalle à 95 % donne la marge d'écart que le seul hasard peut produire, compte tenu du "
+    "nombre de sorties du pôle ; le pôle n'est dit « au-dessus » ou « en dessous de l'attendu » que si "
+    "tout l'intervalle est du même côté de zéro, sinon il est « conforme à l'attendu ». "
+    f"Aucun chiffre n'est donné pour un pôle de moins de {ADJUSTED_MIN_EXITS} sorties dans l'année : "
+    "sur si peu de personnes, l'écart ne se lit pas. "
+    "Ce n'est pas un classement : un écart reflète aussi ce que le modèle ne voit pas, comme le marché "
+    "local de l'emploi ou d'autres difficultés des personnes."
+)
+ADJUSTED_UNKNOWN = "Indicateur inconnu pour la comparaison ajustée : « {} » (attendu : {})."
+
+
+def adjusted_comparison(wh: Warehouse, viewer: Viewer, year: int, indicator: str) -> pd.DataFrame:
+    """Each pole's observed rate against the rate its people's profile predicts, in `year`.
+
+    One row per pole with exits in `year` (pole order): the columns of `pathway_adjusted` (pole_id,
+    annee, indicateur, sorties, taux_observe, taux_attendu, ecart, ic_bas, ic_haut, verdict,
+    modele), then nom, nom_court, numero, sorties_masque and sorties_libelle. Open to every role:
+    it holds rates and exits per pole, no person-level row; the number of exits is still a count of
+    persons across poles, so for anyone but staff it goes through the small-cell rule (masked
+    below the threshold; a pole that small has no rate anyway, see `ADJUSTED_MIN_EXITS`).
+    """
+    if indicator not in ADJUSTED_INDICATORS:
+        raise ValueError(ADJUSTED_UNKNOWN.format(indicator, ", ".join(ADJUSTED_INDICATORS)))
+    df = query(
+        wh,
+        """
+        select a.pole_id, a.annee, a.indicateur, a.sorties, a.taux_observe, a.taux_attendu, a.ecart,
+               a.ic_bas, a.ic_haut, a.verdict, a.modele,
+               coalesce(p.nom, a.pole_id) as nom, coalesce(p.nom_court, p.nom, a.pole_id) as nom_court,
+               p.numero
+        from pathway_adjusted a
+        left join poles p using (pole_id)
+        where a.annee = ? and a.indicateur = ?
+        order by p.numero nulls last, a.pole_id
+        """,
+        [year, indicator],
+    )
+    # No total row is published: primary suppression only.
+    out = _mask_series(df, "sorties", masked=viewer.role != "staff", total=False)
+    return out.rename(columns={"masque": "sorties_masque", "libelle": "sorties_libelle"})
