@@ -55,27 +55,6 @@ with right:
     st.markdown("**Présentation**")
     st.text(identity["description"])
 
-# Targets against results: the pole's yearly targets (raw/objectifs/) and what it reached.
-target_years = reads.target_years(wh)
-if target_years:
-    st.subheader("Objectifs et résultats", anchor=False)
-    target_year = st.selectbox("Année des objectifs", target_years, key="pole_objectifs_annee")
-    targets = reads.targets(wh, target_year, pole_id)
-    if targets.empty:
-        st.info(f"Ce pôle n'a pas transmis d'objectifs pour {target_year}.")
-    else:
-        st.caption(target_tables.targets_summary(targets) + " Taux d'atteinte = résultat / objectif.")
-        widgets.show_table(
-            target_tables.targets_table(targets, with_pole=False),
-            key="objectifs_pole",
-            file_name=f"objectifs_{pole_id}_{target_year}.csv",
-        )
-        missed = target_tables.missed_targets(targets, with_pole=False)
-        if missed:
-            st.markdown("**Objectifs non atteints**")
-            for line in missed:
-                st.text(f"• {line}")
-
 series = reads.pole_series(wh, pole_id)
 if series.empty:
     st.info("Ce pôle n'a encore transmis aucune valeur d'indicateur.")
@@ -109,6 +88,27 @@ if not printing.printable():
         widgets.show_table(
             tables.pole_sources_table(series), key="sources_pole", file_name=f"sources_{pole_id}.csv"
         )
+
+# Targets against results: the pole's yearly targets (raw/objectifs/) and what it reached.
+target_years = reads.target_years(wh)
+if target_years:
+    st.subheader("Objectifs et résultats", anchor=False)
+    target_year = st.selectbox("Année des objectifs", target_years, key="pole_objectifs_annee")
+    targets = reads.targets(wh, target_year, pole_id)
+    if targets.empty:
+        st.info(f"Ce pôle n'a pas transmis d'objectifs pour {target_year}.")
+    else:
+        st.caption(target_tables.targets_summary(targets) + " Taux d'atteinte = résultat / objectif.")
+        widgets.show_table(
+            target_tables.targets_table(targets, with_pole=False),
+            key="objectifs_pole",
+            file_name=f"objectifs_{pole_id}_{target_year}.csv",
+        )
+        missed = target_tables.missed_targets(targets, with_pole=False)
+        if missed:
+            st.markdown("**Objectifs non atteints**")
+            for line in missed:
+                st.text(f"• {line}")
 
 comments = tables.pole_comments(series)
 if not comments.empty:
