@@ -104,9 +104,11 @@ if shown["masque"].notna().any():
 st.subheader("Tableau de comparaison", anchor=False)
 widgets.show_table(tables.comparison_table(shown), key="comparaison", file_name=f"comparaison_{year}.csv")
 long = tables.comparison_export(shown)
+publication = reads.publication(wh)
+demo = not publication.empty and bool(publication.iloc[0]["donnees_demo"])
 st.download_button(
     "Télécharger le tableau détaillé (Excel, XLSX)",
-    data=export.to_xlsx(long, sheet=f"Comparaison {year}", title=f"Comparaison des pôles — {year}"),
+    data=export.to_xlsx(long, sheet=f"Comparaison {year}", title=tables.export_title(year, demo)),
     file_name=f"comparaison_{year}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     icon=":material/download:",

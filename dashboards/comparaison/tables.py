@@ -122,6 +122,12 @@ def comparison_table(values: pd.DataFrame) -> Table:
     return Table(out, formats)
 
 
+def export_title(year: int, demo: bool) -> str:
+    """The first line of the XLSX download: what it is, and that demo data are fictitious."""
+    title = f"Observatoire PTCE — comparaison des pôles, {year}"
+    return f"{title} — DONNÉES FICTIVES DE DÉMONSTRATION" if demo else title
+
+
 def comparison_export(values: pd.DataFrame) -> pd.DataFrame:
     """The comparison as one row per pole and indicator, for the CSV and XLSX downloads.
 

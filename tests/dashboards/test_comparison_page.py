@@ -290,3 +290,30 @@ def test_page_for_a_pole_shows_its_own_value_and_no_pole_chooser(
     cells = comparison_cells(at)
     assert cells["7"] not in ("s", "< 5", "–")
     assert any(s.value.startswith("Profil de Bou'Sol") for s in at.subheader)
+
+
+def test_page_shows_the_adjusted_comparison_once_its_read_exists(
+    monkeypatch: pytest.MonkeyPatch, demo_data_dir: Path
+) -> None:
+    asked: list[tuple[int, str]] = []
+
+    def adjusted(wh: Any, year: int, indicator: str) -> pd.DataFrame:
+        asked.append((year, indicator))
+        return adjusted_frame()
+
+    monkeypatch.setattr(shared_reads, "_adjusted", adjusted)
+    at = run_page(monkeypatch, demo_data_dir)
+    assert asked[-1] == (2017, "taux_sortie_dynamique")
+    assert not [i for i in at.info if "pas encore disponible" in i.value]
+    verdicts = next(d.value for d in at.dataframe if "Écart (points)" in d.value.columns)
+    assert verdicts["Résultat"].tolist() == [
+        "au-dessus de l'attendu",
+        "conforme à l'attendu",
+        "non calculé (moins de 20 sorties)",
+    ]
+    assert any("régression logistique" in t.value for t in at.text)
+
+
+def test_export_title_says_demo_data_are_fictitious() -> None:
+    assert tables.export_title(2017, True).endswith("DONNÉES FICTIVES DE DÉMONSTRATION")
+    assert tables.export_title(2017, False) == "Observatoire PTCE — comparaison des pôles, 2017"
