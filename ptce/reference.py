@@ -31,6 +31,8 @@ def read_reference(name: str) -> dict[str, Any]:
     return yaml.safe_load((REFERENCE_DIR / name).read_text(encoding="utf-8"))
 
 
+# Territory kinds of a pole (peer groups of the comparison page).
+TERRITORIES = ("rural", "urbain", "mixte")
 # Aggregation rule names as written in the catalogue (French, for its non-developer readers).
 POLE_AGGREGATIONS = {"somme", "moyenne"}
 QUARTER_AGGREGATIONS = {"somme", "dernier", "max"}
@@ -53,6 +55,9 @@ class Pole:
     commune: str
     latitude: float
     longitude: float
+    # Peer group (« pôles comme le mien »), from the member table's descriptions, to be confirmed.
+    territoire: str = ""
+    secteur_principal: str = ""
 
     @property
     def nom_court(self) -> str:
@@ -94,6 +99,24 @@ class DerivedIndicator:
 
 
 @dataclass(frozen=True)
+class Ratio:
+    """An indicator divided by a size indicator: numerateur / denominateur × facteur, per pole."""
+
+    code: str
+    libelle: str
+    numerateur: str
+    denominateur: str
+    facteur: float
+    unite: str
+    domaine: str
+    sens: str
+
+
+# The size indicators a ratio may divide by (per FTE, per 100 persons accompanied, per member).
+RATIO_DENOMINATORS = ("etp", "personnes_accompagnees", "membres")
+
+
+@dataclass(frozen=True)
 class Domain:
     code: str
     libelle: str
@@ -118,6 +141,7 @@ class Catalog:
     indicators: tuple[Indicator, ...]
     derived: tuple[DerivedIndicator, ...]
     key_figures: tuple[KeyFigure, ...] = ()
+    ratios: tuple[Ratio, ...] = ()
     _by_key: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def get(self, code: str) -> Indicator:
@@ -131,8 +155,8 @@ class Catalog:
         return tuple(ind.code for ind in self.indicators)
 
     def unit(self, code: str) -> str:
-        """Unit of a typed-in or derived indicator."""
-        for ind in (*self.indicators, *self.derived):
+        """Unit of a typed-in or derived indicator, or of a ratio."""
+        for ind in (*self.indicators, *self.derived, *self.ratios):
             if ind.code == code:
                 return ind.unite
         raise KeyError(code)
@@ -141,8 +165,8 @@ class Catalog:
         return next(d.libelle for d in self.domains if d.code == code)
 
     def label(self, code: str) -> str:
-        """French label of a typed-in or derived indicator."""
-        for ind in (*self.indicators, *self.derived):
+        """French label of a typed-in or derived indicator, or of a ratio."""
+        for ind in (*self.indicators, *self.derived, *self.ratios):
             if ind.code == code:
                 return ind.libelle
         raise KeyError(code)
@@ -173,9 +197,47 @@ def load_poles() -> tuple[Pole, ...]:
                 commune=item["commune"],
                 latitude=float(item["latitude"]),
                 longitude=float(item["longitude"]),
+                territoire=item["territoire"],
+                secteur_principal=item["secteur_principal"],
             )
         )
+        if poles[-1].territoire not in TERRITORIES:
+            raise ValueError(
+                f"poles.yaml : territoire {poles[-1].territoire!r} inconnu pour {poles[-1].pole_id} "
+                f"(attendu : {', '.join(TERRITORIES)})"
+            )
     return tuple(sorted(poles, key=lambda p: p.numero))
+
+
+@dataclass(frozen=True)
+class SizeClass:
+    """A size class of poles by member structures: from `minimum` (included) to the next one's."""
+
+    libelle: str
+    minimum: float
+
+
+@cache
+def load_size_classes() -> tuple[SizeClass, ...]:
+    """The size classes of `poles.yaml` (`classes_taille`), by increasing minimum."""
+    raw = read_reference("poles.yaml")
+    classes = tuple(
+        SizeClass(libelle=item["libelle"], minimum=float(item["minimum"])) for item in raw["classes_taille"]
+    )
+    if [c.minimum for c in classes] != sorted({c.minimum for c in classes}):
+        raise ValueError("poles.yaml : les minimums de classes_taille doivent être croissants et distincts")
+    return classes
+
+
+def size_class(members: float | None) -> str | None:
+    """The size class label of a pole with `members` member structures (None when unknown)."""
+    if members is None or members != members:  # NaN: the pole did not report it
+        return None
+    label = None
+    for cls in load_size_classes():
+        if members >= cls.minimum:
+            label = cls.libelle
+    return label
 
 
 def pole_by_id(pole_id: str) -> Pole:
@@ -340,14 +402,44 @@ def load_catalog() -> Catalog:
     unknown_keys = [k.code for k in key_figures if k.code not in known]
     if unknown_keys:
         raise ValueError(f"Catalogue : chiffres clés aux codes inconnus {unknown_keys}")
+    ratios = tuple(_ratio(item, codes, domain_codes) for item in raw.get("ratios", []))
+    clashes = sorted({r.code for r in ratios} & known)
+    if clashes:
+        raise ValueError(f"Catalogue : ratios au code déjà pris par un indicateur {clashes}")
     return Catalog(
         version=str(raw["version"]),
         domains=domains,
         indicators=tuple(indicators),
         derived=tuple(derived),
         key_figures=key_figures,
+        ratios=ratios,
         _by_key=by_key,
     )
+
+
+def _ratio(item: dict[str, Any], codes: set[str], domain_codes: set[str]) -> Ratio:
+    ratio = Ratio(
+        code=item["code"],
+        libelle=item["libelle"],
+        numerateur=item["numerateur"],
+        denominateur=item["denominateur"],
+        facteur=float(item["facteur"]),
+        unite=item["unite"],
+        domaine=item["domaine"],
+        sens=item["sens"],
+    )
+    if ratio.numerateur not in codes:
+        raise ValueError(f"Catalogue : le ratio {ratio.code} rapporte un code inconnu {ratio.numerateur!r}")
+    if ratio.denominateur not in RATIO_DENOMINATORS:
+        raise ValueError(
+            f"Catalogue : le ratio {ratio.code} doit diviser par {', '.join(RATIO_DENOMINATORS)} "
+            f"(lu : {ratio.denominateur!r})"
+        )
+    if ratio.facteur not in (1.0, 100.0):
+        raise ValueError(f"Catalogue : le facteur du ratio {ratio.code} doit valoir 1 ou 100")
+    if ratio.domaine not in domain_codes:
+        raise ValueError(f"Catalogue : domaine inconnu {ratio.domaine!r} pour le ratio {ratio.code}")
+    return ratio
 
 
 @dataclass(frozen=True)

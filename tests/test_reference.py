@@ -11,6 +11,7 @@ from ptce.reference import (
     load_community_indicators,
     load_poles,
     load_visit_config,
+    size_class,
 )
 
 # SPEC §3 core table, copied here by hand: the catalogue must keep these codes and labels.
@@ -179,3 +180,33 @@ def test_community_indicators_are_defined_once_and_apart_from_typed_ones() -> No
     assert not set(codes) & set(load_catalog().codes)
     assert all(i.libelle and i.definition for i in community)
     assert [i.code for i in community if i.personnes] == ["participants"]
+
+
+def test_ratios_name_existing_codes_and_divide_by_a_size_indicator() -> None:
+    catalog = load_catalog()
+    ratios = {r.code: r for r in catalog.ratios}
+    assert len(ratios) >= 6
+    for ratio in ratios.values():
+        assert ratio.numerateur in catalog.codes, ratio.code
+        assert ratio.denominateur in {"etp", "personnes_accompagnees", "membres"}, ratio.code
+        assert ratio.facteur in (1.0, 100.0), ratio.code
+        assert ratio.domaine in {d.code for d in catalog.domains}, ratio.code
+        assert ratio.code not in catalog.codes
+    assert ratios["emplois_crees_par_membre"].numerateur == "emplois_crees"
+    assert ratios["emplois_crees_par_membre"].denominateur == "membres"
+    assert ratios["emploi_durable_pour_100_accompagnes"].facteur == 100.0
+    assert catalog.label("emplois_crees_pour_100_etp") == "Emplois créés pour 100 ETP"
+    assert catalog.unit("etp_par_membre") == "ratio"
+
+
+def test_every_pole_has_a_peer_group_and_size_classes_follow_the_bounds() -> None:
+    poles = {p.pole_id: p for p in load_poles()}
+    assert {p.territoire for p in poles.values()} == {"rural", "urbain", "mixte"}
+    assert all(p.secteur_principal for p in poles.values())
+    assert poles["laine_saugues"].territoire == "rural"
+    assert poles["alpen"].territoire == "urbain"
+    assert poles["bousol"].secteur_principal == "Filières agricoles et alimentaires"
+    assert size_class(14.0) == "Petit pôle (moins de 15 structures)"
+    assert size_class(15.0) == "Pôle moyen (15 à 24 structures)"
+    assert size_class(25.0) == "Grand pôle (25 structures ou plus)"
+    assert size_class(None) is None and size_class(float("nan")) is None

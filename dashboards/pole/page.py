@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboards.pole import charts, tables
-from dashboards.shared import display, printing, reads, widgets
+from dashboards.shared import display, printing, reads, target_tables, widgets
 
 wh = reads.current_warehouse()
 if wh is None:  # app.py stops before this; the guard keeps the page runnable on its own
@@ -88,6 +88,27 @@ if not printing.printable():
         widgets.show_table(
             tables.pole_sources_table(series), key="sources_pole", file_name=f"sources_{pole_id}.csv"
         )
+
+# Targets against results: the pole's yearly targets (raw/objectifs/) and what it reached.
+target_years = reads.target_years(wh)
+if target_years:
+    st.subheader("Objectifs et résultats", anchor=False)
+    target_year = st.selectbox("Année des objectifs", target_years, key="pole_objectifs_annee")
+    targets = reads.targets(wh, target_year, pole_id)
+    if targets.empty:
+        st.info(f"Ce pôle n'a pas transmis d'objectifs pour {target_year}.")
+    else:
+        st.caption(target_tables.targets_summary(targets) + " Taux d'atteinte = résultat / objectif.")
+        widgets.show_table(
+            target_tables.targets_table(targets, with_pole=False),
+            key="objectifs_pole",
+            file_name=f"objectifs_{pole_id}_{target_year}.csv",
+        )
+        missed = target_tables.missed_targets(targets, with_pole=False)
+        if missed:
+            st.markdown("**Objectifs non atteints**")
+            for line in missed:
+                st.text(f"• {line}")
 
 comments = tables.pole_comments(series)
 if not comments.empty:

@@ -1,11 +1,17 @@
 """Exports of tables for French Excel, with no live formula, and the caps on what a page shows.
 
-Pure functions: `to_excel_csv` neutralises cells beginning with a formula sign (SPEC §5).
+Pure functions: `to_excel_csv` and `to_xlsx` neutralise cells beginning with a formula sign (SPEC §5).
 """
 
 from __future__ import annotations
 
+import io
+from collections.abc import Sequence
+
 import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from ptce.text import truncate_text
 
@@ -58,3 +64,68 @@ def to_excel_csv(frame: pd.DataFrame) -> bytes:
     safe.columns = [neutralise(str(c)) for c in safe.columns]
     text = safe.to_csv(sep=";", decimal=",", index=False, lineterminator="\r\n")
     return text.encode("utf-8-sig")
+
+
+# Excel number formats are written with the en-US codes and shown in the reader's locale: French
+# Excel shows `#,##0.0` as « 1 234,5 » and `0.0%` as « 45,2 % ».
+XLSX_INTEGER = "#,##0"
+XLSX_DECIMAL = "#,##0.0#"
+XLSX_PERCENT = "0.0%"
+
+
+def to_xlsx(
+    frame: pd.DataFrame,
+    *,
+    sheet: str = "Tableau",
+    percent_columns: Sequence[str] = (),
+    title: str | None = None,
+) -> bytes:
+    """A table as an XLSX workbook: header frozen, numbers typed in French formats, no live formula.
+
+    Whole-number columns get `XLSX_INTEGER`, other numbers `XLSX_DECIMAL`, `percent_columns`
+    (ratios in [0, 1]) `XLSX_PERCENT`. A text cell beginning with a formula sign is written as
+    text, with the CSV's leading apostrophe, so that it is never run. `title` (the demo notice, for
+    instance) goes in a first line above the header.
+    """
+    workbook = Workbook()
+    ws = workbook.active
+    ws.title = sheet[:31]  # Excel's limit on sheet names
+    first = 1
+    if title:
+        ws.cell(row=1, column=1, value=str(neutralise(title))).data_type = "s"
+        first = 2
+    for j, name in enumerate(frame.columns, start=1):
+        cell = ws.cell(row=first, column=j, value=str(neutralise(str(name))))
+        cell.data_type = "s"
+        cell.font = Font(bold=True)
+    formats: dict[str, str] = {}
+    for name in frame.columns:
+        column = frame[name]
+        if name in percent_columns:
+            formats[name] = XLSX_PERCENT
+        elif pd.api.types.is_bool_dtype(column):
+            continue
+        elif pd.api.types.is_integer_dtype(column):
+            formats[name] = XLSX_INTEGER
+        elif pd.api.types.is_float_dtype(column):
+            known = column.dropna()
+            whole = bool(len(known)) and bool((known == known.round()).all())
+            formats[name] = XLSX_INTEGER if whole else XLSX_DECIMAL
+    for i, row in enumerate(frame.itertuples(index=False), start=first + 1):
+        for j, (name, value) in enumerate(zip(frame.columns, row, strict=True), start=1):
+            if value is None or (not isinstance(value, str) and pd.isna(value)):
+                continue
+            if isinstance(value, str):
+                cell = ws.cell(row=i, column=j, value=str(neutralise(value)))
+                cell.data_type = "s"  # openpyxl would take « =… » for a formula
+                continue
+            cell = ws.cell(row=i, column=j, value=value.item() if hasattr(value, "item") else value)
+            if name in formats:
+                cell.number_format = formats[name]
+    ws.freeze_panes = ws.cell(row=first + 1, column=1)
+    for j, name in enumerate(frame.columns, start=1):
+        longest = max([len(str(name)), *(len(str(v)) for v in frame[name].head(200))])
+        ws.column_dimensions[get_column_letter(j)].width = min(60, max(10, longest + 2))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

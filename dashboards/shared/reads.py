@@ -11,11 +11,14 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import duckdb
+import pandas as pd
 import streamlit as st
 
 from dashboards.shared import access
 from ptce.read import angles as angle_reads
 from ptce.read import applications as application_reads
+from ptce.read import comparison as comparison_reads
 from ptce.read import indicators, quality
 from ptce.read import pathways as pathway_reads
 from ptce.read import visits as visit_reads
@@ -93,3 +96,27 @@ visit_rhythm = _cached(visit_reads.rhythm)
 visit_offers = _cached(visit_reads.offers)
 practices = _cached(visit_reads.practices)
 community_indicators = _cached(visit_reads.community_indicators)
+
+comparison_years = _cached(comparison_reads.years)
+comparison_choices = _cached(comparison_reads.indicator_choices)
+comparison_values = _cached(comparison_reads.pole_values)
+comparison_series = _cached(comparison_reads.series)
+peer_groups = _cached(comparison_reads.peer_groups)
+angle_profile = _cached(comparison_reads.angle_profile)
+targets = _cached(comparison_reads.targets)
+target_years = _cached(comparison_reads.target_years)
+
+# The adjusted comparison (issue #13) arrives with its own read and warehouse table: until both
+# are there, `adjusted_comparison` returns None and the page says it is not available yet.
+_adjusted_read = getattr(pathway_reads, "adjusted_comparison", None)
+_adjusted = _cached(_adjusted_read) if _adjusted_read is not None else None
+
+
+def adjusted_comparison(wh: Warehouse, year: int, indicator: str) -> pd.DataFrame | None:
+    """The adjusted comparison of `indicator` for `year`, or None while it is not published."""
+    if _adjusted is None:
+        return None
+    try:
+        return _adjusted(wh, year, indicator)
+    except duckdb.CatalogException:  # a warehouse published before the table existed
+        return None
