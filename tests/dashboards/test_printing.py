@@ -97,8 +97,14 @@ def test_pole_printable_version(monkeypatch: pytest.MonkeyPatch, demo_data_dir: 
     indicators = scalar(
         demo_data_dir, "select count(distinct code) from mart_pole_year where pole_id = 'phares'"
     )
-    (table,) = at.table
+    # Then its targets of the latest year with targets, one row each.
+    table, targets = at.table
     assert len(table.value) == indicators
+    assert len(targets.value) == scalar(
+        demo_data_dir,
+        "select count(*) from targets where pole_id = 'phares' "
+        "and annee = (select max(annee) from targets)",
+    )
     assert not at.expander
     assert not at.dataframe
 
