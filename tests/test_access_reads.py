@@ -282,11 +282,12 @@ def _shares_of_persons(wh: Warehouse, people: set[str]) -> set[str]:
     return {r.code for r in rows.itertuples() if r.denominateur and set(r.denominateur) <= people}
 
 
-def _frames(result: Any) -> Iterator[pd.DataFrame | float]:
-    """The frames and figures a read returned (a frame, a list, a number, a tuple of them)."""
+def _frames(result: Any) -> Iterator[pd.DataFrame | int]:
+    """The frames and counts a read returned (a frame, a count, or a tuple of them). A float beside
+    them is not a count (the median duration of `duration_distribution`, in months)."""
     items = result if isinstance(result, tuple) else (result,)
     for item in items:
-        if isinstance(item, pd.DataFrame | int | float) and not isinstance(item, bool):
+        if isinstance(item, pd.DataFrame | int) and not isinstance(item, bool):
             yield item
 
 
@@ -296,7 +297,7 @@ def _small(values: pd.Series | list[Any]) -> list[float]:
     return [v for v in numbers if not math.isnan(v) and 0 < v < seuil]
 
 
-def small_counts(frame: pd.DataFrame | float, people: set[str], shares: set[str]) -> dict[str, list[float]]:
+def small_counts(frame: pd.DataFrame | int, people: set[str], shares: set[str]) -> dict[str, list[float]]:
     """Every count of persons under the threshold in `frame`, by column."""
     if not isinstance(frame, pd.DataFrame):
         return {"figure": _small([frame])} if _small([frame]) else {}
@@ -393,3 +394,13 @@ def test_small_counts_reach_staff_and_the_pole_itself_only(small_wh: Warehouse) 
     assert math.isnan(_value(trends, "personnes_accompagnees", first))
     figures = indicators.key_figures(small_wh, FUNDER, first + 1).set_index("code")
     assert math.isnan(figures.loc["personnes_accompagnees", "valeur_precedente"])
+
+
+def test_network_pathways_name_no_structure(warehouse: Warehouse) -> None:
+    from ptce.read import pathways
+
+    # A structure is a pole's own detail: the network's flows go from poles, through one node.
+    for viewer in VIEWERS:
+        flows = pathways.flows(warehouse, viewer, None, None)
+        assert set(flows["source"].dropna()) <= {pathways.MOVED}
+        assert set(flows["target"]) <= {pathways.MOVED, *pathways.EXIT_LABELS}
