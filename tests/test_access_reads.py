@@ -40,6 +40,7 @@ FUNDER = Viewer("funder")
 POLE = Viewer("pole", OWN)
 VIEWERS = [FUNDER, POLE]
 YEAR = "YEAR"  # placeholder: the latest year of the network figures
+SECOND_YEAR = "SECOND_YEAR"  # placeholder: the second year (its previous year is the first)
 PATHWAY_YEAR = "PATHWAY_YEAR"  # placeholder: the latest year of the pathways' exits
 FIRST_VISIT = "FIRST_VISIT"  # placeholder: the first event's id
 BOTH = frozenset({"funder", "pole"})
@@ -80,6 +81,7 @@ CALLS = [
     Call("indicators.pole", (OTHER,)),
     Call("indicators.catalog"),
     Call("indicators.key_figures", (YEAR,)),
+    Call("indicators.key_figures", (SECOND_YEAR,)),
     Call("indicators.network_trends"),
     Call("indicators.poles_year_table", (YEAR,)),
     Call("indicators.pole_series", (OTHER,)),
@@ -209,6 +211,12 @@ def _small_warehouse(demo_data_dir: Path, target_dir: Path) -> Path:
             "and annee = (select min(annee) from mart_pole_year)",
             [OTHER],
         )
+        # The network figures follow, as the pipeline would compute them: the first year's
+        # persons accompanied are the other pole's 3.
+        con.execute(
+            "update mart_network_year n set valeur = (select sum(m.valeur) from mart_pole_year m "
+            f"where m.code = n.code and m.annee = n.annee) where n.code in {people}"
+        )
         # Pathways: three persons of the own pole and four of the other, nobody else.
         for pole, keep in ((OWN, 3), (OTHER, 4)):
             con.execute(
@@ -244,14 +252,14 @@ def warehouse(request: pytest.FixtureRequest) -> Warehouse:
 def _context(wh: Warehouse) -> dict[str, Any]:
     con = duckdb.connect(wh.path, read_only=True)
     try:
-        year = con.execute("select max(annee) from mart_network_year").fetchone()[0]
+        first, year = con.execute("select min(annee), max(annee) from mart_network_year").fetchone()
         pathway_year = con.execute(
             "select coalesce(max(year(date_sortie)), max(year(date_entree))) from pathways"
         ).fetchone()[0]
         visit = con.execute("select min(visit_id) from visits").fetchone()[0]
     finally:
         con.close()
-    return {YEAR: int(year), PATHWAY_YEAR: int(pathway_year), FIRST_VISIT: visit}
+    return {YEAR: int(year), SECOND_YEAR: int(first) + 1, PATHWAY_YEAR: int(pathway_year), FIRST_VISIT: visit}
 
 
 def _args(call: Call, context: dict[str, Any]) -> tuple[Any, ...]:
