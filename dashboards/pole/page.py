@@ -10,7 +10,6 @@ import streamlit as st
 
 from dashboards.pole import charts, tables
 from dashboards.shared import display, printing, reads, widgets
-from ptce import small_cells
 
 wh = reads.current_warehouse()
 if wh is None:  # app.py stops before this; the guard keeps the page runnable on its own
@@ -89,12 +88,7 @@ widgets.show_table(
     column_config={"Angle de travail": st.column_config.Column(pinned=True)},
 )
 if series["masque"].notna().any():
-    seuil = small_cells.threshold()
-    st.caption(
-        f"Cases vides : valeur non transmise, ou nombre de personnes masqué (secret statistique : "
-        f"moins de {seuil} personnes, ou valeur masquée elle aussi pour qu'un total ne permette pas "
-        f"de retrouver un petit effectif)."
-    )
+    st.caption(display.masked_values_note())
 # Where each value comes from is for staff at the screen: a hundred rows the printed page leaves out.
 # The files are the pole's own: the read gives them to staff and to the pole itself only.
 if not printing.printable() and series["fichiers"].notna().any():

@@ -166,8 +166,10 @@ def network_trends(wh: Warehouse, viewer: Viewer) -> pd.DataFrame:
 def poles_year_table(wh: Warehouse, viewer: Viewer, year: int) -> pd.DataFrame:
     """One row per pole: identity and place, then one column per key figure (its code) for `year`.
 
-    A value is null when the pole did not report it; the columns follow the catalogue's key figures.
-    The place (department number, latitude, longitude) is what the overview's map draws.
+    A value is null when the pole did not report it, or when small cells mask it (for every
+    viewer but staff); `masques` lists the codes masked for the pole. The columns follow the
+    catalogue's key figures. The place (department number, latitude, longitude) is what the
+    overview's map draws.
     """
     codes = key_figure_codes()
     identity = [
@@ -196,13 +198,21 @@ def poles_year_table(wh: Warehouse, viewer: Viewer, year: int) -> pd.DataFrame:
     wide = long.pivot_table(index="pole_id", columns="code", values="valeur", aggfunc="max", dropna=False)
     table = long[identity].drop_duplicates("pole_id").set_index("pole_id")
     values = wide.reindex(columns=list(codes))
+    masked = pd.Series([[] for _ in values.index], index=values.index, dtype=object)
     if not _raw(viewer):
         # A table of every pole: counts of persons masked across poles, for every viewer but staff.
         data = _protected(wh, codes)[1].get(year)
-        protected = data.values if data is not None else values.iloc[0:0]
-        values = protected.reindex(index=values.index, columns=list(codes))
+        if data is not None:
+            values = data.values.reindex(index=values.index, columns=list(codes))
+            labels = data.labels.reindex(index=values.index, columns=list(codes))
+            masked = pd.Series(
+                [[c for c in codes if pd.notna(labels.at[p, c])] for p in values.index],
+                index=values.index,
+                dtype=object,
+            )
     table = table.join(values)
-    return table.reset_index()[[*identity, *codes]]
+    table["masques"] = masked
+    return table.reset_index()[[*identity, *codes, "masques"]]
 
 
 def pole_series(wh: Warehouse, viewer: Viewer, pole_id: str) -> pd.DataFrame:

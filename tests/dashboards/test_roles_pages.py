@@ -87,9 +87,16 @@ def test_a_pole_opens_on_its_own_pole_and_may_look_at_others(
     assert len(chooser.options) == 12  # the others' indicators, their counts of persons masked
     # Its own page lists the files its values came from; another pole's does not.
     assert any(e.label == "Origine et fichiers sources de chaque valeur" for e in at.expander)
+    assert not _masked_note(at)  # its own counts as they are (phares: 1 shared employee in 2017)
     chooser.set_value("sud_aquitain").run()
     assert not at.exception
     assert not any(e.label == "Origine et fichiers sources de chaque valeur" for e in at.expander)
+    # The demo's sud_aquitain had 1 « entrepreneur salarié » in 2017: masked, and the page says so.
+    assert _masked_note(at)
+
+
+def _masked_note(at: AppTest) -> bool:
+    return any(c.value.startswith("Cases vides : valeur non transmise") for c in at.caption)
 
 
 def test_a_pole_chooses_only_its_own_pathways_or_the_network(
