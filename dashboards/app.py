@@ -15,22 +15,31 @@ import streamlit as st
 # The project is installed in the environment (`uv sync`), so `dashboards` and `ptce` import from
 # anywhere, whatever folder `streamlit run` puts on sys.path.
 from dashboards.shared import access, display, printing, reads
+from ptce.read.base import Role
 
 PAGES = Path(__file__).resolve().parent
 # The tab's icon is a file of ours: without one, Streamlit shows the page's Material icon fetched
 # from an external font server, and nothing the app serves may leave the machine (SPEC §5).
 FAVICON = Path(__file__).resolve().parent / "static" / "favicon.svg"
+STAFF_ONLY = frozenset({"staff"})
 
 
-def navigation_pages() -> list[st.Page]:
-    """Every page folder of `dashboards/` (one with a page.py), in the order its package declares.
+def navigation_pages(role: Role) -> list[st.Page]:
+    """The page folders of `dashboards/` (one with a page.py) that `role` may open, in the order
+    their packages declare.
 
-    A new page is a new folder with `__init__.py` (TITLE, ICON, URL_PATH, ORDER) and `page.py`: no
-    edit here. The lowest ORDER is the default page, served at "/" (it has no address of its own).
+    A new page is a new folder with `__init__.py` (TITLE, ICON, URL_PATH, ORDER, ROLES) and
+    `page.py`: no edit here. A page without ROLES is for staff only, so that a page cannot reach
+    the funder or the poles by accident. The lowest ORDER is the default page, served at "/" (it
+    has no address of its own). A page missing from the navigation cannot be opened by its
+    address either: Streamlit then runs the default page. The reads filter the data by role
+    whatever the page (SPEC §5); this list only spares a role pages with nothing for it.
     """
     found = []
     for folder in sorted(p for p in PAGES.iterdir() if (p / "page.py").exists()):
         meta = importlib.import_module(f"dashboards.{folder.name}")
+        if role not in getattr(meta, "ROLES", STAFF_ONLY):
+            continue
         found.append((meta.ORDER, folder, meta))
     found.sort(key=lambda item: item[0])
     return [
@@ -86,4 +95,4 @@ if not publication.empty:
         )
     st.sidebar.caption(display.publication_caption(record["published_at"], record["catalogue_version"]))
 
-st.navigation(navigation_pages()).run()
+st.navigation(navigation_pages(access.current_viewer().role)).run()

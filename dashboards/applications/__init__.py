@@ -7,3 +7,5 @@ TITLE = "Candidatures"
 ICON = ":material/description:"
 URL_PATH = "candidatures"
 ORDER = 40  # position in the navigation; the lowest is the default page
+# Roles whose navigation lists the page (SPEC §5); the reads filter the data whatever the page.
+ROLES = frozenset({"staff"})  # staff only: the poles' own answers

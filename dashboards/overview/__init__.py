@@ -7,3 +7,5 @@ TITLE = "Vue d'ensemble"
 ICON = ":material/dashboard:"
 URL_PATH = None  # the default page, served at "/"
 ORDER = 10  # position in the navigation; the lowest is the default page
+# Roles whose navigation lists the page (SPEC §5); the reads filter the data whatever the page.
+ROLES = frozenset({"staff", "funder", "pole"})  # network figures, counts of persons masked for all but staff

@@ -97,6 +97,8 @@ widgets.show_table(
         "Région": None,
     },
 )
+if year_table["masques"].map(len).any():
+    st.caption(display.masked_values_note())
 
 # --- Trends by domain ------------------------------------------------------------------------
 st.subheader("Évolution par domaine")

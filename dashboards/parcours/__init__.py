@@ -7,3 +7,5 @@ TITLE = "Parcours"
 ICON = ":material/route:"
 URL_PATH = "parcours"
 ORDER = 25  # position in the navigation: after the pole page, before data quality
+# Roles whose navigation lists the page (SPEC §5); the reads filter the data whatever the page.
+ROLES = frozenset({"staff", "pole"})  # person-level: staff, and a pole (its own pathways, the network)

@@ -37,11 +37,16 @@ if not available_years:
     )
     st.stop()
 
+# The poles this viewer may open (the read filters them: staff all, a pole its own, the funder
+# none), after the network; a pole opens on its own pathways.
 poles = reads.pathway_poles(wh)
 names = tables.scope_names(poles)
+viewer = reads.current_viewer()
+scopes = list(names)
+start = scopes.index(viewer.pole_id) if viewer.role == "pole" and viewer.pole_id in scopes else 0
 choice_column, year_column = printing.columns([3, 1])
 with choice_column:
-    pole_id = st.selectbox("Pôle", list(names), format_func=names.__getitem__, key="parcours_pole")
+    pole_id = st.selectbox("Pôle", scopes, index=start, format_func=names.__getitem__, key="parcours_pole")
 with year_column:
     year = st.selectbox("Année", available_years, index=0, key="parcours_annee")
 scope = names[pole_id]

@@ -25,10 +25,15 @@ names = dict(
     zip(poles["pole_id"], poles["numero"].astype(int).astype(str) + ". " + poles["nom"], strict=True)
 )
 requested = st.query_params.get("pole")
+viewer = reads.current_viewer()
+# A pole opens on its own page; it may still choose another pole (its indicators, counts of
+# persons masked by the reads).
+own = viewer.pole_id if viewer.role == "pole" else None
+default = requested if requested in pole_ids else own
 pole_id = st.selectbox(
     "Pôle",
     pole_ids,
-    index=pole_ids.index(requested) if requested in pole_ids else 0,
+    index=pole_ids.index(default) if default in pole_ids else 0,
     format_func=names.__getitem__,
     key="pole_choisi",
 )
@@ -82,8 +87,11 @@ widgets.show_table(
     # The indicator and its angle stay in view while the years scroll sideways.
     column_config={"Angle de travail": st.column_config.Column(pinned=True)},
 )
+if series["masque"].notna().any():
+    st.caption(display.masked_values_note())
 # Where each value comes from is for staff at the screen: a hundred rows the printed page leaves out.
-if not printing.printable():
+# The files are the pole's own: the read gives them to staff and to the pole itself only.
+if not printing.printable() and series["fichiers"].notna().any():
     with st.expander("Origine et fichiers sources de chaque valeur"):
         widgets.show_table(
             tables.pole_sources_table(series), key="sources_pole", file_name=f"sources_{pole_id}.csv"

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
 
+from ptce import small_cells
 from ptce.fmt import fmt_datetime, fmt_number, fmt_value
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
@@ -98,3 +99,13 @@ def as_datetime(value: object) -> datetime | None:
 
 def missing(value: object) -> bool:
     return value is None or (not isinstance(value, str) and pd.isna(value))
+
+
+def masked_values_note() -> str:
+    """Under a table of numbers where small cells left some counts of persons empty."""
+    seuil = small_cells.threshold()
+    return (
+        f"Cases vides : valeur non transmise, ou nombre de personnes masqué (secret statistique : "
+        f"moins de {seuil} personnes, ou valeur masquée elle aussi pour qu'un total ne permette pas "
+        f"de retrouver un petit effectif)."
+    )

@@ -8,3 +8,5 @@ TITLE = "Visites et capitalisation"
 ICON = ":material/diversity_3:"
 URL_PATH = "visites"
 ORDER = 28  # position in the navigation: after the working-angle pages, before data quality
+# Roles whose navigation lists the page (SPEC §5); the reads filter the data whatever the page.
+ROLES = frozenset({"staff", "funder", "pole"})  # every role: participants masked for all but staff

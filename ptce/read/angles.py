@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ptce.read.base import Viewer, Warehouse, query, require_staff
+from ptce.read.base import Viewer, Warehouse, query
 from ptce.small_cells import SECONDARY_LABEL, suppress_series
 
 # How the network figure is made from the poles' values, by catalogue `agregation_poles`.
@@ -35,7 +35,15 @@ def angle_indicators(wh: Warehouse, viewer: Viewer, domain: str, extra: Sequence
     numerateur and denominateur (lists of codes, empty for typed-in indicators), and
     `denominateur_libelle` (label of the reference population of a share, when it is one code).
     """
-    require_staff(viewer)
+    return _catalog_rows(wh, domain, extra)
+
+
+def indicator_rows(wh: Warehouse, codes: Sequence[str]) -> pd.DataFrame:
+    """Catalogue rows of `codes` as `angle_indicators` gives them (numerator and denominator lists)."""
+    return _catalog_rows(wh, None, codes)
+
+
+def _catalog_rows(wh: Warehouse, domain: str | None, extra: Sequence[str]) -> pd.DataFrame:
     df = query(
         wh,
         """
@@ -56,7 +64,7 @@ def angle_indicators(wh: Warehouse, viewer: Viewer, domain: str, extra: Sequence
     return df
 
 
-def _person_codes(wh: Warehouse, indicators: pd.DataFrame) -> set[str]:
+def person_codes(wh: Warehouse, indicators: pd.DataFrame) -> set[str]:
     """Codes counting persons that the angle shows or builds its shares from."""
     parts = {c for codes in indicators["numerateur"] for c in codes}
     parts |= {c for codes in indicators["denominateur"] for c in codes}
@@ -68,7 +76,7 @@ def _person_codes(wh: Warehouse, indicators: pd.DataFrame) -> set[str]:
     return set(people["code"])
 
 
-def _pole_values(wh: Warehouse, codes: Sequence[str], year: int | None) -> pd.DataFrame:
+def pole_values(wh: Warehouse, codes: Sequence[str], year: int | None) -> pd.DataFrame:
     """Every pole × year × code of `codes` as a wide frame (index pole_id, annee), null if absent."""
     long = query(
         wh,
@@ -84,7 +92,7 @@ def _pole_values(wh: Warehouse, codes: Sequence[str], year: int | None) -> pd.Da
 
 
 @dataclass(frozen=True)
-class _ProtectedYear:
+class ProtectedYear:
     """One year's values by pole (index pole_id, a column per code), small cells applied."""
 
     values: pd.DataFrame  # NaN where masked or not reported
@@ -94,9 +102,15 @@ class _ProtectedYear:
     totals: pd.Series  # a person count's publishable network total (NaN where hidden)
 
 
-def _protect_year(
-    wide: pd.DataFrame, indicators: pd.DataFrame, person_codes: set[str], pole_ids: Sequence[str]
-) -> _ProtectedYear:
+def protect_year(
+    wide: pd.DataFrame, indicators: pd.DataFrame, people: set[str], pole_ids: Sequence[str]
+) -> ProtectedYear:
+    """Small cells on one year's values by pole (`wide`, index pole_id, a column per code).
+
+    Every count of persons in `people` is one table (poles, then their published network total)
+    through `suppress_series`; a share is masked with the counts it is made of. Used by every read
+    that shows the poles' indicators, or their network total, to the funder or across poles.
+    """
     wide = wide.reindex(index=list(pole_ids))
     codes = list(indicators["code"])
     values = wide.reindex(columns=codes).astype(float)
@@ -104,7 +118,7 @@ def _protect_year(
     totals = pd.Series(np.nan, index=codes, dtype=float)
     # Every count of persons involved, one table per code: poles in rows, the network total below.
     masks: dict[str, pd.Series] = {}
-    for code in sorted(person_codes):
+    for code in sorted(people):
         counts = wide[code] if code in wide.columns else pd.Series(np.nan, index=wide.index)
         table = suppress_series(counts.rename(code).astype(float), total=True)
         masks[code] = table.masked[code]
@@ -127,10 +141,11 @@ def _protect_year(
             den = wide[list(ind.denominateur)].sum(axis=1, min_count=len(ind.denominateur))
             dens[ind.code] = den.where(values[ind.code].notna())
     values = values.where(labels.isna())
-    return _ProtectedYear(values, labels, dens, den_hidden, totals)
+    return ProtectedYear(values, labels, dens, den_hidden, totals)
 
 
-def _pole_ids(wh: Warehouse) -> list[str]:
+def pole_ids_in_order(wh: Warehouse) -> list[str]:
+    """Every pole id, in pole number order."""
     return list(query(wh, "select pole_id from poles order by numero")["pole_id"])
 
 
@@ -145,16 +160,16 @@ def angle_poles(
     population for the pole: the sum of its denominator codes, null when masked or not a share).
     """
     indicators = angle_indicators(wh, viewer, domain, extra)
-    person_codes = _person_codes(wh, indicators)
-    needed = _needed_codes(indicators)
+    people = person_codes(wh, indicators)
+    needed = needed_codes(indicators)
     poles = query(wh, "select pole_id, numero, nom from poles order by numero")
-    wide = _pole_values(wh, needed, year).droplevel("annee") if needed else pd.DataFrame()
-    year_data = _protect_year(wide, indicators, person_codes, list(poles["pole_id"]))
+    wide = pole_values(wh, needed, year).droplevel("annee") if needed else pd.DataFrame()
+    year_data = protect_year(wide, indicators, people, list(poles["pole_id"]))
     dens = year_data.dens.where(~year_data.den_hidden)
     return _long_by_pole(poles, indicators, year_data.values, year_data.labels, dens)
 
 
-def _needed_codes(indicators: pd.DataFrame) -> list[str]:
+def needed_codes(indicators: pd.DataFrame) -> list[str]:
     """The angle's codes and those its shares are computed from."""
     codes = list(indicators["code"])
     for parts in [*indicators["numerateur"], *indicators["denominateur"]]:
@@ -195,7 +210,7 @@ def angle_network(wh: Warehouse, viewer: Viewer, domain: str, extra: Sequence[st
     Also: mediane (of the poles' values), libelle, unite, agregation_poles, personnes, derive.
     """
     indicators = angle_indicators(wh, viewer, domain, extra)
-    person_codes = _person_codes(wh, indicators)
+    people = person_codes(wh, indicators)
     network = query(
         wh,
         """
@@ -207,11 +222,11 @@ def angle_network(wh: Warehouse, viewer: Viewer, domain: str, extra: Sequence[st
         """,
         [list(indicators["code"])],
     )
-    pole_ids = _pole_ids(wh)
-    wide = _pole_values(wh, _needed_codes(indicators), None)
+    pole_ids = pole_ids_in_order(wh)
+    wide = pole_values(wh, needed_codes(indicators), None)
     rows = []
     for year, year_values in wide.groupby(level="annee"):
-        data = _protect_year(year_values.droplevel("annee"), indicators, person_codes, pole_ids)
+        data = protect_year(year_values.droplevel("annee"), indicators, people, pole_ids)
         for ind in indicators.itertuples(index=False):
             # A share's population over the poles: withheld when it would give one masked pole away.
             den = data.dens[ind.code]
@@ -222,12 +237,17 @@ def angle_network(wh: Warehouse, viewer: Viewer, domain: str, extra: Sequence[st
                     "code": ind.code,
                     "total_protege": data.totals[ind.code],
                     "denominateur": den.sum(min_count=1) if hidden != 1 else np.nan,
+                    "pole_masque": bool(data.labels[ind.code].notna().any()),
                 }
             )
-    protected = pd.DataFrame(rows, columns=["annee", "code", "total_protege", "denominateur"])
+    protected = pd.DataFrame(rows, columns=["annee", "code", "total_protege", "denominateur", "pole_masque"])
     frame = network.merge(protected, on=["annee", "code"], how="left")
-    is_count = frame["code"].isin(person_codes)
+    is_count = frame["code"].isin(people)
     frame["valeur"] = frame["valeur"].where(~is_count, frame["total_protege"])
+    if viewer.role != "staff":
+        # The median of the poles' counts can be one pole's masked count (or the mean of two).
+        hidden = is_count & frame["pole_masque"].fillna(False).astype(bool)
+        frame["mediane"] = frame["mediane"].where(~hidden)
     attributes = indicators[["code", "libelle", "unite", "agregation_poles", "personnes", "derive"]]
     frame = frame.merge(attributes, on="code")
     order = {code: i for i, code in enumerate(indicators["code"])}

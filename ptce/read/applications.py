@@ -1,6 +1,9 @@
 """Reads of the applications to the AMI: only the current version of each pole's answers.
 
 Earlier versions stay in the warehouse for history; these reads show what is in force.
+
+Staff only (`require_staff`, SPEC §5): the answers are each pole's own words. What a pole offered
+for a visit reaches that pole through `ptce.read.visits.offers`.
 """
 
 from __future__ import annotations

@@ -53,7 +53,8 @@ def current_warehouse(data_dir: Path | None = None) -> Warehouse | None:
 
 
 def require_staff(viewer: Viewer) -> None:
-    """Reads not yet filtered by role are for staff only: refuse anyone else, in French."""
+    """Reads for staff only (data quality, applications: they quote the files' and the poles' own
+    words): refuse anyone else, in French."""
     if viewer.role != "staff":
         raise PermissionError("Ces données sont réservées à l'équipe COORACE.")
 

@@ -1,15 +1,52 @@
 """Reads of the indicators: the poles, the catalogue, network and pole figures by year.
 
-Every function takes the published warehouse and the viewer; for now every read is for staff
-(`require_staff`), the filtering by role comes with the comparison and access work.
+Every function takes the published warehouse and the viewer, and filters by role here (SPEC §5):
+- staff see every value as it is;
+- the funder and the poles read the poles' identity, the catalogue, the network figures and each
+  pole's indicators (indicators are not person-level data), but every count of persons
+  (catalogue `personnes`) of a pole goes through `ptce.small_cells` with the other poles' counts
+  of the same year, and a network total of persons is the total published beside them (null when
+  it would give a masked pole back). A share made of a masked count is masked with it. The
+  spread across poles (median, minimum, maximum) of a count is withheld in a year with a masked
+  pole, since it can be that pole's count;
+- a pole reads its own series as it is (`pole_series`), with its comments and source files; those
+  of another pole are withheld (the pole's own words).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import numpy as np
 import pandas as pd
 
-from ptce.read.base import Viewer, Warehouse, query, require_staff
+from ptce.read import angles
+from ptce.read.base import Viewer, Warehouse, query
 from ptce.reference import load_catalog
+
+
+def _raw(viewer: Viewer, pole_id: str | None = None) -> bool:
+    """Whether this viewer reads the values as they are: staff, or a pole reading its own."""
+    own = viewer.role == "pole" and pole_id is not None and viewer.pole_id == pole_id
+    return viewer.role == "staff" or own
+
+
+def _protected(wh: Warehouse, codes: Sequence[str]) -> tuple[pd.DataFrame, dict[int, angles.ProtectedYear]]:
+    """The catalogue rows of `codes` and, by year, the poles' values with small cells applied."""
+    rows = angles.indicator_rows(wh, codes)
+    people = angles.person_codes(wh, rows)
+    needed = angles.needed_codes(rows)
+    wide = angles.pole_values(wh, needed, None)
+    pole_ids = angles.pole_ids_in_order(wh)
+    by_year = {
+        int(year): angles.protect_year(values.droplevel("annee"), rows, people, pole_ids)
+        for year, values in wide.groupby(level="annee")
+    }
+    return rows[rows["personnes"].astype(bool)], by_year
+
+
+def _masked_in_year(data: angles.ProtectedYear | None, code: str) -> bool:
+    return data is not None and code in data.labels.columns and bool(data.labels[code].notna().any())
 
 
 def publication(wh: Warehouse, viewer: Viewer) -> pd.DataFrame:
@@ -27,14 +64,12 @@ def publication(wh: Warehouse, viewer: Viewer) -> pd.DataFrame:
 
 def years(wh: Warehouse, viewer: Viewer) -> list[int]:
     """Years with network figures, most recent first."""
-    require_staff(viewer)
     df = query(wh, "select distinct annee from mart_network_year order by annee desc")
     return [int(y) for y in df["annee"]]
 
 
 def poles(wh: Warehouse, viewer: Viewer) -> pd.DataFrame:
-    """The twelve poles with their identity, ordered by number."""
-    require_staff(viewer)
+    """The twelve poles with their identity, ordered by number. Open to every viewer."""
     return query(
         wh,
         """
@@ -47,8 +82,7 @@ def poles(wh: Warehouse, viewer: Viewer) -> pd.DataFrame:
 
 
 def pole(wh: Warehouse, viewer: Viewer, pole_id: str) -> pd.DataFrame:
-    """One pole's identity (zero or one row)."""
-    require_staff(viewer)
+    """One pole's identity (zero or one row). Open to every viewer: the poles are public."""
     return query(
         wh,
         """
@@ -63,7 +97,6 @@ def pole(wh: Warehouse, viewer: Viewer, pole_id: str) -> pd.DataFrame:
 
 def catalog(wh: Warehouse, viewer: Viewer) -> pd.DataFrame:
     """Indicators (typed-in and derived) in display order: by domain, then catalogue order."""
-    require_staff(viewer)
     return query(
         wh,
         """
@@ -82,7 +115,6 @@ def key_figure_codes() -> tuple[str, ...]:
 
 def key_figures(wh: Warehouse, viewer: Viewer, year: int) -> pd.DataFrame:
     """Network value of the key figures for `year` and the year before (null when absent)."""
-    require_staff(viewer)
     codes = key_figure_codes()
     df = query(
         wh,
@@ -96,14 +128,20 @@ def key_figures(wh: Warehouse, viewer: Viewer, year: int) -> pd.DataFrame:
         """,
         [year, year, list(codes)],
     )
+    if not _raw(viewer):
+        counts, by_year = _protected(wh, codes)
+        for column, when in (("valeur", year), ("valeur_precedente", year - 1)):
+            data = by_year.get(when)
+            totals = data.totals if data is not None else pd.Series(dtype=float)
+            is_count = df["code"].isin(counts["code"])
+            df[column] = df[column].where(~is_count, df["code"].map(totals).astype(float))
     order = {code: i for i, code in enumerate(codes)}
     return df.sort_values("code", key=lambda s: s.map(order)).reset_index(drop=True)
 
 
 def network_trends(wh: Warehouse, viewer: Viewer) -> pd.DataFrame:
     """Network value and spread across poles, by year and indicator, with catalogue attributes."""
-    require_staff(viewer)
-    return query(
+    df = query(
         wh,
         """
         select n.annee, n.code, c.libelle, c.unite, c.domaine, c.domaine_libelle,
@@ -114,15 +152,25 @@ def network_trends(wh: Warehouse, viewer: Viewer) -> pd.DataFrame:
         order by c.domaine_ordre, c.derive, c.ordre, n.annee
         """,
     )
+    if _raw(viewer):
+        return df
+    counts, by_year = _protected(wh, df["code"].unique().tolist())
+    for i in df.index[df["code"].isin(counts["code"])]:
+        code, data = df.at[i, "code"], by_year.get(int(df.at[i, "annee"]))
+        df.at[i, "valeur"] = data.totals[code] if data is not None else np.nan
+        if _masked_in_year(data, code):
+            df.loc[i, ["mediane", "minimum", "maximum"]] = np.nan
+    return df
 
 
 def poles_year_table(wh: Warehouse, viewer: Viewer, year: int) -> pd.DataFrame:
     """One row per pole: identity and place, then one column per key figure (its code) for `year`.
 
-    A value is null when the pole did not report it; the columns follow the catalogue's key figures.
-    The place (department number, latitude, longitude) is what the overview's map draws.
+    A value is null when the pole did not report it, or when small cells mask it (for every
+    viewer but staff); `masques` lists the codes masked for the pole. The columns follow the
+    catalogue's key figures. The place (department number, latitude, longitude) is what the
+    overview's map draws.
     """
-    require_staff(viewer)
     codes = key_figure_codes()
     identity = [
         "pole_id",
@@ -149,8 +197,22 @@ def poles_year_table(wh: Warehouse, viewer: Viewer, year: int) -> pd.DataFrame:
     )
     wide = long.pivot_table(index="pole_id", columns="code", values="valeur", aggfunc="max", dropna=False)
     table = long[identity].drop_duplicates("pole_id").set_index("pole_id")
-    table = table.join(wide.reindex(columns=list(codes)))
-    return table.reset_index()[[*identity, *codes]]
+    values = wide.reindex(columns=list(codes))
+    masked = pd.Series([[] for _ in values.index], index=values.index, dtype=object)
+    if not _raw(viewer):
+        # A table of every pole: counts of persons masked across poles, for every viewer but staff.
+        data = _protected(wh, codes)[1].get(year)
+        if data is not None:
+            values = data.values.reindex(index=values.index, columns=list(codes))
+            labels = data.labels.reindex(index=values.index, columns=list(codes))
+            masked = pd.Series(
+                [[c for c in codes if pd.notna(labels.at[p, c])] for p in values.index],
+                index=values.index,
+                dtype=object,
+            )
+    table = table.join(values)
+    table["masques"] = masked
+    return table.reset_index()[[*identity, *codes, "masques"]]
 
 
 def pole_series(wh: Warehouse, viewer: Viewer, pole_id: str) -> pd.DataFrame:
@@ -158,10 +220,15 @@ def pole_series(wh: Warehouse, viewer: Viewer, pole_id: str) -> pd.DataFrame:
 
     One row per (indicator, year) reported by the pole; `fichiers` lists the raw files the
     typed-in values came from (empty for derived indicators, computed from others) and
-    `commentaires` the comments the pole wrote beside them.
+    `commentaires` the comments the pole wrote beside them. `masque` is « < 5 » or « s » where a
+    value is masked (small cells), else null.
+
+    Staff and the pole itself read the series as it is. Anyone else (the funder, another pole)
+    reads the pole's indicators with its counts of persons masked as in the table of every pole of
+    the year, the network median of a count withheld in a year with a masked pole, and no source
+    files nor comments (the pole's own words).
     """
-    require_staff(viewer)
-    return query(
+    df = query(
         wh,
         """
         with sources as (
@@ -185,3 +252,20 @@ def pole_series(wh: Warehouse, viewer: Viewer, pole_id: str) -> pd.DataFrame:
         """,
         [pole_id, pole_id],
     )
+    df["masque"] = pd.Series(None, index=df.index, dtype=object)
+    if _raw(viewer, pole_id) or df.empty:
+        return df
+    # Another pole's series (or any series for the funder): its counts of persons masked as in
+    # the table of every pole of each year, and the pole's own words withheld.
+    counts, by_year = _protected(wh, df["code"].unique().tolist())
+    for i in df.index:
+        code, data = df.at[i, "code"], by_year.get(int(df.at[i, "annee"]))
+        if data is None or pole_id not in data.values.index or code not in data.values.columns:
+            continue
+        df.at[i, "valeur"] = data.values.at[pole_id, code]
+        df.at[i, "masque"] = data.labels.at[pole_id, code]
+        if code in set(counts["code"]) and _masked_in_year(data, code):
+            df.at[i, "mediane_reseau"] = np.nan
+    df["fichiers"] = None
+    df["commentaires"] = None
+    return df

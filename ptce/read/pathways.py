@@ -271,21 +271,20 @@ def years(wh: Warehouse, viewer: Viewer) -> list[int]:
 def poles(wh: Warehouse, viewer: Viewer) -> pd.DataFrame:
     """The poles whose pathways this viewer may open one by one: all for staff, its own for a pole,
     none for the funder. Columns pole_id, numero, nom, nom_court, nb_personnes."""
-    df = query(
+    # Filtered in the query: staff every pole (`?` null), a pole its own, the funder none.
+    scope = None if viewer.role == "staff" else (viewer.pole_id if viewer.role == "pole" else None)
+    return query(
         wh,
         """
         select p.pole_id, p.numero, p.nom, p.nom_court, count(distinct w.person_key) as nb_personnes
         from poles p
         join pathways w using (pole_id)
+        where ? and (cast(? as varchar) is null or p.pole_id = ?)
         group by all
         order by p.numero
         """,
+        [viewer.role != "funder", scope, scope],
     )
-    if viewer.role == "staff":
-        return df
-    if viewer.role == "pole":
-        return df[df["pole_id"] == viewer.pole_id].reset_index(drop=True)
-    return df.iloc[0:0]
 
 
 # --- Flows (Sankey) ----------------------------------------------------------------------------
@@ -489,6 +488,11 @@ def dynamic_exit_rates(wh: Warehouse, viewer: Viewer, year: int) -> pd.DataFrame
     df["sorties_libelle"] = labels
     df["sorties"] = df["sorties"].astype(float).mask(df["sorties_masque"])
     df.loc[df["sorties_masque"], ["taux", "sorties_dynamiques"]] = float("nan")
+    # A small number of dynamic exits is a small count of persons too: not given as a count (the
+    # rate, on at least `threshold` exits, is what this view publishes to the poles).
+    if viewer.role != "staff":
+        small = (df["sorties_dynamiques"] > 0) & (df["sorties_dynamiques"] < small_cells.threshold())
+        df.loc[small, "sorties_dynamiques"] = float("nan")
     return df
 
 
@@ -633,7 +637,12 @@ def rqth(wh: Warehouse, viewer: Viewer, pole_id: str | None, year: int) -> pd.Da
     )
     df = _int_counts(df, ["personnes", "personnes_rqth"])
     df["part"] = df["personnes_rqth"] / df["personnes"].where(df["personnes"] > 0)
-    shown = _mask_series(df, "personnes_rqth", masked=masks(viewer, pole_id), total=False)
+    masked = masks(viewer, pole_id)
+    shown = _mask_series(df, "personnes_rqth", masked=masked, total=False)
+    if masked and 0 < df["personnes"].iloc[0] < small_cells.threshold():
+        # So few persons accompanied that their number is itself a small count: nothing is shown.
+        shown["personnes"] = float("nan")
+        shown[["personnes_rqth", "masque", "libelle"]] = [float("nan"), True, small_cells.PRIMARY_LABEL]
     shown.loc[shown["masque"], "part"] = float("nan")
     return shown
 

@@ -1,5 +1,8 @@
 """Reads of data quality: the checks of the publishing run, the ingest log, the quarantine,
 completeness of the submissions, and the history of corrections.
+
+Staff only (`require_staff`, SPEC §5): the quarantine and the check examples quote the files'
+values, which can be person-level (a pathway row), and the ingest log names every pole's files.
 """
 
 from __future__ import annotations

@@ -304,22 +304,22 @@ def offers(wh: Warehouse, viewer: Viewer) -> pd.DataFrame:
     experiences_visite (the pole's own words: staff, or the pole itself; null for others),
     periode_visite, visites_accueillies, premiere_visite, derniere_visite, statut_offre.
     """
-    df = query(
+    # The pole's own words only for staff and the pole itself, filtered in the query.
+    own = viewer.pole_id if viewer.role == "pole" else None
+    return query(
         wh,
         """
         select o.pole_id, p.numero, coalesce(p.nom, o.pole_id) as nom,
                coalesce(p.nom_court, p.nom, o.pole_id) as nom_court, o.accueil_visite,
-               o.experiences_visite, o.periode_visite, o.visites_accueillies, o.premiere_visite,
+               case when ? or o.pole_id = ? then o.experiences_visite end as experiences_visite,
+               o.periode_visite, o.visites_accueillies, o.premiere_visite,
                o.derniere_visite, o.statut_offre
         from visit_offers o
         left join poles p using (pole_id)
         order by p.numero nulls last, o.pole_id
         """,
+        [viewer.role == "staff", own],
     )
-    if viewer.role != "staff":
-        own = df["pole_id"].eq(viewer.pole_id) if viewer.role == "pole" else pd.Series(False, index=df.index)
-        df["experiences_visite"] = df["experiences_visite"].where(own, None)
-    return df
 
 
 # --- Practices -----------------------------------------------------------------------------------

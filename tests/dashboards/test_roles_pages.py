@@ -1,0 +1,108 @@
+"""Every page for every role (SPEC §5), headless (AppTest) on the demo warehouse.
+
+The viewer is the one of the session (`access.VIEWER_KEY`), as the login or the demo chooser sets
+it. For each page and role: a page the role may see is in its navigation and runs without error; a
+page it may not see is absent from its navigation, and its address does not open it (Streamlit
+runs the default page instead, so none of its data is shown).
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboards.shared.access import VIEWER_KEY
+from ptce.read.base import STAFF, Viewer
+
+DASHBOARDS = Path(__file__).resolve().parents[2] / "dashboards"
+APP = str(DASHBOARDS / "app.py")
+TIMEOUT = 60
+OWN = "phares"
+VIEWERS = {"staff": STAFF, "funder": Viewer("funder"), "pole": Viewer("pole", OWN)}
+PAGES = sorted(p.name for p in DASHBOARDS.iterdir() if (p / "page.py").exists())
+DEFAULT_TITLE = "Vue d'ensemble du réseau"
+# What each role's navigation lists, written out: a page moved to another role must change here.
+EXPECTED = {
+    "staff": set(PAGES),
+    "funder": {"overview", "pole", "mutualisation", "creation", "qualite_emploi", "visites"},
+    "pole": {"overview", "pole", "mutualisation", "creation", "qualite_emploi", "visites", "parcours"},
+}
+
+
+def _app(monkeypatch: pytest.MonkeyPatch, data_dir: Path, viewer: Viewer) -> AppTest:
+    monkeypatch.setenv("PTCE_DATA_DIR", str(data_dir))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.session_state[VIEWER_KEY] = viewer
+    return at
+
+
+def _open(at: AppTest, page: str) -> AppTest:
+    at.run()
+    if page != "overview":  # the default page, where the app opens
+        at.switch_page(f"{page}/page.py").run()
+    return at
+
+
+def test_every_page_declares_its_roles() -> None:
+    for page in PAGES:
+        roles = importlib.import_module(f"dashboards.{page}").ROLES
+        assert roles == {role for role in VIEWERS if page in EXPECTED[role]}, page
+
+
+@pytest.mark.parametrize("role", list(VIEWERS))
+@pytest.mark.parametrize("page", PAGES)
+def test_each_page_for_each_role(
+    monkeypatch: pytest.MonkeyPatch, demo_data_dir: Path, page: str, role: str
+) -> None:
+    viewer = VIEWERS[role]
+    if page in EXPECTED[role]:
+        at = _open(_app(monkeypatch, demo_data_dir, viewer), page)
+        assert not at.exception, [e.value for e in at.exception]
+        assert not at.error, [e.value for e in at.error]
+        assert at.title, page
+        return
+    # Forbidden: a staff session finds the page and its title, then the session's viewer becomes
+    # `viewer` (a link kept from elsewhere) and the app runs again on that page's address.
+    at = _open(_app(monkeypatch, demo_data_dir, STAFF), page)
+    title = at.title[0].value
+    assert title != DEFAULT_TITLE
+    at.session_state[VIEWER_KEY] = viewer
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [t.value for t in at.title] == [DEFAULT_TITLE]
+    # And the page is not in this role's navigation.
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page(f"{page}/page.py")
+
+
+def test_a_pole_opens_on_its_own_pole_and_may_look_at_others(
+    monkeypatch: pytest.MonkeyPatch, demo_data_dir: Path
+) -> None:
+    at = _open(_app(monkeypatch, demo_data_dir, VIEWERS["pole"]), "pole")
+    chooser = at.selectbox(key="pole_choisi")
+    assert chooser.value == OWN
+    assert len(chooser.options) == 12  # the others' indicators, their counts of persons masked
+    # Its own page lists the files its values came from; another pole's does not.
+    assert any(e.label == "Origine et fichiers sources de chaque valeur" for e in at.expander)
+    assert not _masked_note(at)  # its own counts as they are (phares: 1 shared employee in 2017)
+    chooser.set_value("sud_aquitain").run()
+    assert not at.exception
+    assert not any(e.label == "Origine et fichiers sources de chaque valeur" for e in at.expander)
+    # The demo's sud_aquitain had 1 « entrepreneur salarié » in 2017: masked, and the page says so.
+    assert _masked_note(at)
+
+
+def _masked_note(at: AppTest) -> bool:
+    return any(c.value.startswith("Cases vides : valeur non transmise") for c in at.caption)
+
+
+def test_a_pole_chooses_only_its_own_pathways_or_the_network(
+    monkeypatch: pytest.MonkeyPatch, demo_data_dir: Path
+) -> None:
+    at = _open(_app(monkeypatch, demo_data_dir, VIEWERS["pole"]), "parcours")
+    chooser = at.selectbox(key="parcours_pole")
+    assert chooser.value == OWN
+    assert chooser.options == ["Tout le réseau", "3. PHARES"]
