@@ -102,8 +102,7 @@ def test_pole_printable_version(monkeypatch: pytest.MonkeyPatch, demo_data_dir: 
     assert len(table.value) == indicators
     assert len(targets.value) == scalar(
         demo_data_dir,
-        "select count(*) from targets where pole_id = 'phares' "
-        "and annee = (select max(annee) from targets)",
+        "select count(*) from targets where pole_id = 'phares' and annee = (select max(annee) from targets)",
     )
     assert not at.expander
     assert not at.dataframe

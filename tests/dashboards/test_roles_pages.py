@@ -27,8 +27,17 @@ DEFAULT_TITLE = "Vue d'ensemble du réseau"
 # What each role's navigation lists, written out: a page moved to another role must change here.
 EXPECTED = {
     "staff": set(PAGES),
-    "funder": {"overview", "pole", "mutualisation", "creation", "qualite_emploi", "visites"},
-    "pole": {"overview", "pole", "mutualisation", "creation", "qualite_emploi", "visites", "parcours"},
+    "funder": {"overview", "pole", "comparaison", "mutualisation", "creation", "qualite_emploi", "visites"},
+    "pole": {
+        "overview",
+        "pole",
+        "comparaison",
+        "mutualisation",
+        "creation",
+        "qualite_emploi",
+        "visites",
+        "parcours",
+    },
 }
 
 
