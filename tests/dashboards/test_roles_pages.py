@@ -1,7 +1,7 @@
 """Every page for every role (SPEC §5), headless (AppTest) on the demo warehouse.
 
-The viewer is the one of the session (`access.VIEWER_KEY`), as the login or the demo chooser sets
-it. For each page and role: a page the role may see is in its navigation and runs without error; a
+The viewer is the one of the session, chosen here as a user does in the demo role chooser of the
+sidebar. For each page and role: a page the role may see is in its navigation and runs without error; a
 page it may not see is absent from its navigation, and its address does not open it (Streamlit
 runs the default page instead, so none of its data is shown).
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboards.shared.access import VIEWER_KEY
+from dashboards.shared.access import DEMO_POLE_KEY, DEMO_ROLE_KEY
 from ptce.read.base import STAFF, Viewer
 
 DASHBOARDS = Path(__file__).resolve().parents[2] / "dashboards"
@@ -44,8 +44,15 @@ EXPECTED = {
 def _app(monkeypatch: pytest.MonkeyPatch, data_dir: Path, viewer: Viewer) -> AppTest:
     monkeypatch.setenv("PTCE_DATA_DIR", str(data_dir))
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.session_state[VIEWER_KEY] = viewer
+    _choose(at, viewer)
     return at
+
+
+def _choose(at: AppTest, viewer: Viewer) -> None:
+    """The role as the demo chooser of the sidebar sets it (no identity provider in these tests)."""
+    at.session_state[DEMO_ROLE_KEY] = viewer.role
+    if viewer.pole_id is not None:
+        at.session_state[DEMO_POLE_KEY] = viewer.pole_id
 
 
 def _open(at: AppTest, page: str) -> AppTest:
@@ -78,7 +85,7 @@ def test_each_page_for_each_role(
     at = _open(_app(monkeypatch, demo_data_dir, STAFF), page)
     title = at.title[0].value
     assert title != DEFAULT_TITLE
-    at.session_state[VIEWER_KEY] = viewer
+    _choose(at, viewer)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert [t.value for t in at.title] == [DEFAULT_TITLE]
