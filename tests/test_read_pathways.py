@@ -355,3 +355,32 @@ def test_reads_agree_with_the_derived_indicators_on_the_demo(demo_data_dir: Path
             assert median == pytest.approx(derived[(row.pole_id, year, "duree_mediane_mois")])
             checked += 1
     assert checked >= 30  # twelve poles over the demo's years
+
+
+def test_a_rate_never_gives_back_a_small_count_of_dynamic_exits_to_a_pole(tmp_path: Path) -> None:
+    """Pole Delta: 3 dynamic exits out of 40 in 2016; its rate × 40 would give the 3 back."""
+    path = tmp_path / "delta.duckdb"
+    build_warehouse(path)
+    delta = [
+        _plain(f"d{i}", "delta", "Atelier D", D(2016, 1, 1), D(2016, 10, 31),
+               "emploi_durable" if i < 3 else "autre_sortie")
+        for i in range(40)
+    ]  # fmt: skip
+    with duckdb.connect(str(path)) as con:
+        con.execute("insert into poles values ('delta', 4, 'Pôle Delta', 'Delta')")
+        con.executemany(
+            """
+            insert into pathways (person_key, pole_id, structure, date_entree, date_sortie, categorie_sortie,
+                parcours_id, etape, mobilite_interne, fin_parcours, sexe, tranche_age, deld, rsa, qpv, rqth)
+            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [list(r) for r in delta],
+        )
+    wh = Warehouse(str(path), path.stat().st_mtime_ns)
+    staff = reads.dynamic_exit_rates(wh, STAFF, 2016).set_index("nom")
+    assert staff.at["Pôle Delta", "sorties_dynamiques"] == 3
+    assert staff.at["Pôle Delta", "taux"] == pytest.approx(3 / 40)
+    pole = reads.dynamic_exit_rates(wh, ALPHA, 2016).set_index("nom")
+    assert pole.at["Pôle Delta", "sorties"] == 40
+    assert math.isnan(pole.at["Pôle Delta", "sorties_dynamiques"])
+    assert math.isnan(pole.at["Pôle Delta", "taux"])

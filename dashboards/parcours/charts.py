@@ -254,7 +254,8 @@ def rates_figure(rates: pd.DataFrame, selected: str | None) -> go.Figure:
                 else "taux non publié (secret statistique)"
             )
         elif taux is None or pd.isna(taux):
-            texts.append("aucune sortie")
+            # No rate on exits shown: withheld when it would give back a small count of persons.
+            texts.append("aucune sortie" if not n else "taux non publié (secret statistique)")
         else:
             texts.append(f"{fmt_percent(taux)} · n = {fmt_number(float(n))} sorties")
     values = [None if t is None or pd.isna(t) else float(t) * 100 for t in rates["taux"]]

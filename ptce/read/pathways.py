@@ -488,11 +488,11 @@ def dynamic_exit_rates(wh: Warehouse, viewer: Viewer, year: int) -> pd.DataFrame
     df["sorties_libelle"] = labels
     df["sorties"] = df["sorties"].astype(float).mask(df["sorties_masque"])
     df.loc[df["sorties_masque"], ["taux", "sorties_dynamiques"]] = float("nan")
-    # A small number of dynamic exits is a small count of persons too: not given as a count (the
-    # rate, on at least `threshold` exits, is what this view publishes to the poles).
+    # A small number of dynamic exits is a small count of persons too, and the rate would give it
+    # back (rate × exits): both are withheld from the poles for that row.
     if viewer.role != "staff":
         small = (df["sorties_dynamiques"] > 0) & (df["sorties_dynamiques"] < small_cells.threshold())
-        df.loc[small, "sorties_dynamiques"] = float("nan")
+        df.loc[small, ["sorties_dynamiques", "taux"]] = float("nan")
     return df
 
 

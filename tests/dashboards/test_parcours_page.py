@@ -215,21 +215,23 @@ def test_exits_chart_stacks_categories_with_n_per_year() -> None:
 def test_rates_chart_shows_each_n() -> None:
     rates = pd.DataFrame(
         {
-            "pole_id": ["a", "b", None],
-            "nom": ["Pôle A", "Pôle B", None],
-            "sorties": [float("nan"), 42.0, 45.0],
-            "taux": [float("nan"), 0.5, 0.5],
-            "sorties_masque": [True, False, False],
-            "sorties_libelle": ["< 5", "42", "45"],
+            "pole_id": ["a", "b", "c", None],
+            "nom": ["Pôle A", "Pôle B", "Pôle C", None],
+            "sorties": [float("nan"), 42.0, 40.0, 85.0],
+            # Pôle C: 3 dynamic exits of 40, its rate withheld (it would give the 3 back).
+            "taux": [float("nan"), 0.5, float("nan"), 0.3],
+            "sorties_masque": [True, False, False, False],
+            "sorties_libelle": ["< 5", "42", "40", "85"],
         }
     )
     bar = parcours_charts.rates_figure(rates, "b").data[0]
     assert list(bar.text) == [
         "n < 5 sorties : taux non publié",
         "50,0 % · n = 42 sorties",
-        "50,0 % · n = 45 sorties",
+        "taux non publié (secret statistique)",
+        "30,0 % · n = 85 sorties",
     ]
-    assert list(bar.y) == ["Pôle A", "Pôle B", "Tout le réseau"]
+    assert list(bar.y) == ["Pôle A", "Pôle B", "Pôle C", "Tout le réseau"]
     assert bar.marker.color[1] == parcours_charts.POLE_COLOR
 
 
