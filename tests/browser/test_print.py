@@ -50,6 +50,9 @@ def tab_labels(pg) -> list[str]:
 
 
 def assert_fitted_to_the_sheet(pg) -> None:
+    # Charts and grids are drawn after the script ends: on a loaded machine, later than the page.
+    drawn = pg.locator('[data-testid="stPlotlyChart"] .main-svg, [data-testid="stDataFrame"]')
+    expect(drawn.first).to_be_visible(timeout=30_000)
     fitted = pg.evaluate(FITTED)
     sheet_width, sheet_height = fitted["sheet"]
     assert 700 < sheet_width < 730  # A4 portrait less 2 × 10 mm, in CSS pixels
