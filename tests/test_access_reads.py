@@ -21,7 +21,9 @@ import math
 import pkgutil
 import shutil
 from collections.abc import Callable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -263,6 +265,7 @@ def warehouse(request: pytest.FixtureRequest) -> Warehouse:
     return wh
 
 
+@cache  # one lookup per warehouse, not per case (about 400 cases)
 def _context(wh: Warehouse) -> dict[str, Any]:
     con = duckdb.connect(wh.path, read_only=True)
     try:
@@ -283,17 +286,19 @@ def _args(call: Call, context: dict[str, Any]) -> tuple[Any, ...]:
 # --- Checks ------------------------------------------------------------------------------------------
 
 
-def _person_codes(wh: Warehouse) -> set[str]:
+@cache
+def _person_codes(wh: Warehouse) -> frozenset[str]:
     con = duckdb.connect(wh.path, read_only=True)
     try:
         rows = con.execute("select code from indicator_catalog where personnes").fetchall()
     finally:
         con.close()
     # The community indicator of participants counts persons too (reference/visites.yaml).
-    return {r[0] for r in rows} | {"participants"}
+    return frozenset({r[0] for r in rows} | {"participants"})
 
 
-def _shares_of_persons(wh: Warehouse, people: set[str]) -> set[str]:
+@cache
+def _shares_of_persons(wh: Warehouse, people: frozenset[str]) -> frozenset[str]:
     """Shares whose reference population (their `denominateur` column) counts persons."""
     con = duckdb.connect(wh.path, read_only=True)
     try:
@@ -301,7 +306,7 @@ def _shares_of_persons(wh: Warehouse, people: set[str]) -> set[str]:
     finally:
         con.close()
     rows = angles.indicator_rows(wh, codes)
-    return {r.code for r in rows.itertuples() if r.denominateur and set(r.denominateur) <= people}
+    return frozenset(r.code for r in rows.itertuples() if r.denominateur and set(r.denominateur) <= people)
 
 
 def _frames(result: Any) -> Iterator[pd.DataFrame | int]:
@@ -319,7 +324,9 @@ def _small(values: pd.Series | list[Any]) -> list[float]:
     return [v for v in numbers if not math.isnan(v) and 0 < v < seuil]
 
 
-def small_counts(frame: pd.DataFrame | int, people: set[str], shares: set[str]) -> dict[str, list[float]]:
+def small_counts(
+    frame: pd.DataFrame | int, people: AbstractSet[str], shares: AbstractSet[str]
+) -> dict[str, list[float]]:
     """Every count of persons under the threshold in `frame`, by column."""
     if not isinstance(frame, pd.DataFrame):
         return {"figure": _small([frame])} if _small([frame]) else {}
