@@ -496,6 +496,11 @@ PATHWAY_INDICATOR_CODES = (
 # Days in an average month: a duration in months (`duree_mois`, `duree_mediane_mois`) is a number of
 # days divided by this, in the pipeline and in the reads alike.
 DAYS_PER_MONTH = 365.25 / 12
+# `pathways.categorie_sortie`: the categories of a dynamic exit (numerator of the dynamic-exit rate)
+# and the one left out of the exits (denominator: exits other than withdrawals), for the pipeline's
+# indicators and adjusted comparison and for the reads alike.
+DYNAMIC_EXIT_CATEGORIES = ("emploi_durable", "emploi_transition", "sortie_positive")
+WITHDRAWN_EXIT = "retrait"
 
 # Codes of `pathway_indicators` that the catalogue does not hold (poles do not owe them).
 PATHWAY_INDICATOR_LABELS: dict[str, str] = {

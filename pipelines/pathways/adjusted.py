@@ -56,13 +56,13 @@ import numpy as np
 import pandas as pd
 
 from pipelines.pathways.tables import pathway_spans
-from ptce.contract import TABLES
+from ptce.contract import DYNAMIC_EXIT_CATEGORIES, TABLES, WITHDRAWN_EXIT
 from ptce.fmt import fmt_number
 
 ADJUSTED_COLUMNS = list(TABLES["pathway_adjusted"])
 # The outcome of each indicator: exit categories counted as a success (numerators of the catalogue).
 INDICATORS: dict[str, tuple[str, ...]] = {
-    "taux_sortie_dynamique": ("emploi_durable", "emploi_transition", "sortie_positive"),
+    "taux_sortie_dynamique": DYNAMIC_EXIT_CATEGORIES,
     "taux_emploi_durable": ("emploi_durable",),
 }
 # What `modele` calls each outcome (French, shown on the page).
@@ -70,7 +70,6 @@ OUTCOME_LABELS: dict[str, str] = {
     "taux_sortie_dynamique": "sortie dynamique",
     "taux_emploi_durable": "sortie vers l'emploi durable",
 }
-WITHDRAWN = "retrait"
 MIN_EXITS = 20
 MIN_LEVEL_EXITS = 10
 EVENTS_PER_PARAMETER = 10
@@ -101,7 +100,7 @@ def exits_frame(pathways: pd.DataFrame, territories: Mapping[str, str] | None = 
     if pathways.empty:
         return pd.DataFrame(columns=columns)
     spans = pathway_spans(pathways)
-    spans = spans[spans["fin"].notna() & spans["categorie"].ne(WITHDRAWN)].copy()
+    spans = spans[spans["fin"].notna() & spans["categorie"].ne(WITHDRAWN_EXIT)].copy()
     spans["annee"] = spans["fin"].dt.year.astype(int)
     first = pathways.sort_values(["parcours_id", "etape"], kind="stable").drop_duplicates("parcours_id")
     profile = first.set_index("parcours_id")[["sexe", "tranche_age", *BOOLEAN_COVARIATES]]

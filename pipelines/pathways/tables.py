@@ -20,7 +20,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from ptce.contract import DAYS_PER_MONTH, PATHWAY_INDICATOR_CODES, TABLES
+from ptce.contract import DAYS_PER_MONTH, PATHWAY_INDICATOR_CODES, TABLES, WITHDRAWN_EXIT
 from ptce.text import normalize_key
 
 PATHWAY_COLUMNS = list(TABLES["pathways"])
@@ -159,7 +159,7 @@ def build_indicators(pathways: pd.DataFrame, declared: pd.DataFrame, today: date
         for year in range(int(mine["_an_entree"].min()), int(mine["_an_fin"].max()) + 1):
             overlap = mine[(mine["_an_entree"] <= year) & (mine["_an_fin"] >= year)]
             ended = paths[paths["_an_fin"] == year]
-            counted = ended[ended["categorie"] != "retrait"]
+            counted = ended[ended["categorie"] != WITHDRAWN_EXIT]
             by_category = ended["categorie"].value_counts()
             values: dict[str, float | None] = {
                 "personnes_accompagnees": overlap["person_key"].nunique(),

@@ -30,7 +30,7 @@ from typing import Any
 import pandas as pd
 
 from ptce import small_cells
-from ptce.contract import DAYS_PER_MONTH, PATHWAY_INDICATOR_CODES
+from ptce.contract import DAYS_PER_MONTH, DYNAMIC_EXIT_CATEGORIES, PATHWAY_INDICATOR_CODES, WITHDRAWN_EXIT
 from ptce.fmt import fmt_number
 from ptce.read.base import Viewer, Warehouse, query
 
@@ -47,10 +47,9 @@ ONGOING = "en_cours"
 # The one node of the network's flows for the persons who moved to another member structure.
 MOVED = "mobilite_interne"
 UNKNOWN_EXIT = "non_renseignee"
-# The categories of a dynamic exit (numerator of the dynamic-exit rate) and the one left out of
-# the exits (denominator: exits other than withdrawals).
-DYNAMIC_CATEGORIES = ("emploi_durable", "emploi_transition", "sortie_positive")
-WITHDRAWN = "retrait"
+# Dynamic exits and withdrawals, as the contract defines them (the pages use these names).
+DYNAMIC_CATEGORIES = DYNAMIC_EXIT_CATEGORIES
+WITHDRAWN = WITHDRAWN_EXIT
 # Every outcome of a pathway in French, in display order (pages, report).
 EXIT_LABELS: dict[str, str] = {
     "emploi_durable": "Emploi durable",
