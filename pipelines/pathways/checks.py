@@ -13,7 +13,7 @@ import pandas as pd
 
 from pipelines.pathways.adjusted import INDICATORS as ADJUSTED_INDICATORS
 from pipelines.pathways.adjusted import MIN_EXITS
-from pipelines.shared.quality_checks import sql_check
+from pipelines.shared.quality_checks import first_named, sql_check
 from pipelines.shared.resources import WarehouseResource
 from ptce.contract import PATHWAY_INDICATOR_CODES
 from ptce.fmt import fmt_number
@@ -54,13 +54,11 @@ def explain_gaps(bad: pd.DataFrame) -> str:
         f"{fmt_number(r.valeur_declaree)} déclaré(s)"
         for r in bad.head(MAX_NAMED).itertuples()
     ]
-    more = f" ; et {len(bad) - MAX_NAMED} autre(s)" if len(bad) > MAX_NAMED else ""
     config = load_pathway_config()
     return (
         f"{len(bad)} écart(s) entre les parcours et les chiffres déclarés au-delà de la tolérance "
         f"({config.gap_relative_tolerance:.0%} et {fmt_number(config.gap_absolute_tolerance)}) — "
-        + " ; ".join(parts)
-        + more
+        + first_named(parts, len(bad), limit=MAX_NAMED)
         + ". Vérifiez avec le pôle que le fichier de parcours couvre toute l'année."
     )
 

@@ -214,6 +214,13 @@ def sql_check(
     )
 
 
+def first_named(parts: list[str], total: int, more: str = "autre(s)", limit: int = MAX_NAMED_FILES) -> str:
+    """The first `limit` items of a check's French account, then how many more: « a ; b ; et 3
+    autre(s) fichier(s) ». `parts` may hold more than `limit` items; `total` counts them all."""
+    shown = " ; ".join(parts[:limit])
+    return shown + (f" ; et {total - limit} {more}" if total > limit else "")
+
+
 def conservation_gaps(bad: pd.DataFrame) -> str:
     """French account of the files breaking the ledger, each named (rows of `ingest_log_conservation`)."""
     parts = []
@@ -227,9 +234,10 @@ def conservation_gaps(bad: pd.DataFrame) -> str:
                 f"{row.source_file} : {row.rows_read} ligne(s) lue(s) mais {row.rows_loaded} chargée(s) "
                 f"et {row.rows_quarantined} en quarantaine"
             )
-    more = f" ; et {len(bad) - MAX_NAMED_FILES} autre(s) fichier(s)" if len(bad) > MAX_NAMED_FILES else ""
     return (
-        f"Comptes du journal faux pour {len(bad)} fichier(s) — " + " ; ".join(parts) + more + ". "
+        f"Comptes du journal faux pour {len(bad)} fichier(s) — "
+        + first_named(parts, len(bad), "autre(s) fichier(s)")
+        + ". "
         "L'entrepôt précédent reste en place. C'est une anomalie de l'observatoire, pas des fichiers : "
         "signalez-la à l'équipe technique avec ce message."
     )
@@ -242,9 +250,10 @@ def quarantine_gaps(bad: pd.DataFrame) -> str:
         f"{row.en_quarantaine} dans la quarantaine"
         for row in bad.head(MAX_NAMED_FILES).itertuples()
     ]
-    more = f" ; et {len(bad) - MAX_NAMED_FILES} autre(s) fichier(s)" if len(bad) > MAX_NAMED_FILES else ""
     return (
-        f"Quarantaine et journal en désaccord pour {len(bad)} fichier(s) — " + " ; ".join(parts) + more + ". "
+        f"Quarantaine et journal en désaccord pour {len(bad)} fichier(s) — "
+        + first_named(parts, len(bad), "autre(s) fichier(s)")
+        + ". "
         "L'entrepôt précédent reste en place. C'est une anomalie de l'observatoire, pas des fichiers : "
         "signalez-la à l'équipe technique avec ce message."
     )

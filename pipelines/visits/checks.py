@@ -8,7 +8,7 @@ staff see which mention to correct in the file (a date, the host, the event's ti
 import dagster as dg
 import pandas as pd
 
-from pipelines.shared.quality_checks import sql_check
+from pipelines.shared.quality_checks import first_named, sql_check
 from pipelines.shared.resources import WarehouseResource
 
 MAX_NAMED = 10
@@ -28,12 +28,10 @@ def explain_unlinked(bad: pd.DataFrame) -> str:
         f"visite « {r.visite_mentionnee} »"
         for r in bad.head(MAX_NAMED).itertuples()
     ]
-    more = f" ; et {len(bad) - MAX_NAMED} autre(s)" if len(bad) > MAX_NAMED else ""
     return (
         f"{len(bad)} pratique(s) dont la visite mentionnée ne correspond à aucun événement (ou à "
         "plusieurs) — "
-        + " ; ".join(parts)
-        + more
+        + first_named(parts, len(bad), limit=MAX_NAMED)
         + ". Elles sont publiées sans visite : dans la colonne « Visite », écrivez la date de "
         "l'événement et son pôle hôte, son titre exact ou son identifiant."
     )
