@@ -285,3 +285,24 @@ def test_latin1_file_reads_accents(tmp_path: Path) -> None:
         "eco_materiaux",
         "qualite",
     )
+
+
+def test_a_hidden_sheet_is_named_in_the_log_and_not_read(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Visites"
+    ws.append(["Date", "Type", "Pôle hôte", "Titre", "Participants"])
+    ws.append(["13/10/2016", "Visite", "Tarnais", "Visite du pôle tarnais", 22])
+    old = wb.create_sheet("Brouillon")
+    old.append(["Date", "Type", "Pôle hôte", "Titre", "Participants"])
+    old.append(["01/12/2016", "Visite", "ESCI", "Brouillon", 17])
+    old.sheet_state = "hidden"
+    path = tmp_path / "visites.xlsx"
+    wb.save(path)
+    result = parse(path)
+    assert (result.rows_read, result.rows_loaded) == (1, 1)
+    assert [r["titre"] for r in records_of(result, "event")] == ["Visite du pôle tarnais"]
+    assert (
+        "Feuille(s) masquée(s) ignorée(s) : « Brouillon » (elles ne sont pas lues). Pour intégrer ces "
+        "lignes, affichez la feuille dans Excel et renvoyez le fichier."
+    ) in result.message()

@@ -33,7 +33,7 @@ from pipelines.pathways.fields import (
 )
 from pipelines.pathways.pseudonym import DEMO_KEY_NOTE, NO_KEY_ERROR, PseudonymKey, pseudonymise
 from pipelines.shared.dates import parse_date
-from pipelines.shared.readers import Sheet, read_into
+from pipelines.shared.readers import Sheet, hidden_sheets_note, read_into
 from pipelines.shared.results import FileResult, IngestionError, QuarantineRecord
 from pipelines.shared.values import ValueProblem, cell_text, formula_reason, header_roles, is_missing
 from ptce.reference import PoleMatcher, pole_numbers
@@ -290,11 +290,7 @@ class PathwayFileParser:
                 "par étape."
             )
         if hidden_tables:
-            names = ", ".join(f"« {n} »" for n in hidden_tables)
-            result.notes.append(
-                f"Feuille(s) masquée(s) ignorée(s) : {names} (elles ne sont pas lues). Pour intégrer ces "
-                "parcours, affichez la feuille dans Excel et renvoyez le fichier."
-            )
+            result.notes.append(hidden_sheets_note(hidden_tables, "parcours"))
         if not found:
             raise IngestionError(
                 f"{result.source_file} : aucun tableau de parcours reconnu (en-têtes attendus dans les "

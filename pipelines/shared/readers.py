@@ -121,6 +121,16 @@ def hidden_note(sheets: list[Sheet]) -> str | None:
     )
 
 
+def hidden_sheets_note(names: list[str], what: str) -> str:
+    """French remark on the hidden sheets holding a table, left unread: « … Pour intégrer ces
+    `what`, affichez la feuille dans Excel… » (`what`: « parcours », « lignes »…)."""
+    listed = ", ".join(f"« {n} »" for n in names)
+    return (
+        f"Feuille(s) masquée(s) ignorée(s) : {listed} (elles ne sont pas lues). Pour intégrer ces "
+        f"{what}, affichez la feuille dans Excel et renvoyez le fichier."
+    )
+
+
 def read_into(
     result: FileResult, path: Path, source_file: str
 ) -> tuple[list[Sheet], dict[str, str], str | None]:

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from pipelines.shared.dates import parse_span
-from pipelines.shared.readers import Sheet, read_into
+from pipelines.shared.readers import Sheet, hidden_sheets_note, read_into
 from pipelines.shared.results import FileResult, IngestionError, QuarantineRecord
 from pipelines.shared.values import (
     ValueProblem,
@@ -317,11 +317,7 @@ class VisitFileParser:
                     "vide. Vérifiez que le bon fichier a été déposé et renvoyez-le."
                 )
         if hidden_tables:
-            names = ", ".join(f"« {n} »" for n in hidden_tables)
-            result.notes.append(
-                f"Feuille(s) masquée(s) ignorée(s) : {names} (elles ne sont pas lues). Pour intégrer ces "
-                "lignes, affichez la feuille dans Excel et renvoyez le fichier."
-            )
+            result.notes.append(hidden_sheets_note(hidden_tables, "lignes"))
         if not found:
             raise IngestionError(
                 f"{result.source_file} : aucun tableau de visites ni de pratiques reconnu (en-têtes "
