@@ -11,7 +11,6 @@ from plotly.colors import sample_colorscale, sequential
 
 from dashboards.shared.display import value_with_unit
 from dashboards.shared.maps import (
-    MAP_HEIGHT,
     MARKER_LINE,
     MARKER_SIZE,
     add_leader_lines,
@@ -212,14 +211,5 @@ def france_map_figure(
             showlegend=bool(index),
         )
     )
-    finish_map(fig)
-    return base_layout(
-        fig,
-        height=MAP_HEIGHT,
-        # Room under the map for the colour bar and its title.
-        margin={"l": 0, "r": 0, "t": 0, "b": 80},
-        legend={"x": 0, "y": 1, "xanchor": "left", "yanchor": "top", "bgcolor": "rgba(255,255,255,0.8)"},
-        hoverlabel={"namelength": -1, "align": "left"},
-        plot_bgcolor="rgba(0,0,0,0)",
-        paper_bgcolor="rgba(0,0,0,0)",
-    )
+    # Room under the map for the colour bar and its title.
+    return finish_map(fig, bottom=80)

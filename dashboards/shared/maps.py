@@ -16,7 +16,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from dashboards.shared.plotting import MEDIAN_COLOR
+from dashboards.shared.plotting import MEDIAN_COLOR, base_layout
 from ptce.reference import REFERENCE_DIR
 
 OUTLINE_FILL = "#eef2f7"
@@ -145,8 +145,9 @@ def add_leader_lines(
     )
 
 
-def finish_map(fig: go.Figure) -> None:
-    """Axes of a map (hidden, same scale both ways so France keeps its shape) and its source note."""
+def finish_map(fig: go.Figure, bottom: int) -> go.Figure:
+    """Axes of a map (hidden, same scale both ways so France keeps its shape), its source note and
+    its layout: full width, legend in the top-left corner, `bottom` pixels of room underneath."""
     fig.update_xaxes(visible=False, fixedrange=True)
     fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1, fixedrange=True)
     fig.add_annotation(
@@ -159,4 +160,13 @@ def finish_map(fig: go.Figure) -> None:
         font={"size": 10, "color": MEDIAN_COLOR},
         xanchor="left",
         yanchor="bottom",
+    )
+    return base_layout(
+        fig,
+        height=MAP_HEIGHT,
+        margin={"l": 0, "r": 0, "t": 0, "b": bottom},
+        legend={"x": 0, "y": 1, "xanchor": "left", "yanchor": "top", "bgcolor": "rgba(255,255,255,0.8)"},
+        hoverlabel={"namelength": -1, "align": "left"},
+        plot_bgcolor="rgba(0,0,0,0)",
+        paper_bgcolor="rgba(0,0,0,0)",
     )

@@ -12,7 +12,6 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from dashboards.shared.maps import (
-    MAP_HEIGHT,
     MARKER_LINE,
     add_leader_lines,
     finish_map,
@@ -152,16 +151,7 @@ def events_map_figure(events: pd.DataFrame) -> go.Figure:
                 meta={"type": kind},
             )
         )
-    finish_map(fig)
-    return base_layout(
-        fig,
-        height=MAP_HEIGHT,
-        margin={"l": 0, "r": 0, "t": 0, "b": 20},
-        legend={"x": 0, "y": 1, "xanchor": "left", "yanchor": "top", "bgcolor": "rgba(255,255,255,0.8)"},
-        hoverlabel={"namelength": -1, "align": "left"},
-        plot_bgcolor="rgba(0,0,0,0)",
-        paper_bgcolor="rgba(0,0,0,0)",
-    )
+    return finish_map(fig, bottom=20)
 
 
 def rhythm_figure(rhythm: pd.DataFrame, aim: int) -> go.Figure:
