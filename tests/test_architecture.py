@@ -5,6 +5,10 @@
 - A pipeline domain (`pipelines/<domain>/`) imports no other domain: only `pipelines.shared` and
   `ptce`; `pipelines.shared` imports no domain (it collects them by discovery, never by name).
 - A dashboard page folder imports no other page: only `dashboards.shared`.
+- `reports` (the yearly report) imports neither `pipelines` nor Streamlit; of `dashboards` it uses
+  only the pure chart modules (`dashboards.<page>.charts`, `dashboards.shared.plotting`,
+  `dashboards.shared.maps`, `dashboards.shared.angle_charts`), so that a chart in the report is the
+  dashboard's own figure.
 Checked on the source with `ast`, imports inside functions included.
 """
 
@@ -81,3 +85,28 @@ def test_pipeline_shared_imports_no_domain() -> None:
 def test_a_page_imports_no_other_page(page: str) -> None:
     others = [f"dashboards.{p}" for p in PAGES if p != page]
     assert offending(f"dashboards/{page}", others) == []
+
+
+REPORT_CHART_MODULES = (
+    "dashboards.shared.plotting",
+    "dashboards.shared.maps",
+    "dashboards.shared.angle_charts",
+)
+
+
+def test_reports_import_neither_pipelines_nor_streamlit() -> None:
+    assert offending("reports", ["pipelines", "streamlit"]) == []
+
+
+def test_reports_use_only_the_pure_chart_modules_of_the_dashboards() -> None:
+    bad = []
+    for path in sources("reports"):
+        for module in sorted(imports_of(path)):
+            if not module.startswith("dashboards"):
+                continue
+            base = module.rsplit(".", 1)[0] if module.count(".") >= 2 else module
+            allowed = module in REPORT_CHART_MODULES or base in REPORT_CHART_MODULES
+            allowed = allowed or (module.split(".")[-1] == "charts" or base.split(".")[-1] == "charts")
+            if not allowed:
+                bad.append(f"{path.relative_to(PROJECT_ROOT)} imports {module}")
+    assert bad == []
