@@ -21,6 +21,11 @@ ColumnKind = Literal["text", "count", "number", "percent", "money", "date"]
 Cell = float | int | str | None
 
 
+class ReportError(Exception):
+    """A report that cannot be built, with the reason in French for the person who asked (a year
+    with no data, no published warehouse, a missing system tool and how to install it)."""
+
+
 @dataclass(frozen=True)
 class Column:
     """One column of a report table: its French header, how to write its values."""
