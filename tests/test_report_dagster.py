@@ -49,6 +49,9 @@ def test_the_warehouse_job_never_builds_the_report() -> None:
 def test_definitions_built_for_a_folder_give_the_report_that_folder(tmp_path: Path) -> None:
     built = build_definitions(WarehouseResource(data_dir=str(tmp_path)))
     assert built.resources["rapports"].data_dir == str(tmp_path)
+    # The code location's own: the same environment variable, resolved when a run starts.
+    data_dir = defs.resources["rapports"].data_dir
+    assert isinstance(data_dir, dg.EnvVar) and data_dir.env_var_name == "PTCE_DATA_DIR"
 
 
 def _tick(data_dir: Path, when: datetime) -> dg.RunRequest | dg.SkipReason:
