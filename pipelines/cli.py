@@ -1,8 +1,9 @@
-"""The `ptce` command: demo data, headless pipeline run, dashboards, Dagster UI, template.
+"""The `ptce` command: demo data, headless pipeline run, dashboards, Dagster UI, template, report.
 
 Used by people and by scripts, so its sub-commands and options are a stable interface (SPEC §4).
 Messages are French; exit status is 0 on success, 2 when publication was refused, 3 when another
-build of the same data folder was still running after the wait, 1 on usage errors.
+build of the same data folder was still running after the wait, 1 on usage errors and when a
+report cannot be built.
 """
 
 from __future__ import annotations
@@ -216,6 +217,37 @@ def cmd_template(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from ptce.fmt import fmt_count, fmt_number
+    from reports.build import build_year, published_warehouse, report_years
+    from reports.model import ReportError
+
+    data_dir = _data_dir(args)
+
+    def tell(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    try:
+        year = args.year
+        if year is None:
+            # Default: the most recent year with network figures in the published warehouse.
+            years = report_years(published_warehouse(data_dir))
+            if not years:
+                raise ReportError("L'entrepôt publié ne contient aucune année de données : pas de rapport.")
+            year = years[0]
+            tell(f"Année non précisée : rapport de {year}, la dernière année avec des données.")
+        out = Path(args.out).expanduser().resolve() if args.out else None
+        built = build_year(data_dir, year, out, progress=tell)
+    except ReportError as exc:
+        tell(str(exc))
+        return 1
+    print(f"Rapport {built.year} écrit en {fmt_number(built.seconds, decimals=1)} s :")
+    print(f"  PDF ({fmt_count(built.pages, 'page', 'pages')}) : {built.pdf}")
+    print(f"  Excel : {built.xlsx}")
+    print(f"  HTML : {built.html}")
+    return 0
+
+
 class FrenchHelpFormatter(argparse.HelpFormatter):
     """argparse's help layout, with its own words in French."""
 
@@ -322,6 +354,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", default="modele_indicateurs_ptce.xlsx", metavar="FICHIER", help="fichier .xlsx à écrire"
     )
     tpl.set_defaults(func=cmd_template)
+    rep = with_data_dir(
+        sub.add_parser("report", help="écrire le rapport annuel pour le financeur (PDF, Excel, HTML)")
+    )
+    rep.add_argument(
+        "--year",
+        type=int,
+        metavar="ANNÉE",
+        help="année du rapport (défaut : la dernière année avec des données dans l'entrepôt publié)",
+    )
+    rep.add_argument(
+        "--out",
+        metavar="DOSSIER",
+        help="dossier où écrire les trois fichiers (défaut : curated/rapports/ du dossier de données)",
+    )
+    rep.set_defaults(func=cmd_report)
     return parser
 
 

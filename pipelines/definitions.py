@@ -3,6 +3,9 @@
 Each sub-package of `pipelines/` (`shared/`, `indicators/`, `applications/`, and any domain added
 later) contributes its assets and checks (`dg.load_assets_from_package_module`), so a new domain is
 a new folder, never an edit here.
+The yearly report (`reports/assets.py`: the asset `rapport_annuel`, partitioned by year, its job
+and schedule) is added here by name: it is no pipeline domain (pipelines never import `reports`),
+and the warehouse job leaves it out.
 `dagster dev -m pipelines.definitions` (or `ptce dagster`) serves it. The data directory reaches the
 code only through `WarehouseResource(data_dir=EnvVar("PTCE_DATA_DIR"))`; tests and `ptce run` build
 the same definitions with an explicit directory through `build_definitions`.
@@ -18,6 +21,7 @@ import dagster as dg
 import pipelines
 from pipelines.shared import jobs
 from pipelines.shared.resources import WarehouseResource
+from reports import assets as report_assets
 
 
 def domain_packages() -> list[str]:
@@ -26,7 +30,8 @@ def domain_packages() -> list[str]:
 
 
 def build_definitions(warehouse: WarehouseResource) -> dg.Definitions:
-    """All assets, checks, jobs and sensors, bound to one warehouse resource.
+    """All assets, checks, jobs, sensors and schedules, bound to one warehouse resource (the
+    report reads the same data directory's published warehouse).
 
     Domains contribute assets and asset checks from any of their modules; the job and the sensor
     (`shared/jobs.py`) cover every asset. Steps run in one process: DuckDB allows a single writer,
@@ -34,11 +39,18 @@ def build_definitions(warehouse: WarehouseResource) -> dg.Definitions:
     """
     packages = [importlib.import_module(name) for name in domain_packages()]
     return dg.Definitions(
-        assets=[a for p in packages for a in dg.load_assets_from_package_module(p)],
+        assets=[
+            *(a for p in packages for a in dg.load_assets_from_package_module(p)),
+            report_assets.rapport_annuel,
+        ],
         asset_checks=[c for p in packages for c in dg.load_asset_checks_from_package_module(p)],
-        jobs=[jobs.build_warehouse_job],
+        jobs=[jobs.build_warehouse_job, report_assets.report_job],
         sensors=[jobs.raw_files_sensor],
-        resources={"warehouse": warehouse},
+        schedules=[report_assets.yearly_report_schedule],
+        resources={
+            "warehouse": warehouse,
+            "rapports": report_assets.ReportResource(data_dir=warehouse.data_dir),
+        },
         executor=dg.in_process_executor,
     )
 

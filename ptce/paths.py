@@ -68,6 +68,11 @@ class DataLayout:
         return self.curated / "data_docs"
 
     @property
+    def reports_dir(self) -> Path:
+        """The yearly reports for the funder (`ptce report`, the « Rapports » page, Dagster)."""
+        return self.curated / "rapports"
+
+    @property
     def parquet_dir(self) -> Path:
         return self.curated / "parquet"
 

@@ -36,7 +36,7 @@ def test_console_script_is_installed() -> None:
         [str(Path(sys.executable).parent / "ptce"), "--help"], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0
-    for command in ("sample", "run", "dashboard", "template"):
+    for command in ("sample", "run", "dashboard", "template", "report"):
         assert command in result.stdout
 
 

@@ -43,6 +43,7 @@ EXPECTED_ASSETS = [
     "practices",
     "published_warehouse",
     "quarantine",
+    "rapport_annuel",
     "raw_files",
     "stg_application_files",
     "stg_indicator_files",

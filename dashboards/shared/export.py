@@ -13,17 +13,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+# The formula-neutralising rule and the number formats are shared with the yearly report's
+# workbook (`reports/xlsx.py`), which may not import the dashboards: they live in `ptce`.
+from ptce.spreadsheet import XLSX_DECIMAL, XLSX_INTEGER, XLSX_PERCENT, neutralise, write_text
 from ptce.text import truncate_text
-
-# Excel runs a cell as a formula when it begins with one of these (OWASP "CSV injection"); a tab
-# or carriage return first is also a known trick to hide the formula sign from naive filters.
-FORMULA_TRIGGERS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: object) -> object:
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
 
 
 def cap_table(frame: pd.DataFrame, max_rows: int | None, max_chars: int) -> tuple[pd.DataFrame, bool, bool]:
@@ -66,13 +59,6 @@ def to_excel_csv(frame: pd.DataFrame) -> bytes:
     return text.encode("utf-8-sig")
 
 
-# Excel number formats are written with the en-US codes and shown in the reader's locale: French
-# Excel shows `#,##0.0` as « 1 234,5 » and `0.0%` as « 45,2 % ».
-XLSX_INTEGER = "#,##0"
-XLSX_DECIMAL = "#,##0.0#"
-XLSX_PERCENT = "0.0%"
-
-
 def to_xlsx(
     frame: pd.DataFrame,
     *,
@@ -92,12 +78,10 @@ def to_xlsx(
     ws.title = sheet[:31]  # Excel's limit on sheet names
     first = 1
     if title:
-        ws.cell(row=1, column=1, value=str(neutralise(title))).data_type = "s"
+        write_text(ws, 1, 1, title)
         first = 2
     for j, name in enumerate(frame.columns, start=1):
-        cell = ws.cell(row=first, column=j, value=str(neutralise(str(name))))
-        cell.data_type = "s"
-        cell.font = Font(bold=True)
+        write_text(ws, first, j, name).font = Font(bold=True)
     formats: dict[str, str] = {}
     for name in frame.columns:
         column = frame[name]
@@ -116,8 +100,7 @@ def to_xlsx(
             if value is None or (not isinstance(value, str) and pd.isna(value)):
                 continue
             if isinstance(value, str):
-                cell = ws.cell(row=i, column=j, value=str(neutralise(value)))
-                cell.data_type = "s"  # openpyxl would take « =… » for a formula
+                write_text(ws, i, j, value)
                 continue
             cell = ws.cell(row=i, column=j, value=value.item() if hasattr(value, "item") else value)
             if name in formats:

@@ -12,10 +12,13 @@ from pipelines.shared.inventory import scan_inventory
 from pipelines.shared.resources import WarehouseResource
 
 JOB_NAME = "construire_entrepot"
+# Assets made from the published warehouse on their own schedule (the yearly report,
+# `reports/assets.py`, partitioned by year): never part of a warehouse build.
+AFTER_PUBLICATION_GROUP = "rapports"
 
 build_warehouse_job = dg.define_asset_job(
     name=JOB_NAME,
-    selection=dg.AssetSelection.all(),
+    selection=dg.AssetSelection.all() - dg.AssetSelection.groups(AFTER_PUBLICATION_GROUP),
     description="Lit les fichiers bruts, contrôle, construit et publie l'entrepôt DuckDB.",
 )
 

@@ -27,7 +27,16 @@ DEFAULT_TITLE = "Vue d'ensemble du réseau"
 # What each role's navigation lists, written out: a page moved to another role must change here.
 EXPECTED = {
     "staff": set(PAGES),
-    "funder": {"overview", "pole", "comparaison", "mutualisation", "creation", "qualite_emploi", "visites"},
+    "funder": {
+        "overview",
+        "pole",
+        "comparaison",
+        "mutualisation",
+        "creation",
+        "qualite_emploi",
+        "visites",
+        "rapports",
+    },
     "pole": {
         "overview",
         "pole",
