@@ -456,9 +456,10 @@ def _rates_table(ctx: Context, rates: pd.DataFrame) -> ReportTable:
     for r in rates.itertuples(index=False):
         exits_cell = r.sorties_libelle if r.sorties_masque else r.sorties
         rate_cell = cell(r.taux, r.taux_masque)
-        name = "Réseau" if r.pole_id is None else pole_label(r.numero, r.nom_long)
+        pole_id = None if is_missing(r.pole_id) else str(r.pole_id)
+        name = "Réseau" if pole_id is None else pole_label(r.numero, r.nom_long)
         rows.append((name, exits_cell, rate_cell))
-        row_sources.append(join_sources(ctx.codes_files(parts, ctx.year, r.pole_id)))
+        row_sources.append(join_sources(ctx.codes_files(parts, ctx.year, pole_id)))
     return ReportTable(
         key="taux_sorties_dynamiques",
         title=f"Taux de sorties dynamiques par pôle en {ctx.year}",
