@@ -176,6 +176,13 @@ CALLS = [
     Call("comparison.targets", (YEAR,)),
     Call("comparison.targets", (YEAR, OTHER)),
     Call("comparison.targets", (YEAR, OWN), own_detail=True),
+    # Where the figures come from (the report's traceability): file paths only, open to all.
+    Call("sources.indicator_files", (YEAR,)),
+    Call("sources.indicator_files"),
+    Call("sources.target_files", (YEAR,)),
+    Call("sources.pathway_files", (PATHWAY_YEAR,)),
+    Call("sources.visit_files"),
+    Call("sources.practice_files"),
     # The adjusted comparison (issue 13) holds no person-level rows: open to every role.
     *[
         Call("pathways.adjusted_comparison", (PATHWAY_YEAR, indicator))
