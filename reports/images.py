@@ -50,7 +50,10 @@ def chromium_path() -> Path:
 def _pdf_figure(chart: ReportChart) -> dict[str, Any]:
     # A copy: the figure belongs to the caller (and may be shown by a dashboard too).
     figure = go.Figure(chart.figure)
-    figure.update_layout(font_family=FONT_FAMILY, width=chart.width, height=chart.height)
+    # A height the chart function computed (small multiples grow with their rows) wins over the
+    # default: forcing 450 px squeezed five rows of small charts onto each other.
+    height = figure.layout.height or chart.height
+    figure.update_layout(font_family=FONT_FAMILY, width=chart.width, height=height)
     return figure.to_dict()
 
 

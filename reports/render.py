@@ -105,23 +105,41 @@ def has_masked_cells(table: ReportTable) -> bool:
     )
 
 
+def shown_unit(display: str, unit: str) -> str:
+    """The unit printed after a key figure, unless its display already ends with it (« 45,2 % »)."""
+    return "" if not unit or display.replace(NNBSP, " ").rstrip().endswith(unit) else unit
+
+
 @dataclass
 class _Node:
-    """A section with its anchor in the page and its heading level (2 for a section)."""
+    """A section with its anchor in the page, its heading level (2 for a section) and whether
+    it starts a new page."""
 
     section: Section
     anchor: str
     level: int
+    page_break: bool
     children: list[_Node] = field(default_factory=list)
 
 
-def _nodes(sections: list[Section], prefix: str = "section", level: int = 2) -> list[_Node]:
+def _only_text(section: Section) -> bool:
+    return not (section.key_figures or section.charts or section.tables)
+
+
+def _nodes(
+    sections: list[Section], prefix: str = "section", level: int = 2, parent: Section | None = None
+) -> list[_Node]:
     # Anchors from positions, not from keys: keys may repeat (one subsection per pole in each part)
     # and need not be valid in an URL fragment.
-    return [
-        _Node(section, f"{prefix}-{i}", level, _nodes(section.subsections, f"{prefix}-{i}", level + 1))
-        for i, section in enumerate(sections, start=1)
-    ]
+    nodes = []
+    for i, section in enumerate(sections, start=1):
+        # The first subsection follows its part's introduction on the same page when that part
+        # holds only a few sentences: otherwise the part's title stood alone on a blank page.
+        breaks = section.page_break and not (i == 1 and parent is not None and _only_text(parent))
+        anchor = f"{prefix}-{i}"
+        children = _nodes(section.subsections, anchor, level + 1, section)
+        nodes.append(_Node(section, anchor, level, breaks, children))
+    return nodes
 
 
 def _toc(nodes: list[_Node]) -> list[_Node]:
@@ -167,7 +185,9 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["typo"] = french_typography
-    env.globals.update(format_cell=format_cell, is_masked=is_masked, has_masked_cells=has_masked_cells)
+    env.globals.update(
+        format_cell=format_cell, is_masked=is_masked, has_masked_cells=has_masked_cells, shown_unit=shown_unit
+    )
     return env
 
 

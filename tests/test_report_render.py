@@ -82,7 +82,7 @@ def _report() -> Report:
                 change="+8 % par rapport à 2015",
             ),
             KeyFigure("Sorties vers l'emploi", None, "< 5", masked=True),
-            KeyFigure("Taux de sortie dynamique", 0.48, "48,0 %"),
+            KeyFigure("Taux de sortie dynamique", 0.48, "48,0 %", unit="%"),
         ],
         charts=[
             ReportChart(
@@ -166,7 +166,8 @@ def test_the_contents_list_the_sections_with_their_pages(pages: list[str]) -> No
     contents = pages[1]
     assert "Sommaire" in contents
     # Cover, contents, then « Le réseau en 2016 » from page 3; the pole part starts a page later
-    # at least (its own page break) and its subsection opens the next page.
+    # at least (its own page break); its first subsection follows its one-sentence introduction
+    # on the same page instead of leaving it alone on a page.
     network = re.search(r"Le réseau en 2016\s*\.*\s*(\d+)", contents)
     poles = re.search(r"Les pôles un par un\s*\.*\s*(\d+)", contents)
     alpha = re.search(r"Pôle Alpha\s*\.*\s*(\d+)", contents)
@@ -174,7 +175,7 @@ def test_the_contents_list_the_sections_with_their_pages(pages: list[str]) -> No
     assert int(network.group(1)) == 3
     assert "Le réseau en 2016" in pages[2]
     assert "Les pôles un par un" in pages[int(poles.group(1)) - 1]
-    assert int(alpha.group(1)) == int(poles.group(1)) + 1
+    assert int(alpha.group(1)) == int(poles.group(1))
     assert "Pôle Alpha" in pages[int(alpha.group(1)) - 1]
 
 
@@ -185,6 +186,7 @@ def test_the_masked_labels_are_printed_and_nothing_else_in_their_row(pages: list
     assert re.sub(r"\s+", " ", row).strip() == "Pôle Bêta < 5 – s"
     assert "Pôle Alpha 1 234 45,2 % 12,5" in network
     assert "« < 5 » : moins de 5 personnes" in network  # the small-cell note under the table
+    assert "48,0 %" in network and "48,0 % %" not in network  # a unit the figure already says
 
 
 def test_the_cover_states_the_publication_and_the_demo(pages: list[str]) -> None:
