@@ -111,7 +111,8 @@ ensure_debian_packages() {
   while [ $# -gt 0 ]; do
     pkg="$1" file="$2"
     shift 2
-    [ -e "$file" ] || missing+=("$pkg")
+    # A package two features need (chromium) is named once.
+    [ -e "$file" ] || [[ " ${missing[*]-} " == *" $pkg "* ]] || missing+=("$pkg")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
@@ -133,4 +134,20 @@ ensure_debian_packages() {
 BROWSER_PACKAGES=(
   chromium /usr/bin/chromium
   fonts-noto-color-emoji /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf
+)
+
+# What the yearly report's PDF needs: Pango for WeasyPrint, a local font family (DejaVu, the one
+# the style sheet names first) and Chromium, in which kaleido draws the charts as SVG. Libraries
+# are proved by their file in Debian's multiarch folder (HOSTTYPE is bash's own `uname -m`).
+_PTCE_LIBDIR="/usr/lib/${HOSTTYPE:-x86_64}-linux-gnu"
+REPORT_PACKAGES=(
+  libpango-1.0-0 "${_PTCE_LIBDIR}/libpango-1.0.so.0"
+  libpangoft2-1.0-0 "${_PTCE_LIBDIR}/libpangoft2-1.0.so.0"
+  fonts-dejavu-core /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+  chromium /usr/bin/chromium
+)
+
+# What the tests of the report read the PDF with: poppler's pdftotext and pdftoppm (PNG pages).
+REPORT_TEST_PACKAGES=(
+  poppler-utils /usr/bin/pdftotext
 )

@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/_setup.sh
 sync_env
+# The yearly report's PDF (« Rapports » page, `ptce report`) needs Pango, DejaVu and Chromium.
+ensure_debian_packages "${REPORT_PACKAGES[@]}" || _say "Le rapport annuel ne pourra pas être produit en PDF."
 
 DATA_DIR="${PTCE_DATA_DIR:-data}"
 if [ -z "$(find "$DATA_DIR/raw" -type f ! -name .gitkeep 2>/dev/null | head -n 1)" ]; then

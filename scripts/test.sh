@@ -5,8 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/_setup.sh
 sync_env
-# Without Chromium the browser tests fail in CI and are skipped elsewhere, saying why.
-ensure_debian_packages "${BROWSER_PACKAGES[@]}" || _say "Les tests dans le navigateur ne pourront pas tourner."
+# Without Chromium the browser tests fail in CI and are skipped elsewhere, saying why; the report's
+# tests need the PDF's packages and poppler. One call, so that apt-get runs at most once.
+ensure_debian_packages "${BROWSER_PACKAGES[@]}" "${REPORT_PACKAGES[@]}" "${REPORT_TEST_PACKAGES[@]}" \
+  || _say "Les tests dans le navigateur et ceux du rapport annuel ne pourront pas tourner."
 
 uv run --frozen ruff check .
 uv run --frozen ruff format --check .

@@ -92,3 +92,31 @@ def test_missing_debian_packages_are_named_with_the_command(tmp_path: Path) -> N
     done = _run(f"ensure_debian_packages chromium {tmp_path / 'absent'}", folder, tmp_path)
     assert done.returncode == 1
     assert "apt-get install chromium" in done.stderr
+
+
+def test_a_package_two_features_need_is_named_once(tmp_path: Path) -> None:
+    folder = _bin(tmp_path)
+    absent = tmp_path / "absent"
+    done = _run(
+        f"ensure_debian_packages chromium {absent} poppler-utils {absent} chromium {absent}", folder, tmp_path
+    )
+    assert done.returncode == 1
+    assert "sudo apt-get install chromium poppler-utils\n" in done.stderr
+
+
+def test_the_report_s_packages_are_proved_by_files_this_machine_has(tmp_path: Path) -> None:
+    # The machine running the tests was set up by scripts/test.sh: if a file named in the lists
+    # does not exist here, the list names the wrong file and the set-up would install every time.
+    listed = _run(
+        'printf "%s\\n" "${REPORT_PACKAGES[@]}" "${REPORT_TEST_PACKAGES[@]}"', _bin(tmp_path), tmp_path
+    )
+    words = listed.stdout.split()
+    pairs = dict(zip(words[::2], words[1::2], strict=True))
+    assert set(pairs) == {
+        "libpango-1.0-0",
+        "libpangoft2-1.0-0",
+        "fonts-dejavu-core",
+        "chromium",
+        "poppler-utils",
+    }
+    assert [pkg for pkg, file in pairs.items() if not Path(file).exists()] == []
