@@ -690,11 +690,20 @@ def angles_section(ctx: Context, key: str) -> Section:
 # --- 6. The poles --------------------------------------------------------------------------------
 
 
+def _short_position(position: str) -> str:
+    for tail in (" de la médiane du réseau", " à la médiane du réseau"):
+        position = position.removesuffix(tail)
+    return position
+
+
 def _pole_section(ctx: Context, pole: pd.Series, series: pd.DataFrame, targets: pd.DataFrame) -> Section:
+    # One printed page per pole (issue #14): its key figures, their change and the network median in
+    # one table rather than cards plus a table, a short chart, and the small-cell rule said once in
+    # the part's introduction instead of under each table.
     year = ctx.year
     name = str(pole["nom_court"] or pole["nom"])
     codes = list(indicators.key_figure_codes())
-    figures, rows, row_sources = [], [], []
+    rows, row_sources = [], []
     above = compared = 0
     for code in codes:
         data = series[series["code"] == code].set_index("annee")
@@ -706,29 +715,13 @@ def _pole_section(ctx: Context, pole: pd.Series, series: pd.DataFrame, targets: 
         files = ctx.value_files(code, year, str(pole["pole_id"]))
         previous = data.at[year - 1, "valeur"] if year - 1 in data.index else None
         previous_mask = data.at[year - 1, "masque"] if year - 1 in data.index else None
-        if mask:
-            figures.append(
-                KeyFigure(
-                    str(current["libelle"]), None, mask, unit=unite, masked=True, sources=join_sources(files)
-                )
+        change = (
+            ""
+            if mask or isinstance(previous_mask, str)
+            else sentences.figure_change(
+                number(current["valeur"]), number(previous), None, rate=unite in PERCENT_UNITS
             )
-        else:
-            value = number(current["valeur"])
-            change = (
-                ""
-                if isinstance(previous_mask, str)
-                else sentences.figure_change(value, number(previous), year - 1, rate=unite in PERCENT_UNITS)
-            )
-            figures.append(
-                KeyFigure(
-                    str(current["libelle"]),
-                    value,
-                    fmt_value(value, unite),
-                    unit=unite,
-                    change=change,
-                    sources=join_sources(files),
-                )
-            )
+        )
         median = number(current["mediane_reseau"])
         position = None if mask else sentences.median_position(number(current["valeur"]), median)
         if position is not None:
@@ -743,8 +736,10 @@ def _pole_section(ctx: Context, pole: pd.Series, series: pd.DataFrame, targets: 
                 str(current["libelle"]),
                 "%" if unite in PERCENT_UNITS else unite,
                 pole_cell,
+                change or None,
                 None if median is None else median * scale,
-                position or "–",
+                # « au-dessus », « en dessous », « égal »: the header names the median.
+                _short_position(position) if position else "–",
             )
         )
         row_sources.append(join_sources(files or ctx.value_files(code, year)))
@@ -756,13 +751,12 @@ def _pole_section(ctx: Context, pole: pd.Series, series: pd.DataFrame, targets: 
                 Column("Indicateur"),
                 Column("Unité"),
                 Column("Pôle", "number", 1),
+                Column(f"Évolution depuis {year - 1}"),
                 Column("Médiane du réseau", "number", 1),
-                Column("Position"),
+                Column("Face à la médiane"),
             ),
             rows=tuple(rows),
             sources=tuple(row_sources),
-            note="Médiane des pôles ayant transmis l'indicateur, non publiée l'année où un pôle est masqué. "
-            + small_cells.note(),
         )
     ]
     reached = assessed = 0
@@ -808,8 +802,6 @@ def _pole_section(ctx: Context, pole: pd.Series, series: pd.DataFrame, targets: 
                 ),
                 rows=tuple(target_rows),
                 sources=tuple(target_sources),
-                note="Un objectif « à la hausse » est atteint au niveau fixé ou au-dessus. "
-                + small_cells.note(),
             )
         )
     paragraphs = [
@@ -824,15 +816,16 @@ def _pole_section(ctx: Context, pole: pd.Series, series: pd.DataFrame, targets: 
                 key=f"pole_{pole['pole_id']}",
                 title=f"{name} : indicateurs clés et médiane du réseau",
                 figure=pole_domain_figure(key_series, name),
-                alt=f"Valeurs de {name} par année et médiane du réseau, par indicateur clé.",
-                height=560,
+                alt="Valeurs du pôle et médiane du réseau, par année.",
+                # Drawn wider than the other charts, then scaled to the page: the grid keeps its
+                # height in pixels, so it takes less of the page and the pole fits on one.
+                width=1500,
             )
         )
     return Section(
         key=f"pole_{pole['pole_id']}",
         title=pole_label(pole["numero"], str(pole["nom"])),
         paragraphs=[p for p in paragraphs if p],
-        key_figures=figures,
         tables=tables,
         charts=charts,
         page_break=True,
@@ -851,8 +844,13 @@ def poles_section(ctx: Context) -> Section:
         key="poles",
         title="Les pôles",
         paragraphs=[
-            f"Pour chaque pôle : ses indicateurs clés de {ctx.year} face à la médiane des pôles du réseau, "
-            "puis ses objectifs de l'année et ce qu'il en a atteint."
+            f"Pour chaque pôle, une page : ses indicateurs clés de {ctx.year} face à la médiane des pôles "
+            "du réseau, puis ses objectifs de l'année et ce qu'il en a atteint.",
+            # Said once here rather than under each pole's tables, so that a pole fits on its page.
+            f"L'évolution depuis {ctx.year - 1} est en % pour un nombre, en points pour un taux. La médiane "
+            "est celle des pôles ayant transmis l'indicateur ; elle n'est pas publiée l'année où un pôle "
+            "est masqué. Un objectif est atteint au niveau fixé ou au-delà.",
+            small_cells.note(),
         ],
         subsections=subsections,
     )

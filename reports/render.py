@@ -123,7 +123,9 @@ class _Node:
 
 
 def _only_text(section: Section) -> bool:
-    return not (section.key_figures or section.charts or section.tables)
+    # Two sentences at most: a longer introduction (reading notes) fills enough of its page that
+    # the first subsection would not fit under it.
+    return not (section.key_figures or section.charts or section.tables) and len(section.paragraphs) <= 2
 
 
 def _nodes(

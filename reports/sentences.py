@@ -108,25 +108,26 @@ def points(difference: float) -> str:
 
 
 def figure_change(
-    value: float | None, previous: float | None, previous_year: int, *, rate: bool = False
+    value: float | None, previous: float | None, previous_year: int | None, *, rate: bool = False
 ) -> str:
     """A key figure's change in a few words, for `KeyFigure.change`: « +8 % par rapport à 2015 »,
     « −3 % par rapport à 2015 », « stable par rapport à 2015 »; for a rate, in points
-    (« +1,2 point par rapport à 2015 »). Empty when either figure is missing or masked."""
-    since = f"par rapport à {previous_year}"
+    (« +1,2 point par rapport à 2015 »). Empty when either figure is missing or masked. Without
+    `previous_year`, the change alone (« +8 % », « stable »), for a table whose header names the year."""
+    since = f" par rapport à {previous_year}" if previous_year is not None else ""
     if rate:
         if not known(value) or not known(previous):
             return ""
         difference = float(value) - float(previous)  # type: ignore[arg-type]
         if round(abs(difference) * 100, 1) == 0:
-            return f"stable {since}"
-        return f"{'+' if difference > 0 else '−'}{points(difference)} {since}"
+            return f"stable{since}"
+        return f"{'+' if difference > 0 else '−'}{points(difference)}{since}"
     ratio = relative_change(value, previous)
     if ratio is None:
         return ""
     if _is_stable_percent(ratio):
-        return f"stable {since}"
-    return f"{'+' if ratio > 0 else '−'}{_rounded_percent(ratio)} {since}"
+        return f"stable{since}"
+    return f"{'+' if ratio > 0 else '−'}{_rounded_percent(ratio)}{since}"
 
 
 def _poles_subject(reporting: int, total: int) -> tuple[str, bool]:
