@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import pandas as pd
 from babel.numbers import format_decimal, format_percent
 
 LOCALE = "fr_FR"
+# Times are stored in UTC and shown on the Paris clock (pages, the yearly report).
+DISPLAY_TIMEZONE = "Europe/Paris"
 
 
 def _is_missing(value: object) -> bool:
@@ -84,3 +88,16 @@ def fmt_datetime(value: datetime | None) -> str:
 def fmt_period(annee: int, trimestre: int | None) -> str:
     """`(2016, 3)` -> `T3 2016`; `(2016, None)` -> `2016`."""
     return f"T{trimestre} {annee}" if trimestre else str(annee)
+
+
+def local_time(published_at: object) -> datetime | None:
+    """A publication timestamp (naive = UTC, as the pipeline writes it) on the Paris clock."""
+    if published_at is None or pd.isna(published_at):
+        return None
+    stamp = pd.Timestamp(published_at)
+    if stamp.tzinfo is None:
+        stamp = stamp.tz_localize("UTC")
+    try:
+        return stamp.tz_convert(ZoneInfo(DISPLAY_TIMEZONE)).to_pydatetime()
+    except ZoneInfoNotFoundError:  # no time zone database on the machine: say it is UTC
+        return stamp.to_pydatetime()

@@ -27,7 +27,7 @@ from dashboards.parcours.charts import exits_figure, rates_figure
 from dashboards.pole.charts import pole_domain_figure
 from dashboards.shared.angle_charts import network_figure, poles_figure
 from ptce import small_cells
-from ptce.fmt import fmt_number, fmt_percent, fmt_value
+from ptce.fmt import fmt_number, fmt_percent, fmt_value, local_time
 from ptce.read import angles, comparison, indicators, pathways, sources
 from ptce.read.base import Viewer, Warehouse
 from reports import community, sentences
@@ -157,7 +157,8 @@ def build_report(wh: Warehouse, year: int, *, progress: Progress | None = None) 
         demo=demo,
         publication=Publication(
             run_id=str(publication["run_id"]),
-            published_at=pd.Timestamp(publication["published_at"]).to_pydatetime(),
+            # On the Paris clock, as the pages show it; naive so that the workbook can store it.
+            published_at=local_time(publication["published_at"]).replace(tzinfo=None),
             catalogue_version=str(publication["catalogue_version"]),
             file_count=int(publication["nb_fichiers"]),
         ),

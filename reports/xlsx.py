@@ -51,13 +51,31 @@ TITLE_FONT = Font(bold=True, size=14)
 NOTICE_FONT = Font(bold=True, color="9C0006")
 
 
+_TRAILING_WORDS = frozenset({"à", "au", "aux", "de", "des", "du", "en", "et", "la", "le", "les", "l'", "d'"})
+
+
+def _shortened(name: str) -> str:
+    """A name over Excel's limit said shorter rather than cut mid-word (« Formes d'emploi et
+    mutualisation » → « Formes d'emploi, mutualisation »): « et » becomes a comma, then whole words
+    are dropped from the end."""
+    if len(name) <= SHEET_NAME_LIMIT:
+        return name
+    name = name.replace(" et ", ", ")
+    while len(name) > SHEET_NAME_LIMIT and " " in name:
+        name = name.rsplit(" ", 1)[0].rstrip(",;")
+    # Never end on a small word (« Parcours, sécurisation des »).
+    while " " in name and name.rsplit(" ", 1)[1].casefold() in _TRAILING_WORDS:
+        name = name.rsplit(" ", 1)[0].rstrip(",;")
+    return name[:SHEET_NAME_LIMIT].rstrip()
+
+
 def sheet_name(wanted: str, taken: set[str]) -> str:
     """`wanted` made a valid Excel sheet name, unique (Excel compares names case-insensitively)
     among `taken`, which it joins: forbidden characters become spaces, no apostrophe at either end
     (Excel refuses it), at most 31 characters, « (2) »… added on a clash."""
     name = re.sub(r"\s+", " ", _FORBIDDEN.sub(" ", wanted)).strip().strip("'").strip()
     name = name or "Feuille"
-    base, n = name[:SHEET_NAME_LIMIT].rstrip(), 1
+    base, n = _shortened(name), 1
     candidate = base
     while candidate.casefold() in {t.casefold() for t in taken}:
         n += 1

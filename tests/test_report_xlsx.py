@@ -105,7 +105,7 @@ def test_sheets_are_the_report_then_each_angle_then_the_definitions(workbook) ->
     assert workbook.sheetnames == [
         "Rapport",
         "Emploi au sein du PTCE",
-        "Parcours et sécurisation des pa",  # cut to Excel's 31 characters
+        "Parcours, sécurisation",  # said shorter for Excel's 31 characters, not cut mid-word
         "Définitions",
     ]
 
@@ -174,7 +174,7 @@ def test_formula_text_is_neutralised_everywhere(workbook) -> None:
     row = _row_of(ws, "PHARES") + 1
     assert ws[f"A{row}"].value == '\'=HYPERLINK("http://x","clic")'
     assert ws[f"F{row}"].value == "'@raw/indicateurs/autre.xlsx"
-    assert workbook["Parcours et sécurisation des pa"]["A6"].value == "'+emploi durable"
+    assert workbook["Parcours, sécurisation"]["A6"].value == "'+emploi durable"
     for sheet in workbook.worksheets:
         for cells in sheet.iter_rows():
             for cell in cells:
@@ -227,4 +227,5 @@ def test_sheet_names_follow_excel_rules_and_are_unique() -> None:
     assert sheet_name(long, taken) == "x" * 31
     assert sheet_name(long, taken) == "x" * 27 + " (2)"
     assert sheet_name("///", taken) == "Feuille"
+    assert sheet_name("Formes d'emploi et mutualisation", taken) == "Formes d'emploi, mutualisation"
     assert all(len(t) <= 31 for t in taken)

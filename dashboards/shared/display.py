@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
 
 from ptce import small_cells
-from ptce.fmt import fmt_datetime, fmt_number, fmt_value
+from ptce.fmt import fmt_datetime, fmt_number, fmt_value, local_time
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 # Escaping is not enough against GitHub-flavoured autolinks: `http://…`, `www.…` and `a@b.fr` in
@@ -22,7 +21,6 @@ _AUTOLINK_TRIGGER = re.compile(
     r"(?i)(?<=\bhttp)(?=s?\\:)|(?<=\bftp)(?=\\:)|(?<=\bwww)(?=\\\.)|(?=@)|(?<=\bmailto)(?=\\:)"
 )
 # The pipeline stamps publications in UTC; readers expect the time on their clock.
-DISPLAY_TIMEZONE = "Europe/Paris"
 
 
 def escape_markdown(text: object) -> str:
@@ -66,19 +64,6 @@ def value_with_unit(value: float | None, unite: str) -> str:
         return text
     singular, plural = UNIT_WORDS[unite]
     return f"{text} {singular if abs(float(value)) < 2 else plural}"
-
-
-def local_time(published_at: object) -> datetime | None:
-    """A publication timestamp (naive = UTC, as the pipeline writes it) on the Paris clock."""
-    if published_at is None or pd.isna(published_at):
-        return None
-    stamp = pd.Timestamp(published_at)
-    if stamp.tzinfo is None:
-        stamp = stamp.tz_localize("UTC")
-    try:
-        return stamp.tz_convert(ZoneInfo(DISPLAY_TIMEZONE)).to_pydatetime()
-    except ZoneInfoNotFoundError:  # no time zone database on the machine: say it is UTC
-        return stamp.to_pydatetime()
 
 
 def publication_caption(published_at: object, catalogue_version: object) -> str:
