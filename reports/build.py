@@ -14,12 +14,12 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
-from ptce.fmt import fmt_count
+from ptce.fmt import fmt_count, local_time
 from ptce.paths import DataLayout, resolve_data_dir
 from ptce.read import indicators
 from ptce.read.base import Viewer, Warehouse, current_warehouse
@@ -170,7 +170,8 @@ def built_reports(out_dir: Path) -> list[BuiltFile]:
                 year=int(year),
                 format=fmt,
                 path=path,
-                modified=datetime.fromtimestamp(stat.st_mtime),
+                # On the Paris clock, like the publication the page shows beside it.
+                modified=local_time(datetime.fromtimestamp(stat.st_mtime, UTC)).replace(tzinfo=None),
                 size=stat.st_size,
             )
         )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -106,7 +106,7 @@ def test_reports_built_before_are_listed_with_their_date_and_offered_for_their_y
     folder = data_dir / "curated" / "rapports"
     folder.mkdir(parents=True)
     (folder / "rapport-ptce-2015.pdf").write_bytes(b"x" * 2048)
-    when = datetime(2016, 3, 1, 9, 30).timestamp()
+    when = datetime(2016, 3, 1, 9, 30, tzinfo=UTC).timestamp()
     os.utime(folder / "rapport-ptce-2015.pdf", (when, when))
     at = open_page(monkeypatch, data_dir, "funder")
     at.switch_page(PAGE).run()
@@ -114,7 +114,8 @@ def test_reports_built_before_are_listed_with_their_date_and_offered_for_their_y
     table = at.dataframe[0].value
     assert table.to_dict("records")[0]["Fichier"] == "rapport-ptce-2015.pdf"
     assert table.to_dict("records")[0]["Taille (Ko)"] == 2.0
-    assert table.to_dict("records")[0]["Construit le"].to_pydatetime() == datetime(2016, 3, 1, 9, 30)
+    # 09:30 UTC is 10:30 on the Paris clock (winter time), as the publication beside it is shown.
+    assert table.to_dict("records")[0]["Construit le"].to_pydatetime() == datetime(2016, 3, 1, 10, 30)
     at.selectbox(key="rapport_annee").set_value(2015).run()
     assert [b.label for b in at.download_button] == ["Télécharger le PDF"]
 
