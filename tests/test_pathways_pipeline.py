@@ -233,14 +233,24 @@ def test_nothing_identifying_anywhere(keyed) -> None:
 
 
 def test_no_key_refuses_pathway_files_and_publishes_the_rest(tmp_path: Path) -> None:
-    data_dir = real_data_dir(tmp_path)
+    # This module's pathway files and one indicator file (not the whole demo: the run is about the
+    # key, and half as long).
+    data_dir = tmp_path / "data"
+    (data_dir / "raw" / "parcours").mkdir(parents=True)
+    (data_dir / "raw" / "indicateurs").mkdir()
+    (data_dir / "raw" / "indicateurs" / "phares_2016.csv").write_text(
+        "pole;periode;indicateur;valeur\nPHARES;2016;membres;3\n", encoding="utf-8"
+    )
+    write_files(data_dir / "raw")
     outcome, _ = run(data_dir, None)
     assert outcome.published, outcome.step_errors
     rows = query(outcome, "select status, rows_read, message from ingest_log where kind = 'parcours'")
-    assert rows and all(r[0] == "error" and r[1] == 0 for r in rows)
+    assert len(rows) == 4 and all(r[0] == "error" and r[1] == 0 for r in rows)
     assert all("PTCE_PSEUDO_KEY" in r[2] and "non chargé" in r[2] for r in rows)
     assert query(outcome, "select count(*) from pathways") == [(0,)]
-    assert query(outcome, "select count(*) from indicator_values")[0][0] > 0
+    assert query(outcome, "select pole_id, annee, code, valeur from indicator_values") == [
+        ("phares", 2016, "membres", 3.0)
+    ]
     assert any("faute de clé de pseudonymisation" in line for line in summary_lines(outcome))
 
 

@@ -190,21 +190,6 @@ def test_demo_flag_and_summary(demo_run: RunOutcome) -> None:
     assert {c.name for c in demo_run.warnings} <= {"pathway_vs_declared"}
 
 
-def test_rerun_gives_the_same_warehouse(demo_data_dir: Path, tmp_path: Path) -> None:
-    copy = tmp_path / "data"
-    shutil.copytree(demo_data_dir / "raw", copy / "raw")
-    assert run_pipeline(copy).published
-    for table in TABLES:
-        if table == "publication":  # when and by which run: differs by design
-            continue
-        sql = (
-            f'select * exclude (run_id) from "{table}" order by all'
-            if table == "check_results"
-            else f'select * from "{table}"'
-        )
-        pd.testing.assert_frame_equal(query(demo_data_dir, sql), query(copy, sql), check_dtype=True)
-
-
 def test_failing_blocking_check_keeps_previous_warehouse(
     demo_data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -58,10 +58,20 @@ def test_quarterly_exits_are_coherent_within_each_quarter() -> None:
 
 
 def test_files_are_deterministic_and_labelled_fictitious(tmp_path: Path) -> None:
+    """Also: every pole has its files, and a second `ptce sample` never overwrites a file (one
+    test, so that the sample is written twice, not five times)."""
     first = write_sample(tmp_path / "a")
     second = write_sample(tmp_path / "b")
     digest = [hashlib.sha256(p.read_bytes()).hexdigest() for p in first]
     assert digest == [hashlib.sha256(p.read_bytes()).hexdigest() for p in second]
+    text = " ".join(p.name for p in (tmp_path / "a" / "raw" / "indicateurs").iterdir())
+    for pole in load_poles():
+        assert pole.pole_id.replace("_", "-") in text
+    # A file changed by hand survives a new `ptce sample` over the same folder.
+    target = next(p for p in second if p.suffix == ".csv")
+    target.write_text("modifié à la main", encoding="utf-8")
+    write_sample(tmp_path / "b")
+    assert target.read_text(encoding="utf-8") == "modifié à la main"
     names = {p.name for p in first}
     assert "LISEZMOI_DONNEES_FICTIVES.txt" in names
     assert {p.suffix for p in first} >= {".xlsx", ".csv"}
@@ -79,18 +89,3 @@ def test_files_are_deterministic_and_labelled_fictitious(tmp_path: Path) -> None
     assert not is_utf8 and DEMO_NOTICE in raw.decode("cp1252")
     # Non-breaking-space thousands, as French Excel writes them, appear in these files.
     assert any("\u00a0" in p.read_bytes().decode("cp1252") for p in cp1252)
-
-
-def test_existing_files_are_never_overwritten(tmp_path: Path) -> None:
-    paths = write_sample(tmp_path)
-    target = next(p for p in paths if p.suffix == ".csv")
-    target.write_text("modifié à la main", encoding="utf-8")
-    write_sample(tmp_path)
-    assert target.read_text(encoding="utf-8") == "modifié à la main"
-
-
-def test_all_twelve_poles_have_files(tmp_path: Path) -> None:
-    write_sample(tmp_path)
-    text = " ".join(p.name for p in (tmp_path / "raw" / "indicateurs").iterdir())
-    for pole in load_poles():
-        assert pole.pole_id.replace("_", "-") in text

@@ -8,6 +8,7 @@ counts made here in SQL on the same file; they also run it as a pole and as the 
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -299,8 +300,19 @@ def data_dir(altered_data_dir: Callable[..., Path]) -> Path:
     return altered_data_dir()
 
 
-def test_page_totals_match_sql(monkeypatch: pytest.MonkeyPatch, data_dir: Path) -> None:
-    at = run_page(monkeypatch, data_dir)
+@pytest.fixture(scope="module")
+def staff_page(demo_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[AppTest, Path]:
+    """The page as staff open it, on a copy of the demo, run once for the tests that only read it."""
+    data_dir = tmp_path_factory.mktemp("parcours_equipe")
+    target = DataLayout(data_dir).warehouse
+    target.parent.mkdir(parents=True)
+    shutil.copyfile(DataLayout(demo_data_dir).warehouse, target)
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        return run_page(monkeypatch, data_dir), data_dir
+
+
+def test_page_totals_match_sql(staff_page: tuple[AppTest, Path]) -> None:
+    at, data_dir = staff_page
     assert at.title[0].value == "Parcours des personnes accompagnées"
     year = scalar(
         data_dir, "select max(greatest(year(date_entree), coalesce(year(date_sortie), 0))) from pathways"
@@ -378,8 +390,8 @@ def test_the_funder_sees_the_network_only(monkeypatch: pytest.MonkeyPatch, data_
     assert not any("Sorties hors retraits (n)" in d.value.columns for d in at.dataframe)
 
 
-def test_rqth_is_only_an_aggregate_on_the_page(monkeypatch: pytest.MonkeyPatch, data_dir: Path) -> None:
-    at = run_page(monkeypatch, data_dir)
+def test_rqth_is_only_an_aggregate_on_the_page(staff_page: tuple[AppTest, Path]) -> None:
+    at, data_dir = staff_page
     year = at.selectbox(key="parcours_annee").value
     characteristics = set(table(at, "Caractéristique")["Caractéristique"])
     assert characteristics == set(pw.BREAKDOWN_VARIABLES.values())
@@ -391,8 +403,8 @@ def test_rqth_is_only_an_aggregate_on_the_page(monkeypatch: pytest.MonkeyPatch, 
         assert not any("RQTH" in str(c) for c in frame.value.columns)
 
 
-def test_no_category_or_table_code_on_the_page(monkeypatch: pytest.MonkeyPatch, data_dir: Path) -> None:
-    at = run_page(monkeypatch, data_dir)
+def test_no_category_or_table_code_on_the_page(staff_page: tuple[AppTest, Path]) -> None:
+    at, _ = staff_page
     pattern = re.compile(
         r"(?<![\w/.])(" + "|".join([*CATEGORY_CODES, "pathways", "pathway_indicators"]) + r")(?![\w/])"
     )

@@ -307,8 +307,16 @@ def data_dir(tmp_path: Path) -> Path:
     return data.build_data_dir(tmp_path / "donnees")
 
 
-def test_page_counts_equal_sql_counts(monkeypatch: pytest.MonkeyPatch, data_dir: Path) -> None:
-    at = run_page(monkeypatch, data_dir)
+@pytest.fixture(scope="module")
+def staff_page(tmp_path_factory: pytest.TempPathFactory) -> tuple[AppTest, Path]:
+    """The page as staff open it on the test warehouse, run once for the tests that only read it."""
+    data_dir = data.build_data_dir(tmp_path_factory.mktemp("visites_equipe") / "donnees")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        return run_page(monkeypatch, data_dir), data_dir
+
+
+def test_page_counts_equal_sql_counts(staff_page: tuple[AppTest, Path]) -> None:
+    at, data_dir = staff_page
     assert at.title[0].value == "Visites et capitalisation"
     assert any("Données fictives de démonstration" in w.value for w in at.warning)
     # Key figures: the period's community indicators, as published.
@@ -410,8 +418,8 @@ def test_hostile_practice_text_is_shown_as_literal_text(
     assert table(at, "Pratique ou outil")["Pratique ou outil"].tolist() == ["Plan de formation partagé"]
 
 
-def test_no_code_is_shown(monkeypatch: pytest.MonkeyPatch, data_dir: Path) -> None:
-    at = run_page(monkeypatch, data_dir)
+def test_no_code_is_shown(staff_page: tuple[AppTest, Path]) -> None:
+    at, _ = staff_page
     codes = {"tenue", "prévue", "hote", "visits", "practices", "visit_poles", "poles_hotes", "qualite"}
     shown = [t for t in page_text(at) if t in codes]
     assert shown == []

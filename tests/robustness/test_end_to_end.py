@@ -1,7 +1,9 @@
 """The whole pipeline on the demo data plus the malformed corpus: good data published, bad data explained.
 
 One run over a data directory holding the demo files, every corpus file in `raw/indicateurs/` and
-every form-tool export case in `raw/candidatures/`. The warehouse must still be published, every corpus file logged with a French message, rows
+every form-tool export case in `raw/candidatures/` (plus the file-system cases of
+test_file_system.py, which share the run: `odd_run` in conftest.py, and are left out here). The
+warehouse must still be published, every corpus file logged with a French message, rows
 conserved per file, every quarantine row naming its file, row and field, and `indicator_values`
 holding exactly the demo values plus the good values of the corpus — nothing from a bad row.
 """
@@ -15,10 +17,8 @@ import pandas as pd
 import pytest
 
 from pipelines.indicators.demo import demo_values
-from pipelines.runner import run_pipeline
-from pipelines.shared.sample import write_sample
 from ptce.paths import DataLayout
-from tests.robustness.corpus import EXPORT_CASES, write_corpus
+from tests.robustness.conftest import OddRun
 from tests.robustness.test_corpus import ERROR_ACTIONS, EXPECTED, EXPORT_EXPECTED, REASON_ACTIONS
 
 
@@ -32,18 +32,10 @@ def _key(row) -> tuple:
 
 
 @pytest.mark.slow
-def test_demo_and_corpus_through_the_whole_pipeline(tmp_path: Path) -> None:
-    data_dir = tmp_path / "data"
-    write_sample(data_dir)
-    written = write_corpus(data_dir / "raw" / "indicateurs")
-    sources = {name: path.relative_to(data_dir).as_posix() for name, path in written.items()}
-    exports = {
-        name: path.relative_to(data_dir).as_posix()
-        for name, path in write_corpus(data_dir / "raw" / "candidatures", EXPORT_CASES).items()
-    }
-
-    outcome = run_pipeline(data_dir)
-    assert outcome.published, (outcome.step_errors, [c.name for c in outcome.blocking_failures])
+def test_demo_and_corpus_through_the_whole_pipeline(odd_run: OddRun) -> None:
+    data_dir, sources, exports = odd_run.data_dir, odd_run.sources, odd_run.exports
+    assert odd_run.exit_code == 0 and "Entrepôt publié." in odd_run.out, (odd_run.out, odd_run.err)
+    fs_files = {e.source_file for e in odd_run.fs_entries}
 
     # One log row per corpus file, with the expected status and a French message.
     log = _query(data_dir, "select * from ingest_log").set_index("source_file")
@@ -67,7 +59,7 @@ def test_demo_and_corpus_through_the_whole_pipeline(tmp_path: Path) -> None:
     for name, source in exports.items():
         assert set(apps.loc[apps["source_file"] == source, "pole_id"]) == EXPORT_EXPECTED[name].poles
     corpus_files = {*sources.values(), *exports.values()}
-    demo_files = [s for s in log.index if s.startswith("raw/") and s not in corpus_files]
+    demo_files = [s for s in log.index if s.startswith("raw/") and s not in corpus_files | fs_files]
     # The demo files all load (one of them has two mistyped rows on purpose: status "partial").
     assert demo_files and (log.loc[demo_files, "status"] != "error").all()
 
@@ -89,6 +81,7 @@ def test_demo_and_corpus_through_the_whole_pipeline(tmp_path: Path) -> None:
 
     # Values: the demo ones, untouched, plus exactly the good corpus values.
     values = _query(data_dir, "select * from indicator_values")
+    values = values[~values["source_file"].isin(fs_files)]
     corpus_good = {key: value for expect in EXPECTED.values() for key, value in expect.records.items()}
     assert len(values) == len(demo_values()) + len(corpus_good)
     got = {_key(r): (r.valeur, r.source_file, r.row_number) for r in values.itertuples()}

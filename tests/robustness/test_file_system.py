@@ -19,10 +19,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from pipelines.cli import main
 from pipelines.shared.inventory import scan_inventory
-from pipelines.shared.sample import write_sample
 from ptce.paths import DataLayout
+from tests.robustness.conftest import OddRun
 
 SECRET = "SECRET-HORS-DU-DOSSIER-42"
 GOOD_CSV = "pôle;période;indicateur;valeur\n{pole};{year};membres;{value}\n"
@@ -99,11 +98,12 @@ def link_to_a_folder_outside(data: Path, outside: Path) -> list[Entry]:
 def link_inside_the_data_folder(data: Path, outside: Path) -> list[Entry]:
     # Staff keep the originals in an archive folder beside raw/ and link them: read like any file.
     (data / "archives").mkdir()
-    (data / "archives" / "esci_2021.csv").write_text(
-        GOOD_CSV.format(pole="ESCI", year=2021, value=13), encoding="utf-8"
+    # 2022: no corpus file gives figures for that year (they share a run, conftest.py).
+    (data / "archives" / "esci_2022.csv").write_text(
+        GOOD_CSV.format(pole="ESCI", year=2022, value=13), encoding="utf-8"
     )
-    (data / "raw" / "indicateurs" / "esci_2021.csv").symlink_to(Path("../../archives/esci_2021.csv"))
-    return [Entry("raw/indicateurs/esci_2021.csv", "indicateurs", "ok")]
+    (data / "raw" / "indicateurs" / "esci_2022.csv").symlink_to(Path("../../archives/esci_2022.csv"))
+    return [Entry("raw/indicateurs/esci_2022.csv", "indicateurs", "ok")]
 
 
 @fs_case
@@ -244,26 +244,20 @@ def test_unreadable_file_is_an_error_naming_it(tmp_path: Path, monkeypatch: pyte
 
 
 @pytest.mark.slow
-def test_demo_plus_every_file_system_case_publishes(
-    tmp_path: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Issue #8.2 and #8.4: `ptce run` publishes, each odd entry has its row, nothing outside is read."""
-    data = tmp_path / "data"
-    # `ptce run` sets these for its process; they must not outlive the test.
-    monkeypatch.setenv("PTCE_DATA_DIR", str(data))
-    monkeypatch.setenv("DAGSTER_HOME", str(data / "curated" / ".dagster"))
-    write_sample(data)
-    expected = build_cases(data, tmp_path / "dehors")
+def test_demo_plus_every_file_system_case_publishes(odd_run: OddRun) -> None:
+    """Issue #8.2 and #8.4: `ptce run` publishes, each odd entry has its row, nothing outside is read.
 
-    assert main(["run", "--data-dir", str(data)]) == 0
-    out = capsys.readouterr()
-    assert "Entrepôt publié." in out.out
+    The run also holds the malformed corpus (conftest.py); its files are ignored here.
+    """
+    expected = odd_run.fs_entries
+    assert odd_run.exit_code == 0
+    assert "Entrepôt publié." in odd_run.out
     n_ignored = sum(e.status == "ignored" for e in expected)
-    assert f"ignorés car non lus : {n_ignored}" in out.out
+    assert f"ignorés car non lus : {n_ignored}" in odd_run.out
     for english in ("Error", "error:", "Traceback", "Exception"):
-        assert english not in out.out + out.err
+        assert english not in odd_run.out + odd_run.err
 
-    with duckdb.connect(str(DataLayout(data).warehouse), read_only=True) as con:
+    with duckdb.connect(str(DataLayout(odd_run.data_dir).warehouse), read_only=True) as con:
         log = con.execute("select * from ingest_log").df()
         values = con.execute("select pole_id, annee, valeur, source_file from indicator_values").df()
         everything = " ".join(
@@ -279,6 +273,6 @@ def test_demo_plus_every_file_system_case_publishes(
         .all()
     )
     # The link inside the data folder was read; the hidden file and everything outside were not.
-    assert values[values["source_file"] == "raw/indicateurs/esci_2021.csv"]["valeur"].tolist() == [13]
+    assert values[values["source_file"] == "raw/indicateurs/esci_2022.csv"]["valeur"].tolist() == [13]
     assert values[(values["pole_id"] == "alpen") & (values["annee"] == 2021)].empty
     assert SECRET not in everything
