@@ -49,6 +49,11 @@ CHROMIUM_ARGS = [
 # The `ptce` command the project installs, from the same environment as the tests.
 PTCE = Path(sys.executable).parent / "ptce"
 ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
+# Screenshots and PNG renderings of the printed PDFs are for a person to look at: written on a
+# developer's machine, not in CI where nobody opens them and where drawing each page at full
+# height (up to 16 000 px) and rasterising every printed sheet took minutes. Every assertion runs
+# either way. PTCE_CAPTURES=1 forces them, PTCE_CAPTURES=0 turns them off.
+CAPTURES = os.environ.get("PTCE_CAPTURES", "0" if os.environ.get("CI") else "1") != "0"
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
 SCRIPT = "<script>alert(1)</script>"
@@ -297,8 +302,11 @@ def wait_for_app(pg, timeout: float = 60_000) -> None:
     pg.wait_for_timeout(300)
 
 
-def full_screenshot(pg, name: str) -> Path:
-    """The whole page, full height: Streamlit scrolls inside its main container, not the window."""
+def full_screenshot(pg, name: str) -> Path | None:
+    """The whole page, full height: Streamlit scrolls inside its main container, not the window.
+    None when captures are off (CI, see CAPTURES)."""
+    if not CAPTURES:
+        return None
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     height = pg.evaluate(
         """() => {

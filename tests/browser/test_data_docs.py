@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from ptce.paths import DataLayout
-from tests.browser.conftest import ARTIFACTS, Server, Traffic
+from tests.browser.conftest import ARTIFACTS, CAPTURES, Server, Traffic
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -22,6 +22,8 @@ def _docs_url(app_server: Server) -> str:
 
 
 def _screenshot(pg, name: str) -> None:
+    if not CAPTURES:
+        return
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     pg.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 

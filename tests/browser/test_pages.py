@@ -72,7 +72,7 @@ def test_every_page_in_the_navigation_loads_cleanly(
                 page.goto(href)
                 wait_for_app(page)
             shot = full_screenshot(page, f"page-{_slug(title)}")
-            assert shot.stat().st_size > 10_000
+            assert shot is None or shot.stat().st_size > 10_000
 
             assert page.locator('[data-testid="stException"]').count() == 0, title
             errors = page.locator('[data-testid="stAlertContentError"]')
