@@ -63,9 +63,7 @@ def test_template_for_applications_says_the_form_is_a_word_document(
     assert list(tmp_path.iterdir()) == []
 
 
-def test_template_default_file_name_follows_the_kind(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_template_default_file_name_follows_the_kind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     assert main(["template", "--kind", "parcours"]) == 0
     assert main(["template"]) == 0
