@@ -208,13 +208,28 @@ def cmd_dagster(args: argparse.Namespace) -> int:
     return _serve([_popen(_dagster_cmd(args.port, args.host), _child_env(data_dir))])
 
 
-def cmd_template(args: argparse.Namespace) -> int:
-    from pipelines.indicators.template import write_template
+DEFAULT_TEMPLATE_KIND = "indicateurs"
 
-    out = Path(args.out).resolve()
-    write_template(out)
-    print(f"Modèle de saisie écrit : {out}")
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from pipelines.shared.domain import template_notes, template_writers
+
+    writers = template_writers()
+    kind = args.kind
+    if kind not in writers:
+        print(template_notes().get(kind, f"Pas de modèle Excel pour le type « {kind} »."), file=sys.stderr)
+        return 1
+    out = Path(args.out or f"modele_{kind}_ptce.xlsx").expanduser().resolve()
+    writers[kind](out)
+    print(f"Modèle de saisie vierge ({kind}) écrit : {out}")
     return 0
+
+
+def _template_kinds() -> list[str]:
+    """Every raw kind (cheap: no domain is imported for `--help`); `cmd_template` says which have none."""
+    from ptce.paths import RAW_KINDS
+
+    return sorted(RAW_KINDS)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -349,9 +364,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--host", default="127.0.0.1", metavar="ADRESSE", help="adresse d'écoute (défaut : 127.0.0.1)"
     )
     dag.set_defaults(func=cmd_dagster)
-    tpl = sub.add_parser("template", help="écrire le modèle Excel de saisie des indicateurs")
+    tpl = sub.add_parser("template", help="écrire un modèle Excel vierge de saisie (un par type de fichier)")
     tpl.add_argument(
-        "--out", default="modele_indicateurs_ptce.xlsx", metavar="FICHIER", help="fichier .xlsx à écrire"
+        "--kind",
+        choices=_template_kinds(),
+        default=DEFAULT_TEMPLATE_KIND,
+        metavar="TYPE",
+        help="type de fichier : " + ", ".join(_template_kinds()) + f" (défaut : {DEFAULT_TEMPLATE_KIND})",
+    )
+    tpl.add_argument(
+        "--out",
+        metavar="FICHIER",
+        help="fichier .xlsx à écrire (défaut : modele_TYPE_ptce.xlsx, modele_indicateurs_ptce.xlsx pour "
+        "les indicateurs)",
     )
     tpl.set_defaults(func=cmd_template)
     rep = with_data_dir(

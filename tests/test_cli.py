@@ -21,14 +21,63 @@ def test_run_without_raw_folder_says_what_to_do(tmp_path: Path, capsys) -> None:
 
 
 def test_template_command(tmp_path: Path) -> None:
+    """Without `--kind`, `ptce template` still writes the indicators workbook."""
     out = tmp_path / "modele.xlsx"
     assert main(["template", "--out", str(out)]) == 0
     import openpyxl
 
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["Notice", "Saisie annuelle", "Saisie détaillée", "Catalogue"]
+    assert wb.sheetnames == ["Notice", "Saisie annuelle", "Saisie détaillée", "Catalogue", "Listes"]
     codes = [row[0] for row in wb["Catalogue"].iter_rows(min_row=2, values_only=True)]
     assert "emplois_crees" in codes and "services_salaries" in codes
+
+
+@pytest.mark.parametrize(
+    ("kind", "entry_sheets"),
+    [
+        ("indicateurs", ["Saisie annuelle", "Saisie détaillée", "Catalogue"]),
+        ("objectifs", ["Saisie annuelle", "Saisie détaillée", "Catalogue"]),
+        ("parcours", ["Parcours"]),
+        ("visites", ["Événements", "Pratiques"]),
+    ],
+)
+def test_template_command_by_kind(
+    kind: str, entry_sheets: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "sous-dossier" / f"modele-{kind}.xlsx"
+    assert main(["template", "--kind", kind, "--out", str(out)]) == 0
+    assert capsys.readouterr().out == f"Modèle de saisie vierge ({kind}) écrit : {out}\n"
+    import openpyxl
+
+    assert openpyxl.load_workbook(out).sheetnames == ["Notice", *entry_sheets, "Listes"]
+
+
+def test_template_for_applications_says_the_form_is_a_word_document(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["template", "--kind", "candidatures"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("Pas de modèle Excel pour les candidatures : ")
+    assert "trame Word (.docx)" in err and "« Déposer des fichiers »" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_template_default_file_name_follows_the_kind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["template", "--kind", "parcours"]) == 0
+    assert main(["template"]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "modele_indicateurs_ptce.xlsx",
+        "modele_parcours_ptce.xlsx",
+    ]
+
+
+def test_template_unknown_kind_is_a_french_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(["template", "--kind", "budget"])
+    assert done.value.code == 1
+    assert "choix invalide : 'budget'" in capsys.readouterr().err
 
 
 def test_console_script_is_installed() -> None:

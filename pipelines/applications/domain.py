@@ -32,4 +32,13 @@ DOMAIN = Domain(
     completeness_deps=("applications", "stg_application_files"),
     table_suites=rules.TABLE_SUITES,
     write_demo=_write_demo,
+    template_notes={
+        "candidatures": (
+            "Pas de modèle Excel pour les candidatures : un pôle répond à l'appel à manifestation "
+            "d'intérêt sur la trame Word (.docx) diffusée avec l'appel, qui n'est pas fournie avec "
+            "l'observatoire. Déposez la trame remplie (un pôle par fichier, au format .docx) sur la page "
+            "« Déposer des fichiers », type « candidatures », ou dans le dossier raw/candidatures/ ; "
+            "l'export d'un outil de formulaire en ligne (.xlsx, .csv, un pôle par ligne) est lu aussi."
+        )
+    },
 )

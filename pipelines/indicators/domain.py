@@ -15,6 +15,18 @@ def _write_demo(staging: Path, layout: DataLayout) -> list[PlannedFile]:
     return plan_demo_files(staging, layout)
 
 
+def _indicators_template(path: Path) -> Path:
+    from pipelines.indicators.template import write_indicators_template  # openpyxl only when written
+
+    return write_indicators_template(path)
+
+
+def _targets_template(path: Path) -> Path:
+    from pipelines.indicators.template import write_targets_template
+
+    return write_targets_template(path)
+
+
 DOMAIN = Domain(
     name="indicators",
     raw_kinds=("indicateurs", "objectifs"),
@@ -41,4 +53,5 @@ DOMAIN = Domain(
     mart_suites=rules.MART_SUITES,
     frames=rules.FRAMES,
     write_demo=_write_demo,
+    templates={"indicateurs": _indicators_template, "objectifs": _targets_template},
 )

@@ -19,6 +19,12 @@ def _write_demo(staging: Path, layout: DataLayout) -> list[PlannedFile]:
     return plan_demo_files(staging, layout)
 
 
+def _pathways_template(path: Path) -> Path:
+    from pipelines.pathways.template import write_pathways_template  # openpyxl only when written
+
+    return write_pathways_template(path)
+
+
 DOMAIN = Domain(
     name="pathways",
     raw_kinds=("parcours",),
@@ -46,4 +52,5 @@ DOMAIN = Domain(
     table_suites=rules.TABLE_SUITES,
     frames=rules.FRAMES,
     write_demo=_write_demo,
+    templates={"parcours": _pathways_template},
 )

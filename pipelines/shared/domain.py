@@ -3,9 +3,10 @@
 A domain (indicators, applications, ...) is a folder `pipelines/<name>/` whose `domain.py` exposes
 `DOMAIN`, a `Domain`: the raw kinds it reads, its staging asset and the staging tables the shared
 parts collect (its `ingest_log` rows, its quarantined rows, the values behind completeness), the
-published tables it owns, its Great Expectations suites and the frames they validate, and its demo
-writer. The shared parts (`ingest_log`, `quarantine`, `completeness`, publication, the GX checks,
-`ptce sample`) build themselves from these declarations, so adding a domain is adding a folder.
+published tables it owns, its Great Expectations suites and the frames they validate, its demo
+writer and the blank templates of its kinds. The shared parts (`ingest_log`, `quarantine`,
+`completeness`, publication, the GX checks, `ptce sample`, `ptce template`) build themselves from
+these declarations, so adding a domain is adding a folder.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ if TYPE_CHECKING:  # only types: the shared modules never import a domain at loa
 # A demo file to write: (temporary file written, final path under raw/, sending date for its mtime).
 PlannedFile = tuple[Path, Path, "datetime | None"]
 DemoWriter = Callable[[Path, "DataLayout"], list[PlannedFile]]
+# Writes a kind's blank XLSX template to the path given and returns it (`ptce template --kind`).
+TemplateWriter = Callable[[Path], Path]
 FrameBuilder = Callable[["duckdb.DuckDBPyConnection", "RuleContext"], "pd.DataFrame"]
 
 
@@ -55,6 +58,9 @@ class Domain:
     mart_suites: tuple[Suite, ...] = ()  # run after the marts (check `gx_marts`)
     frames: Mapping[str, FrameBuilder] = field(default_factory=dict)  # other frames: the table itself
     write_demo: DemoWriter | None = None  # plans its demo files in a staging folder (`ptce sample`)
+    templates: Mapping[str, TemplateWriter] = field(default_factory=dict)  # kind -> blank XLSX writer
+    # A kind with no XLSX template -> the French sentence `ptce template` says instead (what to use).
+    template_notes: Mapping[str, str] = field(default_factory=dict)
 
 
 @cache
@@ -73,3 +79,13 @@ def domains() -> tuple[Domain, ...]:
         if isinstance(getattr(declared, "DOMAIN", None), Domain):
             found.append(declared.DOMAIN)
     return tuple(found)
+
+
+def template_writers() -> dict[str, TemplateWriter]:
+    """Every declared blank template, by raw kind, in domain order."""
+    return {kind: writer for domain in domains() for kind, writer in domain.templates.items()}
+
+
+def template_notes() -> dict[str, str]:
+    """Why a kind has no XLSX template, for the kinds that say so."""
+    return {kind: note for domain in domains() for kind, note in domain.template_notes.items()}

@@ -16,6 +16,12 @@ def _write_demo(staging: Path, layout: DataLayout) -> list[PlannedFile]:
     return plan_demo_files(staging, layout)
 
 
+def _visits_template(path: Path) -> Path:
+    from pipelines.visits.template import write_visits_template  # openpyxl only when written
+
+    return write_visits_template(path)
+
+
 DOMAIN = Domain(
     name="visits",
     raw_kinds=("visites",),
@@ -44,4 +50,5 @@ DOMAIN = Domain(
     mart_suites=rules.MART_SUITES,
     frames=rules.FRAMES,
     write_demo=_write_demo,
+    templates={"visites": _visits_template},
 )

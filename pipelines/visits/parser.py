@@ -282,6 +282,7 @@ class VisitFileParser:
         found: list[str] = []
         hidden_tables: list[str] = []
         ignored: list[str] = []
+        empty: list[str] = []  # remarks on tables with nothing under their header
         for sheet in sheets:
             header = None
             for row_number, cells in sheet.rows[:HEADER_SCAN_ROWS]:
@@ -312,10 +313,16 @@ class VisitFileParser:
             if result.rows_read == before:
                 what = "d'événement" if header.table == "events" else "de pratique"
                 where = f" (feuille « {sheet.name} »)" if sheet_name else ""
-                result.notes.append(
-                    f"{result.source_file} : aucune ligne {what} sous les en-têtes{where} : le tableau est "
-                    "vide. Vérifiez que le bon fichier a été déposé et renvoyez-le."
-                )
+                empty.append(f"{result.source_file} : aucune ligne {what} sous les en-têtes{where}")
+        # A file with no row at all is not silently « ok »; one whose other table has rows is (the
+        # template's sheet left blank, events sent without practices): said, without « partial ».
+        if empty and result.rows_read:
+            result.infos.extend(f"{remark}." for remark in empty)
+        else:
+            result.notes.extend(
+                f"{remark} : le tableau est vide. Vérifiez que le bon fichier a été déposé et renvoyez-le."
+                for remark in empty
+            )
         if hidden_tables:
             result.notes.append(hidden_sheets_note(hidden_tables, "lignes"))
         if not found:
