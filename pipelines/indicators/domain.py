@@ -15,6 +15,14 @@ def _write_demo(staging: Path, layout: DataLayout) -> list[PlannedFile]:
     return plan_demo_files(staging, layout)
 
 
+def _is_indicator_header(cells: list[object]) -> bool:
+    from pipelines.indicators.parser import _Header
+    from ptce.reference import load_catalog
+
+    # Targets have the same columns: a table of values is taken for indicators unless chosen.
+    return _Header(0, cells, load_catalog(), "indicateurs").plausible()
+
+
 DOMAIN = Domain(
     name="indicators",
     raw_kinds=("indicateurs", "objectifs"),
@@ -41,4 +49,5 @@ DOMAIN = Domain(
     mart_suites=rules.MART_SUITES,
     frames=rules.FRAMES,
     write_demo=_write_demo,
+    header_recognisers={"indicateurs": _is_indicator_header},
 )

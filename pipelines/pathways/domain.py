@@ -19,6 +19,12 @@ def _write_demo(staging: Path, layout: DataLayout) -> list[PlannedFile]:
     return plan_demo_files(staging, layout)
 
 
+def _is_pathway_header(cells: list[object]) -> bool:
+    from pipelines.pathways.parser import _header
+
+    return _header(0, cells).plausible
+
+
 DOMAIN = Domain(
     name="pathways",
     raw_kinds=("parcours",),
@@ -46,4 +52,5 @@ DOMAIN = Domain(
     table_suites=rules.TABLE_SUITES,
     frames=rules.FRAMES,
     write_demo=_write_demo,
+    header_recognisers={"parcours": _is_pathway_header},
 )

@@ -31,6 +31,8 @@ if TYPE_CHECKING:  # only types: the shared modules never import a domain at loa
 # A demo file to write: (temporary file written, final path under raw/, sending date for its mtime).
 PlannedFile = tuple[Path, Path, "datetime | None"]
 DemoWriter = Callable[[Path, "DataLayout"], list[PlannedFile]]
+# Whether a row's cells are a header of one of the domain's kinds (kind detection of `ptce preview`).
+HeaderRecogniser = Callable[[list[object]], bool]
 FrameBuilder = Callable[["duckdb.DuckDBPyConnection", "RuleContext"], "pd.DataFrame"]
 
 
@@ -55,6 +57,9 @@ class Domain:
     mart_suites: tuple[Suite, ...] = ()  # run after the marts (check `gx_marts`)
     frames: Mapping[str, FrameBuilder] = field(default_factory=dict)  # other frames: the table itself
     write_demo: DemoWriter | None = None  # plans its demo files in a staging folder (`ptce sample`)
+    # Raw kind -> recogniser of its header rows, with the parser's own header rules; a kind left
+    # out is never guessed from a file's columns (the person chooses it).
+    header_recognisers: Mapping[str, HeaderRecogniser] = field(default_factory=dict)
 
 
 @cache

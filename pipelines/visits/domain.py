@@ -16,6 +16,13 @@ def _write_demo(staging: Path, layout: DataLayout) -> list[PlannedFile]:
     return plan_demo_files(staging, layout)
 
 
+def _is_visit_header(cells: list[object]) -> bool:
+    from pipelines.visits.parser import find_header
+
+    # Events (date, type, host…) or shared practices (title, pole…): both are « visites » files.
+    return find_header(0, cells) is not None
+
+
 DOMAIN = Domain(
     name="visits",
     raw_kinds=("visites",),
@@ -44,4 +51,5 @@ DOMAIN = Domain(
     mart_suites=rules.MART_SUITES,
     frames=rules.FRAMES,
     write_demo=_write_demo,
+    header_recognisers={"visites": _is_visit_header},
 )
