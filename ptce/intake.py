@@ -163,10 +163,11 @@ def refusal(name: str, size: int, kind: str) -> str | None:
     if size == 0:
         return f"« {shown} » : le fichier est vide."
     if size > MAX_BYTES:
+        megabytes = f"{size / 1024 / 1024:.1f}".replace(".", ",")
         return (
-            f"« {shown} » : le fichier pèse {size / 1024 / 1024:.1f} Mo, au-delà de la limite de "
+            f"« {shown} » : le fichier pèse {megabytes} Mo, au-delà de la limite de "
             f"{MAX_BYTES // 1024 // 1024} Mo. Envoyez-le en plusieurs fichiers ou sans les onglets inutiles."
-        ).replace(".", ",", 1)
+        )
     return None
 
 
