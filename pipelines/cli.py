@@ -15,6 +15,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +25,7 @@ from pipelines.shared.build_lock import DEFAULT_WAIT_SECONDS
 from ptce.paths import PROJECT_ROOT, RAW_KINDS, DataLayout, resolve_data_dir
 
 EXIT_BUILD_IN_PROGRESS = 3
+PROGRESS_SECONDS = 3.0  # how often `ptce run --journal` writes the run's progress
 _KIND_HELP = "type de fichier : " + ", ".join(RAW_KINDS)
 _NAME_HELP = (
     "nom d'origine du fichier (une fois par fichier, dans l'ordre) : noté, jamais utilisé comme chemin"
@@ -72,7 +74,11 @@ class Journal:
     def write(self, line: str) -> None:
         if self.path is None:
             return
-        stamp = datetime.now().strftime("%d/%m/%Y %H:%M:%S")
+        from ptce.fmt import local_time
+
+        # On the Paris clock, like the publication time the pages show beside it.
+        now = local_time(datetime.now(UTC).replace(tzinfo=None)) or datetime.now()
+        stamp = now.strftime("%d/%m/%Y %H:%M:%S")
         with self.path.open("a", encoding="utf-8") as fh:
             fh.write(f"[{stamp}] {line}\n")
 
@@ -92,6 +98,32 @@ class Journal:
                 "code": code,
             },
         )
+
+
+def _follow_progress(instance: Any, journal: Journal, stop: threading.Event) -> None:
+    """Write « N étape(s) terminée(s) sur M » to the journal while the run goes (a thread).
+
+    Read from the run's events in the Dagster instance; best effort: it never disturbs the run.
+    """
+    import dagster as dg
+
+    known = set(instance.get_run_ids())
+    run_id, total, last = None, 0, -1
+    while not stop.wait(PROGRESS_SECONDS):
+        try:
+            if run_id is None:
+                fresh = [r for r in instance.get_run_ids(limit=5) if r not in known]
+                if not fresh:
+                    continue
+                run_id = fresh[0]
+                run = instance.get_run_by_id(run_id)
+                total = len(instance.get_execution_plan_snapshot(run.execution_plan_snapshot_id).steps)
+            done = len(instance.all_logs(run_id, of_type=dg.DagsterEventType.STEP_SUCCESS))
+            if done != last:
+                journal.write(f"Avancement : {done} étape(s) terminée(s) sur {total}.")
+                last = done
+        except Exception:  # progress is a courtesy: a storage hiccup must not end the run
+            continue
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -135,7 +167,16 @@ def cmd_run(args: argparse.Namespace) -> int:
         os.environ["PTCE_DATA_DIR"] = str(data_dir)
         os.environ["DAGSTER_HOME"] = str(ensure_dagster_home(layout))
         with dg.DagsterInstance.get() as instance:
-            outcome = run_pipeline(data_dir, instance=instance)
+            stop = threading.Event()
+            follower = threading.Thread(target=_follow_progress, args=(instance, journal, stop), daemon=True)
+            if journal.path is not None:
+                follower.start()
+            try:
+                outcome = run_pipeline(data_dir, instance=instance)
+            finally:
+                stop.set()
+                if follower.is_alive():
+                    follower.join(timeout=10)
     except BaseException:
         journal.write("Échec de l'exécution : erreur inattendue (détail dans l'interface Dagster).")
         journal.state(finished=True, published=False, code=1)
