@@ -196,6 +196,14 @@ def _written(uploads: list[Upload]) -> Iterator[list[Path]]:
         yield paths
 
 
+def _as_argument(text: str) -> str:
+    """`text` as a command argument: no NUL (refused by the system) nor other control character.
+
+    Passed as `--option=text`, so a name beginning with « - » is not taken for an option.
+    """
+    return "".join(ch if ch >= " " and ch != "\x7f" else " " for ch in text)
+
+
 def _run(args: list[str], timeout: float) -> subprocess.CompletedProcess[str]:
     try:
         return subprocess.run(
@@ -249,10 +257,9 @@ def preview(data_dir: Path, uploads: list[Upload], kind: str, pole_id: str | Non
         result = Path(out) / "apercu.json"
         args = ["preview", *map(str, paths), "--kind", kind, "--data-dir", str(data_dir)]
         args += ["--json", str(result)]
-        for upload in uploads:
-            args += ["--original-name", upload.name]
+        args += [f"--original-name={_as_argument(upload.name)}" for upload in uploads]
         if pole_id is not None:
-            args += ["--pole", pole_id]
+            args.append(f"--pole={pole_id}")
         proc = _run(args, PREVIEW_TIMEOUT)
         if proc.returncode not in (0, 2) or not result.exists():
             raise _failure(proc, "L'aperçu")
@@ -306,10 +313,9 @@ def deposit(data_dir: Path, uploads: list[Upload], kind: str, who: str, run: boo
         check_upload(upload, kind)
     with _written(uploads) as paths, tempfile.TemporaryDirectory(prefix="ptce-depot-") as out:
         result = Path(out) / "depot.json"
-        args = ["deposit", *map(str, paths), "--kind", kind, "--data-dir", str(data_dir), "--who", who]
-        args += ["--json", str(result)]
-        for upload in uploads:
-            args += ["--original-name", upload.name]
+        args = ["deposit", *map(str, paths), "--kind", kind, "--data-dir", str(data_dir)]
+        args += [f"--who={_as_argument(who)}", "--json", str(result)]
+        args += [f"--original-name={_as_argument(upload.name)}" for upload in uploads]
         if not run:
             args.append("--no-run")
         proc = _run(args, COMMAND_TIMEOUT)

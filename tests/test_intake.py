@@ -321,3 +321,9 @@ def test_deposits_land_safely_and_a_rebuild_reproduces_them(
     for table, frame in published.items():
         pd.testing.assert_frame_equal(frame, rebuilt[table], check_dtype=True, obj=table)
     assert os.environ.get("DAGSTER_HOME") is None
+
+
+def test_names_pass_to_the_command_as_plain_arguments() -> None:
+    # A NUL would make the system refuse the command; a line break would split depots.csv's line.
+    assert intake._as_argument("a\x00b\nc\td.csv") == "a b c d.csv"
+    assert intake._as_argument("-rapport.csv") == "-rapport.csv"  # passed as --original-name=…
