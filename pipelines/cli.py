@@ -1,7 +1,9 @@
-"""The `ptce` command: demo data, headless pipeline run, dashboards, Dagster UI, template, report.
+"""The `ptce` command: demo data, pipeline run, deposit and its preview, dashboards, Dagster UI, template,
+report.
 
 Used by people and by scripts, so its sub-commands and options are a stable interface (SPEC §4).
-Messages are French; exit status is 0 on success, 2 when publication was refused, 3 when another
+Messages are French; exit status is 0 on success, 2 when publication was refused (for `ptce preview`:
+would be refused), 3 when another
 build of the same data folder was still running after the wait, 1 on usage errors and when a
 report cannot be built.
 """
@@ -13,14 +15,21 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
 from pipelines.shared.build_lock import DEFAULT_WAIT_SECONDS
-from ptce.paths import PROJECT_ROOT, DataLayout, resolve_data_dir
+from ptce.paths import PROJECT_ROOT, RAW_KINDS, DataLayout, resolve_data_dir
 
 EXIT_BUILD_IN_PROGRESS = 3
+PROGRESS_SECONDS = 3.0  # how often `ptce run --journal` writes the run's progress
+_KIND_HELP = "type de fichier : " + ", ".join(RAW_KINDS)
+_NAME_HELP = (
+    "nom d'origine du fichier (une fois par fichier, dans l'ordre) : noté, jamais utilisé comme chemin"
+)
 STREAMLIT_ENV = {
     # Nothing phones home (SPEC §5): the data are personal and machines may be offline.
     "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
@@ -49,29 +58,108 @@ def cmd_sample(args: argparse.Namespace) -> int:
     return 0
 
 
+class Journal:
+    """`ptce run --journal FICHIER`: progress and summary lines appended to a file, timestamped,
+    plus the run's state beside it (JSON: start, end, published), for a page to show while it runs."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.started = datetime.now(UTC).replace(tzinfo=None)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # The journal only grows by a run's few lines; a very old long one starts afresh.
+            if path.exists() and path.stat().st_size > 1_000_000:
+                path.unlink()
+
+    def write(self, line: str) -> None:
+        if self.path is None:
+            return
+        from ptce.fmt import local_time
+
+        # On the Paris clock, like the publication time the pages show beside it.
+        now = local_time(datetime.now(UTC).replace(tzinfo=None)) or datetime.now()
+        stamp = now.strftime("%d/%m/%Y %H:%M:%S")
+        with self.path.open("a", encoding="utf-8") as fh:
+            fh.write(f"[{stamp}] {line}\n")
+
+    def state(self, finished: bool, published: bool | None = None, code: int | None = None) -> None:
+        if self.path is None:
+            return
+        from pipelines.shared.intake import write_json
+
+        now = datetime.now(UTC).replace(tzinfo=None).isoformat(timespec="seconds")
+        write_json(
+            self.path.with_suffix(".json"),
+            {
+                "pid": os.getpid(),
+                "debut": self.started.isoformat(timespec="seconds"),
+                "fin": now if finished else None,
+                "publie": published,
+                "code": code,
+            },
+        )
+
+
+def _follow_progress(instance: Any, journal: Journal, stop: threading.Event) -> None:
+    """Write « N étape(s) terminée(s) sur M » to the journal while the run goes (a thread).
+
+    Read from the run's events in the Dagster instance; best effort: it never disturbs the run.
+    """
+    import dagster as dg
+
+    known = set(instance.get_run_ids())
+    run_id, total, last = None, 0, -1
+    while not stop.wait(PROGRESS_SECONDS):
+        try:
+            if run_id is None:
+                fresh = [r for r in instance.get_run_ids(limit=5) if r not in known]
+                if not fresh:
+                    continue
+                run_id = fresh[0]
+                run = instance.get_run_by_id(run_id)
+                total = len(instance.get_execution_plan_snapshot(run.execution_plan_snapshot_id).steps)
+            done = len(instance.all_logs(run_id, of_type=dg.DagsterEventType.STEP_SUCCESS))
+            if done != last:
+                journal.write(f"Avancement : {done} étape(s) terminée(s) sur {total}.")
+                last = done
+        except Exception:  # progress is a courtesy: a storage hiccup must not end the run
+            continue
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     data_dir = _data_dir(args)
     layout = DataLayout(data_dir)
+    journal = Journal(Path(args.journal).expanduser().resolve() if args.journal else None)
     if not layout.raw.is_dir():
-        print(
+        message = (
             f"Aucun dossier {layout.raw} : déposez les fichiers des pôles dans raw/indicateurs/ "
-            "(ou lancez « ptce sample » pour des données de démonstration).",
-            file=sys.stderr,
+            "(ou lancez « ptce sample » pour des données de démonstration)."
         )
+        print(message, file=sys.stderr)
+        journal.write(message)
+        journal.state(finished=True, published=False, code=1)
         return 1
     from pipelines.shared import build_lock
 
     def tell(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
+        journal.write(message)
 
     started = time.perf_counter()
+    journal.write(f"Exécution demandée sur le dossier de données {data_dir}.")
+    journal.state(finished=False)
     # Taken before Dagster starts: a second `ptce run` waits here, or says why it gives up.
     try:
         build_lock.acquire(layout, args.wait, on_wait=tell)
     except build_lock.BuildInProgress as exc:
         tell(exc.message)
+        journal.state(finished=True, published=False, code=EXIT_BUILD_IN_PROGRESS)
         return EXIT_BUILD_IN_PROGRESS
     try:
+        # This run reads raw/ from now on: a run requested before (`ptce deposit`) is served by it,
+        # and a file deposited after this point asks for a new one.
+        layout.run_request.unlink(missing_ok=True)
+        journal.write("Construction commencée : lecture des fichiers, contrôles, publication…")
         import dagster as dg
 
         from pipelines.runner import ensure_dagster_home, run_pipeline, summary_lines
@@ -79,13 +167,114 @@ def cmd_run(args: argparse.Namespace) -> int:
         os.environ["PTCE_DATA_DIR"] = str(data_dir)
         os.environ["DAGSTER_HOME"] = str(ensure_dagster_home(layout))
         with dg.DagsterInstance.get() as instance:
-            outcome = run_pipeline(data_dir, instance=instance)
+            stop = threading.Event()
+            follower = threading.Thread(target=_follow_progress, args=(instance, journal, stop), daemon=True)
+            if journal.path is not None:
+                follower.start()
+            try:
+                outcome = run_pipeline(data_dir, instance=instance)
+            finally:
+                stop.set()
+                if follower.is_alive():
+                    follower.join(timeout=10)
+    except BaseException:
+        journal.write("Échec de l'exécution : erreur inattendue (détail dans l'interface Dagster).")
+        journal.state(finished=True, published=False, code=1)
+        raise
     finally:
         build_lock.release(layout)
     for line in summary_lines(outcome):
         print(line)
-    print(f"Durée : {time.perf_counter() - started:.1f} s".replace(".", ","))
-    return 0 if outcome.published else 2
+        journal.write(line)
+    duration = f"Durée : {time.perf_counter() - started:.1f} s".replace(".", ",")
+    print(duration)
+    journal.write(duration)
+    code = 0 if outcome.published else 2
+    journal.state(finished=True, published=outcome.published, code=code)
+    return code
+
+
+def _incoming(args: argparse.Namespace) -> list[Any] | str:
+    """The files named on the command line with their original names, or a French usage error."""
+    from pipelines.shared.intake import Incoming
+
+    names = args.original_name or []
+    if names and len(names) != len(args.files):
+        return (
+            f"{len(names)} nom(s) d'origine (--original-name) pour {len(args.files)} fichier(s) : "
+            "donnez-en un par fichier, dans le même ordre."
+        )
+    items = []
+    for number, value in enumerate(args.files):
+        path = Path(value).expanduser()
+        if not path.is_file():
+            return f"Fichier introuvable : {value}"
+        items.append(Incoming(path.resolve(), names[number] if names else path.name))
+    return items
+
+
+def cmd_preview(args: argparse.Namespace) -> int:
+    from pipelines.shared.intake import IntakeRefused, detect_kinds, preview, write_json
+    from ptce.intake import KINDS
+
+    items = _incoming(args)
+    if isinstance(items, str):
+        print(items, file=sys.stderr)
+        return 1
+    out = Path(args.json).expanduser().resolve()
+    if args.detect_only:
+        write_json(out, {"kinds": detect_kinds(items[0].path)})
+        return 0
+    files = []
+    for item in items:
+        kind = args.kind
+        if kind is None:
+            found = detect_kinds(item.path)
+            if not found:
+                print(
+                    f"« {item.original_name} » : type de fichier non reconnu d'après ses colonnes ; "
+                    f"précisez-le avec --kind ({', '.join(KINDS)}).",
+                    file=sys.stderr,
+                )
+                return 1
+            kind = found[0]
+        files.append((item, kind))
+    data_dir = _data_dir(args)
+    try:
+        report = preview(data_dir, files, pole_id=args.pole)
+    except IntakeRefused as exc:
+        print(exc.message, file=sys.stderr)
+        return 1
+    write_json(out, report)
+    n_problems = len(report["problems"])
+    print(
+        f"Aperçu en {report['seconds']:.1f} s : {len(report['files'])} fichier(s), ".replace(".", ",", 1)
+        + f"{n_problems} problème(s), {len(report['changes'])} valeur(s) publiée(s) modifiée(s) ; "
+        + ("publication acceptée." if report["publishable"] else "publication refusée (contrôle bloquant).")
+    )
+    return 0 if report["publishable"] else 2
+
+
+def cmd_deposit(args: argparse.Namespace) -> int:
+    from pipelines.shared.intake import IntakeRefused, deposit, write_json
+
+    items = _incoming(args)
+    if isinstance(items, str):
+        print(items, file=sys.stderr)
+        return 1
+    data_dir = _data_dir(args)
+    try:
+        stored = deposit(data_dir, items, args.kind, args.who, run=not args.no_run)
+    except IntakeRefused as exc:
+        print(exc.message, file=sys.stderr)
+        return 1
+    if args.json:
+        write_json(Path(args.json).expanduser().resolve(), {"deposited": stored})
+    for entry in stored:
+        print(f"Déposé : {entry['stored']}")
+    if not args.no_run:
+        print("Exécution demandée : suivi dans curated/.build/derniere-execution.log.")
+    return 0
 
 
 def _restore_default_signals() -> None:
@@ -333,7 +522,46 @@ def build_parser() -> argparse.ArgumentParser:
         help="si une construction est déjà en cours sur ce dossier, l'attendre au plus SECONDES "
         f"(défaut : {DEFAULT_WAIT_SECONDS:.0f}), puis abandonner avec le code de sortie 3",
     )
+    run.add_argument(
+        "--journal",
+        metavar="FICHIER",
+        help="ajouter aussi l'avancement et le résumé à FICHIER (et l'état de l'exécution dans un .json "
+        "voisin), pour qu'une page les montre pendant l'exécution",
+    )
     run.set_defaults(func=cmd_run)
+    pre = with_data_dir(
+        sub.add_parser(
+            "preview",
+            help="aperçu d'un dépôt : problèmes et valeurs modifiées, sans rien écrire dans le dossier",
+        )
+    )
+    pre.add_argument("files", nargs="+", metavar="FICHIER", help="fichier(s) à examiner")
+    pre.add_argument(
+        "--kind", choices=list(RAW_KINDS), metavar="TYPE", help=_KIND_HELP + " (défaut : deviné)"
+    )
+    pre.add_argument(
+        "--pole", metavar="PÔLE", help="identifiant du pôle qui dépose : signaler les autres pôles"
+    )
+    pre.add_argument(
+        "--original-name", action="append", metavar="NOM", help="nom d'origine de chaque fichier"
+    )
+    pre.add_argument("--json", required=True, metavar="SORTIE", help="fichier JSON où écrire le résultat")
+    pre.add_argument(
+        "--detect-only", action="store_true", help="seulement deviner le type du premier fichier"
+    )
+    pre.set_defaults(func=cmd_preview)
+    dep = with_data_dir(
+        sub.add_parser("deposit", help="déposer des fichiers dans raw/ et demander une exécution")
+    )
+    dep.add_argument("files", nargs="+", metavar="FICHIER", help="fichier(s) à déposer")
+    dep.add_argument("--kind", required=True, choices=list(RAW_KINDS), metavar="TYPE", help=_KIND_HELP)
+    dep.add_argument("--who", default="", metavar="TEXTE", help="qui dépose (noté dans depots.csv)")
+    dep.add_argument(
+        "--original-name", action="append", metavar="NOM", help="nom d'origine de chaque fichier"
+    )
+    dep.add_argument("--json", metavar="SORTIE", help="fichier JSON où écrire les chemins enregistrés")
+    dep.add_argument("--no-run", action="store_true", help="ne pas demander d'exécution après le dépôt")
+    dep.set_defaults(func=cmd_deposit)
     dash = with_data_dir(sub.add_parser("dashboard", help="servir les tableaux de bord"))
     dash.add_argument(
         "--port", type=int, default=8501, metavar="PORT", help="port des tableaux de bord (défaut : 8501)"

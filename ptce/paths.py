@@ -82,6 +82,26 @@ class DataLayout:
         return self.data_dir / "acces" / "roles.yaml"
 
     @property
+    def deposits_file(self) -> Path:
+        """One line per file deposited through the pages (`ptce deposit`): who, when, original name."""
+        return self.data_dir / "depots.csv"
+
+    @property
+    def run_request(self) -> Path:
+        """Marker of a requested run not started yet (`ptce deposit`; removed by `ptce run`)."""
+        return self.build_dir / "run-demandee"
+
+    @property
+    def run_journal(self) -> Path:
+        """Progress and summary of the runs requested by deposits (`ptce run --journal`)."""
+        return self.build_dir / "derniere-execution.log"
+
+    @property
+    def run_status(self) -> Path:
+        """State of the last journalled run (JSON: start, end, outcome), beside its journal."""
+        return self.build_dir / "derniere-execution.json"
+
+    @property
     def demo_marker(self) -> Path:
         return self.raw / DEMO_MARKER
 

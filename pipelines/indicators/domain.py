@@ -27,6 +27,14 @@ def _targets_template(path: Path) -> Path:
     return write_targets_template(path)
 
 
+def _is_indicator_header(cells: list[object]) -> bool:
+    from pipelines.indicators.parser import _Header
+    from ptce.reference import load_catalog
+
+    # Targets have the same columns: a table of values is taken for indicators unless chosen.
+    return _Header(0, cells, load_catalog(), "indicateurs").plausible()
+
+
 DOMAIN = Domain(
     name="indicators",
     raw_kinds=("indicateurs", "objectifs"),
@@ -54,4 +62,5 @@ DOMAIN = Domain(
     frames=rules.FRAMES,
     write_demo=_write_demo,
     templates={"indicateurs": _indicators_template, "objectifs": _targets_template},
+    header_recognisers={"indicateurs": _is_indicator_header},
 )

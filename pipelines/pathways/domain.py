@@ -25,6 +25,12 @@ def _pathways_template(path: Path) -> Path:
     return write_pathways_template(path)
 
 
+def _is_pathway_header(cells: list[object]) -> bool:
+    from pipelines.pathways.parser import _header
+
+    return _header(0, cells).plausible
+
+
 DOMAIN = Domain(
     name="pathways",
     raw_kinds=("parcours",),
@@ -53,4 +59,5 @@ DOMAIN = Domain(
     frames=rules.FRAMES,
     write_demo=_write_demo,
     templates={"parcours": _pathways_template},
+    header_recognisers={"parcours": _is_pathway_header},
 )

@@ -34,6 +34,8 @@ PlannedFile = tuple[Path, Path, "datetime | None"]
 DemoWriter = Callable[[Path, "DataLayout"], list[PlannedFile]]
 # Writes a kind's blank XLSX template to the path given and returns it (`ptce template --kind`).
 TemplateWriter = Callable[[Path], Path]
+# Whether a row's cells are a header of one of the domain's kinds (kind detection of `ptce preview`).
+HeaderRecogniser = Callable[[list[object]], bool]
 FrameBuilder = Callable[["duckdb.DuckDBPyConnection", "RuleContext"], "pd.DataFrame"]
 
 
@@ -61,6 +63,9 @@ class Domain:
     templates: Mapping[str, TemplateWriter] = field(default_factory=dict)  # kind -> blank XLSX writer
     # A kind with no XLSX template -> the French sentence `ptce template` says instead (what to use).
     template_notes: Mapping[str, str] = field(default_factory=dict)
+    # Raw kind -> recogniser of its header rows, with the parser's own header rules; a kind left
+    # out is never guessed from a file's columns (the person chooses it).
+    header_recognisers: Mapping[str, HeaderRecogniser] = field(default_factory=dict)
 
 
 @cache

@@ -22,6 +22,13 @@ def _visits_template(path: Path) -> Path:
     return write_visits_template(path)
 
 
+def _is_visit_header(cells: list[object]) -> bool:
+    from pipelines.visits.parser import find_header
+
+    # Events (date, type, host…) or shared practices (title, pole…): both are « visites » files.
+    return find_header(0, cells) is not None
+
+
 DOMAIN = Domain(
     name="visits",
     raw_kinds=("visites",),
@@ -51,4 +58,5 @@ DOMAIN = Domain(
     frames=rules.FRAMES,
     write_demo=_write_demo,
     templates={"visites": _visits_template},
+    header_recognisers={"visites": _is_visit_header},
 )
