@@ -16,7 +16,7 @@ import hashlib
 import streamlit as st
 
 from dashboards.depot import tables, templates
-from dashboards.shared import access, display, reads, runs, widgets
+from dashboards.shared import access, changes, display, reads, runs, widgets
 from ptce import intake
 from ptce.paths import resolve_data_dir
 
@@ -166,10 +166,10 @@ if result is not None:
     st.markdown("**Chiffres publiés qui changeraient**")
     if result.changes:
         widgets.show_table(
-            tables.changes_table(result.changes), key="depot_changements", file_name="changements.csv"
+            changes.changes_table(result.changes), key="depot_changements", file_name="changements.csv"
         )
     else:
-        st.info(tables.NO_CHANGE, icon=":material/info:")
+        st.info(changes.NO_CHANGE, icon=":material/info:")
 
     foreign = tables.foreign_poles(result, own) if own is not None else []
     if foreign:

@@ -53,7 +53,6 @@ NOT_PUBLISHABLE = (
     "Ce dépôt ne peut pas être confirmé : des problèmes bloquants empêcheraient la publication. "
     "Corrigez le fichier et déposez-le à nouveau."
 )
-NO_CHANGE = "Aucun chiffre publié ne changerait avec ce dépôt."
 
 STATUS_LABELS: dict[str, str] = {
     "ok": "✅ Tout est lisible",
@@ -61,7 +60,6 @@ STATUS_LABELS: dict[str, str] = {
     "error": "⛔ Illisible (rien ne serait chargé)",
     "ignored": "⏭️ Ignoré (non lu)",
 }
-CHANGE_LABELS: dict[str, str] = {"ajout": "Ajout", "modification": "Modification", "retrait": "Retrait"}
 
 
 def kind_options() -> list[str]:
@@ -149,25 +147,6 @@ def problems_table(problems: Sequence[intake.Problem]) -> Table:
         }
     )
     return Table(frame, {"Ligne": tf.INTEGER})
-
-
-def changes_table(changes: Sequence[intake.Change]) -> Table:
-    """The published figures the deposit would change: old → new, by pole, year and indicator.
-
-    Values stay numbers (they sort as such) and are written in each row's unit, the French way.
-    """
-    frame = pd.DataFrame(
-        {
-            "Pôle": [c.pole for c in changes],
-            "Année": pd.array([c.annee for c in changes], dtype="Int64"),
-            "Indicateur": [c.libelle for c in changes],
-            "Unité": [c.unite for c in changes],
-            "Ancienne valeur": pd.array([c.old for c in changes], dtype="Float64"),
-            "Nouvelle valeur": pd.array([c.new for c in changes], dtype="Float64"),
-            "Changement": [CHANGE_LABELS.get(c.change, c.change) for c in changes],
-        }
-    )
-    return Table(frame, {"Année": tf.YEAR}, unit_column="Unité")
 
 
 def checks_lines(preview: intake.Preview) -> tuple[list[str], list[str]]:

@@ -19,6 +19,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboards.depot import tables, templates
+from dashboards.shared import changes
 from dashboards.shared.access import DEMO_POLE_KEY, DEMO_ROLE_KEY
 from dashboards.shared.table_format import display_frame
 from ptce import intake
@@ -230,7 +231,7 @@ def test_staff_check_a_file_and_see_its_problems_changes_and_checks_as_sent(
 
 
 def test_the_tables_write_old_and_new_values_the_french_way() -> None:
-    shown = display_frame(tables.changes_table(preview_of().changes))
+    shown = display_frame(changes.changes_table(preview_of().changes))
     assert shown[["Année", "Ancienne valeur", "Nouvelle valeur"]].to_dict("records") == [
         {"Année": "2017", "Ancienne valeur": "1\u202f200", "Nouvelle valeur": "1\u202f234"},
         {"Année": "2017", "Ancienne valeur": "–", "Nouvelle valeur": "12,5"},
