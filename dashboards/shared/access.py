@@ -31,6 +31,8 @@ from ptce.reference import load_poles
 
 # The session key holding the Viewer of this browser session.
 VIEWER_KEY = "ptce_viewer"
+# The session key holding the login's e-mail (absent in the demo): who deposits files and figures.
+EMAIL_KEY = "ptce_email"
 # Widget keys of the demo chooser.
 DEMO_ROLE_KEY = "demo_role"
 DEMO_POLE_KEY = "demo_pole"
@@ -104,6 +106,7 @@ def _report(text: str) -> None:
 def _refuse(message: str, detail: str | None = None, logout: bool = False) -> NoReturn:
     """A French message instead of the app, then stop: nothing else is drawn."""
     st.session_state.pop(VIEWER_KEY, None)
+    st.session_state.pop(EMAIL_KEY, None)
     st.title("Observatoire PTCE")
     st.error(message, icon=":material/block:")
     if detail:
@@ -116,6 +119,7 @@ def _refuse(message: str, detail: str | None = None, logout: bool = False) -> No
 
 def _login_page(auth: Mapping[str, object]) -> NoReturn:
     st.session_state.pop(VIEWER_KEY, None)
+    st.session_state.pop(EMAIL_KEY, None)
     st.title("Observatoire PTCE")
     st.info(
         "L'Observatoire est réservé à l'équipe COORACE, à la Fondation de France et aux pôles. "
@@ -169,6 +173,7 @@ def _logged_in_viewer(auth: Mapping[str, object]) -> Viewer:
             logout=True,
         )
     st.session_state[VIEWER_KEY] = viewer
+    st.session_state[EMAIL_KEY] = email
     st.sidebar.text(f"Connexion : {email}\n{_role_caption(viewer)}")
     if st.sidebar.button("Se déconnecter", key="logout"):
         st.logout()
@@ -190,7 +195,19 @@ def _demo_viewer() -> Viewer:
         pole_id = box.selectbox("Pôle", list(labels), format_func=labels.__getitem__, key=DEMO_POLE_KEY)
         viewer = Viewer("pole", pole_id)
     st.session_state[VIEWER_KEY] = viewer
+    st.session_state.pop(EMAIL_KEY, None)
     return viewer
+
+
+def actor() -> str:
+    """Who acts, as the records of deposits and typed figures name them: the login's e-mail, or
+    in the demo the role chosen (« démonstration — Équipe COORACE », « démonstration — pôle phares »)."""
+    email = st.session_state.get(EMAIL_KEY)
+    if email:
+        return str(email)
+    viewer = current_viewer()
+    role = f"pôle {viewer.pole_id}" if viewer.role == "pole" else ROLE_LABELS[viewer.role]
+    return f"démonstration — {role}"
 
 
 def require_viewer() -> Viewer:

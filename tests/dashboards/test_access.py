@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboards.shared.access import DEMO_POLE_KEY, DEMO_ROLE_KEY, DEMO_TITLE, VIEWER_KEY
+from dashboards.shared.access import DEMO_POLE_KEY, DEMO_ROLE_KEY, DEMO_TITLE, EMAIL_KEY, VIEWER_KEY
 from ptce.paths import DataLayout
 from ptce.read.base import Viewer
 
@@ -136,6 +136,8 @@ def test_a_listed_address_gets_its_role_and_sees_who_is_connected(
     assert [t.value for t in at.sidebar.text] == [
         "Connexion : Coordination@Bousol.example\nRôle : pôle — PTCE Bou'Sol"
     ]
+    # The address as the provider gave it names who deposits files or types figures.
+    assert at.session_state[EMAIL_KEY] == "Coordination@Bousol.example"
     assert [b.label for b in at.sidebar.button] == ["Se déconnecter"]
 
 
@@ -165,7 +167,7 @@ def test_an_unknown_address_sees_only_a_french_message(
     assert [t.value for t in at.text] == ["Adresse de connexion : curieux@ailleurs.example"]
     assert [b.label for b in at.button] == ["Se déconnecter"]
     assert not at.metric and not at.dataframe and not at.radio and not at.warning
-    assert VIEWER_KEY not in at.session_state
+    assert VIEWER_KEY not in at.session_state and EMAIL_KEY not in at.session_state
 
 
 def test_an_address_the_provider_has_not_verified_is_refused(

@@ -47,6 +47,8 @@ EXPECTED = {
         "qualite_emploi",
         "visites",
         "parcours",
+        "depot",
+        "saisie",
     },
 }
 
