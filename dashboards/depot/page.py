@@ -179,6 +179,9 @@ if result is not None:
                 icon=":material/block:",
             )
     else:
+        unloaded = tables.unloaded_files(result)
+        for name in unloaded:
+            st.warning(esc(tables.NOTHING_LOADED.format(name=name)), icon=":material/warning:")
         if not result.publishable:
             st.warning(tables.NOT_PUBLISHABLE, icon=":material/warning:")
         elif runs.busy(intake.run_state(data_dir)):
@@ -188,7 +191,7 @@ if result is not None:
             type="primary",
             icon=":material/cloud_upload:",
             key="depot_confirmer",
-            disabled=not result.publishable,
+            disabled=not result.publishable or bool(unloaded),
         ):
             try:
                 stored_files = intake.deposit(data_dir, uploads, kind, access.actor())  # type: ignore[arg-type]

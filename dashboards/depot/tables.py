@@ -54,6 +54,18 @@ NOT_PUBLISHABLE = (
     "Corrigez le fichier et déposez-le à nouveau."
 )
 
+NOTHING_LOADED = (
+    "Aucune ligne du fichier « {name} » ne serait chargée : corrigez-le d'après les problèmes "
+    "ci-dessus avant de le déposer."
+)
+
+
+def unloaded_files(result: intake.Preview) -> list[str]:
+    """Names of the previewed files of which no row would be loaded: depositing them would only
+    fill the quarantine, so the page asks for a corrected file instead."""
+    return [f.name for f in result.files if f.rows_loaded == 0]
+
+
 STATUS_LABELS: dict[str, str] = {
     "ok": "✅ Tout est lisible",
     "partial": "⚠️ Partiel (lignes en quarantaine)",

@@ -332,6 +332,25 @@ def test_a_preview_that_would_not_publish_cannot_be_confirmed(
     assert any(w.value.startswith("Ce dépôt ne peut pas être confirmé") for w in at.warning)
 
 
+def test_a_file_of_which_nothing_would_be_loaded_cannot_be_confirmed(
+    monkeypatch: pytest.MonkeyPatch, demo_data_dir: Path
+) -> None:
+    # Every row quarantined: publication would go on, but the deposit would only fill the quarantine.
+    nothing = intake.FilePreview(
+        "vide.csv", "indicateurs", "partial", "2 lignes en quarantaine.", 2, 0, 2, ("phares",), ()
+    )
+    Fakes(preview_of(file_of("a.csv"), nothing)).install(monkeypatch)
+    at = open_page(monkeypatch, demo_data_dir, "staff")
+    upload(at, ("a.csv", GOOD_CSV), ("vide.csv", GOOD_CSV))
+    verify(at)
+    assert at.button(key="depot_confirmer").disabled
+    # The name comes from the upload: Markdown-escaped, so compare without the escapes.
+    assert [w.value.replace("\\", "") for w in at.warning if "ne serait chargée" in w.value] == [
+        "Aucune ligne du fichier « vide.csv » ne serait chargée : corrigez-le d'après les problèmes "
+        "ci-dessus avant de le déposer."
+    ]
+
+
 def test_refused_and_unrecognised_files_are_said_at_once(
     monkeypatch: pytest.MonkeyPatch, demo_data_dir: Path
 ) -> None:
