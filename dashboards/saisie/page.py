@@ -16,7 +16,7 @@ from datetime import date
 import streamlit as st
 
 from dashboards.saisie import tables
-from dashboards.shared import access, changes, display, reads, runs, widgets
+from dashboards.shared import access, changes, display, reads, runs, table_format, widgets
 from ptce import intake
 from ptce.paths import resolve_data_dir
 
@@ -109,6 +109,8 @@ with st.container(key="saisie_tableau"):
         key=editor_key,
         hide_index=True,
         num_rows="fixed",
+        # An empty cell shows « – » (not transmitted), not Streamlit's English « None ».
+        placeholder=table_format.MISSING,
         disabled=[*tables.READ_ONLY, tables.reference_column(reference_year), tables.PROBLEM],
         column_config={
             tables.VALUE: st.column_config.NumberColumn(
