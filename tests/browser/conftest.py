@@ -21,7 +21,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -175,40 +175,60 @@ def _wait_healthy(url: str, process: subprocess.Popen, log: Path, timeout: float
     raise RuntimeError(f"le serveur ne répond pas après {timeout} s :\n{log.read_text()}")
 
 
-@pytest.fixture(scope="package")
-def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """`ptce dashboard` on free local ports, over demo data plus hostile files built meanwhile with
-    the `ptce` command (the server needs no data to start; no page is asked for before the data are
-    built); stopped with Ctrl-C (SIGINT) at the end.
+def start_dashboard(
+    data_dir: Path,
+    folder: Path,
+    extra: Callable[[str], list[str]] | None = None,
+    meanwhile: Callable[[], None] | None = None,
+) -> tuple[subprocess.Popen, str, Path]:
+    """`ptce dashboard` over `data_dir` on free local ports, healthy: (process, address, log).
 
-    Ports are free when chosen but another process may take one before the server binds it (tests
-    running side by side): the server then stops at once, and is started again on other ports.
+    `extra(url)` gives more arguments for the server at `url` (a login's secrets name its own
+    address); `meanwhile()` runs once while the first server starts (the server needs no data to
+    start). Ports are free when chosen but another process may take one before the server binds
+    it (tests running side by side): the server then stops at once, and is started again on other
+    ports. Stop it with `_stop`.
     """
-    data_dir = tmp_path_factory.mktemp("navigateur") / "data"
-    built = False
     for attempt in range(3):
         port = _free_port_pair()
-        log = tmp_path_factory.mktemp("serveur") / "serveur.log"
         url = f"http://127.0.0.1:{port}"
+        log = folder / f"serveur-{attempt}.log"
+        arguments = extra(url) if extra is not None else []
         with log.open("w", encoding="utf-8") as out:
             process = subprocess.Popen(
-                [str(PTCE), "dashboard", "--data-dir", str(data_dir), "--port", str(port)],
+                [str(PTCE), "dashboard", "--data-dir", str(data_dir), "--port", str(port), *arguments],
                 cwd=PROJECT_ROOT,
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
+        if meanwhile is not None:
+            task, meanwhile = meanwhile, None
+            try:
+                task()
+            except BaseException:
+                _stop(process)
+                raise
         try:
-            if not built:
-                _build_data(data_dir)  # while the server starts
-                built = True
             _wait_healthy(url, process, log)
-        except (RuntimeError, AssertionError):
+        except RuntimeError:
             _stop(process)
-            if built and "Address already in use" in log.read_text(errors="replace") and attempt < 2:
+            if "Address already in use" in log.read_text(errors="replace") and attempt < 2:
                 continue
             raise
-        break
+        return process, url, log
+    raise AssertionError("unreachable")
+
+
+@pytest.fixture(scope="package")
+def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """`ptce dashboard` on free local ports, over demo data plus hostile files built meanwhile with
+    the `ptce` command (no page is asked for before the data are built); stopped with Ctrl-C
+    (SIGINT) at the end."""
+    data_dir = tmp_path_factory.mktemp("navigateur") / "data"
+    process, url, log = start_dashboard(
+        data_dir, tmp_path_factory.mktemp("serveur"), meanwhile=lambda: _build_data(data_dir)
+    )
     try:
         yield Server(url=url, data_dir=data_dir, log=log)
     finally:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import importlib
 import secrets
-import subprocess
 from collections.abc import Iterator
 
 import pytest
@@ -21,13 +20,11 @@ import pytest
 from dashboards.shared.access import DEMO_TITLE
 from ptce.paths import PROJECT_ROOT, DataLayout
 from tests.browser.conftest import (
-    PTCE,
     Server,
     Traffic,
-    _free_port_pair,
     _stop,
-    _wait_healthy,
     full_screenshot,
+    start_dashboard,
     wait_for_app,
 )
 
@@ -71,9 +68,8 @@ def login_server(
     role_file.parent.mkdir(parents=True, exist_ok=True)
     role_file.write_text(ROLES, encoding="utf-8")
     folder = tmp_path_factory.mktemp("connexion")
-    for attempt in range(3):
-        port = _free_port_pair()
-        url = f"http://127.0.0.1:{port}"
+
+    def secrets_for(url: str) -> list[str]:
         secrets_file = folder / "secrets.toml"
         secrets_file.write_text(
             "[auth]\n"
@@ -84,32 +80,9 @@ def login_server(
             f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n',
             encoding="utf-8",
         )
-        log = folder / f"serveur-{attempt}.log"
-        with log.open("w", encoding="utf-8") as out:
-            process = subprocess.Popen(
-                [
-                    str(PTCE),
-                    "dashboard",
-                    "--data-dir",
-                    str(app_server.data_dir),
-                    "--port",
-                    str(port),
-                    "--secrets",
-                    str(secrets_file),
-                ],
-                cwd=PROJECT_ROOT,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        try:
-            _wait_healthy(url, process, log)
-        except RuntimeError:
-            _stop(process)
-            if "Address already in use" in log.read_text(errors="replace") and attempt < 2:
-                continue
-            raise
-        break
+        return ["--secrets", str(secrets_file)]
+
+    process, url, log = start_dashboard(app_server.data_dir, folder, extra=secrets_for)
     try:
         yield Server(url=url, data_dir=app_server.data_dir, log=log)
     finally:

@@ -1,0 +1,322 @@
+"""Depositing files and typing figures, in a real browser, down to the published figures (issue #15).
+
+The pages run the real thing: « Vérifier » is a pipeline run on a scratch copy of the data folder,
+« Confirmer le dépôt » and « Enregistrer » store a raw file and start a detached `ptce run`. So this
+module has its own server over a copy of the browser tests' data (the other tests read those data
+unchanged), and its tests run in order on it: a bad file loads nothing; a correction, then a second
+file right after it, both land and change the overview; a value typed in the form reaches the pole
+page. Every expected figure is the one the test wrote in its files, read back by SQL.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from ptce import intake
+from ptce.contract import connect_readonly
+from ptce.paths import DataLayout
+from tests.browser.conftest import Server, Traffic, _stop, full_screenshot, start_dashboard, wait_for_app
+from tests.browser.test_interactions import choose
+from tests.browser.test_tables import column_texts, grid_of, number
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+YEAR = 2017  # the demo's last published year
+BAD_NAME = "<img src=x onerror=alert(1)>.csv"
+TRAVERSAL_NAME = "../../x.csv"
+# Poles that send yearly files (one value per indicator for the year, no quarters): a resent file
+# for the year replaces theirs as a whole, so the corrections repeat every value but one.
+FIRST_POLE, SECOND_POLE, TYPED_POLE = "phares", "alpen", "tarnais"
+CODE = "emplois_crees"
+TYPED_CODE = "membres"  # the first row of the entry table
+TYPED_VALUE = 77
+PREVIEW_TIMEOUT = 180_000  # ms: a check is a pipeline run (20-30 s alone, more on a busy machine)
+RUN_TIMEOUT = 300  # s: the deposits' runs, one after the other
+
+
+@pytest.fixture(scope="module")
+def intake_server(app_server: Server, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """`ptce dashboard` over a copy of the browser tests' data: the deposits change it."""
+    data_dir = tmp_path_factory.mktemp("depot") / "data"
+    # The copy keeps no run state of the original (none is under way: it was built before).
+    shutil.copytree(app_server.data_dir, data_dir, symlinks=True)
+    process, url, log = start_dashboard(data_dir, tmp_path_factory.mktemp("serveur-depot"))
+    try:
+        yield Server(url=url, data_dir=data_dir, log=log)
+    finally:
+        _wait_for_runs(data_dir)  # a detached run must not outlive the test's folder
+        _stop(process)
+
+
+def _sql(server: Server, sql: str, params: list | None = None) -> list[tuple]:
+    con = connect_readonly(DataLayout(server.data_dir).warehouse)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def _published(server: Server, pole_id: str, code: str) -> float | None:
+    rows = _sql(
+        server,
+        "select valeur from mart_pole_year where pole_id = ? and annee = ? and code = ?",
+        [pole_id, YEAR, code],
+    )
+    return rows[0][0] if rows else None
+
+
+def _network(server: Server, code: str) -> float:
+    ((value,),) = _sql(
+        server, "select valeur from mart_network_year where annee = ? and code = ?", [YEAR, code]
+    )
+    return value
+
+
+def _french(value: float) -> str:
+    return f"{value:g}".replace(".", ",")
+
+
+def _correction(server: Server, pole_id: str, code: str, value: float) -> bytes:
+    """The pole's yearly file for YEAR sent again, every value as published but `code`'s."""
+    rows = _sql(
+        server,
+        "select code, valeur from indicator_values where pole_id = ? and annee = ? and trimestre is null "
+        "order by row_number",
+        [pole_id, YEAR],
+    )
+    assert len(rows) >= 10 and code in {c for c, _ in rows}, rows
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(["pôle", "période", "indicateur", "valeur"])
+    for row_code, row_value in rows:
+        writer.writerow([pole_id, YEAR, row_code, _french(value if row_code == code else row_value)])
+    return out.getvalue().encode("utf-8")
+
+
+def _raw_listing(data_dir: Path) -> list[str]:
+    return sorted(p.relative_to(data_dir).as_posix() for p in (data_dir / "raw").rglob("*"))
+
+
+def _wait_for_runs(data_dir: Path) -> None:
+    """Until no run requested by a deposit is under way or waiting."""
+    deadline = time.monotonic() + RUN_TIMEOUT
+    while time.monotonic() < deadline:
+        state = intake.run_state(data_dir)
+        if not (state.running or state.queued):
+            return
+        time.sleep(1)
+    raise AssertionError(
+        f"le traitement n'a pas fini en {RUN_TIMEOUT} s : {intake.run_state(data_dir).lines}"
+    )
+
+
+def _upload(pg, key: str, name: str, data: bytes) -> None:
+    """Send one file through the uploader `key`, as a person's browser does."""
+    pg.locator(f".st-key-{key} input[type=file]").set_input_files(
+        files=[{"name": name, "mimeType": "text/csv", "buffer": data}]
+    )
+    # The uploader shortens a long name on screen; its « Remove » button names the whole file.
+    expect(
+        pg.locator(f".st-key-{key}").get_by_role("button", name=f"Remove {name}", exact=True)
+    ).to_be_visible(timeout=30_000)
+    wait_for_app(pg)
+
+
+def _check(pg) -> None:
+    """« Vérifier », then wait for the result of the run on a scratch copy."""
+    pg.locator(".st-key-depot_verifier button").click()
+    expect(pg.get_by_text("Résultat de la vérification")).to_be_visible(timeout=PREVIEW_TIMEOUT)
+    wait_for_app(pg)
+
+
+def _cells(grid, *columns: str) -> list[tuple[str, ...]]:
+    return list(zip(*(column_texts(grid, c) for c in columns), strict=True))
+
+
+def test_a_bad_file_shows_its_french_problems_and_loads_nothing(
+    page, intake_server: Server, traffic: Traffic
+) -> None:
+    layout = DataLayout(intake_server.data_dir)
+    raw_before = _raw_listing(intake_server.data_dir)
+    published_before = layout.warehouse.stat().st_mtime_ns
+    bad = (
+        "pôle;période;indicateur;valeur\r\n"
+        f"Pôle Imaginaire;{YEAR};{CODE};4\r\n"
+        f"{FIRST_POLE};{YEAR};{CODE};-5\r\n"
+    ).encode()
+
+    page.goto(f"{intake_server.url}/deposer")
+    wait_for_app(page)
+    choose(page, "Type de fichier", "Indicateurs d'emploi")
+    wait_for_app(page)
+    _upload(page, "depot_fichiers", BAD_NAME, bad)
+    _check(page)
+
+    grid = grid_of(page, "depot_problemes")
+    problems = _cells(grid, "Fichier", "Ligne", "Champ", "Problème", "Gravité")
+    assert [(f, number(r), c, g) for f, r, c, _, g in problems] == [
+        (BAD_NAME, 2, "pôle", "Bloquant"),
+        (BAD_NAME, 3, "valeur", "Bloquant"),
+    ]
+    assert "ligne 2, champ pôle" in problems[0][3] and "Pôle Imaginaire" in problems[0][3]
+    assert "ligne 3, champ valeur" in problems[1][3] and "valeur négative (-5)" in problems[1][3]
+    files = _cells(grid_of(page, "depot_fichiers_verifies"), "Fichier", "Lignes chargées")
+    assert [(f, number(n)) for f, n in files] == [(BAD_NAME, 0)]
+    # The name is text: shown as sent, never made into an image, no script run.
+    expect(page.get_by_text(BAD_NAME).first).to_be_attached()
+    assert page.locator('img[src="x"]').count() == 0
+    full_screenshot(page, "depot-fichier-errone")
+
+    # Nothing loaded: no raw file written, the published warehouse untouched, no run asked for.
+    assert _raw_listing(intake_server.data_dir) == raw_before
+    assert layout.warehouse.stat().st_mtime_ns == published_before
+    assert not layout.run_request.exists()
+    assert traffic.refused == [] and traffic.dialogs == []
+
+
+def test_a_correction_then_a_second_file_both_land_and_change_the_overview(
+    page, intake_server: Server, traffic: Traffic
+) -> None:
+    data_dir = intake_server.data_dir
+    layout = DataLayout(data_dir)
+    first_old, second_old = (
+        _published(intake_server, FIRST_POLE, CODE),
+        _published(intake_server, SECOND_POLE, CODE),
+    )
+    total_old = _network(intake_server, CODE)
+    assert first_old is not None and second_old is not None
+    first_new, second_new = first_old + 23, second_old + 11
+    raw_before = set(_raw_listing(data_dir))
+
+    page.goto(f"{intake_server.url}/deposer")
+    wait_for_app(page)
+    choose(page, "Type de fichier", "Indicateurs d'emploi")
+    wait_for_app(page)
+    _upload(page, "depot_fichiers", TRAVERSAL_NAME, _correction(intake_server, FIRST_POLE, CODE, first_new))
+    _check(page)
+    changes = _cells(
+        grid_of(page, "depot_changements"),
+        "Pôle",
+        "Indicateur",
+        "Ancienne valeur",
+        "Nouvelle valeur",
+        "Changement",
+    )
+    assert [(p, i, number(o), number(n), c) for p, i, o, n, c in changes] == [
+        ("PHARES", "Emplois créés dans l'année", first_old, first_new, "Modification")
+    ]
+    full_screenshot(page, "depot-correction-apercu")
+    page.locator(".st-key-depot_confirmer button").click()
+    expect(page.get_by_text("Dépôt enregistré")).to_be_visible(timeout=60_000)
+    shown = page.get_by_text(f"« {TRAVERSAL_NAME} » → raw/indicateurs/depot-")
+    expect(shown).to_be_visible()
+
+    # Stored under a name of our own, inside raw/; the name as sent only in the register of deposits.
+    added = sorted(set(_raw_listing(data_dir)) - raw_before)
+    assert len(added) == 1 and added[0].startswith("raw/indicateurs/depot-") and added[0].endswith(".csv")
+    assert added[0] in shown.inner_text()
+    assert not (data_dir.parent / "x.csv").exists() and not (data_dir / "x.csv").exists()
+    assert list(data_dir.parent.parent.rglob("x.csv")) == []
+    with layout.deposits_file.open(encoding="utf-8-sig", newline="") as f:
+        register = f.read()
+    assert TRAVERSAL_NAME in register and added[0] in register
+
+    # A second file right after, while the first one's run is going on (or about to).
+    _upload(
+        page,
+        "depot_fichiers_1",
+        "alpen_2017_correction.csv",
+        _correction(intake_server, SECOND_POLE, CODE, second_new),
+    )
+    _check(page)
+    changes = _cells(grid_of(page, "depot_changements"), "Pôle", "Ancienne valeur", "Nouvelle valeur")
+    assert [(p, number(o), number(n)) for p, o, n in changes] == [("AlpEn", second_old, second_new)]
+    page.locator(".st-key-depot_confirmer button").click()
+    expect(page.get_by_text("« alpen_2017_correction.csv » → raw/indicateurs/depot-")).to_be_visible(
+        timeout=60_000
+    )
+    assert len(set(_raw_listing(data_dir)) - raw_before) == 2
+
+    _wait_for_runs(data_dir)
+    state = intake.run_state(data_dir)
+    assert state.ok, state.lines
+    assert _published(intake_server, FIRST_POLE, CODE) == first_new
+    assert _published(intake_server, SECOND_POLE, CODE) == second_new
+    total_new = total_old - first_old + first_new - second_old + second_new
+    assert _network(intake_server, CODE) == total_new
+
+    # The overview (the last year by default) shows the new network figure.
+    page.goto(intake_server.url)
+    wait_for_app(page)
+    metric = page.locator('[data-testid="stMetric"]').filter(has_text="Emplois créés")
+    expect(metric.locator('[data-testid="stMetricValue"]')).to_have_text(_french(total_new))
+    full_screenshot(page, "depot-vue-ensemble-apres")
+    assert traffic.refused == [] and traffic.dialogs == []
+
+
+def test_a_value_typed_in_the_form_reaches_the_pole_page(
+    page, intake_server: Server, traffic: Traffic
+) -> None:
+    data_dir = intake_server.data_dir
+    ((pole_label,),) = _sql(intake_server, "select nom from poles where pole_id = ?", [TYPED_POLE])
+    raw_before = set(_raw_listing(data_dir))
+    assert _published(intake_server, TYPED_POLE, TYPED_CODE) != TYPED_VALUE
+
+    page.goto(f"{intake_server.url}/saisir")
+    wait_for_app(page)
+    choose(page, "Pôle", pole_label)
+    wait_for_app(page)
+    choose(page, "Année", str(YEAR))
+    wait_for_app(page)
+
+    # The grid draws on a canvas: select the first cell, move right to « Valeur », open its editor
+    # (Enter), type, Enter. Keys typed on a closed cell open the editor and lose all but the first.
+    grid = page.locator(".st-key-saisie_tableau [data-testid='stDataFrame']")
+    expect(grid.locator("table")).to_be_attached(timeout=30_000)
+    grid.scroll_into_view_if_needed()
+    assert column_texts(grid, "Code")[0] == TYPED_CODE
+    columns = grid.evaluate("g => [...g.querySelectorAll('th')].map(h => h.textContent.trim())")
+    box = grid.locator('[data-testid="data-grid-canvas"]').bounding_box()
+    page.mouse.click(box["x"] + 20, box["y"] + 35 + 17)  # below the header row: the first data row
+    for _ in range(columns.index("Valeur")):
+        page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")
+    editor = page.locator("#portal textarea, #portal input").first
+    expect(editor).to_be_visible()
+    editor.fill(str(TYPED_VALUE))
+    page.keyboard.press("Enter")
+    expect(editor).to_have_count(0)
+    wait_for_app(page)
+    assert number(column_texts(grid, "Valeur")[0]) == TYPED_VALUE
+
+    page.locator(".st-key-saisie_verifier button").click()
+    expect(page.get_by_text("Vérification réussie")).to_be_visible(timeout=PREVIEW_TIMEOUT)
+    wait_for_app(page)
+    full_screenshot(page, "saisie-verifiee")
+    page.locator(".st-key-saisie_enregistrer button").click()
+    expect(page.get_by_text("Chiffres enregistrés")).to_be_visible(timeout=60_000)
+
+    added = sorted(set(_raw_listing(data_dir)) - raw_before)
+    assert len(added) == 1 and added[0].startswith("raw/indicateurs/depot-"), added
+    rows = list(csv.reader(io.StringIO((data_dir / added[0]).read_text(encoding="utf-8-sig")), delimiter=";"))
+    assert [TYPED_POLE, str(YEAR), TYPED_CODE, str(TYPED_VALUE)] in rows
+
+    _wait_for_runs(data_dir)
+    assert intake.run_state(data_dir).ok
+    assert _published(intake_server, TYPED_POLE, TYPED_CODE) == TYPED_VALUE
+
+    page.goto(f"{intake_server.url}/pole?pole={TYPED_POLE}")
+    wait_for_app(page)
+    values = grid_of(page, "valeurs_pole")
+    row = column_texts(values, "Indicateur").index("Structures membres du pôle")
+    assert number(column_texts(values, str(YEAR))[row]) == TYPED_VALUE
+    full_screenshot(page, "saisie-fiche-pole")
+    assert traffic.refused == [] and traffic.dialogs == []
