@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import streamlit as st
 
 from dashboards.saisie import tables
@@ -83,11 +84,24 @@ reference = {
 }
 catalog = reads.catalog(wh)
 codes = catalog[~catalog["derive"].astype(bool)]["code"].astype(str).tolist()
+# What is published for the chosen year, pre-filled: an entry replaces the pole's whole period.
+# Quarterly values are not read here, so a quarter starts empty (and the page says what that means).
+published_now = (
+    {
+        str(code): float(value)
+        for code, value in typed_series[typed_series["annee"] == year][["code", "valeur"]].itertuples(
+            index=False
+        )
+        if value is not None and not pd.isna(value)
+    }
+    if quarter is None and not typed_series.empty
+    else {}
+)
 
 editor_round = int(st.session_state.get(ROUND_KEY, 0))
 editor_key = f"saisie_valeurs_{pole_id}_{periode}" + (f"_{editor_round}" if editor_round else "")
 # The values typed so far (the editor's own state): a check is shown only while they are unchanged.
-before = tables.values_from_edits(codes, st.session_state.get(editor_key))
+before = tables.values_from_edits(codes, st.session_state.get(editor_key), published_now)
 signature = (pole_id, periode, tuple(before.items()))
 stored = st.session_state.get(CHECK_KEY)
 check: intake.Preview | None = (
@@ -103,9 +117,13 @@ st.caption(
     f"Pour repère, la colonne « {tables.reference_column(reference_year)} » donne la valeur annuelle "
     f"publiée du pôle en {reference_year} (vide : non transmise)."
 )
+if published_now:
+    st.info(tables.PREFILLED.format(periode=periode), icon=":material/edit_note:")
+elif quarter is not None:
+    st.info(tables.QUARTER_REPLACES, icon=":material/info:")
 with st.container(key="saisie_tableau"):
     edited = st.data_editor(
-        tables.entry_frame(catalog, reference, reference_year, placed),
+        tables.entry_frame(catalog, reference, reference_year, placed, published_now),
         key=editor_key,
         hide_index=True,
         num_rows="fixed",

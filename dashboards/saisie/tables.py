@@ -76,16 +76,33 @@ def lowest_value() -> float | None:
     return None if any(m is None for m in mins) else min(mins)  # type: ignore[type-var]
 
 
+PREFILLED = (
+    "Les chiffres déjà publiés pour {periode} sont pré-remplis dans « Valeur » : un envoi remplace "
+    "toute la période du pôle, comme un fichier renvoyé. Modifiez ceux qui changent ; une case vidée "
+    "retire le chiffre publié."
+)
+QUARTER_REPLACES = (
+    "Un envoi remplace tous les chiffres du pôle pour ce trimestre : saisissez-les tous, pas seulement "
+    "ceux qui changent."
+)
+
+
 def entry_frame(
     catalog: pd.DataFrame,
     reference: Mapping[str, float],
     reference_year: int,
     problems: Mapping[str, Sequence[str]] | None = None,
+    current: Mapping[str, float] | None = None,
 ) -> pd.DataFrame:
     """The table to fill in: the typed-in indicators of `catalog` (its order), last year's value as
-    text in French, an empty « Valeur », and the problems the last check found for each row."""
+    text in French, « Valeur » holding what is already published for the period (`current`, empty
+    for a new period), and the problems the last check found for each row.
+
+    Pre-filled because an entry replaces the pole's whole period, like any file sent again: an
+    empty « Valeur » for a published period would withdraw every figure not typed again."""
     typed = catalog[~catalog["derive"].astype(bool)]
     problems = problems or {}
+    current = current or {}
     return pd.DataFrame(
         {
             "Angle de travail": typed["domaine_libelle"].astype(str).tolist(),
@@ -96,7 +113,7 @@ def entry_frame(
                 display.value_text(reference.get(code), unite)
                 for code, unite in zip(typed["code"], typed["unite"], strict=True)
             ],
-            VALUE: pd.Series([None] * len(typed), dtype="float64"),
+            VALUE: pd.Series([current.get(str(code)) for code in typed["code"]], dtype="float64"),
             # Always text (never an all-empty column of another type): the editor keeps its edits
             # only while the table's columns keep their types.
             PROBLEM: [" ; ".join(problems.get(code, ())) for code in typed["code"]],
@@ -104,14 +121,21 @@ def entry_frame(
     )
 
 
-def values_from_edits(codes: Sequence[str], edits: object) -> dict[str, float]:
-    """The values typed so far, from the editor's state (`edited_rows`: row → {column: value})."""
+def values_from_edits(
+    codes: Sequence[str], edits: object, current: Mapping[str, float] | None = None
+) -> dict[str, float]:
+    """The table's values so far: the pre-filled `current` ones with the editor's edits applied
+    (`edited_rows`: row → {column: value}; a cell emptied removes its value)."""
     rows = edits.get("edited_rows", {}) if isinstance(edits, Mapping) else {}
-    values: dict[str, float] = {}
+    values: dict[str, float] = {code: float(v) for code, v in (current or {}).items() if code in codes}
     for row, changes in rows.items():
         i = int(row)
-        value = changes.get(VALUE) if isinstance(changes, Mapping) else None
-        if 0 <= i < len(codes) and value is not None and not pd.isna(value):
+        if not (0 <= i < len(codes)) or not isinstance(changes, Mapping) or VALUE not in changes:
+            continue
+        value = changes[VALUE]
+        if value is None or pd.isna(value):
+            values.pop(codes[i], None)
+        else:
             values[codes[i]] = float(value)
     return dict(sorted(values.items(), key=lambda item: codes.index(item[0])))
 

@@ -210,6 +210,36 @@ def test_problems_land_on_their_rows_and_block_saving_until_a_clean_check(
     assert editor(at)["Valeur"].isna().all()
 
 
+def test_a_published_year_is_prefilled_so_that_a_correction_withdraws_nothing(
+    monkeypatch: pytest.MonkeyPatch, demo_data_dir: Path
+) -> None:
+    # An entry replaces the pole's whole period: typing one correction into an empty table would
+    # withdraw every other published figure of the year (seen in the browser). So the year's
+    # published values are in « Valeur » from the start, and a check sends them all.
+    fakes = Fakes([preview_with()]).install(monkeypatch)
+    at = open_page(monkeypatch, demo_data_dir, "pole", OWN)
+    at.selectbox(key="saisie_annee").set_value(2017).run()
+    published = dict(
+        rows(
+            demo_data_dir,
+            "select code, valeur from mart_pole_year where pole_id = ? and annee = 2017 and not derive",
+            OWN,
+        )
+    )
+    frame = editor(at).set_index("Code")
+    assert {c: v for c, v in frame["Valeur"].items() if not pd.isna(v)} == published
+    assert any("sont pré-remplis" in i.value for i in at.info)
+    codes = typed_codes(demo_data_dir)
+    key = f"saisie_valeurs_{OWN}_2017"
+    membres = published["membres"]
+    emptied = next(c for c in codes if c in published and c != "membres")
+    type_values(at, key, {codes.index("membres"): membres + 1, codes.index(emptied): None})
+    at.button(key="saisie_verifier").click().run()
+    sent = fakes.calls["entry_csv"][0][2]
+    expected = {c: v for c, v in published.items() if c != emptied} | {"membres": membres + 1}
+    assert sent == expected
+
+
 def test_staff_choose_the_pole_and_a_quarter(monkeypatch: pytest.MonkeyPatch, demo_data_dir: Path) -> None:
     fakes = Fakes([preview_with()]).install(monkeypatch)
     at = open_page(monkeypatch, demo_data_dir, "staff")
