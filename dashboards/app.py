@@ -95,4 +95,5 @@ if not publication.empty:
         )
     st.sidebar.caption(display.publication_caption(record["published_at"], record["catalogue_version"]))
 
-st.navigation(navigation_pages(access.current_viewer().role)).run()
+# expanded: every page listed. Folded, Streamlit shows ten and an English « View N more » button.
+st.navigation(navigation_pages(access.current_viewer().role), expanded=True).run()

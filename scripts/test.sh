@@ -12,12 +12,4 @@ ensure_debian_packages "${BROWSER_PACKAGES[@]}" "${REPORT_PACKAGES[@]}" "${REPOR
 
 uv run --frozen ruff check .
 uv run --frozen ruff format --check .
-# Both cores (the CI machine has two): one pytest worker per core, each test file kept on one
-# worker so that its module fixtures are built once. PTCE_TEST_WORKERS=1 runs everything in one
-# process (for a debugger); the session fixtures (demo warehouse, browser app) are built per worker.
-workers="${PTCE_TEST_WORKERS:-2}"
-if [ "$workers" -gt 1 ]; then
-  uv run --frozen pytest -n "$workers" --dist loadfile "$@"
-else
-  uv run --frozen pytest "$@"
-fi
+uv run --frozen pytest "$@"

@@ -60,7 +60,11 @@ FRENCH_LETTERS = "abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ012345678
 
 
 def _tmp(tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
-    return tmp_path_factory.getbasetemp() / name
+    # A folder of their own: a generated « x.csv » at the root of the session's temporary folder
+    # looked like a path-traversal escape to the deposit test that checks nothing lands there.
+    folder = tmp_path_factory.getbasetemp() / "proprietes"
+    folder.mkdir(exist_ok=True)
+    return folder / name
 
 
 # --- values -------------------------------------------------------------------------------------
