@@ -134,6 +134,7 @@ with st.container(key="saisie_tableau"):
             tables.VALUE: st.column_config.NumberColumn(
                 tables.VALUE,
                 min_value=tables.lowest_value(),
+                format="localized",  # the browser's French: 225,7 rather than 225.7
                 help="Le chiffre de la période ; laissez vide ce que vous ne transmettez pas.",
             ),
             tables.PROBLEM: st.column_config.TextColumn(tables.PROBLEM, width="large"),
