@@ -155,21 +155,8 @@ if result is not None:
     else:
         st.success("Aucun problème relevé dans les fichiers.", icon=":material/check_circle:")
 
-    blocking, warnings = tables.checks_lines(result)
-    if blocking:
-        st.markdown("**Contrôles bloquants qui échoueraient**")
-        st.text("\n".join(f"• {line}" for line in blocking))
-    if warnings:
-        st.markdown("**Contrôles en alerte**")
-        st.text("\n".join(f"• {line}" for line in warnings))
-
-    st.markdown("**Chiffres publiés qui changeraient**")
-    if result.changes:
-        widgets.show_table(
-            changes.changes_table(result.changes), key="depot_changements", file_name="changements.csv"
-        )
-    else:
-        st.info(changes.NO_CHANGE, icon=":material/info:")
+    changes.show_checks(result)
+    changes.show_changes(result, "depot_changements")
 
     foreign = tables.foreign_poles(result, own) if own is not None else []
     if foreign:

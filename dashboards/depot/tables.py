@@ -159,8 +159,3 @@ def problems_table(problems: Sequence[intake.Problem]) -> Table:
         }
     )
     return Table(frame, {"Ligne": tf.INTEGER})
-
-
-def checks_lines(preview: intake.Preview) -> tuple[list[str], list[str]]:
-    """The data checks that would fail: blocking ones, then warnings, as sentences."""
-    return list(preview.checks_blocking), list(preview.checks_warning)

@@ -17,7 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards.saisie import tables
-from dashboards.shared import access, changes, display, reads, runs, table_format, widgets
+from dashboards.shared import access, changes, display, reads, runs, table_format
 from ptce import intake
 from ptce.paths import resolve_data_dir
 
@@ -170,12 +170,7 @@ elif check is not None:
     if unplaced:
         st.markdown("**Autres problèmes**")
         st.text("\n".join(f"• {p.message}" for p in unplaced))
-    if check.checks_blocking:
-        st.markdown("**Contrôles bloquants qui échoueraient**")
-        st.text("\n".join(f"• {line}" for line in check.checks_blocking))
-    if check.checks_warning:
-        st.markdown("**Contrôles en alerte**")
-        st.text("\n".join(f"• {line}" for line in check.checks_warning))
+    changes.show_checks(check)
     if tables.clean(check):
         st.success(tables.CLEAN, icon=":material/check_circle:")
         if runs.busy(intake.run_state(data_dir)):
@@ -186,13 +181,7 @@ elif check is not None:
             "colonne « Problème », puis vérifiez à nouveau.",
             icon=":material/block:",
         )
-    st.markdown("**Chiffres publiés qui changeraient**")
-    if check.changes:
-        widgets.show_table(
-            changes.changes_table(check.changes), key="saisie_changements", file_name="changements.csv"
-        )
-    else:
-        st.info(changes.NO_CHANGE, icon=":material/info:")
+    changes.show_changes(check, "saisie_changements")
 
 if st.button(
     "Enregistrer",

@@ -1,6 +1,7 @@
 """The published figures a deposit or a typed entry would change, as both pages show them.
 
-A pure function (no Streamlit), tested on hand-written changes.
+`changes_table` is pure (tested on hand-written changes); `show_checks` and `show_changes` draw a
+preview's failing checks and its changes the same way on both pages.
 """
 
 from __future__ import annotations
@@ -8,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pandas as pd
+import streamlit as st
 
 from dashboards.shared import table_format as tf
+from dashboards.shared import widgets
 from dashboards.shared.table_format import Table
 from ptce import intake
 
@@ -34,3 +37,24 @@ def changes_table(changes: Sequence[intake.Change]) -> Table:
         }
     )
     return Table(frame, {"Année": tf.YEAR}, unit_column="Unité")
+
+
+def _bullets(title: str, lines: Sequence[str]) -> None:
+    if lines:
+        st.markdown(f"**{title}**")
+        st.text("\n".join(f"• {line}" for line in lines))  # check texts as text, never Markdown
+
+
+def show_checks(preview: intake.Preview) -> None:
+    """The data checks a preview says would fail: blocking ones, then warnings."""
+    _bullets("Contrôles bloquants qui échoueraient", preview.checks_blocking)
+    _bullets("Contrôles en alerte", preview.checks_warning)
+
+
+def show_changes(preview: intake.Preview, key: str) -> None:
+    """The published figures the preview would change, or a line saying none would."""
+    st.markdown("**Chiffres publiés qui changeraient**")
+    if preview.changes:
+        widgets.show_table(changes_table(preview.changes), key=key, file_name="changements.csv")
+    else:
+        st.info(NO_CHANGE, icon=":material/info:")
