@@ -20,13 +20,11 @@ from streamlit.testing.v1 import AppTest
 
 from dashboards.depot import tables, templates
 from dashboards.shared import changes
-from dashboards.shared.access import DEMO_POLE_KEY, DEMO_ROLE_KEY
 from dashboards.shared.table_format import display_frame
 from ptce import intake
+from tests.dashboards.apps import open_app
 
-APP = str(Path(__file__).resolve().parents[2] / "dashboards" / "app.py")
 PAGE = "depot/page.py"
-TIMEOUT = 60
 EVIL = "<img src=x onerror=alert(1)>.csv"
 GOOD_CSV = b"pole;periode;indicateur;valeur\nphares;2017;salaries;1234\n"
 
@@ -137,15 +135,7 @@ class Fakes:
 
 
 def open_page(monkeypatch: pytest.MonkeyPatch, data_dir: Path, role: str, pole: str | None = None) -> AppTest:
-    monkeypatch.setenv("PTCE_DATA_DIR", str(data_dir))
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.session_state[DEMO_ROLE_KEY] = role
-    if pole is not None:
-        at.session_state[DEMO_POLE_KEY] = pole
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_app(monkeypatch, data_dir, role, pole, PAGE)
 
 
 def upload(at: AppTest, *files: tuple[str, bytes]) -> AppTest:

@@ -16,13 +16,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboards.shared.access import DEMO_POLE_KEY, DEMO_ROLE_KEY
 from reports import build
 from reports.model import ReportError
+from tests.dashboards.apps import open_app
 
-APP = str(Path(__file__).resolve().parents[2] / "dashboards" / "app.py")
 PAGE = "rapports/page.py"
-TIMEOUT = 60
 DEMO_YEARS = [2017, 2016, 2015]  # ptce sample writes 2015-2017; the page offers the latest first
 PROGRESS = ["Lecture de l'entrepôt publié…", "**Chiffres** du <b>réseau</b>…"]
 
@@ -45,13 +43,7 @@ def fake_build(calls: list[int], *, error: str | None = None) -> Callable[..., b
 
 
 def open_page(monkeypatch: pytest.MonkeyPatch, data_dir: Path, role: str, pole: str | None = None) -> AppTest:
-    monkeypatch.setenv("PTCE_DATA_DIR", str(data_dir))
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.session_state[DEMO_ROLE_KEY] = role
-    if pole is not None:
-        at.session_state[DEMO_POLE_KEY] = pole
-    at.run()
-    return at
+    return open_app(monkeypatch, data_dir, role, pole)
 
 
 @pytest.mark.parametrize("role", ["staff", "funder"])

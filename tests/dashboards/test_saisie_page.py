@@ -19,14 +19,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboards.saisie import tables
-from dashboards.shared.access import DEMO_POLE_KEY, DEMO_ROLE_KEY
 from ptce import intake
 from ptce.paths import DataLayout
+from tests.dashboards.apps import open_app
 from tests.french import fr_int
 
-APP = str(Path(__file__).resolve().parents[2] / "dashboards" / "app.py")
 PAGE = "saisie/page.py"
-TIMEOUT = 60
 OWN = "phares"
 # The demo (`ptce sample`) has figures for 2015-2017: the page opens on 2018, 2017 for reference.
 PERIOD = "2018"
@@ -98,15 +96,7 @@ def preview_with(*problems: intake.Problem, publishable: bool = True) -> intake.
 
 
 def open_page(monkeypatch: pytest.MonkeyPatch, data_dir: Path, role: str, pole: str | None = None) -> AppTest:
-    monkeypatch.setenv("PTCE_DATA_DIR", str(data_dir))
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.session_state[DEMO_ROLE_KEY] = role
-    if pole is not None:
-        at.session_state[DEMO_POLE_KEY] = pole
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_app(monkeypatch, data_dir, role, pole, PAGE)
 
 
 def type_values(at: AppTest, key: str, by_row: dict[int, float]) -> AppTest:
