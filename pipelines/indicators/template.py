@@ -19,9 +19,8 @@ from typing import TYPE_CHECKING
 
 from pipelines.shared.templates import (
     TemplateBook,
-    blank_line,
     column_cells,
-    deposit_lines,
+    notice_ending,
     period_values,
     pole_names,
 )
@@ -90,12 +89,7 @@ def _notice(kind: str, catalog: Catalog, last_year: int) -> tuple[str, list[str]
         "Pas de texte ni de signe % dans les cases de chiffres.",
         "Case vide = donnée manquante (non disponible), jamais zéro : écrivez 0 seulement quand le "
         "chiffre est vraiment zéro.",
-        "Les menus déroulants et les contrôles de saisie refusent une valeur hors liste ou hors limites, "
-        "avec un message ; leurs listes sont dans la feuille « Listes » (ne pas la modifier).",
-        "",
-        *deposit_lines(kind),
-        "",
-        blank_line(catalog.version),
+        *notice_ending(kind, catalog.version),
     ]
     title = f"Observatoire PTCE — modèle de saisie des {what}"
     return title, lines

@@ -20,7 +20,7 @@ from pathlib import Path
 from pipelines.pathways.exits import MAPPING_NAME, load_exit_mapping
 from pipelines.pathways.fields import AGE_BANDS, FIRST_ENTRY_YEAR, MAX_TRAINING_HOURS
 from pipelines.pathways.parser import MAX_IDENTIFIER_CHARS, MAX_STRUCTURE_CHARS
-from pipelines.shared.templates import TemplateBook, blank_line, column_cells, deposit_lines, pole_names
+from pipelines.shared.templates import TemplateBook, column_cells, notice_ending, pole_names
 from ptce.reference import read_reference
 
 SHEET = "Parcours"
@@ -89,12 +89,7 @@ def _notice() -> tuple[str, list[str]]:
         f"Nombres : heures de formation de 0 à {MAX_TRAINING_HOURS} par étape, décimales permises (12,5).",
         "Case vide = information manquante, jamais « non » ni zéro.",
         "N'ajoutez pas de colonne nom, prénom, adresse ou téléphone : elles ne seraient pas lues.",
-        "Les menus déroulants et les contrôles de saisie refusent une valeur hors liste ou hors limites, "
-        "avec un message ; leurs listes sont dans la feuille « Listes » (ne pas la modifier).",
-        "",
-        *deposit_lines("parcours"),
-        "",
-        blank_line(),
+        *notice_ending("parcours"),
     ]
     return title, lines
 

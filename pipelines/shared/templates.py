@@ -54,6 +54,19 @@ def deposit_lines(kind: str) -> list[str]:
     ]
 
 
+def notice_ending(kind: str, catalog_version: str | None = None) -> list[str]:
+    """The lines every notice ends with: the drop-downs and their « Listes » sheet, how to send
+    the filled file, and that this is the blank template."""
+    return [
+        "Les menus déroulants et les contrôles de saisie refusent une valeur hors liste ou hors limites, "
+        "avec un message ; leurs listes sont dans la feuille « Listes » (ne pas la modifier).",
+        "",
+        *deposit_lines(kind),
+        "",
+        blank_line(catalog_version),
+    ]
+
+
 def blank_line(catalog_version: str | None = None) -> str:
     """The notice's last line: this is the blank template, and what it was built from."""
     built = f"Modèle vierge écrit le {date.today():%d/%m/%Y} par la commande « ptce template »"

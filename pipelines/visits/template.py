@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from pipelines.shared.templates import TemplateBook, blank_line, column_cells, deposit_lines, pole_names
+from pipelines.shared.templates import TemplateBook, column_cells, notice_ending, pole_names
 from pipelines.visits.fields import MAX_PARTICIPANTS
 from pipelines.visits.parser import FIRST_YEAR
 from ptce.contract import VISIT_TYPES
@@ -61,12 +61,7 @@ def _notice() -> tuple[str, list[str]]:
         "Dates : jj/mm/aaaa (12/03/2016), saisies comme des dates.",
         f"Nombres : le nombre de participants est un nombre entier de 0 à {MAX_PARTICIPANTS}.",
         "Case vide = information manquante, jamais zéro.",
-        "Les menus déroulants et les contrôles de saisie refusent une valeur hors liste ou hors limites, "
-        "avec un message ; leurs listes sont dans la feuille « Listes » (ne pas la modifier).",
-        "",
-        *deposit_lines("visites"),
-        "",
-        blank_line(),
+        *notice_ending("visites"),
     ]
     return title, lines
 
