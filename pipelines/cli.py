@@ -177,20 +177,22 @@ def cmd_run(args: argparse.Namespace) -> int:
                 stop.set()
                 if follower.is_alive():
                     follower.join(timeout=10)
+        # Summary and final state are written while the lock is still held: a page (or a test)
+        # that sees the lock free must find the outcome already there, never « no run, no end ».
+        for line in summary_lines(outcome):
+            print(line)
+            journal.write(line)
+        duration = f"Durée : {time.perf_counter() - started:.1f} s".replace(".", ",")
+        print(duration)
+        journal.write(duration)
+        code = 0 if outcome.published else 2
+        journal.state(finished=True, published=outcome.published, code=code)
     except BaseException:
         journal.write("Échec de l'exécution : erreur inattendue (détail dans l'interface Dagster).")
         journal.state(finished=True, published=False, code=1)
         raise
     finally:
         build_lock.release(layout)
-    for line in summary_lines(outcome):
-        print(line)
-        journal.write(line)
-    duration = f"Durée : {time.perf_counter() - started:.1f} s".replace(".", ",")
-    print(duration)
-    journal.write(duration)
-    code = 0 if outcome.published else 2
-    journal.state(finished=True, published=outcome.published, code=code)
     return code
 
 

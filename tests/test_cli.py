@@ -161,3 +161,51 @@ def test_dashboard_environment_names_real_streamlit_options(tmp_path: Path) -> N
         "disableDataExport": "true",
         "showErrorDetails": '"none"',
     }
+
+
+@pytest.mark.parametrize("fails", [False, True])
+def test_run_journal_says_the_outcome_before_the_build_lock_is_free(
+    fails: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page that sees no build under way must find the outcome already written (issue seen in CI:
+    the lock freed, then a few seconds of « nothing running, nothing finished »)."""
+    import pipelines.runner as runner
+    from pipelines.shared import build_lock
+    from ptce import intake
+    from ptce.paths import DataLayout
+
+    data_dir = tmp_path / "data"
+    (data_dir / "raw").mkdir(parents=True)
+    layout = DataLayout(data_dir)
+    journal = layout.run_journal
+
+    def fake_run(data_dir: Path, instance: object = None) -> runner.RunOutcome:
+        if fails:
+            raise RuntimeError("panne simulée")
+        return runner.RunOutcome(
+            data_dir=data_dir, run_id="r", success=True, published=True, checks=[], step_errors=[]
+        )
+
+    seen: list[intake.RunState] = []
+    release = build_lock.release
+
+    def watched_release(layout: DataLayout) -> None:
+        seen.append(intake.run_state(data_dir))
+        release(layout)
+
+    monkeypatch.setattr(runner, "run_pipeline", fake_run)
+    monkeypatch.setattr(runner, "summary_lines", lambda outcome: ["Entrepôt publié."])
+    monkeypatch.setattr(build_lock, "release", watched_release)
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    monkeypatch.delenv("PTCE_DATA_DIR", raising=False)
+
+    if fails:
+        with pytest.raises(RuntimeError, match="panne simulée"):
+            main(["run", "--data-dir", str(data_dir), "--journal", str(journal)])
+    else:
+        assert main(["run", "--data-dir", str(data_dir), "--journal", str(journal)]) == 0
+    (at_release,) = seen
+    assert at_release.finished_at is not None
+    assert at_release.ok is (not fails)
+    last = at_release.lines[-1]
+    assert ("Échec de l'exécution" in last) if fails else last.split("] ", 1)[1].startswith("Durée : ")
