@@ -21,6 +21,7 @@ from pipelines.pathways.pseudonym import DEMO_KEY_MARK, KEY_VARIABLE, NO_KEY_MAR
 from pipelines.shared import build_lock
 from pipelines.shared.jobs import JOB_NAME
 from pipelines.shared.resources import WarehouseResource
+from pipelines.shared.run_storage import tune_sqlite_storage
 from ptce.contract import fetch_one
 from ptce.fmt import fmt_datetime, fmt_number
 from ptce.paths import DataLayout
@@ -70,7 +71,11 @@ class RunOutcome:
 
 
 def ensure_dagster_home(layout: DataLayout) -> Path:
-    """DAGSTER_HOME for this data directory, with telemetry off; returns its path."""
+    """DAGSTER_HOME for this data directory, with telemetry off; returns its path.
+
+    Also makes this process's writes to the instance's SQLite storage cheap (`run_storage`).
+    """
+    tune_sqlite_storage()
     home = Path(os.environ.get("DAGSTER_HOME") or layout.curated / ".dagster")
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
