@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import math
+import random
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
@@ -295,6 +297,18 @@ def test_spread_markers_never_leaves_two_markers_overlapping(points: list[tuple[
     moved = maps.spread_markers(points, min_distance=0.55)
     assert len(moved) == len(points)
     assert min(math.dist(a, b) for i, a in enumerate(moved) for b in moved[i + 1 :]) >= 0.55
+
+
+def test_spread_markers_of_a_national_network_leave_no_pair_overlapping() -> None:
+    """Two thousand places in a box the size of mainland France, many within a marker of another."""
+    rng = random.Random(16)
+    points = [(rng.uniform(-4, 8) * 0.7, rng.uniform(42, 51)) for _ in range(2_000)]
+    points += points[:50]  # fifty places given twice (two poles in one town)
+    moved = np.array(maps.spread_markers(points, min_distance=0.1))
+    assert moved.shape == (2_050, 2)
+    gaps = np.hypot(*(moved[:, None, :] - moved[None, :, :]).transpose(2, 0, 1))
+    np.fill_diagonal(gaps, np.inf)
+    assert gaps.min() >= 0.1
 
 
 def test_spread_markers_is_cached() -> None:
