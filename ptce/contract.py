@@ -33,6 +33,16 @@ TABLES: dict[str, dict[str, str]] = {
         "commune": "VARCHAR",
         "latitude": "DOUBLE",
         "longitude": "DOUBLE",
+        # Peer group of the comparison page (rural | urbain | mixte) and main sector.
+        "territoire": "VARCHAR",
+        "secteur_principal": "VARCHAR",
+        # Membership (null: from the start / still a member); a pole that left keeps its history.
+        "date_entree": "DATE",
+        "date_sortie": "DATE",
+        # Names it no longer goes by, still recognised in files (" | " between names).
+        "anciens_noms": "VARCHAR",
+        # The reference file of raw/poles/ that last added or amended it (null: ptce/reference/poles.yaml).
+        "source_file": "VARCHAR",
     },
     "indicator_catalog": {
         "code": "VARCHAR",
