@@ -51,6 +51,7 @@ from pipelines.shared.values import (
     parse_number,
 )
 from ptce.contract import TABLES
+from ptce.fmt import fmt_number
 from ptce.paths import DataLayout
 from ptce.reference import FRANCE_BOXES, TERRITORIES, Pole, PoleMatcher, PoleSet, in_france, load_poles
 from ptce.text import normalize_key
@@ -105,6 +106,7 @@ TEXT_LIMITS = {
     "secteur_principal": 150,
 }
 ALIAS_LIMIT = 100
+QUOTED_IN_REASON = 80  # longer cells are not quoted in a quarantine reason (their value column has them)
 MAX_ALIASES = 20
 MAX_NUMBER = 99_999
 _SLUG = re.compile(r"^[a-z0-9_]{1,60}$")
@@ -123,13 +125,16 @@ class PoleLayers:
 
 def is_poles_header(cells: list[object]) -> bool:
     """Whether a row is the header of a poles file (kind detection of `ptce preview`)."""
-    roles, _ = header_roles(cells, _BY_KEY)
-    return _is_header(roles)
+    return _is_header(*header_roles(cells, _BY_KEY))
 
 
-def _is_header(roles: dict[str, int]) -> bool:
-    # The identifier and two more columns: an indicator file's « pôle » column alone is not one.
-    return "identifiant" in roles and len(roles) >= 3
+def _is_header(roles: dict[str, int], ignored: list[str]) -> bool:
+    """The identifier with a name or a number; or with other columns of the reference only
+    (« identifiant;date_sortie » records a departure). A pathway file's « Identifiant » (of a
+    person) beside « Date d'entrée » comes with columns no poles file has: not a poles header."""
+    if "identifiant" not in roles or len(roles) < 2:
+        return False
+    return bool({"nom", "numero", "noms_usuels"} & set(roles)) or not ignored
 
 
 def _suggestion(title: str) -> str | None:
@@ -195,7 +200,7 @@ class PoleFileReader:
                 continue
             for row_number, cells in sheet.rows[:HEADER_SCAN_ROWS]:
                 roles, ignored = header_roles(cells, _BY_KEY)
-                if _is_header(roles):
+                if _is_header(roles, ignored):
                     if found is None:
                         found = (sheet, row_number, roles, ignored)
                     else:
@@ -302,19 +307,7 @@ class PoleFileReader:
                 problems.add(column, value, exc.reason)
         existing = self.state.get(pole_id)
         if existing is None:
-            for column in REQUIRED_FOR_NEW:
-                if column in changes or any(c == column for c, _, _ in problems):
-                    continue
-                hint = ""
-                if column in unknown:
-                    hint = f" (la colonne « {unknown[column]} » n'est pas reconnue : l'appeler « {column} »)"
-                problems.add(
-                    column,
-                    None,
-                    f"obligatoire pour ajouter un pôle{hint} : l'identifiant « {pole_id} » n'est ni un "
-                    "des douze pôles livrés ni un pôle ajouté par un fichier précédent (pour modifier un "
-                    "pôle, reprendre son identifiant exact)",
-                )
+            self._missing_for_new(pole_id, changes, problems, unknown)
         if problems:
             self._quarantine(result, row_number, problems, pole_id)
             return
@@ -336,6 +329,36 @@ class PoleFileReader:
             }
         )
         result.rows_loaded += 1
+
+    def _missing_for_new(
+        self, pole_id: str, changes: dict[str, object], problems: _Problems, unknown: dict[str, str]
+    ) -> None:
+        """A new identifier must come with what a member needs (`REQUIRED_FOR_NEW`)."""
+        given = set(changes) | {column for column, _, _ in problems}
+        missing = [c for c in REQUIRED_FOR_NEW if c not in given]
+        if not missing:
+            return
+        if len(missing) == len(REQUIRED_FOR_NEW):
+            # Nothing a new member needs: most likely an amendment with a mistyped identifier.
+            close = difflib.get_close_matches(pole_id, list(self.state), n=1, cutoff=0.6)
+            hint = f" (vouliez-vous dire « {close[0]} » ?)" if close else ""
+            problems.add(
+                "identifiant",
+                pole_id,
+                f"identifiant inconnu{hint} : ce n'est ni un des pôles livrés ni un pôle ajouté par un "
+                "fichier précédent. Pour modifier un pôle, reprendre son identifiant exact ; pour en "
+                f"ajouter un, remplir aussi {', '.join(REQUIRED_FOR_NEW)}",
+            )
+            return
+        for column in missing:
+            hint = ""
+            if column in unknown:
+                hint = f" ; la colonne « {unknown[column]} » n'est pas reconnue : l'appeler « {column} »"
+            problems.add(
+                column,
+                None,
+                f"obligatoire pour ajouter un pôle (identifiant nouveau « {pole_id} »){hint}",
+            )
 
     def _cross_checks(
         self, pole: Pole, existing: Pole | None, changes: dict[str, object], problems: _Problems
@@ -392,7 +415,9 @@ class PoleFileReader:
         pole_id: str | None,
     ) -> None:
         for column, value, reason in problems:
-            shown = f" « {value} »" if value and f"« {value} »" not in reason else ""
+            # A long text stays in the `value` column: the reason quotes short cells only.
+            short = value is not None and len(value) <= QUOTED_IN_REASON
+            shown = f" « {value} »" if short and value and f"« {value} »" not in reason else ""
             result.quarantine.append(
                 QuarantineRecord(
                     source_file=result.source_file,
@@ -415,9 +440,13 @@ def _read_cell(column: str, value: object) -> object:
     if formula:
         raise ValueProblem(formula)
     if column == "numero":
-        number = parse_number(value)
+        invalid = ValueProblem(f"numéro de pôle invalide : un nombre entier de 1 à {fmt_number(MAX_NUMBER)}")
+        try:
+            number = parse_number(value)
+        except ValueProblem:
+            raise invalid from None
         if not number.is_integer() or not 1 <= number <= MAX_NUMBER:
-            raise ValueProblem(f"numéro de pôle invalide : un nombre entier de 1 à {MAX_NUMBER}")
+            raise invalid
         return int(number)
     if column in ("latitude", "longitude"):
         return parse_number(value)
@@ -446,7 +475,9 @@ def _read_cell(column: str, value: object) -> object:
     text = _text(value)
     limit = TEXT_LIMITS[column]
     if len(text) > limit or "[tronqué," in text:
-        raise ValueProblem(f"texte de {len(text)} caractères : au plus {limit}, le raccourcir")
+        raise ValueProblem(
+            f"texte de {fmt_number(len(text))} caractères : au plus {fmt_number(limit)}, le raccourcir"
+        )
     if column == "nom" and "|" in text:
         raise ValueProblem("le nom ne peut pas contenir « | » (réservé aux noms usuels)")
     return text
