@@ -36,13 +36,15 @@ TABLES: dict[str, dict[str, str]] = {
         # Peer group of the comparison page (rural | urbain | mixte) and main sector.
         "territoire": "VARCHAR",
         "secteur_principal": "VARCHAR",
-        # Membership (null: from the start / still a member); a pole that left keeps its history.
-        "date_entree": "DATE",
-        "date_sortie": "DATE",
+        # Membership, the reference file's date_entree / date_sortie (null: from the start / still a
+        # member); a pole that left keeps its history. Named apart from the pathways' dates, so a
+        # join on pole_id stays unambiguous.
+        "date_adhesion": "DATE",
+        "date_depart": "DATE",
         # Names it no longer goes by, still recognised in files (" | " between names).
         "anciens_noms": "VARCHAR",
         # The reference file of raw/poles/ that last added or amended it (null: ptce/reference/poles.yaml).
-        "source_file": "VARCHAR",
+        "fichier_reference": "VARCHAR",
     },
     "indicator_catalog": {
         "code": "VARCHAR",

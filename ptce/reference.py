@@ -490,10 +490,10 @@ def _pole_from_row(row: dict[str, Any]) -> Pole:
         longitude=float(row["longitude"]),
         territoire=_text_or_none(row.get("territoire")) or "",
         secteur_principal=_text_or_none(row.get("secteur_principal")) or "",
-        date_entree=_date_or_none(row.get("date_entree")),
-        date_sortie=_date_or_none(row.get("date_sortie")),
+        date_entree=_date_or_none(row.get("date_adhesion")),
+        date_sortie=_date_or_none(row.get("date_depart")),
         anciens_noms=_names(row.get("anciens_noms")),
-        source_file=_text_or_none(row.get("source_file")),
+        source_file=_text_or_none(row.get("fichier_reference")),
     )
 
 

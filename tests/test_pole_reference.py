@@ -160,8 +160,8 @@ def test_the_table_holds_the_poles_and_reads_back(tmp_path: Path) -> None:
         "PTCE Treize | Treize",
         "rural",
     )
-    assert pd.Timestamp(row["date_entree"]) == pd.Timestamp(2016, 1, 1) and pd.isna(row["date_sortie"])
-    assert pd.isna(frame.set_index("pole_id").loc["phares", "source_file"])  # shipped
+    assert pd.Timestamp(row["date_adhesion"]) == pd.Timestamp(2016, 1, 1) and pd.isna(row["date_depart"])
+    assert pd.isna(frame.set_index("pole_id").loc["phares", "fichier_reference"])  # shipped
     again = PoleSet.from_frame(frame)
     assert again.poles == poles.poles
 

@@ -99,7 +99,7 @@ def test_the_poles_table_holds_the_thirteen_poles(poles_run: PolesRun) -> None:
     assert rows[-1] == ("pole_treize", 13, TREIZE_NAME, "PTCE Treize")
     ((commune, territoire, entree, source),) = sql(
         poles_run.data_dir,
-        "select commune, territoire, date_entree, source_file from poles where pole_id = 'pole_treize'",
+        "select commune, territoire, date_adhesion, fichier_reference from poles where pole_id = 'pole_treize'",
     )
     assert (commune, territoire, str(entree), source) == (
         "Thiers",
@@ -150,7 +150,7 @@ def test_a_file_naming_the_pole_by_its_new_alias_loads(poles_run: PolesRun) -> N
 
 
 def test_a_pole_that_left_keeps_its_published_history(poles_run: PolesRun, demo_data_dir: Path) -> None:
-    ((left,),) = sql(poles_run.data_dir, "select date_sortie from poles where pole_id = 'bourian'")
+    ((left,),) = sql(poles_run.data_dir, "select date_depart from poles where pole_id = 'bourian'")
     assert str(left) == "2017-06-30"
     history = "select annee, code, valeur from mart_pole_year where pole_id = 'bourian' order by all"
     published = sql(poles_run.data_dir, history)

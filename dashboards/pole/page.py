@@ -50,7 +50,7 @@ st.caption(
     f"{esc(identity['nom_departement'])} ({esc(identity['departement'])}) · "
     f"{esc(identity['region'])}"
 )
-membership = tables.membership_text(identity["date_entree"], identity["date_sortie"])
+membership = tables.membership_text(identity["date_adhesion"], identity["date_depart"])
 if membership:
     st.info(membership, icon=":material/event:")
 left, right = st.columns(2)

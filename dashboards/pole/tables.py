@@ -79,11 +79,11 @@ def origin_label(origine: object, nb_trimestres: object) -> str:
     return label
 
 
-def membership_text(date_entree: object, date_sortie: object) -> str | None:
+def membership_text(date_adhesion: object, date_depart: object) -> str | None:
     """« A quitté la communauté le 30/06/2017. » (its history stays shown), « Membre de la communauté
     depuis le 01/01/2017. », or None for a member from the start."""
-    left = None if pd.isna(date_sortie) else pd.Timestamp(date_sortie).date()
-    entered = None if pd.isna(date_entree) else pd.Timestamp(date_entree).date()
+    left = None if pd.isna(date_depart) else pd.Timestamp(date_depart).date()
+    entered = None if pd.isna(date_adhesion) else pd.Timestamp(date_adhesion).date()
     if left is not None:
         since = f" (membre depuis le {fmt_date(entered)})" if entered is not None else ""
         return f"A quitté la communauté le {fmt_date(left)}{since} : ses chiffres transmis restent publiés."

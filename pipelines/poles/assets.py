@@ -45,5 +45,5 @@ def poles(warehouse: WarehouseResource) -> dg.MaterializeResult:
     with warehouse.get_connection() as con:
         frame = poles_frame(staged_poles(con, warehouse.layout))
         n = write_table(con, "poles", frame, order_by=["numero"])
-        left = int(frame["date_sortie"].notna().sum())
+        left = int(frame["date_depart"].notna().sum())
     return dg.MaterializeResult(metadata={"dagster/row_count": n, "poles_sortis": left})

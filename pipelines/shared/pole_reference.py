@@ -594,15 +594,15 @@ def poles_frame(poles: Iterable[Pole]) -> pd.DataFrame:
             "longitude": p.longitude,
             "territoire": p.territoire or None,
             "secteur_principal": p.secteur_principal or None,
-            "date_entree": p.date_entree,
-            "date_sortie": p.date_sortie,
+            "date_adhesion": p.date_entree,
+            "date_depart": p.date_sortie,
             "anciens_noms": " | ".join(p.anciens_noms) or None,
-            "source_file": p.source_file,
+            "fichier_reference": p.source_file,
         }
         for p in poles
     ]
     frame = pd.DataFrame(rows, columns=list(TABLES["poles"]))
-    for column in ("date_entree", "date_sortie"):
+    for column in ("date_adhesion", "date_depart"):
         frame[column] = pd.to_datetime(frame[column]).astype("datetime64[s]")
     return frame
 

@@ -219,8 +219,8 @@ def angle_network(wh: Warehouse, viewer: Viewer, domain: str, extra: Sequence[st
                -- the poles that were members at some time that year (joined by its end, not left
                -- before its start): a pole added later or gone earlier owes nothing for it
                (select count(*) from poles p
-                where (p.date_entree is null or year(p.date_entree) <= n.annee)
-                  and (p.date_sortie is null or year(p.date_sortie) >= n.annee)) as nb_poles_total
+                where (p.date_adhesion is null or year(p.date_adhesion) <= n.annee)
+                  and (p.date_depart is null or year(p.date_depart) >= n.annee)) as nb_poles_total
         from mart_network_year n
         where list_contains(?, n.code)
         order by n.annee
