@@ -361,6 +361,31 @@ def test_an_xlsx_with_a_formula_and_a_huge_cell(tmp_path: Path) -> None:
     assert "pole_treize" in layers.poles.ids
 
 
+def test_hidden_rows_and_sheets_are_not_applied_and_said(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    visible = book.active
+    visible.title = "Pôles"
+    visible.append(["identifiant", "commune"])
+    visible.append(["phares", "Montreuil"])
+    visible.append(["alpen", "Briançon"])
+    visible.row_dimensions[3].hidden = True
+    old = book.create_sheet("Ancienne version")
+    old.append(["identifiant", "commune"])
+    old.append(["esci", "Grenoble"])
+    old.sheet_state = "hidden"
+    path = tmp_path / "raw" / "poles" / "poles.xlsx"
+    path.parent.mkdir(parents=True)
+    book.save(path)
+    layers = effective_poles(DataLayout(tmp_path))
+    (result,) = layers.results
+    assert (result.status, result.rows_read, result.rows_loaded) == ("partial", 1, 1)
+    message = result.message()
+    assert "Lignes ou colonnes masquées ignorées : ligne(s) 3 (feuille « Pôles »)." in message
+    assert "Feuille(s) masquée(s) ignorée(s) : « Ancienne version » (elles ne sont pas lues)." in message
+    communes = {p.pole_id: p.commune for p in layers.poles}
+    assert (communes["phares"], communes["alpen"], communes["esci"]) == ("Montreuil", "Grenoble", "Voiron")
+
+
 def test_an_empty_file_is_an_error_and_the_others_still_apply(tmp_path: Path) -> None:
     write(tmp_path, "a_vide.csv", "", mtime=1_500_000_000)
     write(tmp_path, "b_ajout.csv", f"{HEADER}\n{TREIZE}\n", mtime=1_600_000_000)

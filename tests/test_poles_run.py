@@ -20,7 +20,7 @@ import openpyxl
 import pytest
 
 from pipelines.cli import main
-from pipelines.runner import RunOutcome, run_pipeline
+from pipelines.runner import RunOutcome, run_pipeline, summary_lines
 from ptce.paths import DataLayout
 from tests.dashboards.apps import open_app
 
@@ -91,6 +91,13 @@ def test_the_run_publishes_with_no_blocking_failure(poles_run: PolesRun) -> None
         poles_run.data_dir, "select description, passed from check_results where regle = 'tous_les_poles'"
     )
     assert passed and description.startswith("Le référentiel compte les 13 pôles en vigueur")
+
+
+def test_the_run_summary_counts_the_poles(poles_run: PolesRun) -> None:
+    assert (
+        "  Pôles : 13 au référentiel, dont 3 ajouté(s) ou modifié(s) par 2 fichier(s) de raw/poles/ et "
+        "1 sorti(s) de la communauté"
+    ) in summary_lines(poles_run.outcome)
 
 
 def test_the_poles_table_holds_the_thirteen_poles(poles_run: PolesRun) -> None:

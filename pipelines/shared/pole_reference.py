@@ -40,7 +40,7 @@ import pandas as pd
 
 from pipelines.shared.arrivals import arrival_order, register_path
 from pipelines.shared.dates import parse_date
-from pipelines.shared.readers import Sheet, read_into
+from pipelines.shared.readers import Sheet, hidden_sheets_note, read_into
 from pipelines.shared.results import FileResult, IngestionError, QuarantineRecord
 from pipelines.shared.values import (
     ValueProblem,
@@ -195,24 +195,30 @@ class PoleFileReader:
     def _apply_sheets(self, sheets: list[Sheet], result: FileResult) -> None:
         found: tuple[Sheet, int, dict[str, int], list[str]] | None = None
         others: list[str] = []
+        hidden: list[str] = []
         for sheet in sheets:
-            if sheet.hidden:
-                continue
             for row_number, cells in sheet.rows[:HEADER_SCAN_ROWS]:
                 roles, ignored = header_roles(cells, _BY_KEY)
                 if _is_header(roles, ignored):
-                    if found is None:
+                    if sheet.hidden:
+                        # The sender does not see a hidden sheet: its rows are not theirs to apply.
+                        hidden.append(sheet.name or "")
+                    elif found is None:
                         found = (sheet, row_number, roles, ignored)
                     else:
                         others.append(f"« {sheet.name} »")
                     break
+        hidden_note = hidden_sheets_note(hidden, "pôles") if hidden else None
         if found is None:
             raise IngestionError(
                 f"{result.source_file} : aucun tableau de pôles reconnu (en-têtes attendus dans les "
                 f"{HEADER_SCAN_ROWS} premières lignes : « identifiant » et les colonnes à renseigner, "
                 f"parmi {', '.join(COLUMNS)}). Vérifiez les en-têtes (ou écrivez le modèle avec "
                 "« ptce template --kind poles ») et renvoyez le fichier."
+                + (f" {hidden_note}" if hidden_note else "")
             )
+        if hidden_note:
+            result.notes.append(hidden_note)
         sheet, header_row, roles, ignored = found
         unknown = self._unknown_columns(ignored, result)
         if others:
