@@ -20,7 +20,9 @@ from pipelines.shared.completeness import build_completeness
 from pipelines.shared.intake import detect_kinds
 from pipelines.shared.inventory import scan_kind
 from pipelines.shared.pole_reference import effective_poles, layer_files, poles_frame
+from ptce.access import RoleFileError, load_role_file
 from ptce.paths import DataLayout
+from ptce.read.base import Viewer
 from ptce.reference import PoleSet, QualityConfig, in_france, load_quality_config, shipped_poles
 
 HEADER = (
@@ -517,3 +519,20 @@ def test_the_poles_template_reads_back_as_an_empty_poles_file(tmp_path: Path) ->
     assert (blank.status, blank.rows_read) == ("partial", 0)
     assert "aucune ligne sous les en-têtes (ligne 1)" in blank.message()
     assert len(layers.poles) == 13
+
+
+def test_a_role_file_may_name_a_pole_added_by_file(tmp_path: Path) -> None:
+    """The dashboards match the role file against the published poles (`PoleSet.from_frame`)."""
+    poles, _ = apply(tmp_path, f"{HEADER}\n{TREIZE}\n")
+    published = PoleSet.from_frame(poles_frame(poles))
+    roles = tmp_path / "roles.yaml"
+    roles.write_text(
+        "utilisateurs:\n  - e-mail: treize@pole.example\n    rôle: pole\n    pôle: PTCE Treize\n",
+        encoding="utf-8",
+    )
+    assert load_role_file(roles, published.matcher).viewer_for("treize@pole.example") == Viewer(
+        "pole", "pole_treize"
+    )
+    # Against the twelve shipped poles alone, the same file is refused (an unknown pole).
+    with pytest.raises(RoleFileError):
+        load_role_file(roles)
