@@ -404,6 +404,8 @@ DEFAULT_TEMPLATE_KIND = "indicateurs"
 
 def cmd_template(args: argparse.Namespace) -> int:
     from pipelines.shared.domain import template_notes, template_writers
+    from pipelines.shared.pole_reference import KIND as POLES_KIND
+    from pipelines.shared.pole_reference import effective_poles, members_for_templates
 
     writers = template_writers()
     kind = args.kind
@@ -411,7 +413,10 @@ def cmd_template(args: argparse.Namespace) -> int:
         print(template_notes().get(kind, f"Pas de modèle Excel pour le type « {kind} »."), file=sys.stderr)
         return 1
     out = Path(args.out or f"modele_{kind}_ptce.xlsx").expanduser().resolve()
-    writers[kind](out)
+    # The poles in force in the data folder (the shipped twelve and `raw/poles/`): the lists offer
+    # those still members; the poles template lists them all, to copy an identifier from.
+    poles = effective_poles(DataLayout(_data_dir(args))).poles
+    writers[kind](out, poles if kind == POLES_KIND else members_for_templates(poles))
     print(f"Modèle de saisie vierge ({kind}) écrit : {out}")
     return 0
 
@@ -594,7 +599,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--host", default="127.0.0.1", metavar="ADRESSE", help="adresse d'écoute (défaut : 127.0.0.1)"
     )
     dag.set_defaults(func=cmd_dagster)
-    tpl = sub.add_parser("template", help="écrire un modèle Excel vierge de saisie (un par type de fichier)")
+    tpl = with_data_dir(
+        sub.add_parser("template", help="écrire un modèle Excel vierge de saisie (un par type de fichier)")
+    )
     tpl.add_argument(
         "--kind",
         choices=_template_kinds(),

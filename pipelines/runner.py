@@ -217,6 +217,13 @@ def summary_lines(outcome: RunOutcome) -> list[str]:
                           (select count(visit_id) from practices),
                           (select count(*) from visit_offers where statut_offre = 'ouverte')""",
             )
+            # Poles in force: the shipped twelve and what the reference files of raw/poles/ changed.
+            poles = fetch_one(
+                con,
+                """select count(*), count(fichier_reference), count(date_depart),
+                          (select count(*) from ingest_log where kind = 'poles')
+                   from poles""",
+            )
             pub = fetch_one(con, "select published_at, donnees_demo from publication")
             # Pathway files read with the public demo key, or refused for want of a key (messages of
             # `pipelines.pathways.pseudonym`).
@@ -236,6 +243,13 @@ def summary_lines(outcome: RunOutcome) -> list[str]:
             f"  Valeurs d'indicateurs : {fmt_number(values[0])} pour {values[1]} pôle(s)"
             + (f", années {values[2]} à {values[3]}" if values[2] else ""),
             f"  Objectifs : {fmt_number(n_targets)}",
+            f"  Pôles : {poles[0]} au référentiel"
+            + (
+                f", dont {poles[1]} ajouté(s) ou modifié(s) par {poles[3]} fichier(s) de raw/poles/ et "
+                f"{poles[2]} sorti(s) de la communauté"
+                if poles[3]
+                else ""
+            ),
             f"  Visites et rencontres : {fmt_number(events[0])} événement(s), dont {fmt_number(events[1])} "
             f"visite(s) apprenante(s) ; pratiques partagées : {fmt_number(events[2])}, dont "
             f"{fmt_number(events[3])} rattachée(s) à un événement ; offres d'accueil encore ouvertes : "

@@ -33,6 +33,18 @@ TABLES: dict[str, dict[str, str]] = {
         "commune": "VARCHAR",
         "latitude": "DOUBLE",
         "longitude": "DOUBLE",
+        # Peer group of the comparison page (rural | urbain | mixte) and main sector.
+        "territoire": "VARCHAR",
+        "secteur_principal": "VARCHAR",
+        # Membership, the reference file's date_entree / date_sortie (null: from the start / still a
+        # member); a pole that left keeps its history. Named apart from the pathways' dates, so a
+        # join on pole_id stays unambiguous.
+        "date_adhesion": "DATE",
+        "date_depart": "DATE",
+        # Names it no longer goes by, still recognised in files (" | " between names).
+        "anciens_noms": "VARCHAR",
+        # The reference file of raw/poles/ that last added or amended it (null: ptce/reference/poles.yaml).
+        "fichier_reference": "VARCHAR",
     },
     "indicator_catalog": {
         "code": "VARCHAR",

@@ -14,12 +14,15 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
 
 # Raw input folders, by kind of file (SPEC §2). Order is the order of ingestion and of display.
+# `poles`: the staff's reference files adding or amending member poles (issue #16), layered over the
+# twelve shipped in `ptce/reference/poles.yaml`.
 RAW_KINDS: dict[str, str] = {
     "candidatures": "candidatures",
     "indicateurs": "indicateurs",
     "objectifs": "objectifs",
     "parcours": "parcours",
     "visites": "visites",
+    "poles": "poles",
 }
 
 DEMO_MARKER = "LISEZMOI_DONNEES_FICTIVES.txt"

@@ -1,23 +1,32 @@
-"""The two reference files as typed objects: the twelve poles and the indicator catalogue.
+"""The two reference files as typed objects: the poles and the indicator catalogue.
 
-`reference/poles.yaml` comes from the member table of the community (seed 000);
-`reference/catalogue_indicateurs.yaml` is the versioned indicator catalogue (SPEC §3). Both are
-read-only here and cached: they ship with the code. The other files of `reference/` (quality rules
-`qualite.yaml`, pathway settings `parcours.yaml`, keywords, form questions) are loaded here too.
+`reference/poles.yaml` comes from the member table of the community (seed 000): the twelve poles
+shipped with the code, the base layer. Staff add or amend poles with files under the data directory
+(`raw/poles/`); the pipeline reads them (`pipelines/shared/pole_reference.py`) and publishes the
+effective poles in the warehouse's `poles` table, which `PoleSet.from_frame` turns back into poles
+for the dashboards. `reference/catalogue_indicateurs.yaml` is the versioned indicator catalogue
+(SPEC §3). Both are read-only here and cached: they ship with the code. The other files of
+`reference/` (quality rules `qualite.yaml`, pathway settings `parcours.yaml`, keywords, form
+questions) are loaded here too.
 """
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from ptce.text import normalize_key, normalize_words
+
+if TYPE_CHECKING:  # pandas only for a type: the reference loads without it
+    import pandas as pd
 
 REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
 
@@ -58,11 +67,52 @@ class Pole:
     # Peer group (« pôles comme le mien »), from the member table's descriptions, to be confirmed.
     territoire: str = ""
     secteur_principal: str = ""
+    # Membership: None = a member from the start / still a member. A pole that left keeps its
+    # history; it is only no longer expected to send files after `date_sortie`.
+    date_entree: date | None = None
+    date_sortie: date | None = None
+    # Names a pole no longer goes by (renamed, an alias replaced): files that use them still match.
+    anciens_noms: tuple[str, ...] = ()
+    # The reference file of `raw/poles/` that last added or amended it; None for the shipped twelve.
+    source_file: str | None = None
 
     @property
     def nom_court(self) -> str:
         """The usual short name, for charts and tables."""
         return self.noms_usuels[0] if self.noms_usuels else self.nom
+
+    def member_on(self, day: date) -> bool:
+        """Whether the pole belongs to the community on `day` (entered, not yet left)."""
+        entered = self.date_entree is None or self.date_entree <= day
+        return entered and (self.date_sortie is None or day <= self.date_sortie)
+
+
+# Where a pole may be (latitude, longitude boxes): metropolitan France with Corsica, then the
+# overseas departments and the inhabited overseas collectivities. A pole outside every box is a
+# typing error (a swapped or unscaled coordinate).
+FRANCE_BOXES: dict[str, tuple[float, float, float, float]] = {
+    "France métropolitaine": (41.0, 51.5, -5.5, 10.0),
+    "Guadeloupe": (15.8, 16.6, -61.9, -60.9),
+    "Martinique": (14.3, 15.0, -61.3, -60.8),
+    "Guyane": (2.0, 6.0, -54.7, -51.5),
+    "La Réunion": (-21.5, -20.8, 55.1, 55.9),
+    "Mayotte": (-13.1, -12.6, 44.9, 45.4),
+    "Saint-Pierre-et-Miquelon": (46.7, 47.2, -56.5, -56.1),
+    "Saint-Martin et Saint-Barthélemy": (17.8, 18.2, -63.2, -62.7),
+    "Wallis-et-Futuna": (-14.5, -13.1, -178.3, -176.0),
+    "Polynésie française": (-28.0, -7.0, -155.0, -134.0),
+    "Nouvelle-Calédonie": (-23.0, -19.5, 163.5, 168.2),
+}
+
+
+def in_france(latitude: float, longitude: float) -> bool:
+    """Whether a point lies in France (`FRANCE_BOXES`)."""
+    if math.isnan(latitude) or math.isnan(longitude):
+        return False
+    return any(
+        lat_min <= latitude <= lat_max and lon_min <= longitude <= lon_max
+        for lat_min, lat_max, lon_min, lon_max in FRANCE_BOXES.values()
+    )
 
 
 @dataclass(frozen=True)
@@ -178,7 +228,11 @@ class Catalog:
 
 @cache
 def load_poles() -> tuple[Pole, ...]:
-    """The twelve poles, ordered by number."""
+    """The twelve shipped poles (the base layer), ordered by number.
+
+    The pipeline's parsers, checks and templates use the effective poles instead (`PoleSet`, the
+    shipped twelve with the files of `raw/poles/` applied); the demo writers use these.
+    """
     raw = read_reference("poles.yaml")
     poles = []
     for item in raw["poles"]:
@@ -247,9 +301,9 @@ def pole_by_id(pole_id: str) -> Pole:
     raise KeyError(pole_id)
 
 
-def pole_numbers() -> str:
-    """The range of pole numbers for messages, from the reference: « 1 à 12 » for the twelve members."""
-    numbers = [p.numero for p in load_poles()]
+def pole_numbers(poles: PoleSet | None = None) -> str:
+    """The range of pole numbers for messages: « 1 à 12 » for the twelve shipped members."""
+    numbers = [p.numero for p in (poles or shipped_poles())]
     return f"{min(numbers)} à {max(numbers)}"
 
 
@@ -269,18 +323,29 @@ class PoleMatcher:
 
     _PREFIXES = ("ptce", "pole", "poledecooperation", "poleterritorialdecooperationeconomique")
 
-    def __init__(self, poles: tuple[Pole, ...] | None = None) -> None:
+    def __init__(self, poles: tuple[Pole, ...] | PoleSet | None = None) -> None:
         self._index: dict[str, str] = {}
-        for pole in poles or load_poles():
-            names = (pole.pole_id, pole.nom, *pole.noms_usuels)
-            for name in names:
-                key = normalize_key(name)
-                self._index.setdefault(key, pole.pole_id)
-                for prefix in self._PREFIXES:
-                    if key.startswith(prefix) and len(key) > len(prefix) + 2:
-                        self._index.setdefault(key[len(prefix) :], pole.pole_id)
-            self._index.setdefault(str(pole.numero), pole.pole_id)
-            self._index.setdefault(f"{pole.numero:02d}", pole.pole_id)
+        chosen = tuple(poles) if poles else load_poles()
+        # Current names first, former names after: a name taken over by another pole is theirs now.
+        for pole in chosen:
+            self.add_pole(pole, former=False)
+        for pole in chosen:
+            for name in pole.anciens_noms:
+                self._add(name, pole.pole_id)
+
+    def add_pole(self, pole: Pole, *, former: bool = True) -> None:
+        """Index one more pole's id, number and names (a name already known keeps its pole)."""
+        for name in (pole.pole_id, pole.nom, *pole.noms_usuels, *(pole.anciens_noms if former else ())):
+            self._add(name, pole.pole_id)
+        self._index.setdefault(str(pole.numero), pole.pole_id)
+        self._index.setdefault(f"{pole.numero:02d}", pole.pole_id)
+
+    def _add(self, name: str, pole_id: str) -> None:
+        key = normalize_key(name)
+        self._index.setdefault(key, pole_id)
+        for prefix in self._PREFIXES:
+            if key.startswith(prefix) and len(key) > len(prefix) + 2:
+                self._index.setdefault(key[len(prefix) :], pole_id)
 
     def match(self, text: object) -> str | None:
         if text is None:
@@ -336,6 +401,106 @@ class PoleMatcher:
                 if pole is not None:
                     named.add(pole)
         return named.pop() if len(named) == 1 else None
+
+
+class PoleSet:
+    """The poles in force: the shipped twelve with the files of `raw/poles/` applied, by number.
+
+    Iterates over its poles; holds the matcher the parsers use (`matcher`), the range of numbers
+    their messages quote (`numbers`) and the poles still members on a day (`members_on`).
+    """
+
+    def __init__(self, poles: tuple[Pole, ...] | list[Pole]) -> None:
+        self.poles: tuple[Pole, ...] = tuple(sorted(poles, key=lambda p: p.numero))
+
+    def __iter__(self) -> Iterator[Pole]:
+        return iter(self.poles)
+
+    def __len__(self) -> int:
+        return len(self.poles)
+
+    def __bool__(self) -> bool:
+        return bool(self.poles)
+
+    def __repr__(self) -> str:
+        return f"PoleSet({[p.pole_id for p in self.poles]})"
+
+    @cached_property
+    def matcher(self) -> PoleMatcher:
+        return PoleMatcher(self.poles)
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(p.pole_id for p in self.poles)
+
+    def get(self, pole_id: str) -> Pole | None:
+        return self._by_id.get(pole_id)
+
+    @cached_property
+    def _by_id(self) -> dict[str, Pole]:
+        return {p.pole_id: p for p in self.poles}
+
+    @property
+    def numbers(self) -> str:
+        """« 1 à 13 »: the range of numbers, as messages quote it."""
+        return pole_numbers(self)
+
+    def members_on(self, day: date) -> PoleSet:
+        """The poles that belong to the community on `day` (those that left before are not)."""
+        return PoleSet([p for p in self.poles if p.member_on(day)])
+
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame) -> PoleSet:
+        """The poles of a `poles` table (the published warehouse's, or the build's)."""
+        cells = frame.astype(object).where(frame.notna(), None)  # NaN, NaT, NA -> None
+        return cls([_pole_from_row(row) for row in cells.to_dict(orient="records")])
+
+
+def _text_or_none(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _date_or_none(value: object) -> date | None:
+    if value is None:
+        return None
+    if hasattr(value, "date") and callable(value.date):  # datetime, pandas Timestamp
+        return value.date()
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def _names(value: object) -> tuple[str, ...]:
+    text = _text_or_none(value)
+    return tuple(n.strip() for n in text.split("|") if n.strip()) if text else ()
+
+
+def _pole_from_row(row: dict[str, Any]) -> Pole:
+    return Pole(
+        pole_id=str(row["pole_id"]),
+        numero=int(row["numero"]),
+        nom=str(row["nom"]),
+        noms_usuels=_names(row.get("noms_usuels")),
+        structure_initiatrice=_text_or_none(row.get("structure_initiatrice")) or "",
+        description=_text_or_none(row.get("description")) or "",
+        representants=_text_or_none(row.get("representants")) or "",
+        departement=_text_or_none(row.get("departement")) or "",
+        nom_departement=_text_or_none(row.get("nom_departement")) or "",
+        region=_text_or_none(row.get("region")) or "",
+        commune=_text_or_none(row.get("commune")) or "",
+        latitude=float(row["latitude"]),
+        longitude=float(row["longitude"]),
+        territoire=_text_or_none(row.get("territoire")) or "",
+        secteur_principal=_text_or_none(row.get("secteur_principal")) or "",
+        date_entree=_date_or_none(row.get("date_adhesion")),
+        date_sortie=_date_or_none(row.get("date_depart")),
+        anciens_noms=_names(row.get("anciens_noms")),
+        source_file=_text_or_none(row.get("fichier_reference")),
+    )
+
+
+@cache
+def shipped_poles() -> PoleSet:
+    """The twelve shipped poles as a `PoleSet` (what parsers use when given no other poles)."""
+    return PoleSet(load_poles())
 
 
 @cache

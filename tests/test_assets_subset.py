@@ -17,8 +17,9 @@ from pipelines.indicators.assets import (
     mart_pole_year,
     stg_indicator_files,
 )
+from pipelines.poles.assets import poles
 from pipelines.shared.raw_assets import raw_files
-from pipelines.shared.reference_assets import indicator_catalog, poles
+from pipelines.shared.reference_assets import indicator_catalog
 from pipelines.shared.resources import WarehouseResource
 from ptce.paths import DataLayout
 

@@ -15,8 +15,8 @@ import pytest
 
 from pipelines.shared import data_docs
 from pipelines.shared import gx_suites as suites
-from pipelines.shared.gx_suites import SHARED_TABLE_SUITES, build_data_docs, run_suites
-from pipelines.shared.quality_checks import rule_context
+from pipelines.shared.gx_suites import build_data_docs, run_suites
+from pipelines.shared.quality_checks import TABLE_SUITES, rule_context
 from ptce.paths import DataLayout
 
 # An outside address: with a scheme, or protocol-relative (`//cdn.example.org/...`).
@@ -134,7 +134,7 @@ def test_data_docs_carry_no_identifier(tmp_path: Path, monkeypatch: pytest.Monke
         return context
 
     monkeypatch.setattr(suites, "_context", recording_context)
-    suite = next(s for s in SHARED_TABLE_SUITES if s.check_name == "gx_poles")
+    suite = next(s for s in TABLE_SUITES if s.check_name == "gx_poles")
     frame = pd.DataFrame({"pole_id": ["x"], "numero": [1], "latitude": [45.0]})
     run_suites((suite,), {"poles": frame}, rule_context(), tmp_path / "gx")
     build_data_docs(tmp_path / "gx", tmp_path / "site")

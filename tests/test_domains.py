@@ -59,11 +59,12 @@ def fake_domain(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 
 def test_every_domain_folder_is_declared() -> None:
     names = [d.name for d in domains()]
-    assert names == ["applications", "indicators", "pathways", "visits"]
+    assert names == ["applications", "indicators", "pathways", "poles", "visits"]
     assert set(STAGING_DEPS) == {
         "stg_application_files",
         "stg_indicator_files",
         "stg_pathway_files",
+        "stg_pole_files",
         "stg_visit_files",
         "raw_files",
     }
@@ -101,6 +102,7 @@ def test_a_new_domain_folder_is_collected(fake_domain, tmp_path: Path) -> None:
             "stg_indicator_quarantine": empty,
             "stg_application_quarantine": empty,
             "stg_pathway_quarantine": empty,
+            "stg_pole_quarantine": empty,
             "stg_visit_quarantine": empty,
             "stg_fictif_quarantine": rows,
         }.items():

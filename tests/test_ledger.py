@@ -20,6 +20,7 @@ from pipelines.applications.demo_export import write_demo_export
 from pipelines.indicators.assets import stg_indicator_files
 from pipelines.indicators.parser import IndicatorFileParser
 from pipelines.pathways.assets import stg_pathway_files
+from pipelines.poles.assets import stg_pole_files
 from pipelines.runner import CheckOutcome, RunOutcome, run_pipeline, summary_lines
 from pipelines.shared.ledger import crash_result
 from pipelines.shared.ledger_assets import ingest_log
@@ -141,6 +142,7 @@ def test_ignored_files_count_no_row(tmp_path: Path) -> None:
             stg_indicator_files,
             stg_application_files,
             stg_pathway_files,
+            stg_pole_files,
             stg_visit_files,
             ingest_log,
         ],

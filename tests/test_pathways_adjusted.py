@@ -29,6 +29,7 @@ import pytest
 
 from pipelines.pathways.adjusted import adjust_year, build_adjusted, exits_frame
 from pipelines.pathways.tables import build_indicators, build_pathways
+from ptce.reference import Pole, PoleSet
 
 # (pole, DELD, exits, of which to lasting employment)
 CELLS = [
@@ -250,12 +251,17 @@ def test_the_territory_enters_the_model_when_the_reference_gives_it() -> None:
     assert "territoire" in modele and "territoire non pris en compte" not in modele
 
 
-def test_territories_are_read_from_the_pole_reference_when_given(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_territories_are_read_from_the_pole_reference_when_given() -> None:
     from pipelines.pathways import assets
 
-    reference = {"poles": [{"pole_id": "egal", "territoire": "rural"}, {"pole_id": "dur"}]}
-    monkeypatch.setattr(assets, "read_reference", lambda name: reference)
-    assert assets.pole_territories() == {"egal": "rural"}
+    def pole(pole_id: str, numero: int, territoire: str) -> Pole:
+        return Pole(pole_id, numero, pole_id, (), "", "", "", "40", "", "", "", 44.0, 1.0, territoire)
+
+    # The run's poles in force: one with its territory, one without (left out of the model's map).
+    poles = PoleSet([pole("egal", 1, "rural"), pole("dur", 2, "")])
+    assert assets.pole_territories(poles) == {"egal": "rural"}
+    # Without poles given: the twelve shipped ones, each with its territory.
+    assert assets.pole_territories()["sud_aquitain"] == "urbain" and len(assets.pole_territories()) == 12
 
 
 def test_every_characteristic_in_the_model_on_a_seeded_network() -> None:

@@ -48,6 +48,7 @@ EXPECTED_ASSETS = [
     "stg_application_files",
     "stg_indicator_files",
     "stg_pathway_files",
+    "stg_pole_files",
     "stg_visit_files",
     "targets",
     "visit_angles",

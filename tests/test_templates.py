@@ -89,7 +89,7 @@ def assert_french_notice(wb: Workbook, *, kind_word: str, folder: str, formats: 
 
 
 def test_every_kind_but_applications_has_a_template() -> None:
-    assert sorted(template_writers()) == ["indicateurs", "objectifs", "parcours", "visites"]
+    assert sorted(template_writers()) == ["indicateurs", "objectifs", "parcours", "poles", "visites"]
     assert sorted(template_notes()) == ["candidatures"]
 
 

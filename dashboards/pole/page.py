@@ -50,6 +50,9 @@ st.caption(
     f"{esc(identity['nom_departement'])} ({esc(identity['departement'])}) · "
     f"{esc(identity['region'])}"
 )
+membership = tables.membership_text(identity["date_adhesion"], identity["date_depart"])
+if membership:
+    st.info(membership, icon=":material/event:")
 left, right = st.columns(2)
 with left:
     st.markdown("**Structure initiatrice**")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboards.shared.table_format import Table
+from ptce.fmt import fmt_date
 
 # How a yearly value was obtained (mart_pole_year.origine), in words for the pole page.
 # Values outside this list are shown as they are.
@@ -76,3 +77,16 @@ def origin_label(origine: object, nb_trimestres: object) -> str:
         n = int(nb_trimestres)
         label += f" ({n} trimestre{'s' if n > 1 else ''})"
     return label
+
+
+def membership_text(date_adhesion: object, date_depart: object) -> str | None:
+    """« A quitté la communauté le 30/06/2017. » (its history stays shown), « Membre de la communauté
+    depuis le 01/01/2017. », or None for a member from the start."""
+    left = None if pd.isna(date_depart) else pd.Timestamp(date_depart).date()
+    entered = None if pd.isna(date_adhesion) else pd.Timestamp(date_adhesion).date()
+    if left is not None:
+        since = f" (membre depuis le {fmt_date(entered)})" if entered is not None else ""
+        return f"A quitté la communauté le {fmt_date(left)}{since} : ses chiffres transmis restent publiés."
+    if entered is not None:
+        return f"Membre de la communauté depuis le {fmt_date(entered)}."
+    return None

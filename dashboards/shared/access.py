@@ -21,13 +21,16 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal, NoReturn
 
+import duckdb
+import pandas as pd
 import streamlit as st
 from streamlit import config
 
 from ptce.access import RoleFileError, load_role_file
 from ptce.paths import DataLayout, resolve_data_dir
-from ptce.read.base import STAFF, Viewer
-from ptce.reference import load_poles
+from ptce.read import indicators
+from ptce.read.base import STAFF, Viewer, Warehouse, current_warehouse
+from ptce.reference import PoleSet, shipped_poles
 
 # The session key holding the Viewer of this browser session.
 VIEWER_KEY = "ptce_viewer"
@@ -134,9 +137,27 @@ def _login_page(auth: Mapping[str, object]) -> NoReturn:
     st.stop()
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def _published_pole_frame(wh: Warehouse) -> pd.DataFrame:
+    return indicators.poles(wh, STAFF)
+
+
+def published_poles() -> PoleSet:
+    """The poles as last published: the shipped twelve and those the reference files of
+    `raw/poles/` added or amended; the shipped twelve before anything is published."""
+    wh = current_warehouse()
+    if wh is None:
+        return shipped_poles()
+    try:
+        frame = _published_pole_frame(wh)
+    except duckdb.Error:  # a warehouse published before the poles were data: its twelve poles
+        return shipped_poles()
+    return PoleSet.from_frame(frame) if len(frame) else shipped_poles()
+
+
 def _role_caption(viewer: Viewer) -> str:
     if viewer.role == "pole":
-        names = {p.pole_id: p.nom for p in load_poles()}
+        names = {p.pole_id: p.nom for p in published_poles()}
         return f"Rôle : pôle — {names.get(viewer.pole_id or '', viewer.pole_id)}"
     return f"Rôle : {ROLE_LABELS[viewer.role]}"
 
@@ -156,7 +177,8 @@ def _logged_in_viewer(auth: Mapping[str, object]) -> Viewer:
         )
     layout = DataLayout(resolve_data_dir())
     try:
-        viewer = load_role_file(layout.role_file).viewer_for(email)
+        # A pole added by a reference file may be named in the role file: matched like the others.
+        viewer = load_role_file(layout.role_file, published_poles().matcher).viewer_for(email)
     except RoleFileError as exc:
         _report("Fichier des accès invalide — personne ne peut se connecter :\n" + "\n".join(exc.errors))
         _refuse(
@@ -190,7 +212,7 @@ def _demo_viewer() -> Viewer:
     if role == "funder":
         viewer = Viewer("funder")
     elif role == "pole":
-        poles = load_poles()
+        poles = published_poles()
         labels = {p.pole_id: f"{p.numero} — {p.nom}" for p in poles}
         pole_id = box.selectbox("Pôle", list(labels), format_func=labels.__getitem__, key=DEMO_POLE_KEY)
         viewer = Viewer("pole", pole_id)

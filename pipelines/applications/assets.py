@@ -20,8 +20,10 @@ from pipelines.applications.form_parser import ApplicationResult, parse_applicat
 from pipelines.applications.tables import ParsedApplication, build_application_tables
 from pipelines.shared.build_store import write_table
 from pipelines.shared.ledger import LOG_COLUMNS, QUARANTINE_COLUMNS, crash_result, log_row, quarantine_rows
+from pipelines.shared.pole_reference import staged_poles
 from pipelines.shared.resources import WarehouseResource
 from pipelines.shared.results import FileResult
+from ptce.reference import PoleSet
 
 WORD = {".docx", ".docm", ".doc"}
 TABULAR = {".csv", ".xlsx", ".xlsm"}
@@ -29,11 +31,14 @@ KIND = "candidatures"
 RESULT_COLUMNS = ["source_file", "pole_id", "pole_source", "format", "answers", "yes_no"]
 
 
-def parse_application_file(path: Path, source_file: str) -> tuple[list[ParsedApplication], FileResult]:
-    """(applications, ledger of the file) for one file; never raises for bad content."""
+def parse_application_file(
+    path: Path, source_file: str, poles: PoleSet | None = None
+) -> tuple[list[ParsedApplication], FileResult]:
+    """(applications, ledger of the file) for one file, against `poles` (the run's poles in force;
+    the shipped twelve by default); never raises for bad content."""
     suffix = path.suffix.lower()
     if suffix in WORD:
-        document = parse_application_docx(path, source_file)
+        document = parse_application_docx(path, source_file, poles)
         ledger = FileResult(source_file=source_file, kind=KIND, file_format="docx")
         if document.error:
             ledger.error = document.error
@@ -44,7 +49,7 @@ def parse_application_file(path: Path, source_file: str) -> tuple[list[ParsedApp
         ledger.infos.extend(document.notes)
         return [ParsedApplication(document, "docx")], ledger
     if suffix in TABULAR:
-        export = parse_application_export(path, source_file)
+        export = parse_application_export(path, source_file, poles)
         return [ParsedApplication(r, export.file_format) for r in export.applications], export
     ledger = FileResult(source_file=source_file, kind=KIND, file_format=suffix.lstrip("."))
     ledger.error = (
@@ -55,7 +60,7 @@ def parse_application_file(path: Path, source_file: str) -> tuple[list[ParsedApp
     return [], ledger
 
 
-@dg.asset(group_name="staging", kinds={"duckdb", "python"}, deps=["raw_files"])
+@dg.asset(group_name="staging", kinds={"duckdb", "python"}, deps=["raw_files", "stg_pole_files"])
 def stg_application_files(warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Lecture des réponses à l'AMI (.docx, exports de formulaire) : réponses, quarantaine, journal."""
     layout = warehouse.layout
@@ -64,9 +69,12 @@ def stg_application_files(warehouse: WarehouseResource) -> dg.MaterializeResult:
         inventory = con.execute(
             "select * from raw_files where kind = 'candidatures' order by source_file"
         ).df()
+        poles = staged_poles(con, layout)
         for row in inventory.itertuples():
             try:
-                parsed, ledger = parse_application_file(layout.data_dir / row.source_file, row.source_file)
+                parsed, ledger = parse_application_file(
+                    layout.data_dir / row.source_file, row.source_file, poles
+                )
             except Exception:  # a bad file never stops publication of the rest
                 parsed, ledger = [], crash_result(row.source_file, KIND, row.format)
             for p in parsed:

@@ -32,7 +32,7 @@ from pipelines.applications.form_parser import (
 from pipelines.shared.readers import Sheet, read_into
 from pipelines.shared.results import FileResult, IngestionError, QuarantineRecord
 from pipelines.shared.values import cell_text, formula_reason, is_missing
-from ptce.reference import PoleMatcher, pole_numbers
+from ptce.reference import PoleSet, shipped_poles
 from ptce.text import normalize_key, normalize_words
 
 POLE_SOURCE = "colonne"
@@ -243,12 +243,13 @@ def _quote_list(titles: list[str]) -> str:
     return ", ".join(f"« {t} »" for t in titles)
 
 
-def parse_application_export(path: Path, source_file: str) -> ExportResult:
-    """Read one form-tool export. Never raises for bad content: see `ExportResult.error`."""
+def parse_application_export(path: Path, source_file: str, poles: PoleSet | None = None) -> ExportResult:
+    """Read one form-tool export against `poles` (the run's poles in force; the shipped twelve by
+    default). Never raises for bad content: see `ExportResult.error`."""
     result = ExportResult(source_file=source_file)
     try:
         sheets, _, _ = read_into(result, path, source_file)
-        _parse_sheets(sheets, result)
+        _parse_sheets(sheets, result, poles or shipped_poles())
     except IngestionError as exc:
         # A whole-file problem: nothing of the file is loaded nor counted, as for indicator files.
         result.error = exc.message
@@ -259,7 +260,7 @@ def parse_application_export(path: Path, source_file: str) -> ExportResult:
     return result
 
 
-def _parse_sheets(sheets: list[Sheet], result: ExportResult) -> None:
+def _parse_sheets(sheets: list[Sheet], result: ExportResult, poles: PoleSet) -> None:
     qs = load_questions()
     name = result.source_file
     chosen: tuple[Sheet, _Header] | None = None
@@ -274,7 +275,7 @@ def _parse_sheets(sheets: list[Sheet], result: ExportResult) -> None:
         elif miss is not None and (near_miss is None or len(miss.questions) > len(near_miss.questions)):
             near_miss = miss
     if chosen is None:
-        raise IngestionError(_header_error(name, near_miss, qs))
+        raise IngestionError(_header_error(name, near_miss, qs, poles))
     sheet, header = chosen
     if skipped:
         result.notes.append(
@@ -301,15 +302,15 @@ def _parse_sheets(sheets: list[Sheet], result: ExportResult) -> None:
             f"{name} : aucune réponse sous l'en-tête (ligne {header.row_number}) : le fichier ne "
             "contient que les titres des colonnes. Exportez à nouveau les réponses du formulaire."
         )
-    _parse_rows(data_rows, header, sheet.name, qs, result)
+    _parse_rows(data_rows, header, sheet.name, qs, result, poles)
 
 
-def _header_error(name: str, near_miss: _Header | None, qs: QuestionSet) -> str:
+def _header_error(name: str, near_miss: _Header | None, qs: QuestionSet, poles: PoleSet) -> str:
     if near_miss is not None and near_miss.pole is None and len(near_miss.questions) >= MIN_QUESTIONS:
         return (
             f"{name} : aucune colonne ne désigne le pôle (en-tête ligne {near_miss.row_number}). "
             "Ajoutez une colonne « Nom de l'initiative » donnant le nom ou le numéro "
-            f"({pole_numbers()}) du pôle sur chaque ligne, puis renvoyez le fichier."
+            f"({poles.numbers}) du pôle sur chaque ligne, puis renvoyez le fichier."
         )
     found = len(near_miss.questions) if near_miss is not None else 0
     where = f" (en-tête ligne {near_miss.row_number})" if near_miss is not None else ""
@@ -333,9 +334,10 @@ def _parse_rows(
     sheet: str | None,
     qs: QuestionSet,
     result: ExportResult,
+    poles: PoleSet,
 ) -> None:
     name = result.source_file
-    matcher = PoleMatcher()
+    matcher = poles.matcher
     assert header.pole is not None
 
     def quarantine(row_number: int, value: str, reason: str, pole_id: str | None) -> None:
@@ -361,7 +363,7 @@ def _parse_rows(
             quarantine(
                 row_number,
                 "",
-                f"pôle non renseigné : indiquer le nom ou le numéro ({pole_numbers()}) du pôle qui répond",
+                f"pôle non renseigné : indiquer le nom ou le numéro ({poles.numbers}) du pôle qui répond",
                 None,
             )
             continue
@@ -371,7 +373,7 @@ def _parse_rows(
                 row_number,
                 written,
                 formula_reason(raw_pole)
-                or f"pôle « {written} » inconnu : indiquer le nom ou le numéro ({pole_numbers()}) d'un pôle "
+                or f"pôle « {written} » inconnu : indiquer le nom ou le numéro ({poles.numbers}) d'un pôle "
                 "de la communauté",
                 None,
             )

@@ -37,7 +37,7 @@ from pipelines.applications.form_layout import (
 )
 from pipelines.shared.readers import TECH_LOG, check_archive, unreadable_file_error
 from pipelines.shared.results import IngestionError
-from ptce.reference import FormQuestion, PoleMatcher, load_form_questions, pole_numbers
+from ptce.reference import FormQuestion, PoleMatcher, PoleSet, load_form_questions, shipped_poles
 from ptce.text import normalize_key, normalize_words
 
 # Fewer recognised questions than this and the document is not taken for the form: a letter or a
@@ -592,9 +592,8 @@ def _read_document(path: Path, display_name: str) -> object:
         ) from exc
 
 
-def _header_pole(paragraphs: list[str]) -> tuple[bool, str | None, str]:
+def _header_pole(paragraphs: list[str], matcher: PoleMatcher) -> tuple[bool, str | None, str]:
     """(a pole line was found, pole id, the value written) from the top lines."""
-    matcher = PoleMatcher()
     for text in paragraphs[:HEADER_PARAGRAPHS]:
         label, sep, value = text.partition(":")
         if sep and normalize_key(label) in _HEADER_LABELS and value.strip():
@@ -626,9 +625,13 @@ def _orphan_note(heading: str, count: int) -> str:
     )
 
 
-def parse_application_docx(path: Path, source_file: str | None = None) -> ApplicationResult:
-    """Read one filled-in form. Never raises for bad content: see `ApplicationResult.error`."""
+def parse_application_docx(
+    path: Path, source_file: str | None = None, poles: PoleSet | None = None
+) -> ApplicationResult:
+    """Read one filled-in form against `poles` (the run's poles in force; the shipped twelve by
+    default). Never raises for bad content: see `ApplicationResult.error`."""
     display_name = source_file or path.name
+    poles = poles or shipped_poles()
     result = ApplicationResult(source_file=display_name)
     qs = load_questions()
     try:
@@ -654,11 +657,11 @@ def parse_application_docx(path: Path, source_file: str | None = None) -> Applic
         for heading, count in orphans.items():
             result.notes.append(_orphan_note(heading, count))
 
-        has_line, pole_id, written = _header_pole(_top_texts(doc))
+        has_line, pole_id, written = _header_pole(_top_texts(doc), poles.matcher)
         if pole_id is not None:
             result.pole_id, result.pole_source = pole_id, "entête"
         else:
-            pole_id = PoleMatcher().find(Path(display_name).stem)
+            pole_id = poles.matcher.find(Path(display_name).stem)
             if pole_id is not None:
                 result.pole_id, result.pole_source = pole_id, "nom de fichier"
                 if has_line:
@@ -668,7 +671,7 @@ def parse_application_docx(path: Path, source_file: str | None = None) -> Applic
             elif has_line:
                 raise IngestionError(
                     f"{display_name} : pôle « {written} » inconnu. Écrivez en tête du document "
-                    f"« Initiative : » suivi du nom ou du numéro ({pole_numbers()}) d'un pôle de la "
+                    f"« Initiative : » suivi du nom ou du numéro ({poles.numbers}) d'un pôle de la "
                     "communauté, puis renvoyez-le."
                 )
             else:

@@ -19,9 +19,11 @@ from pipelines.indicators.parser import IndicatorFileParser
 from pipelines.indicators.versions import resolve_versions
 from pipelines.shared.build_store import write_table
 from pipelines.shared.ledger import crash_result, ledger_frames, log_metadata
+from pipelines.shared.pole_reference import staged_poles
 from pipelines.shared.resources import WarehouseResource
 from pipelines.shared.results import FileResult
 from ptce.paths import DataLayout
+from ptce.reference import PoleSet
 
 VALUE_COLUMNS = [
     "pole_id",
@@ -37,9 +39,12 @@ VALUE_COLUMNS = [
 PARSED_KINDS = ("indicateurs", "objectifs")
 
 
-def parse_files(layout: DataLayout, inventory: pd.DataFrame) -> list[FileResult]:
-    """Parse every indicator and target file of the inventory, in path order."""
-    parsers = {kind: IndicatorFileParser(kind) for kind in PARSED_KINDS}
+def parse_files(
+    layout: DataLayout, inventory: pd.DataFrame, poles: PoleSet | None = None
+) -> list[FileResult]:
+    """Parse every indicator and target file of the inventory, in path order, against `poles` (the
+    run's poles in force; the shipped twelve when not given)."""
+    parsers = {kind: IndicatorFileParser(kind, poles=poles) for kind in PARSED_KINDS}
     results = []
     for row in inventory.itertuples():
         if row.kind not in parsers:
@@ -62,13 +67,13 @@ def results_to_frames(
     return (values_df, *ledger_frames(results, inventory))
 
 
-@dg.asset(group_name="staging", kinds={"duckdb", "python"}, deps=["raw_files"])
+@dg.asset(group_name="staging", kinds={"duckdb", "python"}, deps=["raw_files", "stg_pole_files"])
 def stg_indicator_files(warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Lecture de chaque fichier d'indicateurs et d'objectifs : valeurs, quarantaine, journal."""
     layout = warehouse.layout
     with warehouse.get_connection() as con:
         inventory = con.execute("select * from raw_files order by source_file").df()
-        results = parse_files(layout, inventory)
+        results = parse_files(layout, inventory, staged_poles(con, layout))
         values, quarantine, log = results_to_frames(results, inventory)
         write_table(con, "stg_indicator_values", values)
         write_table(con, "stg_indicator_quarantine", quarantine)

@@ -7,6 +7,7 @@ from pathlib import Path
 from pipelines.indicators import rules
 from pipelines.shared.domain import Domain, PlannedFile
 from ptce.paths import DataLayout
+from ptce.reference import PoleSet
 
 
 def _write_demo(staging: Path, layout: DataLayout) -> list[PlannedFile]:
@@ -15,16 +16,16 @@ def _write_demo(staging: Path, layout: DataLayout) -> list[PlannedFile]:
     return plan_demo_files(staging, layout)
 
 
-def _indicators_template(path: Path) -> Path:
+def _indicators_template(path: Path, poles: PoleSet | None = None) -> Path:
     from pipelines.indicators.template import write_indicators_template  # openpyxl only when written
 
-    return write_indicators_template(path)
+    return write_indicators_template(path, poles)
 
 
-def _targets_template(path: Path) -> Path:
+def _targets_template(path: Path, poles: PoleSet | None = None) -> Path:
     from pipelines.indicators.template import write_targets_template
 
-    return write_targets_template(path)
+    return write_targets_template(path, poles)
 
 
 def _is_indicator_header(cells: list[object]) -> bool:

@@ -40,7 +40,7 @@ from pipelines.shared.values import (
     reading_problem,
     truncate_text,
 )
-from ptce.reference import Catalog, Indicator, PoleMatcher, load_catalog, pole_numbers, read_limits
+from ptce.reference import Catalog, Indicator, PoleMatcher, PoleSet, load_catalog, read_limits, shipped_poles
 from ptce.text import normalize_key
 
 HEADER_SCAN_ROWS = 20
@@ -326,14 +326,18 @@ class _SheetLayout:
 class IndicatorFileParser:
     """Parses one indicator or target file into records, quarantine rows and a log entry."""
 
-    def __init__(self, kind: str = "indicateurs", catalog: Catalog | None = None) -> None:
+    def __init__(
+        self, kind: str = "indicateurs", catalog: Catalog | None = None, poles: PoleSet | None = None
+    ) -> None:
         if kind not in {"indicateurs", "objectifs"}:
             raise ValueError(kind)
         self.kind = kind
         # Targets are for years to come by nature: the future-period rule is for actual values only.
         self.is_target = kind == "objectifs"
         self.catalog = catalog or load_catalog()
-        self.matcher = PoleMatcher()
+        # The run's poles in force (the shipped twelve and `raw/poles/`); the shipped ones by default.
+        self.poles = poles or shipped_poles()
+        self.matcher = self.poles.matcher
         self._decimal_comma = True  # French conventions; set per file from its separator
 
     def parse(self, path: Path, source_file: str) -> FileResult:
@@ -568,8 +572,8 @@ class IndicatorFileParser:
                             "pole",
                             cell_text(raw),
                             formula_reason(raw)
-                            or f"pôle « {cell_text(raw)} » inconnu : indiquer le numéro ({pole_numbers()}) "
-                            "ou le nom d'un pôle de la communauté",
+                            or f"pôle « {cell_text(raw)} » inconnu : indiquer le numéro "
+                            f"({self.poles.numbers}) ou le nom d'un pôle de la communauté",
                         )
                     )
         period: tuple[int, int | None] | None = context.get("periode")

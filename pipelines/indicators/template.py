@@ -24,7 +24,7 @@ from pipelines.shared.templates import (
     period_values,
     pole_names,
 )
-from ptce.reference import Catalog, Indicator, load_catalog
+from ptce.reference import Catalog, Indicator, PoleSet, load_catalog
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -38,19 +38,20 @@ WIDE_FIRST_ROW = 6
 TARGET_YEARS_AHEAD = 10
 
 
-def write_indicators_template(path: Path) -> Path:
-    """The blank indicators workbook, written to `path`."""
-    return _write(path, "indicateurs")
+def write_indicators_template(path: Path, poles: PoleSet | None = None) -> Path:
+    """The blank indicators workbook, written to `path`; its list offers `poles` (the members in
+    force, the shipped twelve by default)."""
+    return _write(path, "indicateurs", poles)
 
 
-def write_targets_template(path: Path) -> Path:
+def write_targets_template(path: Path, poles: PoleSet | None = None) -> Path:
     """The blank targets workbook, written to `path`."""
-    return _write(path, "objectifs")
+    return _write(path, "objectifs", poles)
 
 
-def write_template(path: Path) -> Path:
+def write_template(path: Path, poles: PoleSet | None = None) -> Path:
     """The indicators workbook (`ptce template` without `--kind`)."""
-    return write_indicators_template(path)
+    return write_indicators_template(path, poles)
 
 
 def _notice(kind: str, catalog: Catalog, last_year: int) -> tuple[str, list[str]]:
@@ -95,7 +96,7 @@ def _notice(kind: str, catalog: Catalog, last_year: int) -> tuple[str, list[str]
     return title, lines
 
 
-def _write(path: Path, kind: str) -> Path:
+def _write(path: Path, kind: str, poles: PoleSet | None) -> Path:
     from openpyxl.styles import Font
 
     catalog = load_catalog()
@@ -104,7 +105,7 @@ def _write(path: Path, kind: str) -> Path:
     last_year = today.year + TARGET_YEARS_AHEAD if targets else today.year
     title, lines = _notice(kind, catalog, last_year)
     book = TemplateBook(title, lines)
-    poles = book.list_range("Liste des pôles", pole_names())
+    pole_list = book.list_range("Liste des pôles", pole_names(poles))
     periods = book.list_range(
         "Liste des années" if targets else "Liste des périodes",
         period_values(last_year=last_year, quarters=not targets),
@@ -122,7 +123,7 @@ def _write(path: Path, kind: str) -> Path:
         bold=True, size=13
     )
     wide.cell(row=2, column=1, value="Pôle :").font = Font(bold=True)
-    book.choose(wide, "B2", poles, what="pôle", error=pole_error)
+    book.choose(wide, "B2", pole_list, what="pôle", error=pole_error)
     book.header_row(wide, WIDE_HEADER_ROW, ["Année", *[ind.libelle for ind in catalog.indicators]])
     grey = Font(italic=True, color="808080")
     for col, ind in enumerate(catalog.indicators, start=2):
@@ -138,7 +139,7 @@ def _write(path: Path, kind: str) -> Path:
     long = book.sheet(
         LONG_SHEET, ["Pôle", "Période", "Indicateur", value_header, "Commentaire"], (28, 12, 30, 12, 50)
     )
-    book.choose(long, column_cells(1, 2), poles, what="pôle", error=pole_error)
+    book.choose(long, column_cells(1, 2), pole_list, what="pôle", error=pole_error)
     book.choose(long, column_cells(2, 2), periods, what="période", error=period_error)
     book.choose(
         long,

@@ -21,10 +21,11 @@ from pipelines.pathways.pseudonym import KEY_VARIABLE, resolve_key
 from pipelines.pathways.tables import build_indicators, build_pathways, latest_versions
 from pipelines.shared.build_store import write_table
 from pipelines.shared.ledger import crash_result, ledger_frames, log_metadata
+from pipelines.shared.pole_reference import staged_poles
 from pipelines.shared.resources import WarehouseResource
 from pipelines.shared.results import FileResult
 from ptce.paths import DataLayout
-from ptce.reference import load_pathway_config, read_reference
+from ptce.reference import PoleSet, load_pathway_config, shipped_poles
 
 STAY_COLUMNS = [
     "person_key",
@@ -51,8 +52,11 @@ STAY_TYPES = {
 }
 
 
-def parse_files(layout: DataLayout, inventory: pd.DataFrame, today: date | None = None) -> list[FileResult]:
-    """Parse every pathway file of the inventory, in path order, with the run's pseudonym key."""
+def parse_files(
+    layout: DataLayout, inventory: pd.DataFrame, today: date | None = None, poles: PoleSet | None = None
+) -> list[FileResult]:
+    """Parse every pathway file of the inventory, in path order, with the run's pseudonym key and
+    poles in force (the shipped twelve when not given)."""
     rows = [row for row in inventory.itertuples() if row.kind == KIND]
     if not rows:
         return []
@@ -70,7 +74,7 @@ def parse_files(layout: DataLayout, inventory: pd.DataFrame, today: date | None 
             "(admise seulement pour les données fictives).",
             KEY_VARIABLE,
         )
-    parser = PathwayFileParser(key, today=today)
+    parser = PathwayFileParser(key, today=today, poles=poles)
     results = []
     for row in rows:
         try:
@@ -95,13 +99,13 @@ def results_to_frames(
     return (stays_df, *ledger_frames(results, inventory))
 
 
-@dg.asset(group_name="staging", kinds={"duckdb", "python"}, deps=["raw_files"])
+@dg.asset(group_name="staging", kinds={"duckdb", "python"}, deps=["raw_files", "stg_pole_files"])
 def stg_pathway_files(warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Lecture de chaque fichier de parcours (identifiants pseudonymisés) : étapes, quarantaine, journal."""
     layout = warehouse.layout
     with warehouse.get_connection() as con:
         inventory = con.execute("select * from raw_files order by source_file").df()
-        results = parse_files(layout, inventory)
+        results = parse_files(layout, inventory, poles=staged_poles(con, layout))
         stays, quarantine, log = results_to_frames(results, inventory)
         write_table(con, "stg_pathway_stays", stays)
         write_table(con, "stg_pathway_quarantine", quarantine)
@@ -144,13 +148,9 @@ def pathway_indicators(warehouse: WarehouseResource) -> dg.MaterializeResult:
     return dg.MaterializeResult(metadata={"dagster/row_count": n})
 
 
-def pole_territories() -> dict[str, str]:
-    """The rural / urban territory of each pole, when the pole reference gives it (`territoire`)."""
-    return {
-        str(item["pole_id"]): str(item["territoire"])
-        for item in read_reference("poles.yaml")["poles"]
-        if item.get("territoire")
-    }
+def pole_territories(poles: PoleSet | None = None) -> dict[str, str]:
+    """The rural / urban territory of each pole in force, when the reference gives it (`territoire`)."""
+    return {p.pole_id: p.territoire for p in (poles or shipped_poles()) if p.territoire}
 
 
 @dg.asset(group_name="marts", kinds={"duckdb", "python"}, deps=["pathways"])
@@ -158,7 +158,7 @@ def pathway_adjusted(warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Comparaison ajustée : taux de sortie observés de chaque pôle face aux taux attendus selon le profil."""
     with warehouse.get_connection() as con:
         stays = con.execute("select * from pathways").df()
-        frame = build_adjusted(stays, pole_territories())
+        frame = build_adjusted(stays, pole_territories(staged_poles(con, warehouse.layout)))
         n = write_table(con, "pathway_adjusted", frame, order_by=["annee", "indicateur", "pole_id"])
     verdicts = frame["verdict"].value_counts()
     return dg.MaterializeResult(

@@ -7,6 +7,7 @@ from pathlib import Path
 from pipelines.pathways import rules
 from pipelines.shared.domain import Domain, PlannedFile
 from ptce.paths import DataLayout
+from ptce.reference import PoleSet
 
 
 def _write_demo(staging: Path, layout: DataLayout) -> list[PlannedFile]:
@@ -19,10 +20,10 @@ def _write_demo(staging: Path, layout: DataLayout) -> list[PlannedFile]:
     return plan_demo_files(staging, layout)
 
 
-def _pathways_template(path: Path) -> Path:
+def _pathways_template(path: Path, poles: PoleSet | None = None) -> Path:
     from pipelines.pathways.template import write_pathways_template  # openpyxl only when written
 
-    return write_pathways_template(path)
+    return write_pathways_template(path, poles)
 
 
 def _is_pathway_header(cells: list[object]) -> bool:

@@ -36,7 +36,7 @@ from pipelines.shared.dates import parse_date
 from pipelines.shared.readers import Sheet, hidden_sheets_note, read_into
 from pipelines.shared.results import FileResult, IngestionError, QuarantineRecord
 from pipelines.shared.values import ValueProblem, cell_text, formula_reason, header_roles, is_missing
-from ptce.reference import PoleMatcher, pole_numbers
+from ptce.reference import PoleMatcher, PoleSet, shipped_poles
 from ptce.text import normalize_key
 
 KIND = "parcours"
@@ -218,10 +218,12 @@ def _title_pole(rows: list[tuple[int, list[object]]], matcher: PoleMatcher) -> s
 class PathwayFileParser:
     """Parses one pathway file into stays (pseudonymised), quarantine rows and a log entry."""
 
-    def __init__(self, key: PseudonymKey, today: date | None = None) -> None:
+    def __init__(self, key: PseudonymKey, today: date | None = None, poles: PoleSet | None = None) -> None:
         self.key = key
         self.today = today or date.today()
-        self.matcher = PoleMatcher()
+        # The run's poles in force (the shipped twelve and `raw/poles/`); the shipped ones by default.
+        self.poles = poles or shipped_poles()
+        self.matcher = self.poles.matcher
         self.exits = load_exit_mapping()
         self._memo: dict[tuple, tuple[Any, str | None]] = {}
         self._exit_memo: dict[str, Any] = {}
@@ -276,7 +278,7 @@ class PathwayFileParser:
                 raise IngestionError(
                     f"{result.source_file} : pôle introuvable : ni colonne « Pôle », ni ligne « Pôle : … » "
                     "au-dessus du tableau, ni nom de pôle dans le nom du fichier. Ajoutez la colonne "
-                    f"« Pôle » (numéro {pole_numbers()} ou nom) et renvoyez le fichier."
+                    f"« Pôle » (numéro {self.poles.numbers} ou nom) et renvoyez le fichier."
                 )
             sheet_name = sheet.name if len(sheets) > 1 else None
             seen: dict[tuple, int] = {}
@@ -361,7 +363,7 @@ class PathwayFileParser:
             if pole_id is None:
                 reason = (
                     f"pôle « {cell_text(raw('pole'))} » inconnu : indiquer le numéro "
-                    f"({pole_numbers()}) ou le nom d'un pôle de la communauté"
+                    f"({self.poles.numbers}) ou le nom d'un pôle de la communauté"
                 )
                 problems.append(("pole", *_shown(raw("pole"), reason)))
         elif pole_id is None:

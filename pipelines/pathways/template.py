@@ -21,7 +21,7 @@ from pipelines.pathways.exits import MAPPING_NAME, load_exit_mapping
 from pipelines.pathways.fields import AGE_BANDS, FIRST_ENTRY_YEAR, MAX_TRAINING_HOURS
 from pipelines.pathways.parser import MAX_IDENTIFIER_CHARS, MAX_STRUCTURE_CHARS
 from pipelines.shared.templates import TemplateBook, column_cells, notice_ending, pole_names
-from ptce.reference import read_reference
+from ptce.reference import PoleSet, read_reference
 
 SHEET = "Parcours"
 HEADERS = (
@@ -94,8 +94,9 @@ def _notice() -> tuple[str, list[str]]:
     return title, lines
 
 
-def write_pathways_template(path: Path) -> Path:
-    """The blank pathway workbook, written to `path`."""
+def write_pathways_template(path: Path, poles: PoleSet | None = None) -> Path:
+    """The blank pathway workbook, written to `path`; its list offers `poles` (the members in force,
+    the shipped twelve by default)."""
     title, lines = _notice()
     book = TemplateBook(title, lines)
     ws = book.sheet(SHEET, HEADERS, WIDTHS)
@@ -116,7 +117,7 @@ def write_pathways_template(path: Path) -> Path:
     book.choose(
         ws,
         cells("Pôle"),
-        book.list_range("Liste des pôles", pole_names()),
+        book.list_range("Liste des pôles", pole_names(poles)),
         what="pôle",
         error="Choisir le pôle dans la liste (nom usuel du pôle).",
     )

@@ -39,14 +39,7 @@ def record_arrivals(layout: DataLayout, inventory: pd.DataFrame) -> pd.DataFrame
     Columns: source_file, sha256, kind, arrived_at (naive UTC), arrival_rank (1 = first).
     """
     known = read_register(layout)
-    seen = set(zip(known["source_file"], known["sha256"], strict=True))
-    new_rows = []
-    for row in inventory.itertuples():
-        if (row.source_file, row.sha256) in seen:
-            continue
-        mtime = (layout.data_dir / row.source_file).stat().st_mtime
-        stamp = datetime.fromtimestamp(mtime, UTC).replace(tzinfo=None).isoformat(timespec="seconds")
-        new_rows.append({"source_file": row.source_file, "sha256": row.sha256, "arrivee_utc": stamp})
+    new_rows = _unseen(layout, inventory, known)
     if new_rows:
         path = register_path(layout)
         is_new = not path.exists()
@@ -56,6 +49,31 @@ def record_arrivals(layout: DataLayout, inventory: pd.DataFrame) -> pd.DataFrame
                 writer.writeheader()
             writer.writerows(new_rows)
         known = pd.concat([known, pd.DataFrame(new_rows)], ignore_index=True)
+    return _ranked(inventory, known)
+
+
+def arrival_order(layout: DataLayout, inventory: pd.DataFrame) -> pd.DataFrame:
+    """Arrivals as `record_arrivals` gives them, without writing the register (files it has not
+    seen yet arrive at their modification time, as they will once a run records them)."""
+    known = read_register(layout)
+    unseen = _unseen(layout, inventory, known)
+    return _ranked(inventory, pd.concat([known, pd.DataFrame(unseen, columns=FIELDS)], ignore_index=True))
+
+
+def _unseen(layout: DataLayout, inventory: pd.DataFrame, known: pd.DataFrame) -> list[dict[str, str]]:
+    """Register lines for the file versions of `inventory` that `known` does not hold."""
+    seen = set(zip(known["source_file"], known["sha256"], strict=True))
+    new_rows = []
+    for row in inventory.itertuples():
+        if (row.source_file, row.sha256) in seen:
+            continue
+        mtime = (layout.data_dir / row.source_file).stat().st_mtime
+        stamp = datetime.fromtimestamp(mtime, UTC).replace(tzinfo=None).isoformat(timespec="seconds")
+        new_rows.append({"source_file": row.source_file, "sha256": row.sha256, "arrivee_utc": stamp})
+    return new_rows
+
+
+def _ranked(inventory: pd.DataFrame, known: pd.DataFrame) -> pd.DataFrame:
     first_seen = known.drop_duplicates(subset=["source_file", "sha256"], keep="first")
     arrivals = inventory[["source_file", "sha256", "kind"]].merge(
         first_seen, on=["source_file", "sha256"], how="left"

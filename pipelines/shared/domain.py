@@ -28,12 +28,14 @@ if TYPE_CHECKING:  # only types: the shared modules never import a domain at loa
 
     from pipelines.shared.gx_suites import RuleContext, Suite
     from ptce.paths import DataLayout
+    from ptce.reference import PoleSet
 
 # A demo file to write: (temporary file written, final path under raw/, sending date for its mtime).
 PlannedFile = tuple[Path, Path, "datetime | None"]
 DemoWriter = Callable[[Path, "DataLayout"], list[PlannedFile]]
-# Writes a kind's blank XLSX template to the path given and returns it (`ptce template --kind`).
-TemplateWriter = Callable[[Path], Path]
+# Writes a kind's blank XLSX template to the path given, its lists offering the poles given (the
+# members in force; the twelve shipped poles when None), and returns it (`ptce template --kind`).
+TemplateWriter = Callable[[Path, "PoleSet | None"], Path]
 # Whether a row's cells are a header of one of the domain's kinds (kind detection of `ptce preview`).
 HeaderRecogniser = Callable[[list[object]], bool]
 FrameBuilder = Callable[["duckdb.DuckDBPyConnection", "RuleContext"], "pd.DataFrame"]

@@ -76,33 +76,6 @@ def rule(name: str, description: str, build: Callable[[Any], Any]) -> Rule:
     return Rule(name, description, build)
 
 
-def _poles(ctx: RuleContext) -> list[Rule]:
-    return [
-        rule(
-            "tous_les_poles",
-            f"Le référentiel compte les {len(ctx.pole_ids)} pôles du tableau des membres.",
-            lambda g: g.ExpectTableRowCountToEqual(value=len(ctx.pole_ids)),
-        ),
-        rule(
-            "pole_id_unique",
-            "Identifiant de pôle unique.",
-            lambda g: g.ExpectColumnValuesToBeUnique(column="pole_id"),
-        ),
-        rule(
-            "numero_positif",
-            "Numéro de pôle entre 1 et le nombre de pôles du référentiel.",
-            lambda g: g.ExpectColumnValuesToBeBetween(
-                column="numero", min_value=1, max_value=len(ctx.pole_ids)
-            ),
-        ),
-        rule(
-            "coordonnees_france",
-            "Coordonnées en France métropolitaine.",
-            lambda g: g.ExpectColumnValuesToBeBetween(column="latitude", min_value=41, max_value=51.5),
-        ),
-    ]
-
-
 def _catalog(ctx: RuleContext) -> list[Rule]:
     return [
         rule(
@@ -213,7 +186,6 @@ def _completeness(ctx: RuleContext) -> list[Rule]:
 
 # Suites of the shared tables; each domain declares its own in `pipelines/<domain>/rules.py`.
 SHARED_TABLE_SUITES: tuple[Suite, ...] = (
-    Suite("poles", "gx_poles", "Référentiel des pôles.", "ERROR", "poles", ("pole_id",), _poles),
     Suite(
         "indicator_catalog",
         "gx_indicator_catalog",

@@ -76,6 +76,10 @@ def scan_inventory(layout: DataLayout) -> Inventory:
     for kind in RAW_KINDS:
         scanner.kind_folder(layout.raw_folder(kind), kind)
     scanner.outside_kind_folders(layout.raw)
+    return _inventory(scanner)
+
+
+def _inventory(scanner: _Scanner) -> Inventory:
     frame = pd.DataFrame(scanner.entries, columns=INVENTORY_COLUMNS)
     names = _unique(frame["source_file"].tolist())
     # Every message names its entry, as the log shows it.
@@ -84,6 +88,13 @@ def scan_inventory(layout: DataLayout) -> Inventory:
     frame["message"] = pd.Series(messages, index=frame.index, dtype=object)
     frame["size_bytes"] = frame["size_bytes"].astype("Int64")
     return Inventory(frame.sort_values(["kind", "source_file"], kind="stable").reset_index(drop=True))
+
+
+def scan_kind(layout: DataLayout, kind: str) -> Inventory:
+    """The entries of one kind's folder only (`raw/poles/`, read before a run by `ptce template`)."""
+    scanner = _Scanner(layout)
+    scanner.kind_folder(layout.raw_folder(kind), kind)
+    return _inventory(scanner)
 
 
 def scan_raw_files(layout: DataLayout) -> pd.DataFrame:

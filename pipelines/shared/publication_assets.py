@@ -12,7 +12,6 @@ from pipelines.shared.resources import WarehouseResource
 
 # Shared tables, then the tables each domain declares it builds (`DOMAIN.tables`).
 SHARED_TABLES = [
-    "poles",
     "indicator_catalog",
     "ingest_log",
     "quarantine",

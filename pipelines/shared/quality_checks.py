@@ -24,9 +24,11 @@ from pipelines.shared.gx_suites import (
     Suite,
     run_suites,
 )
+from pipelines.shared.pole_reference import staged_poles
 from pipelines.shared.resources import WarehouseResource
 from ptce.contract import TABLES
-from ptce.reference import load_catalog, load_poles, load_quality_config
+from ptce.paths import DataLayout
+from ptce.reference import load_catalog, load_quality_config, shipped_poles
 
 MAX_EXAMPLES = 5
 # The suites of the shared tables, then each domain's (`DOMAIN.table_suites` / `mart_suites`).
@@ -36,11 +38,16 @@ MART_SUITES: tuple[Suite, ...] = SHARED_MART_SUITES + tuple(s for d in domains()
 MAX_NAMED_FILES = 10
 
 
-def rule_context() -> RuleContext:
+def rule_context(
+    con: duckdb.DuckDBPyConnection | None = None, layout: DataLayout | None = None
+) -> RuleContext:
+    """What the rules need; the poles are the run's in force when given its build database and
+    folder (`stg_poles`), the twelve shipped ones otherwise."""
     catalog = load_catalog()
     shares = tuple(d.code for d in catalog.derived if d.unite == "%")
+    poles = staged_poles(con, layout) if con is not None and layout is not None else shipped_poles()
     return RuleContext(
-        pole_ids=tuple(p.pole_id for p in load_poles()),
+        pole_ids=poles.ids,
         typed_codes=catalog.codes,
         all_codes=catalog.codes + tuple(d.code for d in catalog.derived),
         shares=shares,
@@ -153,8 +160,8 @@ def suite_frames(
 @dg.multi_asset_check(specs=_specs(TABLE_SUITES), name="gx_tables")
 def gx_tables(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
     """Suites Great Expectations des tables du socle (types, codes, bornes, unicité, intégrité)."""
-    ctx = rule_context()
     with warehouse.get_connection() as con:
+        ctx = rule_context(con, warehouse.layout)
         frames = suite_frames(con, TABLE_SUITES, ctx)
         outcomes = run_suites(TABLE_SUITES, frames, ctx, gx_root(warehouse.layout))
         record(con, context.run.run_id, _rows(outcomes))
@@ -164,8 +171,8 @@ def gx_tables(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResour
 @dg.multi_asset_check(specs=_specs(MART_SUITES), name="gx_marts")
 def gx_marts(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
     """Suites Great Expectations des tables annuelles : structure, cohérence, sauts, complétude."""
-    ctx = rule_context()
     with warehouse.get_connection() as con:
+        ctx = rule_context(con, warehouse.layout)
         frames = suite_frames(con, MART_SUITES, ctx)
         outcomes = run_suites(MART_SUITES, frames, ctx, gx_root(warehouse.layout))
         record(con, context.run.run_id, _rows(outcomes))

@@ -1,4 +1,5 @@
-"""Curated reference tables: the twelve poles and the indicator catalogue, from `ptce/reference/`."""
+"""Curated reference table: the indicator catalogue, from `ptce/reference/` (the poles are a domain of
+their own, `pipelines/poles/`, since staff amend them with files)."""
 
 from __future__ import annotations
 
@@ -7,31 +8,7 @@ import pandas as pd
 
 from pipelines.shared.build_store import write_table
 from pipelines.shared.resources import WarehouseResource
-from ptce.reference import load_catalog, load_poles
-
-
-def poles_frame() -> pd.DataFrame:
-    return pd.DataFrame(
-        [
-            {
-                "pole_id": p.pole_id,
-                "numero": p.numero,
-                "nom": p.nom,
-                "nom_court": p.nom_court,
-                "noms_usuels": " | ".join(p.noms_usuels),
-                "structure_initiatrice": p.structure_initiatrice,
-                "description": p.description,
-                "representants": p.representants,
-                "departement": p.departement,
-                "nom_departement": p.nom_departement,
-                "region": p.region,
-                "commune": p.commune,
-                "latitude": p.latitude,
-                "longitude": p.longitude,
-            }
-            for p in load_poles()
-        ]
-    )
+from ptce.reference import load_catalog
 
 
 def catalog_frame() -> pd.DataFrame:
@@ -85,14 +62,6 @@ def catalog_frame() -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
-
-
-@dg.asset(group_name="curated", kinds={"duckdb"})
-def poles(warehouse: WarehouseResource) -> dg.MaterializeResult:
-    """Les pôles de la communauté apprenante (tableau des membres, seed 000)."""
-    with warehouse.get_connection() as con:
-        n = write_table(con, "poles", poles_frame(), order_by=["numero"])
-    return dg.MaterializeResult(metadata={"dagster/row_count": n})
 
 
 @dg.asset(group_name="curated", kinds={"duckdb"})

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipelines.shared.values import FIRST_YEAR
-from ptce.reference import load_poles
+from ptce.reference import PoleSet, shipped_poles
 from ptce.spreadsheet import XLSX_DATE, write_text
 
 if TYPE_CHECKING:
@@ -85,9 +85,10 @@ def period_values(*, last_year: int, quarters: bool) -> list[int | str]:
     return values
 
 
-def pole_names() -> list[str]:
-    """The poles' usual names, as the drop-down lists offer them (every parser matches them)."""
-    return [pole.nom_court for pole in load_poles()]
+def pole_names(poles: PoleSet | None = None) -> list[str]:
+    """The poles' usual names, as the drop-down lists offer them (every parser matches them):
+    `poles` (the members in force, `ptce template`), the twelve shipped poles by default."""
+    return [pole.nom_court for pole in (poles or shipped_poles())]
 
 
 class TemplateBook:

@@ -18,6 +18,7 @@ import pandas as pd
 
 from pipelines.shared.build_store import write_table
 from pipelines.shared.ledger import crash_result, ledger_frames, log_metadata
+from pipelines.shared.pole_reference import staged_poles
 from pipelines.shared.resources import WarehouseResource
 from pipelines.shared.results import FileResult
 from pipelines.visits.parser import KIND, VisitFileParser, records_of
@@ -29,7 +30,7 @@ from pipelines.visits.tables import (
 )
 from ptce.contract import table_label
 from ptce.paths import DataLayout
-from ptce.reference import load_poles
+from ptce.reference import PoleSet
 
 EVENT_COLUMNS = [
     "date_visite",
@@ -62,9 +63,12 @@ PRACTICE_COLUMNS = [
 EVENT_TABLES = ("visits", "visit_poles", "visit_angles", "visit_documents", "practices")
 
 
-def parse_files(layout: DataLayout, inventory: pd.DataFrame, today: date | None = None) -> list[FileResult]:
-    """Parse every event file of the inventory, in path order."""
-    parser = VisitFileParser(today=today)
+def parse_files(
+    layout: DataLayout, inventory: pd.DataFrame, today: date | None = None, poles: PoleSet | None = None
+) -> list[FileResult]:
+    """Parse every event file of the inventory, in path order, against `poles` (the run's poles in
+    force; the shipped twelve when not given)."""
+    parser = VisitFileParser(today=today, poles=poles)
     results = []
     for row in inventory.itertuples():
         if row.kind != KIND:
@@ -101,12 +105,12 @@ def results_to_frames(
     return (events, practices, *ledger_frames(results, inventory))
 
 
-@dg.asset(group_name="staging", kinds={"duckdb", "python"}, deps=["raw_files"])
+@dg.asset(group_name="staging", kinds={"duckdb", "python"}, deps=["raw_files", "stg_pole_files"])
 def stg_visit_files(warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Lecture de chaque fichier de visites : événements, pratiques, quarantaine, journal."""
     with warehouse.get_connection() as con:
         inventory = con.execute("select * from raw_files order by source_file").df()
-        results = parse_files(warehouse.layout, inventory)
+        results = parse_files(warehouse.layout, inventory, poles=staged_poles(con, warehouse.layout))
         events, practices, quarantine, log = results_to_frames(results, inventory)
         write_table(con, "stg_visit_events", events)
         write_table(con, "stg_visit_practices", practices)
@@ -133,8 +137,9 @@ def visit_tables(warehouse: WarehouseResource) -> Iterator[dg.MaterializeResult]
     with warehouse.get_connection() as con:
         events = _staged(con, "stg_visit_events")
         practices = _staged(con, "stg_visit_practices")
-        tables = build_events(events, load_poles(), date.today())
-        tables["practices"] = link_practices(practices, tables["visits"])
+        poles = staged_poles(con, warehouse.layout)
+        tables = build_events(events, poles, date.today())
+        tables["practices"] = link_practices(practices, tables["visits"], poles)
         order = {
             "visits": ["date_visite", "visit_id"],
             "visit_poles": ["visit_id", "role", "pole_id"],
@@ -159,7 +164,7 @@ def visit_offers(warehouse: WarehouseResource) -> dg.MaterializeResult:
             "where current"
         ).df()
         visits = con.execute("select * from visits").df()
-        frame = build_offers([p.pole_id for p in load_poles()], applications, visits)
+        frame = build_offers(staged_poles(con, warehouse.layout).ids, applications, visits)
         n = write_table(con, "visit_offers", frame, order_by=["pole_id"])
     counts = frame.groupby("statut_offre").size().to_dict()
     return dg.MaterializeResult(

@@ -8,6 +8,7 @@ from pathlib import Path
 from pipelines.shared.domain import Domain, PlannedFile
 from pipelines.visits import rules
 from ptce.paths import DataLayout
+from ptce.reference import PoleSet
 
 
 def _write_demo(staging: Path, layout: DataLayout) -> list[PlannedFile]:
@@ -16,10 +17,10 @@ def _write_demo(staging: Path, layout: DataLayout) -> list[PlannedFile]:
     return plan_demo_files(staging, layout)
 
 
-def _visits_template(path: Path) -> Path:
+def _visits_template(path: Path, poles: PoleSet | None = None) -> Path:
     from pipelines.visits.template import write_visits_template  # openpyxl only when written
 
-    return write_visits_template(path)
+    return write_visits_template(path, poles)
 
 
 def _is_visit_header(cells: list[object]) -> bool:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 
 from pipelines.shared.values import ValueProblem, cell_text, formula_reason, is_missing, parse_number
-from ptce.reference import PoleMatcher, load_catalog, load_poles, load_visit_config, pole_numbers
+from ptce.reference import PoleSet, load_catalog, load_visit_config, shipped_poles
 from ptce.text import normalize_key, normalize_words
 
 # Hard separators of a list cell: « ; », a line break, « / » between spaces, a bullet.
@@ -47,45 +47,44 @@ def split_items(value: object) -> list[str]:
     return items
 
 
-@cache
-def _matcher() -> PoleMatcher:
-    return PoleMatcher()
+def match_pole(text: str, poles: PoleSet | None = None) -> str | None:
+    """The pole a short text names (id, number, name, usual name), else None.
 
-
-def match_pole(text: str) -> str | None:
-    """The pole a short text names (id, number, name, usual name), else None."""
-    matcher = _matcher()
+    `poles`: the run's poles in force (the shipped twelve by default), as for every helper below.
+    """
+    matcher = (poles or shipped_poles()).matcher
     return matcher.match(text) or matcher.find(text)
 
 
-@cache
-def _pole_names() -> dict[str, str]:
+@lru_cache(maxsize=8)
+def _pole_names(poles: PoleSet) -> dict[str, str]:
     """Matching key -> a name to suggest, for every name and usual name of the reference."""
     names: dict[str, str] = {}
-    for pole in load_poles():
+    for pole in poles:
         for name in (pole.nom, pole.nom_court, *pole.noms_usuels):
             names.setdefault(normalize_key(name), name)
     return names
 
 
-def suggest_pole(text: str) -> str | None:
+def suggest_pole(text: str, poles: PoleSet | None = None) -> str | None:
     """The pole name closest to a mistyped one (« Domb'Inov » -> « Domb'Innov »), if close enough."""
-    names = _pole_names()
+    names = _pole_names(poles or shipped_poles())
     close = difflib.get_close_matches(normalize_key(text), list(names), n=1, cutoff=0.75)
     return names[close[0]] if close else None
 
 
-def unknown_pole_reason(text: str, what: str) -> str:
+def unknown_pole_reason(text: str, what: str, poles: PoleSet | None = None) -> str:
     """French reason for a pole name the reference does not know, with a suggestion when close."""
-    hint = suggest_pole(text)
+    poles = poles or shipped_poles()
+    hint = suggest_pole(text, poles)
     suggestion = f" (vouliez-vous dire « {hint} » ?)" if hint else ""
     return (
-        f"{what} « {text} » inconnu{suggestion} : indiquer le numéro ({pole_numbers()}) ou le nom "
+        f"{what} « {text} » inconnu{suggestion} : indiquer le numéro ({poles.numbers}) ou le nom "
         "d'un pôle de la communauté"
     )
 
 
-def parse_poles(value: object) -> tuple[list[str], list[str]]:
+def parse_poles(value: object, poles: PoleSet | None = None) -> tuple[list[str], list[str]]:
     """(pole ids in order, texts naming no pole) of a list cell of poles.
 
     Pieces are cut at hard separators; within a piece, commas and « et » separate poles only where
@@ -93,13 +92,15 @@ def parse_poles(value: object) -> tuple[list[str], list[str]]:
     """
     if formula_reason(value):
         raise ValueProblem(formula_reason(value) or "")
+    poles = poles or shipped_poles()
+    matcher = poles.matcher
     found: list[str] = []
     unknown: list[str] = []
     for piece in split_hard(value):
         if normalize_key(piece) in _ALL_POLES or normalize_words(piece) in _ALL_POLES:
-            found.extend(p.pole_id for p in load_poles())
+            found.extend(p.pole_id for p in poles)
             continue
-        pole = _matcher().match(piece)
+        pole = matcher.match(piece)
         if pole is not None:
             found.append(pole)
             continue
@@ -109,14 +110,14 @@ def parse_poles(value: object) -> tuple[list[str], list[str]]:
         while i < len(words):
             for j in range(len(words), i, -1):
                 text = "".join(tokens[2 * i : 2 * j - 1]).strip()
-                pole = _matcher().match(text)
+                pole = matcher.match(text)
                 if pole is not None:
                     found.append(pole)
                     i = j
                     break
             else:
                 text = words[i].strip()
-                pole = _matcher().find(text) if text else None
+                pole = matcher.find(text) if text else None
                 if pole is not None:
                     found.append(pole)
                 elif text:

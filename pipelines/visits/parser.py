@@ -47,7 +47,7 @@ from pipelines.visits.fields import (
     tool_name,
     unknown_pole_reason,
 )
-from ptce.reference import load_visit_config, pole_numbers, read_limits
+from ptce.reference import PoleSet, load_visit_config, read_limits, shipped_poles
 from ptce.text import normalize_key
 
 KIND = "visites"
@@ -261,9 +261,11 @@ def _shown(value: object) -> str | None:
 class VisitFileParser:
     """Parses one file of `raw/visites/` into event and practice records, quarantine rows, a log entry."""
 
-    def __init__(self, today: date | None = None) -> None:
+    def __init__(self, today: date | None = None, poles: PoleSet | None = None) -> None:
         self.today = today or date.today()
         self.config = load_visit_config()
+        # The run's poles in force (the shipped twelve and `raw/poles/`); the shipped ones by default.
+        self.poles = poles or shipped_poles()
 
     def parse(self, path: Path, source_file: str) -> FileResult:
         """Never raises for bad content: an unreadable file gives `error`."""
@@ -435,13 +437,13 @@ class VisitFileParser:
         host = None
         if not is_missing(raw("hote")):
             try:
-                hosts, unknown = parse_poles(raw("hote"))
+                hosts, unknown = parse_poles(raw("hote"), self.poles)
             except ValueProblem as exc:
                 hosts, unknown = [], []
                 problems.append(("hote", _shown(raw("hote")), exc.reason))
             if unknown:
                 for text in unknown:
-                    problems.append(("hote", text, unknown_pole_reason(text, "pôle hôte")))
+                    problems.append(("hote", text, unknown_pole_reason(text, "pôle hôte", self.poles)))
             elif len(hosts) > 1:
                 problems.append(
                     (
@@ -457,20 +459,22 @@ class VisitFileParser:
                 (
                     "hote",
                     None,
-                    f"{kind} sans pôle hôte : indiquer le pôle qui l'accueille (numéro {pole_numbers()} ou "
-                    "nom)",
+                    f"{kind} sans pôle hôte : indiquer le pôle qui l'accueille (numéro "
+                    f"{self.poles.numbers} ou nom)",
                 )
             )
 
         present: list[str] = []
         if not is_missing(raw("poles_presents")):
             try:
-                present, unknown = parse_poles(raw("poles_presents"))
+                present, unknown = parse_poles(raw("poles_presents"), self.poles)
             except ValueProblem as exc:
                 unknown = []
                 problems.append(("poles_presents", _shown(raw("poles_presents")), exc.reason))
             for text in unknown:
-                problems.append(("poles_presents", text, unknown_pole_reason(text, "pôle présent")))
+                problems.append(
+                    ("poles_presents", text, unknown_pole_reason(text, "pôle présent", self.poles))
+                )
 
         participants = None
         try:
@@ -554,9 +558,9 @@ class VisitFileParser:
             problems.append(("pole", None, "pôle non renseigné : indiquer le pôle qui partage la pratique"))
         else:
             text = cell_text(raw("pole"))
-            pole_id = match_pole(text)
+            pole_id = match_pole(text, self.poles)
             if pole_id is None:
-                problems.append(("pole", text, unknown_pole_reason(text, "pôle")))
+                problems.append(("pole", text, unknown_pole_reason(text, "pôle", self.poles)))
 
         angle = None
         try:

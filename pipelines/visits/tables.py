@@ -23,7 +23,7 @@ from pipelines.shared.dates import parse_span
 from pipelines.shared.values import ValueProblem
 from pipelines.visits.fields import match_pole, place_coordinates
 from ptce.contract import TABLES
-from ptce.reference import Pole, load_community_indicators, load_visit_config
+from ptce.reference import Pole, PoleSet, load_community_indicators, load_visit_config
 from ptce.text import normalize_key, normalize_words
 
 LEARNING_VISIT = "visite apprenante"
@@ -157,7 +157,9 @@ def _kind_named(words: str) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
-def match_event(mention: str, practice_pole: str | None, visits: pd.DataFrame) -> str | None:
+def match_event(
+    mention: str, practice_pole: str | None, visits: pd.DataFrame, poles: PoleSet | None = None
+) -> str | None:
     """The id of the one event a practice's « Visite » cell names, else None.
 
     Tried in turn: the event's id; the features the text gives (dates, else a year; a pole; a
@@ -187,7 +189,7 @@ def match_event(mention: str, practice_pole: str | None, visits: pd.DataFrame) -
         if len(years) == 1:
             candidates, used = candidates[candidates["annee"] == years.pop()], True
     rest = _DATE_IN_TEXT.sub(" ", mention)
-    pole = match_pole(rest) if rest.strip() else None
+    pole = match_pole(rest, poles) if rest.strip() else None
     if pole is not None:
         candidates, used = candidates[candidates["pole_id"] == pole], True
     kind = _kind_named(words)
@@ -216,8 +218,11 @@ def match_event(mention: str, practice_pole: str | None, visits: pd.DataFrame) -
     return None
 
 
-def link_practices(practices: pd.DataFrame, visits: pd.DataFrame) -> pd.DataFrame:
-    """`practices` with a stable id (pole and title) and the event each one names, when found."""
+def link_practices(
+    practices: pd.DataFrame, visits: pd.DataFrame, poles: PoleSet | None = None
+) -> pd.DataFrame:
+    """`practices` with a stable id (pole and title) and the event each one names, when found
+    (`poles`: the run's poles in force, the shipped twelve by default)."""
     rows = []
     used: dict[str, int] = {}
     ordered = practices.sort_values(["source_file", "sheet", "row_number"], na_position="first")
@@ -233,7 +238,7 @@ def link_practices(practices: pd.DataFrame, visits: pd.DataFrame) -> pd.DataFram
                 "angle": row.angle if isinstance(row.angle, str) else None,
                 "outil": row.outil if isinstance(row.outil, str) else None,
                 "description": row.description if isinstance(row.description, str) else None,
-                "visit_id": match_event(mention, row.pole_id, visits) if mention else None,
+                "visit_id": match_event(mention, row.pole_id, visits, poles) if mention else None,
                 "visite_mentionnee": mention,
                 "source_file": row.source_file,
                 "row_number": int(row.row_number),

@@ -17,7 +17,7 @@ from pipelines.shared.templates import TemplateBook, column_cells, notice_ending
 from pipelines.visits.fields import MAX_PARTICIPANTS
 from pipelines.visits.parser import FIRST_YEAR
 from ptce.contract import VISIT_TYPES
-from ptce.reference import load_catalog, load_visit_config
+from ptce.reference import PoleSet, load_catalog, load_visit_config
 
 EVENTS_SHEET = "Événements"
 PRACTICES_SHEET = "Pratiques"
@@ -66,11 +66,12 @@ def _notice() -> tuple[str, list[str]]:
     return title, lines
 
 
-def write_visits_template(path: Path) -> Path:
-    """The blank events and practices workbook, written to `path`."""
+def write_visits_template(path: Path, poles: PoleSet | None = None) -> Path:
+    """The blank events and practices workbook, written to `path`; its lists offer `poles` (the
+    members in force, the shipped twelve by default)."""
     title, lines = _notice()
     book = TemplateBook(title, lines)
-    poles = book.list_range("Liste des pôles", pole_names())
+    pole_list = book.list_range("Liste des pôles", pole_names(poles))
     pole_error = "Choisir le pôle dans la liste (nom usuel du pôle)."
 
     events = book.sheet(EVENTS_SHEET, EVENT_HEADERS, EVENT_WIDTHS)
@@ -90,7 +91,7 @@ def write_visits_template(path: Path) -> Path:
         what="type d'événement",
         error="Choisir le type d'événement dans la liste.",
     )
-    book.choose(events, column_cells(col["Pôle hôte"], 2), poles, what="pôle hôte", error=pole_error)
+    book.choose(events, column_cells(col["Pôle hôte"], 2), pole_list, what="pôle hôte", error=pole_error)
     book.whole(
         events,
         column_cells(col["Participants"], 2),
@@ -102,7 +103,7 @@ def write_visits_template(path: Path) -> Path:
 
     practices = book.sheet(PRACTICES_SHEET, PRACTICE_HEADERS, PRACTICE_WIDTHS)
     col = {header: number for number, header in enumerate(PRACTICE_HEADERS, start=1)}
-    book.choose(practices, column_cells(col["Pôle"], 2), poles, what="pôle", error=pole_error)
+    book.choose(practices, column_cells(col["Pôle"], 2), pole_list, what="pôle", error=pole_error)
     book.choose(
         practices,
         column_cells(col["Angle"], 2),

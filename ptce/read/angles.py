@@ -205,8 +205,9 @@ def angle_network(wh: Warehouse, viewer: Viewer, domain: str, extra: Sequence[st
     `valeur` follows the catalogue's aggregation over poles (`agregation_poles`): the total of the
     poles for a sum, the share of poles answering yes for a yes/no mean, the ratio of the sums for
     a share. For a count of persons it is the total published beside the poles (null when small
-    cells hide it). `nb_poles` poles reported it out of `nb_poles_total`; `denominateur` is a
-    share's reference population over those poles (null when a masked pole would be given away).
+    cells hide it). `nb_poles` poles reported it out of `nb_poles_total` (the members that year);
+    `denominateur` is a share's reference population over those poles (null when a masked pole
+    would be given away).
     Also: mediane (of the poles' values), libelle, unite, agregation_poles, personnes, derive.
     """
     indicators = angle_indicators(wh, viewer, domain, extra)
@@ -215,7 +216,11 @@ def angle_network(wh: Warehouse, viewer: Viewer, domain: str, extra: Sequence[st
         wh,
         """
         select n.annee, n.code, n.valeur, n.mediane, n.nb_poles,
-               (select count(*) from poles) as nb_poles_total
+               -- the poles that were members at some time that year (joined by its end, not left
+               -- before its start): a pole added later or gone earlier owes nothing for it
+               (select count(*) from poles p
+                where (p.date_adhesion is null or year(p.date_adhesion) <= n.annee)
+                  and (p.date_depart is null or year(p.date_depart) >= n.annee)) as nb_poles_total
         from mart_network_year n
         where list_contains(?, n.code)
         order by n.annee

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ptce.read.base import Viewer, Warehouse, query
-from ptce.reference import load_catalog, load_poles, size_class
+from ptce.reference import load_catalog, size_class
 from ptce.small_cells import SECONDARY_LABEL, primary_label, suppress_series
 
 # Nature of an indicator in the choices: typed in by the poles, derived from others, or a ratio.
@@ -90,13 +90,11 @@ def indicator_choices(wh: Warehouse, viewer: Viewer) -> pd.DataFrame:
 
 
 def _poles(wh: Warehouse) -> pd.DataFrame:
-    poles = query(wh, "select pole_id, numero, nom, nom_court from poles order by numero")
-    reference = {p.pole_id: p for p in load_poles()}
-    poles["territoire"] = poles["pole_id"].map(lambda p: reference[p].territoire if p in reference else None)
-    poles["secteur_principal"] = poles["pole_id"].map(
-        lambda p: reference[p].secteur_principal if p in reference else None
+    # The peer groups are published with the poles (shipped or added by a reference file).
+    return query(
+        wh,
+        "select pole_id, numero, nom, nom_court, territoire, secteur_principal from poles order by numero",
     )
-    return poles
 
 
 def _raw_values(wh: Warehouse, year: int | None) -> pd.DataFrame:

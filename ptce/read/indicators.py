@@ -82,12 +82,15 @@ def years(wh: Warehouse, viewer: Viewer) -> list[int]:
 
 
 def poles(wh: Warehouse, viewer: Viewer) -> pd.DataFrame:
-    """The twelve poles with their identity, ordered by number. Open to every viewer."""
+    """The poles with their identity, ordered by number: the twelve shipped ones and those the
+    reference files of `raw/poles/` added (a pole that left has its `date_depart`). Open to every
+    viewer; `ptce.reference.PoleSet.from_frame` turns it into poles (names to match included)."""
     return query(
         wh,
         """
-        select pole_id, numero, nom, nom_court, structure_initiatrice, description,
-               representants, departement, nom_departement, region, commune, latitude, longitude
+        select pole_id, numero, nom, nom_court, noms_usuels, structure_initiatrice, description,
+               representants, departement, nom_departement, region, commune, latitude, longitude,
+               territoire, secteur_principal, date_adhesion, date_depart, anciens_noms
         from poles
         order by numero
         """,
@@ -100,7 +103,7 @@ def pole(wh: Warehouse, viewer: Viewer, pole_id: str) -> pd.DataFrame:
         wh,
         """
         select pole_id, numero, nom, nom_court, structure_initiatrice, description,
-               representants, departement, nom_departement, region, commune
+               representants, departement, nom_departement, region, commune, date_adhesion, date_depart
         from poles
         where pole_id = ?
         """,
