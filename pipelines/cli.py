@@ -98,7 +98,7 @@ def _sample_scale(args: argparse.Namespace) -> int:
     )
     data_dir = _data_dir(args)
     try:
-        report = write_scale(data_dir, spec)
+        report = write_scale(data_dir, spec, workers=args.workers)
     except ScaleError as exc:
         print(str(exc), file=sys.stderr)
         return 1
@@ -604,6 +604,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--seed", type=int, metavar="GRAINE", help="avec --scale : graine du tirage (défaut : 0)"
     )
     smp.add_argument("--no-targets", action="store_true", help="avec --scale : pas de fichiers d'objectifs")
+    smp.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="avec --scale : processus d'écriture en parallèle (défaut : un par cœur ; mêmes fichiers "
+        "quel que soit N)",
+    )
     smp.set_defaults(func=cmd_sample)
     run = with_data_dir(sub.add_parser("run", help="construire, contrôler et publier l'entrepôt"))
     run.add_argument(

@@ -9,8 +9,9 @@ the next year:
   title and the notice, `Pôle` given by the pole's number, periods `2016-T3`;
 - poles with an odd number send their flows by quarter (`T3 2016`; the catalogue's flows, those
   whose quarters add up), their stocks by year, as demo poles 5–10 do.
-Targets (`raw/objectifs/objectifs_<year>.csv`, one file per year from the second, every pole, sent
-in January): last year's figure plus an ambition of 5–20 %, for the demo's four target codes.
+Targets (`raw/objectifs/objectifs_<year>_poles-0001-0250.csv`: one file per year from the second
+and per block of 250 poles, as a regional network would gather them, sent in January): last
+year's figure plus an ambition of 5–20 %, for the demo's four target codes.
 
 The figures are drawn per pole from the seed and keep the catalogue's coherence (ETP ≤ salariés,
 exits by category adding up to exits, integers where counted, 0/1 for yes/no); the pathway counts
@@ -174,13 +175,11 @@ def _csv_period(year: int, quarter: int | None) -> str:
     return f"T{quarter} {year}" if quarter else str(year)
 
 
-def _write_csv(fh: IO[str], pole: Pole, year: int, rows: list[tuple[int | None, str, float]]) -> None:
-    writer = csv.writer(fh, delimiter=";", lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    notice = SCALE_NOTICE
-    for quarter, code, value in rows:
-        writer.writerow((pole.pole_id, _csv_period(year, quarter), code, decimal_comma(value), notice))
-        notice = ""
+def _csv_rows(pole: Pole, year: int, rows: list[tuple[int | None, str, float]]) -> list[list[str]]:
+    out = [[pole.pole_id, _csv_period(year, q), code, decimal_comma(value), ""] for q, code, value in rows]
+    if out:  # the notice rides in the first row's comment
+        out[0][-1] = SCALE_NOTICE
+    return out
 
 
 def _xlsx_bytes(pole: Pole, year: int, rows: list[tuple[int | None, str, float]]) -> bytes:
@@ -215,28 +214,27 @@ class ScaleWriter:
         # One targets file per year holds every pole: kept open while the poles go by.
         self.targets: dict[int, tuple[IO[str], Any]] = {}
         for year in self.target_years:
-            fh = sink.temp(self._target_name(year)).open("w", encoding="utf-8-sig", newline="")
+            fh = sink.open_csv(TARGETS_KIND, self._target_name(year))
             writer = csv.writer(fh, delimiter=";", lineterminator="\r\n")
             writer.writerow(TARGETS_HEADER)
             self.targets[year] = (fh, writer)
 
-    @staticmethod
-    def _target_name(year: int) -> str:
-        return f"objectifs_{year}.csv"
+    def _target_name(self, year: int) -> str:
+        return f"objectifs_{year}_{self.sink.block_label()}.csv"
 
     def pole(self, pole: Pole, flows: PoleFlows) -> None:
         spec, sink = self.spec, self.sink
         figures = yearly_figures(spec, pole, flows)
         xlsx = pole.numero in spec.xlsx_poles
         for year, rows in file_values(spec, pole, self.catalog, figures):
-            name = f"{slug(pole)}_{KIND}_{year}.{'xlsx' if xlsx else 'csv'}"
-            tmp = sink.temp(name)
+            sent = sent_on(year + 1, 2, pole)
             if xlsx:
-                tmp.write_bytes(_xlsx_bytes(pole, year, rows))
+                name = f"{slug(pole)}_{KIND}_{year}.xlsx"
+                sink.write_bytes(KIND, name, _xlsx_bytes(pole, year, rows), sent, len(rows))
             else:
-                with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
-                    _write_csv(fh, pole, year, rows)
-            sink.place(tmp, KIND, name, sent_on(year + 1, 2, pole), len(rows))
+                sink.write_csv(
+                    KIND, f"{slug(pole)}_{KIND}_{year}.csv", CSV_HEADER, _csv_rows(pole, year, rows), sent
+                )
         rng = spec.rng("objectifs", pole.numero)
         for year in self.target_years:
             writer = self.targets[year][1]
@@ -250,6 +248,5 @@ class ScaleWriter:
     def finish(self) -> None:
         for year, (fh, _) in self.targets.items():
             fh.close()
-            name = self._target_name(year)
-            sent = datetime(year, 1, 20, 10, 0, tzinfo=UTC)
-            self.sink.place(self.sink.temp(name), TARGETS_KIND, name, sent, self.target_rows[year])
+            sent = datetime(year, 1, 20, 10, self.sink.block.start % 60, tzinfo=UTC)
+            self.sink.done(TARGETS_KIND, self._target_name(year), sent, self.target_rows[year])

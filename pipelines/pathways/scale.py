@@ -17,10 +17,9 @@ persons, names and structures are invented, and the first row's comment says so.
 
 from __future__ import annotations
 
-import csv
 import random
+from bisect import bisect
 from datetime import date
-from typing import NamedTuple
 
 from pipelines.pathways.demo import (
     _COMMENTS,
@@ -39,7 +38,6 @@ from pipelines.shared.scale import (
     ScaleSink,
     ScaleSpec,
     Stay,
-    between,
     cumulative,
     decimal_comma,
     pick,
@@ -119,32 +117,38 @@ def _fr_date(day: date) -> str:
     return text
 
 
-def _yes(flag: bool) -> str:
-    return "oui" if flag else "non"
+# Shares of the publics (DELD, RSA, QPV, RQTH) in 256ths: four flags from one 32-bit draw.
+_FLAG_LIMITS = tuple(round(share * 256) for share in (0.40, 0.30, 0.25, 0.12))
 
 
-class _Person(NamedTuple):
-    identifier: str
-    names: tuple[str, ...]  # (nom, prénom) when the pole writes them, else ()
-    details: tuple[str, ...]  # sexe, date de naissance, DELD, RSA, QPV, RQTH
-    comment: str
-
-
-def _person(rng: random.Random, stay: Stay, kind: str, by_year: dict[int, int]) -> _Person:
-    """An invented person: sex, birth date, public flags; names and identifier as the pole writes them."""
-    woman = rng.random() < 0.45
-    age = between(rng, *_AGES[int(pick(rng, range(4), _AGE_TOTALS))])  # type: ignore[call-overload]
-    birth = date.fromordinal(stay.entree.toordinal() - round(age * 365.25) - between(rng, 1, 360))
-    flags = tuple(_yes(rng.random() < share) for share in (0.40, 0.30, 0.25, 0.12))
-    names: tuple[str, ...] = ()
+def _person(
+    rng: random.Random, stay: Stay, kind: str, by_year: dict[int, int]
+) -> tuple[tuple[str, ...], ...]:
+    """An invented person, as cells: (identifier[, nom, prénom]), (sexe, naissance, 4 flags), (comment,)."""
+    rnd = rng.random
+    woman = rnd() < 0.45
+    low, high = _AGES[bisect(_AGE_TOTALS, rnd() * _AGE_TOTALS[-1])]
+    age = low + int(rnd() * (high - low + 1))
+    birth = date.fromordinal(stay.entree.toordinal() - round(age * 365.25) - 1 - int(rnd() * 360))
+    bits = rng.getrandbits(32)
+    deld, rsa, qpv, rqth = _FLAG_LIMITS
+    flags = (
+        "oui" if bits & 255 < deld else "non",
+        "oui" if (bits >> 8) & 255 < rsa else "non",
+        "oui" if (bits >> 16) & 255 < qpv else "non",
+        "oui" if bits >> 24 < rqth else "non",
+    )
     if kind == "nom_fichier":
-        names = (rng.choice(_SURNAMES), rng.choice(_FIRST_NAMES_F if woman else _FIRST_NAMES_H))
         by_year[stay.entree.year] = by_year.get(stay.entree.year, 0) + 1
-        identifier = f"{stay.entree.year}-{by_year[stay.entree.year]:04d}"
+        head: tuple[str, ...] = (
+            f"{stay.entree.year}-{by_year[stay.entree.year]:04d}",
+            rng.choice(_SURNAMES),
+            rng.choice(_FIRST_NAMES_F if woman else _FIRST_NAMES_H),
+        )
     else:
-        identifier = f"P-{stay.person:05d}"
+        head = (f"P-{stay.person:05d}",)
     comment = rng.choice(_COMMENTS) if rng.random() < 0.05 else ""
-    return _Person(identifier, names, ("F" if woman else "H", _fr_date(birth), *flags), comment)
+    return head, ("F" if woman else "H", _fr_date(birth), *flags), (comment,)
 
 
 _REASON_CHOICES = {
@@ -165,49 +169,40 @@ def _motif(rng: random.Random, stay: Stay, kind: str) -> str:
     return str(pick(rng, texts, totals))
 
 
-def pole_rows(spec: ScaleSpec, pole: Pole, flows: PoleFlows) -> dict[int, list[list[str]]]:
-    """Per year, the rows of the pole's file (header excluded), in the order its tool lists them."""
+def pole_rows(spec: ScaleSpec, pole: Pole, flows: PoleFlows) -> dict[int, list[tuple[str, ...]]]:
+    """Per year, the rows of the pole's file (header excluded), in the order its tool lists them
+    (by structure, date of entry, identifier)."""
     rng = spec.rng("personnes", pole.numero)
     kind = variant(pole)
     lead = () if kind == "nom_fichier" else (pole.pole_id,)
     names = structure_names(pole, flows.structures)
     end = date(spec.last_year, 12, 31)
     first_year, last_year = spec.first_year, spec.last_year
-    persons: dict[int, _Person] = {}
+    persons: dict[int, tuple[tuple[str, ...], ...]] = {}
     by_year: dict[int, int] = {}  # identifiers numbered by entry year (`2016-0042`)
-    listed: dict[int, list[tuple[tuple[str, date, str], list[str]]]] = {y: [] for y in spec.year_list}
-    for stay in flows.stays:
-        person = persons.get(stay.person)
-        if person is None:
-            person = persons[stay.person] = _person(rng, stay, kind, by_year)
+    for stay in flows.stays:  # drawn in the stays' order: the files' order must not change them
+        if stay.person not in persons:
+            persons[stay.person] = _person(rng, stay, kind, by_year)
+    motifs = [_motif(rng, stay, kind) for stay in flows.stays]
+    order = sorted(
+        range(len(flows.stays)),
+        key=lambda i: (flows.stays[i].structure, flows.stays[i].entree, persons[flows.stays[i].person][0][0]),
+    )
+    out: dict[int, list[tuple[str, ...]]] = {y: [] for y in spec.year_list}
+    for i in order:
+        stay = flows.stays[i]
+        head, details, comment = persons[stay.person]
         stop = stay.sortie or end
         total = (stop - stay.entree).days + 1
-        motif = _motif(rng, stay, kind)
-        structure = names[stay.structure]
-        entree = _fr_date(stay.entree)
+        start = (*lead, *head, names[stay.structure], _fr_date(stay.entree))
+        exited = (_fr_date(stay.sortie), motifs[i]) if stay.sortie is not None else ("", "")
+        certified = "oui" if stay.certification else "non"
         for year in range(max(stay.entree.year, first_year), min(stop.year, last_year) + 1):
-            known = stay.sortie is not None and stay.sortie.year <= year
-            hours = stay.heures
             if year < stop.year:  # still open at the end of this year: the hours done so far
-                hours = round(hours * ((date(year, 12, 31) - stay.entree).days + 1) / total * 2) / 2
-            row = [
-                *lead,
-                person.identifier,
-                *person.names,
-                structure,
-                entree,
-                _fr_date(stay.sortie) if known and stay.sortie is not None else "",
-                motif if known else "",
-                *person.details,
-                decimal_comma(hours),
-                _yes(stay.certification and known),
-                person.comment,
-            ]
-            listed[year].append(((structure, stay.entree, person.identifier), row))
-    out: dict[int, list[list[str]]] = {}
-    for year, items in listed.items():
-        items.sort(key=lambda item: item[0])
-        out[year] = [row for _, row in items]
+                hours = round(stay.heures * ((date(year, 12, 31) - stay.entree).days + 1) / total * 2) / 2
+                out[year].append((*start, "", "", *details, decimal_comma(hours), "non", *comment))
+            else:  # the exit is known (or the stay goes on after the last year)
+                out[year].append((*start, *exited, *details, decimal_comma(stay.heures), certified, *comment))
     return out
 
 
@@ -220,15 +215,10 @@ class ScaleWriter:
     def pole(self, pole: Pole, flows: PoleFlows) -> None:
         header = columns(pole)
         for year, rows in pole_rows(self.spec, pole, flows).items():
+            if rows:  # the notice rides in the first row's free comment
+                rows[0] = (*rows[0][:-1], SCALE_NOTICE)
             name = f"parcours_{slug(pole)}_{year}.csv"
-            tmp = self.sink.temp(name)
-            with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
-                writer = csv.writer(fh, delimiter=";", lineterminator="\r\n")
-                writer.writerow(header)
-                if rows:  # the notice rides in the first row's free comment
-                    rows[0][-1] = SCALE_NOTICE
-                writer.writerows(rows)
-            self.sink.place(tmp, KIND, name, sent_on(year + 1, 3, pole), len(rows))
+            self.sink.write_csv(KIND, name, header, rows, sent_on(year + 1, 3, pole))
 
     def finish(self) -> None:
         return None

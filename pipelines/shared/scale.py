@@ -13,8 +13,8 @@ domain that has nothing to generate at scale may ship its demo files of the twel
   person-level rows; the indicators domain declares their yearly counts (`people_figures`, computed
   with the pipeline's own counting rules), so the figures drawn from the pathways land on the
   declared ones;
-- `ScaleSink`: files are written in a staging folder, then moved into `raw/` with their
-  (fictitious) sending date as modification date, which the arrival register takes as arrival.
+- `ScaleSink`: files are written into `raw/` with their (fictitious) sending date as modification
+  date, which the arrival register takes as arrival.
 
 Everything is deterministic for a seed (same bytes, XLSX included) and streamed pole by pole: memory
 stays bounded whatever N. Every file says the data are fictitious, and the demo marker
@@ -23,6 +23,8 @@ stays bounded whatever N. Every file says the data are fictitious, and the demo 
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 import os
 import random
@@ -32,11 +34,11 @@ from bisect import bisect
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from functools import cached_property
 from itertools import accumulate
 from pathlib import Path
-from typing import NamedTuple, Protocol
+from typing import IO, NamedTuple, Protocol
 
 from ptce.paths import DataLayout
 from ptce.reference import Pole, load_poles
@@ -49,6 +51,7 @@ FIRST_YEAR = 2015  # the community's first year: the scale data start there, lik
 DEFAULT_YEARS = 10
 DEFAULT_XLSX_SHARE = 0.05
 DEFAULT_ROWS_PER_POLE = 500  # pathway rows in a pole's files, on average
+BLOCK = 250  # poles written together (by one worker); files across poles (targets) hold one block
 SHIPPED = 12  # poles 1..12 are the shipped ones
 POLES_KIND = "poles"  # raw folder of the poles reference file (issue #16, owned by its parser)
 POLES_FILE = "poles-echelle.csv"
@@ -226,9 +229,14 @@ def generated_pole(spec: ScaleSpec, numero: int) -> Pole:
     )
 
 
+def scale_pole(spec: ScaleSpec, numero: int) -> Pole:
+    """Pole number `numero`: a shipped one (1..12) or a generated member."""
+    return load_poles()[numero - 1] if numero <= SHIPPED else generated_pole(spec, numero)
+
+
 def scale_poles(spec: ScaleSpec) -> list[Pole]:
     """Poles 1..N: the twelve shipped ones, then the generated members (built on demand, cheap)."""
-    return [*load_poles(), *(generated_pole(spec, n) for n in range(SHIPPED + 1, spec.poles + 1))]
+    return [scale_pole(spec, n) for n in range(1, spec.poles + 1)]
 
 
 def slug(pole: Pole) -> str:
@@ -236,11 +244,20 @@ def slug(pole: Pole) -> str:
     return pole.pole_id.replace("_", "-")
 
 
-def decimal_comma(value: float, decimals: int = 1) -> str:
-    """`12.5` -> `12,5`; an integral value is written without decimals."""
-    if float(value).is_integer():
-        return str(int(value))
-    return f"{value:.{decimals}f}".replace(".", ",")
+_DECIMALS: dict[float, str] = {}
+
+
+def decimal_comma(value: float) -> str:
+    """`12.5` -> `12,5` (one decimal); an integral value is written without decimals.
+
+    Memoised: a million values repeat a few thousand numbers.
+    """
+    text = _DECIMALS.get(value)
+    if text is None:
+        text = str(int(value)) if float(value).is_integer() else f"{value:.1f}".replace(".", ",")
+        if len(_DECIMALS) < 200_000:
+            _DECIMALS[value] = text
+    return text
 
 
 def sent_on(year: int, month: int, pole: Pole, day: int | None = None) -> datetime:
@@ -318,75 +335,72 @@ def pole_flows(spec: ScaleSpec, pole: Pole) -> PoleFlows:
     of them is still under way on 1 January of the first year (no file could speak of it otherwise).
     """
     rng = spec.rng("parcours", pole.numero)
+    rnd, gauss, exp, day = rng.random, rng.gauss, math.exp, date.fromordinal
     first, last = spec.first_year, spec.last_year
-    start, end = date(first, 1, 1), date(last, 12, 31)
+    # Days as ordinals (integers) while drawing: dates are made once, for the stays.
+    start, end = date(first, 1, 1).toordinal(), date(last, 12, 31).toordinal()
     structures = rng.randint(3, 6)
     sizes = range(structures)
     size_totals = cumulative([structures - i for i in sizes])  # the first structures are the largest
     level = spec.rows_per_pole / (spec.years * _YEARS_OVERLAPPED) * rng.uniform(0.6, 1.4)
     growth = rng.uniform(0.0, 0.04)
     rate_mu = math.log(_MEDIAN_DAYS)
-    pathways: list[tuple[date, date | None, str | None]] = []
+    pathways: list[tuple[int, int | None, str | None]] = []
     for k, year in enumerate(range(first - 1, last + 1)):
         count = round(level * (1 + growth) ** k * rng.uniform(0.9, 1.1) * (0.9 if year < first else 1.0))
-        lo, hi = date(year, 1, 2).toordinal(), date(year, 12, 20).toordinal()
+        lo, span = date(year, 1, 2).toordinal(), date(year, 12, 20).toordinal() - date(year, 1, 2).toordinal()
         for _ in range(count):
-            entree = date.fromordinal(between(rng, lo, hi))
-            days = int(min(_MAX_DAYS, max(_MIN_STAY, rng.lognormvariate(rate_mu, _SPREAD))))
-            sortie: date | None = entree + timedelta(days=days)
+            entree = lo + int(rnd() * (span + 1))
+            sortie = entree + int(min(_MAX_DAYS, max(_MIN_STAY, exp(rate_mu + _SPREAD * gauss(0.0, 1.0)))))
             if sortie < start:
-                sortie = start + timedelta(days=between(rng, 0, 180))
+                sortie = start + int(rnd() * 181)
             if sortie > end:
                 pathways.append((entree, None, None))
             else:
-                category = str(pick(rng, EXIT_CATEGORIES, _EXIT_TOTALS))
-                pathways.append((entree, sortie, category))
+                pathways.append(
+                    (entree, sortie, EXIT_CATEGORIES[bisect(_EXIT_TOTALS, rnd() * _EXIT_TOTALS[-1])])
+                )
     pathways.sort(key=lambda p: p[0])
     stays: list[Stay] = []
     for person, (entree, sortie, category) in enumerate(pathways, start=1):
-        structure = int(pick(rng, sizes, size_totals))  # type: ignore[call-overload]
+        structure = bisect(size_totals, rnd() * size_totals[-1])
         # Hours per day of stay: none for about one stay in eight, otherwise a skewed spread.
-        rate = 0.0 if rng.random() < 0.12 else 0.09 * rng.lognormvariate(0, 0.6)
-        certified = category in _CERTIFIED and rng.random() < _CERTIFIED[category]
-        stop = sortie or end
+        rate = 0.0 if rnd() < 0.12 else 0.09 * exp(0.6 * gauss(0.0, 1.0))
+        certified = category in _CERTIFIED and rnd() < _CERTIFIED[category]
+        stop = end if sortie is None else sortie
         # A move splits the pathway in two stays in two structures, a few days apart; both are
         # in the files' years (the first one ends on 1 January of the first year or later).
-        lo = max(entree + timedelta(days=_MIN_STAY), start)
-        hi = stop - timedelta(days=_MIN_STAY + _MAX_MOVE_GAP)
-        if rng.random() < _MOVE_SHARE and (hi - lo).days > 0:
-            first_end = lo + timedelta(days=between(rng, 0, (hi - lo).days))
-            second = first_end + timedelta(days=between(rng, 1, _MAX_MOVE_GAP))
-            other = rng.choice([s for s in range(structures) if s != structure])
-            hours = _hours(rate, entree, first_end)
-            stays.append(Stay(person, structure, entree, first_end, MOVE, False, False, hours, False))
+        lo = max(entree + _MIN_STAY, start)
+        hi = stop - _MIN_STAY - _MAX_MOVE_GAP
+        moved = rnd() < _MOVE_SHARE and hi > lo
+        if moved:
+            first_end = lo + int(rnd() * (hi - lo + 1))
+            second = first_end + 1 + int(rnd() * _MAX_MOVE_GAP)
+            other = (structure + 1 + int(rnd() * (structures - 1))) % structures
+            hours = _hours(rate, first_end - entree + 1)
+            stays.append(
+                Stay(person, structure, day(entree), day(first_end), MOVE, False, False, hours, False)
+            )
             structure, entree = other, second
-            moved = True
-        else:
-            moved = False
         stays.append(
             Stay(
                 person,
                 structure,
-                entree,
-                sortie,
+                day(entree),
+                None if sortie is None else day(sortie),
                 category,
                 sortie is not None,
                 moved,
-                _hours(rate, entree, stop),
+                _hours(rate, stop - entree + 1),
                 certified,
             )
         )
     return PoleFlows(structures, stays)
 
 
-def _hours(rate: float, entree: date, stop: date) -> float:
-    """Training hours of a stay at `rate` hours a day, in half hours as poles count them."""
-    return round(rate * ((stop - entree).days + 1) * 2) / 2
-
-
-def _days_in(first: date, last: date, year: int) -> int:
-    lo, hi = max(first, date(year, 1, 1)), min(last, date(year, 12, 31))
-    return max(0, (hi - lo).days + 1)
+def _hours(rate: float, days: int) -> float:
+    """Training hours of a stay of `days` days at `rate` hours a day, in half hours as poles count them."""
+    return round(rate * days * 2) / 2
 
 
 PEOPLE_CODES = (
@@ -420,14 +434,22 @@ def people_figures(spec: ScaleSpec, flows: PoleFlows) -> dict[int, dict[str, flo
     end = date(spec.last_year, 12, 31)
     years = spec.year_list
     out = {y: dict.fromkeys(PEOPLE_CODES, 0.0) for y in years}
+    hours = dict.fromkeys(years, 0.0)
+    bounds = {y: (date(y, 1, 1).toordinal(), date(y, 12, 31).toordinal()) for y in years}
     spans: dict[int, list[date]] = {}  # person -> [first entry, last day]
     for stay in flows.stays:
         stop = stay.sortie or end
-        span = spans.setdefault(stay.person, [stay.entree, stop])
-        span[1] = max(span[1], stop)
-        total = (stop - stay.entree).days + 1
-        for year in range(max(stay.entree.year, years.start), min(stop.year, years.stop - 1) + 1):
-            out[year]["heures_formation"] += stay.heures * _days_in(stay.entree, stop, year) / total
+        span = spans.get(stay.person)
+        if span is None:
+            spans[stay.person] = [stay.entree, stop]
+        elif stop > span[1]:
+            span[1] = stop
+        if stay.heures:
+            first_day, last_day = stay.entree.toordinal(), stop.toordinal()
+            per_day = stay.heures / (last_day - first_day + 1)
+            for year in range(max(stay.entree.year, years.start), min(stop.year, years.stop - 1) + 1):
+                lo, hi = bounds[year]
+                hours[year] += per_day * (min(last_day, hi) - max(first_day, lo) + 1)
         if stay.mobilite and stay.entree.year in out:
             out[stay.entree.year]["mobilites_internes"] += 1
         if stay.fin_parcours and stay.sortie is not None and stay.sortie.year in out:
@@ -442,8 +464,8 @@ def people_figures(spec: ScaleSpec, flows: PoleFlows) -> dict[int, dict[str, flo
             out[first_day.year]["entrees_parcours"] += 1
         for year in range(max(first_day.year, years.start), min(last_day.year, years.stop - 1) + 1):
             out[year]["personnes_accompagnees"] += 1
-    for figures in out.values():
-        figures["heures_formation"] = round(figures["heures_formation"], 1)
+    for year, figures in out.items():
+        figures["heures_formation"] = round(hours[year], 1)
     return out
 
 
@@ -453,36 +475,71 @@ def people_figures(spec: ScaleSpec, flows: PoleFlows) -> dict[int, dict[str, flo
 
 @dataclass
 class ScaleSink:
-    """Where the domains' writers put their files: staged, then moved into `raw/` with their date."""
+    """Where the domains' writers put their files, dated when they were (fictitiously) sent.
+
+    Written straight into `raw/` (`write_scale` only writes into an empty one): the modification
+    date is the sending date, which the arrival register takes as the arrival time.
+    """
 
     layout: DataLayout
-    staging: Path
+    block: range  # the numbers of the poles this sink's writers are fed (files across poles name it)
     files: list[tuple[str, str, int]] = field(default_factory=list)  # (kind, name, data rows)
+    _folders: dict[str, Path] = field(default_factory=dict)
 
-    def temp(self, name: str) -> Path:
-        """A staging path to write `name` to before `place`."""
-        return self.staging / name
+    def path(self, kind: str, name: str) -> Path:
+        folder = self._folders.get(kind)
+        if folder is None:
+            # The poles folder is the reference file's (issue #16), known to `RAW_KINDS` once its
+            # parser is there; the path is the same either way.
+            folder = self.layout.raw / kind if kind == POLES_KIND else self.layout.raw_folder(kind)
+            folder.mkdir(parents=True, exist_ok=True)
+            self._folders[kind] = folder
+        return folder / name
 
-    def place(self, tmp: Path, kind: str, name: str, sent: datetime | None, rows: int) -> Path:
-        """Move a written file into its raw folder, dated `sent` (its arrival), and count it."""
-        final = self.raw_folder(kind) / name
-        final.parent.mkdir(parents=True, exist_ok=True)
-        tmp.replace(final)
-        if sent is not None:
-            os.utime(final, (sent.timestamp(), sent.timestamp()))
+    def open_csv(self, kind: str, name: str) -> IO[str]:
+        """A CSV file to write, UTF-8 with a BOM (as French Excel saves « CSV UTF-8 »); `done` after."""
+        fh = self.path(kind, name).open("x", encoding="utf-8", newline="")
+        fh.write("\ufeff")  # by hand: the `utf-8-sig` codec costs a Python call per write
+        return fh
+
+    def block_label(self) -> str:
+        """The block in a file name: `poles-0001-0250`."""
+        width = max(4, len(str(self.block.stop - 1)))
+        return f"poles-{self.block.start:0{width}d}-{self.block.stop - 1:0{width}d}"
+
+    def write_csv(
+        self, kind: str, name: str, header: Sequence[str], rows: list[Sequence[object]], sent: datetime
+    ) -> None:
+        """A whole `;` CSV file (CRLF, UTF-8 with BOM), dated `sent`."""
+        buffer = io.StringIO(newline="")
+        buffer.write("\ufeff")
+        writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+        self.write_bytes(kind, name, buffer.getvalue().encode("utf-8"), sent, len(rows))
+
+    def write_bytes(self, kind: str, name: str, data: bytes, sent: datetime, rows: int) -> None:
+        # One write and the date set on the open file: 40,000 files, so the calls count.
+        fd = os.open(self.path(kind, name), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        try:
+            os.write(fd, data)
+            os.utime(fd, (sent.timestamp(), sent.timestamp()))
+        finally:
+            os.close(fd)
         self.files.append((kind, name, rows))
-        return final
 
-    def raw_folder(self, kind: str) -> Path:
-        # The poles folder is the reference file's (issue #16), known to `RAW_KINDS` once its
-        # parser is there; the path is the same either way.
-        return self.layout.raw / kind if kind == POLES_KIND else self.layout.raw_folder(kind)
+    def done(self, kind: str, name: str, sent: datetime, rows: int) -> None:
+        """A file written (by `open_csv`): dated `sent` (its arrival), counted with its data rows."""
+        stamp = sent.timestamp()
+        os.utime(self.path(kind, name), (stamp, stamp))
+        self.files.append((kind, name, rows))
 
 
 class PoleWriter(Protocol):
     """A domain's writer at scale (`Domain.write_scale` opens it): fed pole by pole, then finished.
 
-    Poles come in number order with their pathways (`pole_flows`, drawn once for every domain).
+    Opened for one block of poles (`ScaleSink.block`), possibly in a worker process: the poles of the
+    block come in number order with their pathways (`pole_flows`, drawn once for every domain).
     """
 
     def pole(self, pole: Pole, flows: PoleFlows) -> None: ...
@@ -512,44 +569,69 @@ class ScaleReport:
         return sum(k.files for k in self.kinds)
 
 
-def write_poles_file(path: Path, poles: list[Pole], first_year: int) -> int:
-    """The generated members in the poles reference file format (ISSUE16): `;`, UTF-8 with BOM."""
-    import csv
-
-    with path.open("w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh, delimiter=";", lineterminator="\r\n")
-        writer.writerow(POLES_HEADER)
-        for p in poles:
-            writer.writerow(
-                [
-                    p.pole_id,
-                    p.numero,
-                    p.nom,
-                    "|".join(p.noms_usuels),
-                    p.structure_initiatrice,
-                    p.description,
-                    p.representants,
-                    p.departement,
-                    p.nom_departement,
-                    p.region,
-                    p.commune,
-                    decimal_comma(p.latitude, 4),
-                    decimal_comma(p.longitude, 4),
-                    p.territoire,
-                    p.secteur_principal,
-                    f"01/01/{first_year}",
-                    "",
-                ]
-            )
-    return len(poles)
+def poles_rows(poles: list[Pole], first_year: int) -> list[list[object]]:
+    """The generated members as rows of the poles reference file (format of issue #16)."""
+    return [
+        [
+            p.pole_id,
+            p.numero,
+            p.nom,
+            "|".join(p.noms_usuels),
+            p.structure_initiatrice,
+            p.description,
+            p.representants,
+            p.departement,
+            p.nom_departement,
+            p.region,
+            p.commune,
+            f"{p.latitude:.4f}".replace(".", ","),
+            f"{p.longitude:.4f}".replace(".", ","),
+            p.territoire,
+            p.secteur_principal,
+            f"01/01/{first_year}",
+            "",
+        ]
+        for p in poles
+    ]
 
 
 def _raw_has_files(layout: DataLayout) -> bool:
     return layout.raw.is_dir() and any(p.is_file() for p in layout.raw.rglob("*"))
 
 
-def write_scale(data_dir: Path, spec: ScaleSpec) -> ScaleReport:
-    """Write the synthetic scale data under `data_dir/raw/` (which must hold no file yet)."""
+def _write_block(data_dir: Path, spec: ScaleSpec, numbers: range) -> list[tuple[str, str, int]]:
+    """Every domain's files for the poles `numbers` (a block); what was written, for the report.
+
+    Run in a worker process: a block depends only on the spec and its pole numbers, so the output
+    is the same whatever the number of workers.
+    """
+    from pipelines.shared.domain import domains
+
+    sink = ScaleSink(DataLayout(data_dir), block=numbers)
+    writers = [d.write_scale(spec, sink) for d in domains() if d.write_scale is not None]
+    for numero in numbers:
+        pole = scale_pole(spec, numero)
+        flows = pole_flows(spec, pole)
+        for writer in writers:
+            writer.pole(pole, flows)
+    for writer in writers:
+        writer.finish()
+    return sink.files
+
+
+def blocks(spec: ScaleSpec, size: int = BLOCK) -> list[range]:
+    """Pole numbers 1..N cut into blocks of `size` (the last one shorter)."""
+    return [range(lo, min(lo + size, spec.poles + 1)) for lo in range(1, spec.poles + 1, size)]
+
+
+def write_scale(
+    data_dir: Path, spec: ScaleSpec, workers: int | None = None, block: int = BLOCK
+) -> ScaleReport:
+    """Write the synthetic scale data under `data_dir/raw/` (which must hold no file yet).
+
+    Blocks of `block` poles are written by `workers` processes (default: one per core); the files
+    are the same whatever the number of workers.
+    """
     from pipelines.shared.domain import domains
     from pipelines.shared.sample import write_planned
     from ptce.paths import RAW_KINDS
@@ -562,30 +644,34 @@ def write_scale(data_dir: Path, spec: ScaleSpec) -> ScaleReport:
             "dossier de données vide (choisissez-en un autre avec --data-dir)."
         )
     started = time.perf_counter()
-    staging = layout.curated / ".sample_tmp"
+    workers = max(1, min(workers or os.cpu_count() or 1, len(blocks(spec, block))))
+    files: list[tuple[str, str, int]] = []
+    demo_kinds: Counter[str] = Counter()
+    staging = layout.curated / ".sample_tmp"  # for the demo files of `demo_at_scale` domains
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
-    sink = ScaleSink(layout, staging)
-    demo_kinds: Counter[str] = Counter()
+    layout.raw.mkdir(parents=True, exist_ok=True)
     try:
-        writers = []
+        if workers == 1:
+            for numbers in blocks(spec, block):
+                files += _write_block(data_dir, spec, numbers)
+        else:
+            from concurrent.futures import ProcessPoolExecutor
+
+            with ProcessPoolExecutor(workers) as pool:
+                done = [pool.submit(_write_block, data_dir, spec, numbers) for numbers in blocks(spec, block)]
+                for future in done:
+                    files += future.result()
         for domain in domains():
-            if domain.write_scale is not None:
-                writers.append(domain.write_scale(spec, sink))
-            elif domain.demo_at_scale and domain.write_demo is not None:
+            if domain.write_scale is None and domain.demo_at_scale and domain.write_demo is not None:
                 for path in write_planned(domain.write_demo(staging, layout)):
                     demo_kinds[layout.relative(path).split("/")[1]] += 1
-        for pole in scale_poles(spec):
-            flows = pole_flows(spec, pole)
-            for writer in writers:
-                writer.pole(pole, flows)
-        for writer in writers:
-            writer.finish()
-        generated = scale_poles(spec)[SHIPPED:]
-        if generated:
-            tmp = sink.temp(POLES_FILE)
-            rows = write_poles_file(tmp, generated, spec.first_year)
-            sink.place(tmp, POLES_KIND, POLES_FILE, datetime(spec.first_year, 1, 5, 9, 0, tzinfo=UTC), rows)
+        generated = [scale_pole(spec, n) for n in range(SHIPPED + 1, spec.poles + 1)]
+        if generated:  # sent before any figure of theirs
+            sink = ScaleSink(layout, block=range(SHIPPED + 1, spec.poles + 1))
+            sent = datetime(spec.first_year, 1, 5, 9, 0, tzinfo=UTC)
+            sink.write_csv(POLES_KIND, POLES_FILE, POLES_HEADER, poles_rows(generated, spec.first_year), sent)
+            files += sink.files
         layout.demo_marker.write_text(
             f"{SCALE_NOTICE}\n\nLes fichiers de ce dossier ont été générés par la commande « ptce sample "
             f"--scale {spec.poles} » (graine {spec.seed}, {spec.years} années à partir de {spec.first_year}) "
@@ -599,7 +685,7 @@ def write_scale(data_dir: Path, spec: ScaleSpec) -> ScaleReport:
     for kind in RAW_KINDS:
         layout.raw_folder(kind).mkdir(parents=True, exist_ok=True)
     by_kind: dict[str, list[int]] = {}
-    for kind, name, rows in sink.files:
+    for kind, name, rows in files:
         entry = by_kind.setdefault(kind, [0, 0, 0])
         entry[0] += 1
         entry[1] += rows
