@@ -651,21 +651,26 @@ def write_scale(
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     layout.raw.mkdir(parents=True, exist_ok=True)
+
+    def write_demo_files() -> None:
+        for domain in domains():
+            if domain.write_scale is None and domain.demo_at_scale and domain.write_demo is not None:
+                for path in write_planned(domain.write_demo(staging, layout)):
+                    demo_kinds[layout.relative(path).split("/")[1]] += 1
+
     try:
         if workers == 1:
             for numbers in blocks(spec, block):
                 files += _write_block(data_dir, spec, numbers)
+            write_demo_files()
         else:
             from concurrent.futures import ProcessPoolExecutor
 
             with ProcessPoolExecutor(workers) as pool:
                 done = [pool.submit(_write_block, data_dir, spec, numbers) for numbers in blocks(spec, block)]
+                write_demo_files()  # meanwhile
                 for future in done:
                     files += future.result()
-        for domain in domains():
-            if domain.write_scale is None and domain.demo_at_scale and domain.write_demo is not None:
-                for path in write_planned(domain.write_demo(staging, layout)):
-                    demo_kinds[layout.relative(path).split("/")[1]] += 1
         generated = [scale_pole(spec, n) for n in range(SHIPPED + 1, spec.poles + 1)]
         if generated:  # sent before any figure of theirs
             sink = ScaleSink(layout, block=range(SHIPPED + 1, spec.poles + 1))
