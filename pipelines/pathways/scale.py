@@ -195,14 +195,24 @@ def pole_rows(spec: ScaleSpec, pole: Pole, flows: PoleFlows) -> dict[int, list[t
         stop = stay.sortie or end
         total = (stop - stay.entree).days + 1
         start = (*lead, *head, names[stay.structure], _fr_date(stay.entree))
+        # Cells after the hours are built once per stay; a row is a concatenation of tuples.
         exited = (_fr_date(stay.sortie), motifs[i]) if stay.sortie is not None else ("", "")
-        certified = "oui" if stay.certification else "non"
+        final = (
+            *start,
+            *exited,
+            *details,
+            decimal_comma(stay.heures),
+            "oui" if stay.certification else "non",
+            *comment,
+        )
+        still_open = (*start, "", "", *details)
+        not_yet = ("non", *comment)
         for year in range(max(stay.entree.year, first_year), min(stop.year, last_year) + 1):
             if year < stop.year:  # still open at the end of this year: the hours done so far
                 hours = round(stay.heures * ((date(year, 12, 31) - stay.entree).days + 1) / total * 2) / 2
-                out[year].append((*start, "", "", *details, decimal_comma(hours), "non", *comment))
+                out[year].append((*still_open, decimal_comma(hours), *not_yet))
             else:  # the exit is known (or the stay goes on after the last year)
-                out[year].append((*start, *exited, *details, decimal_comma(stay.heures), certified, *comment))
+                out[year].append(final)
     return out
 
 
