@@ -102,11 +102,16 @@ def _sample_scale(args: argparse.Namespace) -> int:
     except ScaleError as exc:
         print(str(exc), file=sys.stderr)
         return 1
+    except OSError as exc:  # a full disk, a folder that may not be written to
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"Écriture impossible dans {data_dir}{where} : {exc.strerror or exc}.", file=sys.stderr)
+        return 1
     print(
         f"Données synthétiques à grande échelle (fictives) écrites dans {data_dir / 'raw'} en "
         f"{fmt_number(report.seconds, decimals=1)} s : {fmt_count(spec.poles, 'pôle', 'pôles')} "
         f"(les 12 de la communauté et {fmt_count(spec.generated, 'pôle généré', 'pôles générés')}), "
-        f"{fmt_count(spec.years, 'année', 'années')} ({spec.first_year} à {spec.last_year}), "
+        f"{fmt_count(spec.years, 'année', 'années')} ({spec.first_year}"
+        f"{'' if spec.years == 1 else f' à {spec.last_year}'}), "
         f"graine {spec.seed}."
     )
     for kind in report.kinds:
