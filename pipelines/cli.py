@@ -47,7 +47,24 @@ def _data_dir(args: argparse.Namespace) -> Path:
     return resolve_data_dir(args.data_dir)
 
 
+_SCALE_ONLY = (
+    ("years", "--years"),
+    ("xlsx_share", "--xlsx-share"),
+    ("seed", "--seed"),
+    ("no_targets", "--no-targets"),
+)
+
+
 def cmd_sample(args: argparse.Namespace) -> int:
+    if args.scale is not None:
+        return _sample_scale(args)
+    given = [option for name, option in _SCALE_ONLY if getattr(args, name) not in (None, False)]
+    if given:
+        print(
+            f"{', '.join(given)} : seulement avec --scale N (données synthétiques à grande échelle).",
+            file=sys.stderr,
+        )
+        return 1
     from pipelines.shared.sample import write_sample
 
     data_dir = _data_dir(args)
@@ -55,6 +72,62 @@ def cmd_sample(args: argparse.Namespace) -> int:
     print(f"Données fictives de démonstration écrites dans {data_dir / 'raw'} : {len(written)} fichier(s).")
     for path in written:
         print(f"  {path.relative_to(data_dir)}")
+    return 0
+
+
+_KIND_WORDS = {
+    "indicateurs": "indicateurs",
+    "objectifs": "objectifs",
+    "parcours": "parcours",
+    "poles": "pôles générés (référentiel)",
+    "candidatures": "candidatures",
+    "visites": "visites",
+}
+
+
+def _sample_scale(args: argparse.Namespace) -> int:
+    from pipelines.shared.scale import DEFAULT_XLSX_SHARE, DEFAULT_YEARS, ScaleError, ScaleSpec, write_scale
+    from ptce.fmt import fmt_count, fmt_number
+
+    spec = ScaleSpec(
+        poles=args.scale,
+        years=DEFAULT_YEARS if args.years is None else args.years,
+        seed=0 if args.seed is None else args.seed,
+        xlsx_share=DEFAULT_XLSX_SHARE if args.xlsx_share is None else args.xlsx_share,
+        targets=not args.no_targets,
+    )
+    data_dir = _data_dir(args)
+    try:
+        report = write_scale(data_dir, spec, workers=args.workers)
+    except ScaleError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    except OSError as exc:  # a full disk, a folder that may not be written to
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"Écriture impossible dans {data_dir}{where} : {exc.strerror or exc}.", file=sys.stderr)
+        return 1
+    print(
+        f"Données synthétiques à grande échelle (fictives) écrites dans {data_dir / 'raw'} en "
+        f"{fmt_number(report.seconds, decimals=1)} s : {fmt_count(spec.poles, 'pôle', 'pôles')} "
+        f"(les 12 de la communauté et {fmt_count(spec.generated, 'pôle généré', 'pôles générés')}), "
+        f"{fmt_count(spec.years, 'année', 'années')} ({spec.first_year}"
+        f"{'' if spec.years == 1 else f' à {spec.last_year}'}), "
+        f"graine {spec.seed}."
+    )
+    for kind in report.kinds:
+        label = _KIND_WORDS.get(kind.kind, kind.kind)
+        line = f"  {label} : {fmt_count(kind.files, 'fichier', 'fichiers')}"
+        if kind.xlsx:
+            line += f" (dont {fmt_number(kind.xlsx)} XLSX)"
+        if kind.rows is None:
+            line += " (fichiers de démonstration des douze pôles)"
+        else:
+            line += f", {fmt_count(kind.rows, 'ligne', 'lignes')}"
+        print(line)
+    print(
+        f"  Total : {fmt_count(report.files, 'fichier', 'fichiers')}, "
+        f"{fmt_number(report.bytes / 1_000_000, decimals=1)} Mo."
+    )
     return 0
 
 
@@ -517,9 +590,38 @@ def build_parser() -> argparse.ArgumentParser:
         )
         return p
 
-    with_data_dir(sub.add_parser("sample", help="écrire les fichiers fictifs de démonstration")).set_defaults(
-        func=cmd_sample
+    smp = with_data_dir(sub.add_parser("sample", help="écrire les fichiers fictifs de démonstration"))
+    smp.add_argument(
+        "--scale",
+        type=int,
+        metavar="N",
+        help="au lieu de la démonstration, des données synthétiques (fictives) à grande échelle pour N "
+        "pôles (N ≥ 12 : les douze de la communauté puis des pôles générés), dans un dossier vide",
     )
+    smp.add_argument(
+        "--years",
+        type=int,
+        metavar="ANNÉES",
+        help="avec --scale : nombre d'années à partir de 2015 (défaut : 10)",
+    )
+    smp.add_argument(
+        "--xlsx-share",
+        type=float,
+        metavar="PART",
+        help="avec --scale : part des pôles qui envoient leurs indicateurs en XLSX, de 0 à 1 (défaut : 0.05)",
+    )
+    smp.add_argument(
+        "--seed", type=int, metavar="GRAINE", help="avec --scale : graine du tirage (défaut : 0)"
+    )
+    smp.add_argument("--no-targets", action="store_true", help="avec --scale : pas de fichiers d'objectifs")
+    smp.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="avec --scale : processus d'écriture en parallèle (défaut : un par cœur ; mêmes fichiers "
+        "quel que soit N)",
+    )
+    smp.set_defaults(func=cmd_sample)
     run = with_data_dir(sub.add_parser("run", help="construire, contrôler et publier l'entrepôt"))
     run.add_argument(
         "--wait",

@@ -32,6 +32,7 @@ DOMAIN = Domain(
     completeness_deps=("applications", "stg_application_files"),
     table_suites=rules.TABLE_SUITES,
     write_demo=_write_demo,
+    demo_at_scale=True,  # `ptce sample --scale`: the twelve poles' demo files, nothing generated
     template_notes={
         "candidatures": (
             "Pas de modèle Excel pour les candidatures : un pôle répond à l'appel à manifestation "

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipelines.indicators import rules
 from pipelines.shared.domain import Domain, PlannedFile
 from ptce.paths import DataLayout
 from ptce.reference import PoleSet
+
+if TYPE_CHECKING:
+    from pipelines.shared.scale import PoleWriter, ScaleSink, ScaleSpec
 
 
 def _write_demo(staging: Path, layout: DataLayout) -> list[PlannedFile]:
@@ -36,6 +40,12 @@ def _is_indicator_header(cells: list[object]) -> bool:
     return _Header(0, cells, load_catalog(), "indicateurs").plausible()
 
 
+def _write_scale(spec: ScaleSpec, sink: ScaleSink) -> PoleWriter:
+    from pipelines.indicators.scale import ScaleWriter  # only for `ptce sample --scale`
+
+    return ScaleWriter(spec, sink)
+
+
 DOMAIN = Domain(
     name="indicators",
     raw_kinds=("indicateurs", "objectifs"),
@@ -62,6 +72,7 @@ DOMAIN = Domain(
     mart_suites=rules.MART_SUITES,
     frames=rules.FRAMES,
     write_demo=_write_demo,
+    write_scale=_write_scale,
     templates={"indicateurs": _indicators_template, "objectifs": _targets_template},
     header_recognisers={"indicateurs": _is_indicator_header},
 )

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipelines.pathways import rules
 from pipelines.shared.domain import Domain, PlannedFile
 from ptce.paths import DataLayout
 from ptce.reference import PoleSet
+
+if TYPE_CHECKING:
+    from pipelines.shared.scale import PoleWriter, ScaleSink, ScaleSpec
 
 
 def _write_demo(staging: Path, layout: DataLayout) -> list[PlannedFile]:
@@ -30,6 +34,12 @@ def _is_pathway_header(cells: list[object]) -> bool:
     from pipelines.pathways.parser import _header
 
     return _header(0, cells).plausible
+
+
+def _write_scale(spec: ScaleSpec, sink: ScaleSink) -> PoleWriter:
+    from pipelines.pathways.scale import ScaleWriter  # only for `ptce sample --scale`
+
+    return ScaleWriter(spec, sink)
 
 
 DOMAIN = Domain(
@@ -59,6 +69,7 @@ DOMAIN = Domain(
     table_suites=rules.TABLE_SUITES,
     frames=rules.FRAMES,
     write_demo=_write_demo,
+    write_scale=_write_scale,
     templates={"parcours": _pathways_template},
     header_recognisers={"parcours": _is_pathway_header},
 )

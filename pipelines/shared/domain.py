@@ -4,9 +4,9 @@ A domain (indicators, applications, ...) is a folder `pipelines/<name>/` whose `
 `DOMAIN`, a `Domain`: the raw kinds it reads, its staging asset and the staging tables the shared
 parts collect (its `ingest_log` rows, its quarantined rows, the values behind completeness), the
 published tables it owns, its Great Expectations suites and the frames they validate, its demo
-writer and the blank templates of its kinds. The shared parts (`ingest_log`, `quarantine`,
-`completeness`, publication, the GX checks, `ptce sample`, `ptce template`) build themselves from
-these declarations, so adding a domain is adding a folder.
+writer (and its writer at scale) and the blank templates of its kinds. The shared parts
+(`ingest_log`, `quarantine`, `completeness`, publication, the GX checks, `ptce sample`, `ptce
+template`) build themselves from these declarations, so adding a domain is adding a folder.
 """
 
 from __future__ import annotations
@@ -27,12 +27,15 @@ if TYPE_CHECKING:  # only types: the shared modules never import a domain at loa
     import pandas as pd
 
     from pipelines.shared.gx_suites import RuleContext, Suite
+    from pipelines.shared.scale import PoleWriter, ScaleSink, ScaleSpec
     from ptce.paths import DataLayout
     from ptce.reference import PoleSet
 
 # A demo file to write: (temporary file written, final path under raw/, sending date for its mtime).
 PlannedFile = tuple[Path, Path, "datetime | None"]
 DemoWriter = Callable[[Path, "DataLayout"], list[PlannedFile]]
+# Opens the domain's writer of synthetic files at scale, fed pole by pole (`ptce sample --scale`).
+ScaleWriter = Callable[["ScaleSpec", "ScaleSink"], "PoleWriter"]
 # Writes a kind's blank XLSX template to the path given, its lists offering the poles given (the
 # members in force; the twelve shipped poles when None), and returns it (`ptce template --kind`).
 TemplateWriter = Callable[[Path, "PoleSet | None"], Path]
@@ -62,6 +65,11 @@ class Domain:
     mart_suites: tuple[Suite, ...] = ()  # run after the marts (check `gx_marts`)
     frames: Mapping[str, FrameBuilder] = field(default_factory=dict)  # other frames: the table itself
     write_demo: DemoWriter | None = None  # plans its demo files in a staging folder (`ptce sample`)
+    # `ptce sample --scale N`: its synthetic files for N poles, or (`demo_at_scale`, for a domain
+    # with nothing to generate at scale) its demo files of the twelve poles as they are; neither:
+    # no file of the domain at scale.
+    write_scale: ScaleWriter | None = None
+    demo_at_scale: bool = False
     templates: Mapping[str, TemplateWriter] = field(default_factory=dict)  # kind -> blank XLSX writer
     # A kind with no XLSX template -> the French sentence `ptce template` says instead (what to use).
     template_notes: Mapping[str, str] = field(default_factory=dict)

@@ -1,5 +1,7 @@
 """`ptce sample`: every domain writes its fictitious demo files, then they are moved into `raw/`.
 
+(`ptce sample --scale N`, synthetic data at national scale, is `pipelines/shared/scale.py`.)
+
 Each domain plans its files (`DOMAIN.write_demo`: written in a staging folder, with their raw path
 and the date of their fictitious sending); here they are moved in place with that date as their
 modification date, which the arrival register takes as their arrival time, and the demo marker is
@@ -40,6 +42,22 @@ def normalise_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
+def write_planned(planned: list[PlannedFile]) -> list[Path]:
+    """Move planned files in place, dated when they were sent; an existing file is left as it is."""
+    written: list[Path] = []
+    for tmp, final, sent in planned:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        if final.exists():
+            tmp.unlink()
+            written.append(final)
+            continue
+        tmp.replace(final)
+        if sent is not None:
+            os.utime(final, (sent.timestamp(), sent.timestamp()))
+        written.append(final)
+    return written
+
+
 def write_sample(data_dir: Path) -> list[Path]:
     """Write every domain's demo raw files under `data_dir/raw/` and return their paths."""
     layout = DataLayout(data_dir)
@@ -57,18 +75,7 @@ def write_sample(data_dir: Path) -> list[Path]:
         encoding="utf-8",
     )
     planned.append((marker, layout.demo_marker, None))
-
-    written: list[Path] = []
-    for tmp, final, sent in planned:
-        final.parent.mkdir(parents=True, exist_ok=True)
-        if final.exists():
-            tmp.unlink()
-            written.append(final)
-            continue
-        tmp.replace(final)
-        if sent is not None:
-            os.utime(final, (sent.timestamp(), sent.timestamp()))
-        written.append(final)
+    written = write_planned(planned)
     shutil.rmtree(staging, ignore_errors=True)
     for kind in RAW_KINDS:  # every folder, even of kinds no domain reads yet
         layout.raw_folder(kind).mkdir(parents=True, exist_ok=True)

@@ -58,6 +58,7 @@ DOMAIN = Domain(
     mart_suites=rules.MART_SUITES,
     frames=rules.FRAMES,
     write_demo=_write_demo,
+    demo_at_scale=True,  # `ptce sample --scale`: the twelve poles' demo files, nothing generated
     templates={"visites": _visits_template},
     header_recognisers={"visites": _is_visit_header},
 )
