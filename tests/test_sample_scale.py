@@ -279,7 +279,7 @@ def test_cli_scale(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert "  indicateurs : 24 fichiers, 1\u202f224 lignes\n" in out
     assert "  objectifs : 1 fichier, 48 lignes\n" in out
     assert "  parcours : 24 fichiers, " in out
-    assert not (data_dir / "raw" / "poles").exists()  # no generated pole, no poles file
+    assert not list((data_dir / "raw" / "poles").glob("*"))  # no generated pole, no poles file
     # Never over existing files.
     assert main(args) == 1
     assert "contient déjà des fichiers" in capsys.readouterr().err
