@@ -29,7 +29,10 @@ STEP_MARK = re.compile(r"^-- @step (\S+)\s*$", re.M)
 # Each mart the floor rebuilds: its key, then the columns compared (numbers within TOLERANCE).
 MART_COLUMNS = {
     "mart_pole_year": (["pole_id", "annee", "code"], ["valeur", "origine", "nb_trimestres", "derive"]),
-    "mart_network_year": (["annee", "code"], ["valeur", "mediane", "minimum", "maximum", "nb_poles", "derive"]),
+    "mart_network_year": (
+        ["annee", "code"],
+        ["valeur", "mediane", "minimum", "maximum", "nb_poles", "derive"],
+    ),
     "pathway_indicators": (["pole_id", "annee", "code"], ["valeur"]),
 }
 NUMERIC = {"valeur", "mediane", "minimum", "maximum"}
@@ -137,7 +140,9 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def convert_workbooks(raw_dir: Path, out_dir: Path, kinds: tuple[str, ...] = ("indicateurs", "parcours")) -> int:
+def convert_workbooks(
+    raw_dir: Path, out_dir: Path, kinds: tuple[str, ...] = ("indicateurs", "parcours")
+) -> int:
     """Each visible sheet of every workbook of raw/<kind>/ saved as `;` CSV under out_dir/<kind>/.
 
     Row n of the sheet is line n of the CSV (blank rows kept blank, hidden rows and columns left
@@ -159,7 +164,9 @@ def convert_workbooks(raw_dir: Path, out_dir: Path, kinds: tuple[str, ...] = ("i
             for index, sheet in enumerate(visible, start=1):
                 hidden_rows = {n for n, d in sheet.row_dimensions.items() if d.hidden}
                 hidden_cols = {
-                    openpyxl.utils.column_index_from_string(k) for k, d in sheet.column_dimensions.items() if d.hidden
+                    openpyxl.utils.column_index_from_string(k)
+                    for k, d in sheet.column_dimensions.items()
+                    if d.hidden
                 }
                 width = sheet.max_column
                 buffer = io.StringIO(newline="")
@@ -191,7 +198,9 @@ class FloorRun:
     exit_texts: int = 0
 
 
-def run_floor(data_dir: Path, extra_dir: Path, today: date | None = None, threads: int | None = None) -> FloorRun:
+def run_floor(
+    data_dir: Path, extra_dir: Path, today: date | None = None, threads: int | None = None
+) -> FloorRun:
     """`floor.sql` over `data_dir/raw` (and the workbooks saved as CSV in `extra_dir`), in memory."""
     from pipelines.pathways.exits import load_exit_mapping
 
@@ -240,6 +249,15 @@ class MartComparison:
         )
 
 
+def compare_floor_file(floor_db: Path, warehouse: Path) -> list[MartComparison]:
+    """`compare_marts` on the marts a floor process saved to `floor_db`."""
+    con = duckdb.connect(str(floor_db), read_only=True)
+    try:
+        return compare_marts(con, warehouse)
+    finally:
+        con.close()
+
+
 def compare_marts(con: duckdb.DuckDBPyConnection, warehouse: Path) -> list[MartComparison]:
     """Each mart of the floor (`fl_<mart>` tables of `con`) against the published one: row counts,
     keys on one side only, rows whose compared columns differ, and the count and sum of values per
@@ -250,7 +268,8 @@ def compare_marts(con: duckdb.DuckDBPyConnection, warehouse: Path) -> list[MartC
         for table, (keys, columns) in MART_COLUMNS.items():
             on = " and ".join(f"f.{k} = p.{k}" for k in keys)
             differs = " or ".join(
-                f"not (f.{c} is not distinct from p.{c} or abs(f.{c} - p.{c}) <= {TOLERANCE} * greatest(1, abs(p.{c})))"
+                f"not (f.{c} is not distinct from p.{c} "
+                f"or abs(f.{c} - p.{c}) <= {TOLERANCE} * greatest(1, abs(p.{c})))"
                 if c in NUMERIC
                 else f"f.{c} is distinct from p.{c}"
                 for c in columns
@@ -258,8 +277,10 @@ def compare_marts(con: duckdb.DuckDBPyConnection, warehouse: Path) -> list[MartC
             row = con.execute(
                 f"""
                 select (select count(*) from fl_{table}), (select count(*) from published.{table}),
-                       count(*) filter (where p.{keys[0]} is null), count(*) filter (where f.{keys[0]} is null),
-                       count(*) filter (where f.{keys[0]} is not null and p.{keys[0]} is not null and ({differs}))
+                       count(*) filter (where p.{keys[0]} is null),
+                       count(*) filter (where f.{keys[0]} is null),
+                       count(*) filter (where f.{keys[0]} is not null and p.{keys[0]} is not null
+                                        and ({differs}))
                 from fl_{table} f full outer join published.{table} p on {on}
                 """
             ).fetchall()[0]
@@ -276,3 +297,45 @@ def compare_marts(con: duckdb.DuckDBPyConnection, warehouse: Path) -> list[MartC
         return out
     finally:
         con.execute("detach published")
+
+
+FLOOR_MARTS = ("fl_mart_pole_year", "fl_mart_network_year", "fl_pathway_indicators")
+
+
+def floor_summary(run: FloorRun, con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """What the bench reports of a floor run (JSON-ready)."""
+    counts = {
+        t: con.execute(f"select count(*) from {t}").fetchall()[0][0]
+        for t in ("fl_files", "fl_ind_values", "fl_stays", "fl_pathways", *FLOOR_MARTS)
+    }
+    return {
+        "seconds": run.seconds,
+        "classify_seconds": run.classify_seconds,
+        "exit_texts": run.exit_texts,
+        "steps": run.steps,
+        "rows": counts,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m benchmarks.floor DATA_DIR EXTRA_DIR OUT_DB OUT_JSON`: the floor in a process of its
+    own (so that its peak memory is measured apart); its marts are saved to OUT_DB afterwards,
+    outside the timed part, for the comparison."""
+    import json
+    import sys
+
+    args = argv if argv is not None else sys.argv[1:]
+    data_dir, extra_dir, out_db, out_json = (Path(a) for a in args)
+    run = run_floor(data_dir, extra_dir)
+    summary = floor_summary(run, run.con)
+    out_db.unlink(missing_ok=True)
+    run.con.execute("attach ? as out", [str(out_db)])
+    for table in FLOOR_MARTS:
+        run.con.execute(f"create table out.{table} as select * from {table}")
+    run.con.execute("detach out")
+    out_json.write_text(json.dumps(summary, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
