@@ -157,22 +157,26 @@ with s as (
            end as cells
     from fl_lines where ptrim(translate(line, ';,"' || chr(9), '')) <> ''
 )
-select *, row_number() over (partition by path order by line_no) as rec from s;
+select * from s;
+
+-- @step fl_head
+-- The first non-empty rows of each file, numbered (headers are looked for in the first 20, as
+-- the parsers do; a file would need 20 blank lines on top for the 40 lines kept here to fall short).
+create or replace table fl_head as
+select *, row_number() over (partition by path order by line_no) as rec from fl_records where line_no <= 40;
 
 -- @step fl_pole_files
 -- The member poles: the twelve shipped ones, amended or extended by raw/poles/ files (a later file
 -- wins field by field, an empty cell keeps the value), then every key a pole is known by.
 create or replace table fl_poles as
-with hdr as (
-    select r.path, c.col, nkey(c.cell) as key
-    from fl_records r, unnest(r.cells) with ordinality as c(cell, col)
-    where r.kind = 'poles' and r.rec = 1
+with cells as (
+    select r.path, r.arrived, r.source_file, r.line_no, r.line_no = h.line_no as is_header,
+           unnest(r.cells) as cell, generate_subscripts(r.cells, 1) as col
+    from fl_records r join fl_head h on h.path = r.path and h.rec = 1 and r.line_no >= h.line_no
+    where r.kind = 'poles'
 ),
-body as (
-    select r.path, r.arrived, r.source_file, r.line_no, c.col, ptrim(c.cell) as cell
-    from fl_records r, unnest(r.cells) with ordinality as c(cell, col)
-    where r.kind = 'poles' and r.rec > 1
-),
+hdr as (select path, col, nkey(cell) as key from cells where is_header),
+body as (select path, arrived, source_file, line_no, col, ptrim(cell) as cell from cells where not is_header),
 wide as (
     select b.path, b.arrived, b.source_file, b.line_no,
            max(case when h.key = 'identifiant' then b.cell end) as pole_id,
@@ -217,11 +221,13 @@ select key, arg_min(pole_id, numero) as pole_id from keys where key <> '' group 
 -- The first of a file's first 20 non-empty rows that reads as its table's header, with each
 -- column's role (header aliases of the pipeline's parsers) or indicator code.
 create or replace table fl_header_cells as
-with c as (
-    select r.path, r.kind, r.rec, r.line_no, x.col::int as col, ptrim(x.cell) as cell, nkey(x.cell) as key
-    from fl_records r, unnest(r.cells) with ordinality as x(cell, col)
-    where r.kind in ('indicateurs', 'parcours') and r.rec <= 20
-)
+with u as (
+    select path, kind, rec, line_no, unnest(cells) as cell, generate_subscripts(cells, 1) as col
+    from fl_head where kind in ('indicateurs', 'parcours') and rec <= 20
+),
+k as (select cell, ptrim(cell) as trimmed, nkey(cell) as key from (select distinct cell from u)),
+c as (select u.path, u.kind, u.rec, u.line_no, u.col::int as col, k.trimmed as cell, k.key
+      from u join k on k.cell is not distinct from u.cell)
 select c.*, ro.role, case when c.kind = 'indicateurs' then ik.code end as code
 from c
 left join ref_roles ro on ro.kind = c.kind and ro.key = c.key
@@ -233,7 +239,7 @@ with assigned as (
     select path, kind, rec, line_no, col, key,
            case when role is not null and not (role = 'indicateur' and code is not null) then role end as role,
            case when not (role is not null and not (role = 'indicateur' and code is not null)) then code end as code
-    from fl_header_cells
+    from fl_header_cells where role is not null or code is not null
 ),
 by_role as (
     select path, rec, role, list(col order by col) as cols,
@@ -270,7 +276,7 @@ select distinct on (c.path) c.path, c.kind, c.rec as header_rec, c.line_no as he
        c.roles['sexe'] as sex_col, c.roles['date_naissance'] as birth_col, c.roles['tranche_age'] as band_col,
        c.roles['deld'] as deld_col, c.roles['rsa'] as rsa_col, c.roles['qpv'] as qpv_col, c.roles['rqth'] as rqth_col,
        c.roles['heures_formation'] as hours_col, c.roles['certification'] as certif_col
-from cand c join fl_records r on r.path = c.path and r.rec = c.rec
+from cand c join fl_head r on r.path = c.path and r.rec = c.rec
 where case c.kind
     when 'indicateurs' then
         (c.is_long and (c.roles['periode'] is not null or c.roles['trimestre'] is not null or c.roles['pole'] is not null))
@@ -292,28 +298,30 @@ group by all;
 create or replace table fl_titles as
 with cells as (
     select r.path, r.kind, r.rec, list_filter(list_transform(r.cells, lambda c: ptrim(c)), lambda c: c <> '') as texts
-    from fl_records r join fl_header h on h.path = r.path and r.rec < h.header_rec
+    from fl_head r join fl_header h on h.path = r.path and r.rec < h.header_rec
+),
+items as (
+    select path, kind, rec, texts, unnest(texts) as txt, generate_subscripts(texts, 1) as i from cells
 ),
 pairs as (
     select path, kind, rec, i,
-           case when strpos(texts[i], ':') > 0 then split_part(texts[i], ':', 1) else texts[i] end as k,
-           case when strpos(texts[i], ':') > 0 then
-                coalesce(nullif(ptrim(texts[i][strpos(texts[i], ':') + 1:]), ''), texts[i + 1])
+           case when strpos(txt, ':') > 0 then split_part(txt, ':', 1) else txt end as k,
+           case when strpos(txt, ':') > 0 then coalesce(nullif(ptrim(txt[strpos(txt, ':') + 1:]), ''), texts[i + 1])
                 else texts[i + 1] end as v
-    from cells, range(1, len(texts) + 1) as t(i)
+    from items
 )
-select path, kind, rec, i, nkey(k) as k, v from pairs
-where v is not null and (list_contains(['annee', 'periode', 'exercice', 'an'], nkey(k))
-    or nkey(k) in (select key from ref_roles where role = 'pole' and kind = pairs.kind));
+select p.path, p.kind, p.rec, p.i, nkey(p.k) as k, p.v from pairs p
+left join ref_roles r on r.kind = p.kind and r.role = 'pole' and r.key = nkey(p.k)
+where p.v is not null and (list_contains(['annee', 'periode', 'exercice', 'an'], nkey(p.k)) or r.key is not null);
 
 -- @step fl_pole_texts
 -- Every text that names a pole: pole cells, title values, file names; PoleMatcher.match and .find
 -- are applied once per distinct text.
 create or replace table fl_pole_texts as
 with t as (
-    select distinct ptrim(r.cells[(h.roles['pole'])::int]) as txt
-    from fl_records r join fl_header h on h.path = r.path and r.rec > h.header_rec
-    where h.roles['pole'] is not null
+    select distinct ptrim(r.cells[h.pole_col]) as txt
+    from fl_records r join fl_header h on h.path = r.path and r.line_no > h.header_line
+    where h.pole_col is not null
     union select v from fl_titles where k not in ('annee', 'periode', 'exercice', 'an')
     union select stem from fl_files
 )
@@ -331,9 +339,9 @@ pieces as (
     select txt, split_part(raw, sep, 1), 1 + s.ord from base, (values ('(', 1), (' - ', 2), (' – ', 3), (',', 4), (':', 5), ('/', 6)) as s(sep, ord)
     where strpos(raw, sep) > 0
     union all
-    select txt, array_to_string(w[a:b], ' '), 10
-    from (select txt, list_filter(regexp_split_to_array(raw, '[\s_\-–.()/,:]+'), lambda x: x <> '')[1:20] as w from base),
-         range(1, len(w) + 1) as ra(a), range(a, len(w) + 1) as rb(b)
+    select txt, unnest(flatten(list_transform(range(1, len(w) + 1), lambda a:
+               list_transform(range(a, len(w) + 1), lambda b: array_to_string(w[a:b], ' '))))), 10
+    from (select txt, list_filter(regexp_split_to_array(raw, '[\s_\-–.()/,:]+'), lambda x: x <> '')[1:20] as w from base)
 ),
 keyed as (
     select txt, piece, stage, nkey(piece) as k,
@@ -343,12 +351,16 @@ keyed as (
            case when strpos(piece, '-') > 0 then nkey(piece[strpos(piece, '-') + 1:]) end as tail
     from pieces
 ),
+unprefixed as (
+    select distinct k.k, arg_min(i.pole_id, p.ord) over (partition by k.k) as pole_id
+    from (select distinct k from keyed) k
+    join ref_pole_prefix p on starts_with(k.k, p.prefix)
+    join fl_pole_index i on i.key = k.k[length(p.prefix) + 1:]
+),
 m1 as (
     -- match() without the number-name form: the key, or the key without a prefix.
-    select k.txt, k.piece, k.stage, k.k, k.head, k.tail,
-           coalesce(e.pole_id, (select arg_min(i.pole_id, p.ord) from ref_pole_prefix p join fl_pole_index i
-                                on i.key = k.k[length(p.prefix) + 1:] where starts_with(k.k, p.prefix))) as pole_id
-    from keyed k left join fl_pole_index e on e.key = k.k
+    select k.txt, k.piece, k.stage, k.k, k.head, k.tail, coalesce(e.pole_id, u.pole_id) as pole_id
+    from keyed k left join fl_pole_index e on e.key = k.k left join unprefixed u on u.k = k.k
 ),
 m2 as (
     select m.*, coalesce(m.pole_id, case
@@ -368,53 +380,100 @@ from m2 group by txt;
 -- @step fl_context
 -- Each table's pole and year from its title rows, else (pole) from its file name.
 create or replace table fl_context as
-select h.path, h.kind,
-       coalesce(
-           (select case when h.kind = 'indicateurs' then arg_min(m.match_pole, t.rec * 1000 + t.i)
-                        else arg_min(coalesce(m.match_pole, m.find_pole), t.rec * 1000 + t.i) end
-            from fl_titles t join fl_pole_match m on m.txt = t.v
-            where t.path = h.path and t.k not in ('annee', 'periode', 'exercice', 'an')
-              and (m.match_pole is not null or (h.kind = 'parcours' and m.find_pole is not null))),
-           (select m.find_pole from fl_files f join fl_pole_match m on m.txt = f.stem where f.path = h.path)
-       ) as ctx_pole,
-       (select arg_min(period_of(t.v), t.rec * 1000 + t.i) from fl_titles t
-        where t.path = h.path and t.k in ('annee', 'periode', 'exercice', 'an') and period_ok(period_of(t.v))) as ctx_period
-from fl_header h;
+with title_pole as (
+    select t.path, arg_min(case when h.kind = 'indicateurs' then m.match_pole else coalesce(m.match_pole, m.find_pole) end,
+                           t.rec * 1000 + t.i) as pole
+    from fl_titles t join fl_header h using (path) join fl_pole_match m on m.txt = t.v
+    where t.k not in ('annee', 'periode', 'exercice', 'an')
+      and (m.match_pole is not null or (h.kind = 'parcours' and m.find_pole is not null))
+    group by t.path
+),
+title_year as (
+    select path, arg_min(period_of(v), rec * 1000 + i) as period from fl_titles
+    where k in ('annee', 'periode', 'exercice', 'an') and period_ok(period_of(v)) group by path
+),
+file_pole as (select f.path, m.find_pole from fl_files f join fl_pole_match m on m.txt = f.stem)
+select h.path, h.kind, coalesce(tp.pole, fp.find_pole) as ctx_pole, ty.period as ctx_period
+from fl_header h left join title_pole tp using (path) left join title_year ty using (path)
+left join file_pole fp using (path);
 
--- @step fl_ind_rows
--- Indicator rows: each data row's pole, period and value(s), and whether the pipeline would refuse
--- it (a refused row is left out whole).
-create or replace table fl_ind_cells as
+-- @step fl_ind_body
+-- Indicator rows under their header: the cells each role names (a wide row keeps its cells), the
+-- table's context; readings are done below once per distinct text, as the parsers memoise them.
+create or replace table fl_ind_body as
 with body as (
-    select r.path, f.source_file, f.arrived, r.line_no, r.cells, r.delim, h.roles, h.is_long, h.ind_col, h.lab_col,
-           c.ctx_pole, c.ctx_period,
+    select r.path, f.source_file, f.arrived, r.line_no, r.cells, r.delim, h.is_long, h.ind_col, h.lab_col,
+           h.pole_col, h.periode_col, h.trimestre_col, h.valeur_col, c.ctx_pole, c.ctx_period,
            -- In a comma-separated file a row longer than its header had a decimal comma split a
            -- number in two: refused, unless every row is one empty cell longer (a trailing separator).
            r.delim = ',' and len(r.cells) > h.header_width as too_wide,
-           len(r.cells[h.header_width + 1:]) = 0 or trim(array_to_string(r.cells[h.header_width + 1:], '')) = '' as extra_empty
+           len(r.cells[h.header_width + 1:]) = 0 or trim(array_to_string(r.cells[h.header_width + 1:], '')) = ''
+               as extra_empty
     from fl_records r
-    join fl_header h on h.path = r.path and r.rec > h.header_rec
+    join fl_header h on h.path = r.path and r.line_no > h.header_line
     join fl_context c on c.path = r.path
     join fl_files f on f.path = r.path
     where h.kind = 'indicateurs'
-),
-rows as (
-    select * exclude (too_wide, extra_empty),
-           too_wide and not (count(distinct len(cells)) over (partition by path) = 1
-                             and bool_and(extra_empty) over (partition by path)) as split_number
-    from body
-),
-keyed as (
-    select r.*,
-           case when r.roles['pole'] is null then r.ctx_pole
-                when is_missing(r.cells[r.roles['pole']]) then null
-                else (select m.match_pole from fl_pole_match m where m.txt = ptrim(r.cells[r.roles['pole']])) end as pole_id,
-           case when r.roles['periode'] is null then r.ctx_period
-                else period_of(ptrim(r.cells[r.roles['periode']])) end as p0,
-           case when r.roles['trimestre'] is not null and not is_missing(r.cells[r.roles['trimestre']])
-                then regexp_extract(upper(regexp_replace(strip_accents(r.cells[r.roles['trimestre']]), '\s+', '', 'g')),
-                                    '^(?:[TQ]|TRIMESTRE)?([1-4])(?:ER|E|EME|ND)?(?:TRIMESTRE)?$', 1) end as q_text
-    from rows r
+)
+select path, source_file, arrived, line_no, delim, is_long, ctx_pole, ctx_period,
+       pole_col is not null as has_pole, periode_col is not null as has_period, trimestre_col is not null as has_quarter,
+       lab_col is not null as has_label,
+       ptrim(cells[pole_col]) as c_pole, ptrim(cells[periode_col]) as c_period, ptrim(cells[trimestre_col]) as c_quarter,
+       ptrim(cells[ind_col]) as c_ind, ptrim(cells[lab_col]) as c_lab, ptrim(cells[valeur_col]) as c_value,
+       case when not is_long then cells end as cells,
+       too_wide and not (count(distinct len(cells)) over (partition by path) = 1
+                         and bool_and(extra_empty) over (partition by path)) as split_number
+from body;
+-- @step fl_ind_raw
+-- One row per value written: a long row gives one, a wide row one per indicator column.
+create or replace table fl_ind_raw as
+select path, line_no, c_ind, c_lab, c_value as raw_value, null::varchar as code from fl_ind_body where is_long
+union all
+select b.path, b.line_no, null, null, ptrim(b.cells[w.col]), w.code
+from fl_ind_body b join fl_wide_columns w using (path) where not b.is_long;
+-- @step fl_ind_text_facts
+create or replace table fl_ind_text_facts as
+with t as (
+    select distinct unnest([c_pole, c_period, c_quarter]) as t from fl_ind_body
+    union select c_ind from fl_ind_raw union select c_lab from fl_ind_raw union select raw_value from fl_ind_raw
+)
+select t, is_missing(t) as missing, nkey(t) as key, period_of(t) as period,
+       regexp_extract(upper(regexp_replace(strip_accents(t), '\s+', '', 'g')),
+                      '^(?:[TQ]|TRIMESTRE)?([1-4])(?:ER|E|EME|ND)?(?:TRIMESTRE)?$', 1) as q_text
+from t where t is not null;
+-- @step fl_ind_coded
+-- The indicator of each value: its code (or label) column, checked against a label column.
+create or replace table fl_ind_coded as
+select r.path, r.line_no, r.raw_value,
+       case when b.is_long then coalesce(case when not fi.missing then ki.code end,
+                                         case when coalesce(fi.missing, true) then kl.code end)
+            else r.code end as code,
+       b.is_long and b.has_label and not coalesce(fi.missing, true) and not coalesce(fl.missing, true)
+           and kl.code is distinct from ki.code as label_mismatch
+from fl_ind_raw r join fl_ind_body b using (path, line_no)
+left join fl_ind_text_facts fi on fi.t = r.c_ind left join ref_indicator_keys ki on ki.key = fi.key
+left join fl_ind_text_facts fl on fl.t = r.c_lab left join ref_indicator_keys kl on kl.key = fl.key;
+-- @step fl_ind_num_facts
+-- Each distinct number as written, read for its file's decimal mark and its indicator's unit.
+create or replace table fl_ind_num_facts as
+with v as (
+    select distinct c.raw_value as t, b.delim <> ',' as dc, coalesce(i.pct, false) as pct
+    from fl_ind_coded c join fl_ind_body b using (path, line_no) left join ref_indicators i using (code)
+    where c.raw_value is not null
+)
+select t, dc, pct, case when num_ambiguous(t, dc, pct) then null else num_core(t) end as parsed from v;
+-- @step fl_ind_rows
+-- Each value with its pole, period and reading, and whether the pipeline would refuse its row.
+create or replace table fl_ind_cells as
+with keyed as (
+    select b.path, b.source_file, b.arrived, b.line_no, b.is_long, b.delim, b.split_number,
+           case when not b.has_pole then b.ctx_pole when coalesce(fp.missing, true) then null
+                else m.match_pole end as pole_id,
+           case when not b.has_period then b.ctx_period else fd.period end as p0,
+           case when b.has_quarter and not coalesce(fq.missing, true) then fq.q_text end as q_text
+    from fl_ind_body b
+    left join fl_ind_text_facts fp on fp.t = b.c_pole left join fl_pole_match m on m.txt = b.c_pole
+    left join fl_ind_text_facts fd on fd.t = b.c_period left join fl_ind_text_facts fq on fq.t = b.c_quarter
 ),
 periods as (
     select *,
@@ -423,45 +482,19 @@ periods as (
                 else {'y': p0.y, 'q': q_text::int} end as period,
            (q_text is not null and (q_text = '' or (p0.q is not null and p0.q <> q_text::int))) as bad_quarter
     from keyed
-),
-long_values as (
-    select p.path, p.source_file, p.arrived, p.line_no, p.pole_id, p.period, p.bad_quarter, p.split_number, p.delim,
-           coalesce(ik.code, case when is_missing(p.cells[p.ind_col]) then lk.code end) as code,
-           case when is_missing(p.cells[p.ind_col]) and not is_missing(p.cells[p.lab_col])
-                then null else lk.code end as label_code,
-           p.lab_col is not null and not is_missing(p.cells[p.lab_col]) and not is_missing(p.cells[p.ind_col]) as check_label,
-           ptrim(p.cells[p.roles['valeur']]) as raw_value
-    from periods p
-    left join ref_indicator_keys ik on ik.key = nkey(p.cells[p.ind_col]) and not is_missing(p.cells[p.ind_col])
-    left join ref_indicator_keys lk on lk.key = nkey(p.cells[p.lab_col])
-    where p.is_long
-),
-wide_values as (
-    select p.path, p.source_file, p.arrived, p.line_no, p.pole_id, p.period, p.bad_quarter, p.split_number, p.delim,
-           w.code, ptrim(p.cells[w.col]) as raw_value
-    from periods p join fl_wide_columns w on w.path = p.path
-    where not p.is_long
-),
-all_values as (
-    select path, source_file, arrived, line_no, pole_id, period, bad_quarter or split_number as bad_quarter, delim,
-           code, raw_value, code is null or (check_label and label_code is distinct from code) as bad_code, true as is_long
-    from long_values
-    union all
-    select path, source_file, arrived, line_no, pole_id, period, bad_quarter or split_number, delim, code, raw_value,
-           false, false
-    from wide_values
 )
-select v.*, i.entier, i.vmin, i.vmax, i.pct,
-       case when is_missing(v.raw_value) then null
-            when num_ambiguous(v.raw_value, v.delim <> ',', coalesce(i.pct, false)) then null
-            else num_core(v.raw_value) end as parsed
-from all_values v left join ref_indicators i using (code);
+select p.path, p.source_file, p.arrived, p.line_no, p.is_long, p.pole_id, p.period,
+       p.bad_quarter or p.split_number as bad_quarter, c.code, c.code is null or c.label_mismatch as bad_code,
+       c.raw_value, coalesce(fv.missing, true) as missing, n.parsed, i.entier, i.vmin, i.vmax
+from fl_ind_coded c join periods p using (path, line_no)
+left join ref_indicators i on i.code = c.code
+left join fl_ind_text_facts fv on fv.t = c.raw_value
+left join fl_ind_num_facts n on n.t = c.raw_value and n.dc = (p.delim <> ',') and n.pct = coalesce(i.pct, false);
 -- @step fl_ind_values
 create or replace table fl_ind_values as
 with judged as (
     select *,
-           is_missing(raw_value) as missing,
-           not is_missing(raw_value) and (
+           not missing and (
                parsed is null
                or (vmin is not null and parsed.v < vmin)
                or (vmax is not null and parsed.v > vmax)
@@ -492,9 +525,9 @@ conflicts as (
     ) c on c.source_file = l.source_file and c.pole_id = l.pole_id and c.annee = l.annee
         and c.trimestre is not distinct from l.trimestre and c.code = l.code
 )
-select distinct on (source_file, pole_id, annee, trimestre, code) l.*
+select l.*
 from loaded l anti join conflicts c using (source_file, line_no)
-order by source_file, pole_id, annee, trimestre, code, line_no;
+qualify row_number() over (partition by source_file, pole_id, annee, trimestre, code order by line_no) = 1;
 
 -- @step fl_indicator_values
 -- Resubmissions: for each pole and period, every value of the file that arrived last.
@@ -587,7 +620,7 @@ select r.path, f.source_file, f.arrived, r.line_no, c.ctx_pole,
        ptrim(r.cells[h.qpv_col]) as c_qpv, ptrim(r.cells[h.rqth_col]) as c_rqth,
        ptrim(r.cells[h.hours_col]) as c_hours, ptrim(r.cells[h.certif_col]) as c_certif
 from fl_records r
-join fl_header h on h.path = r.path and r.rec > h.header_rec
+join fl_header h on h.path = r.path and r.line_no > h.header_line
 join fl_context c on c.path = r.path
 join fl_files f on f.path = r.path
 where h.kind = 'parcours';
@@ -631,11 +664,13 @@ where not m.missing and not x.missing and c.c_motif[1] not in ('=', '+', '@');
 
 -- @step fl_stays
 create or replace table fl_stays as
-with cells as (
-    select c.*,
-           -- A yes/no column of ticks only: there an empty cell means no (parse_flag's `ticks`).
-           bool_and(coalesce(fc.missing, true) or fc.tick) over (partition by c.path)
-               and bool_or(not coalesce(fc.missing, true)) over (partition by c.path) as ticks_certif,
+with ticks as (
+    -- A yes/no column of ticks only: there an empty cell means no (parse_flag's `ticks`).
+    select c.path, bool_and(coalesce(f.missing, true) or f.tick) and bool_or(not coalesce(f.missing, true)) as ticks_certif
+    from fl_stay_cells c left join fl_stay_facts f on f.t = c.c_certif group by c.path
+),
+cells as (
+    select c.*, t.ticks_certif,
            fp.missing as pole_missing, fs.missing as structure_missing, fs.k as structure_cle, fe.missing as entry_missing, fe.d as entry,
            fx.missing as exit_missing, fx.d as exit_date, fm.missing as motif_missing,
            fb.missing as birth_missing, fb.d as birth, fa.missing as band_missing, fa.band_ok,
@@ -650,6 +685,7 @@ with cells as (
     left join fl_stay_facts fd on fd.t = c.c_deld left join fl_stay_facts fr on fr.t = c.c_rsa
     left join fl_stay_facts fq on fq.t = c.c_qpv left join fl_stay_facts fh on fh.t = c.c_rqth
     left join fl_stay_facts fc on fc.t = c.c_certif left join fl_stay_facts fw on fw.t = c.c_hours
+    join ticks t on t.path = c.path
 ),
 read as (
     select c.*,
@@ -690,19 +726,20 @@ keyed as (
     from judged where not refused
 )
 -- A second row of the same stay in one file is refused (the first one is kept).
-select distinct on (source_file, person_key, pole_id, structure_cle, entry)
-       person_key, pole_id, structure, structure_cle, entry as date_entree, exit_date as date_sortie,
+select person_key, pole_id, structure, structure_cle, entry as date_entree, exit_date as date_sortie,
        category as categorie_sortie, hours as heures_formation, certified as certification,
        source_file, arrived, line_no
-from keyed order by source_file, person_key, pole_id, structure_cle, entry, line_no;
+from keyed
+qualify row_number() over (partition by source_file, person_key, pole_id, structure_cle, entry order by line_no) = 1;
 
 -- @step fl_pathways
 -- The latest version of each stay (file arrived last, then the later row), grouped into pathways:
 -- an entry into another structure within gap_days of the previous exit is an internal move.
 create or replace table fl_pathways as
 with latest as (
-    select distinct on (person_key, pole_id, structure_cle, date_entree) *
-    from fl_stays order by person_key, pole_id, structure_cle, date_entree, arrived desc, source_file desc, line_no desc
+    select * from fl_stays
+    qualify row_number() over (partition by person_key, pole_id, structure_cle, date_entree
+                               order by arrived desc, source_file desc, line_no desc) = 1
 ),
 ordered as (
     select *, lag(date_sortie) over w as prev_exit, lag(structure_cle) over w as prev_structure,
@@ -780,11 +817,13 @@ ended as (
            median(date_diff('day', debut, fin) / (365.25 / 12)) filter (where categorie is distinct from 'retrait') as duree
     from spans where fin is not null group by all
 ),
-persons as (
-    select y.pole_id, y.annee,
-           count(distinct s.person_key) filter (where s.certification and s.an_sortie = y.annee) as certifications,
-           count(distinct s.person_key) filter (where s.mobilite_interne and s.an_entree = y.annee) as mobilites
-    from years y join stays s on s.pole_id = y.pole_id group by all
+certified as (
+    select pole_id, an_sortie as annee, count(distinct person_key) as certifications
+    from stays where certification group by all
+),
+moved as (
+    select pole_id, an_entree as annee, count(distinct person_key) as mobilites
+    from stays where mobilite_interne group by all
 ),
 wide as (
     select y.pole_id, y.annee,
@@ -795,11 +834,12 @@ wide as (
            case when coalesce(e.sorties, 0) > 0 then (e.durable + e.transition + e.positive) / e.sorties end
                as taux_sortie_dynamique,
            case when coalesce(e.sorties, 0) > 0 then e.duree end as duree_mediane_mois,
-           o.heures as heures_formation, coalesce(p.certifications, 0) as certifications,
-           coalesce(p.mobilites, 0) as mobilites_internes
+           o.heures as heures_formation, coalesce(c.certifications, 0) as certifications,
+           coalesce(mv.mobilites, 0) as mobilites_internes
     from years y
     left join overlap o using (pole_id, annee) left join entered en using (pole_id, annee)
-    left join ended e using (pole_id, annee) left join persons p using (pole_id, annee)
+    left join ended e using (pole_id, annee) left join certified c using (pole_id, annee)
+    left join moved mv using (pole_id, annee)
 )
 select pole_id, annee, code, valeur::double as valeur
 from (unpivot wide on columns(* exclude (pole_id, annee)) into name code value valeur)
