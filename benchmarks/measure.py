@@ -8,9 +8,11 @@ and accumulate over every child the bench ever ran.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import platform
+import signal
 import subprocess
 import sys
 import threading
@@ -77,6 +79,7 @@ class Measured:
     seconds: float
     peak_rss: int
     output: str
+    timed_out: bool = False
 
 
 def run_measured(
@@ -87,10 +90,19 @@ def run_measured(
 ) -> Measured:
     """Run `cmd`, polling its process tree's memory; stdout and stderr are kept (merged)."""
     started = time.perf_counter()
+    # A session of its own: on a timeout the child and what it started (Chromium for the report)
+    # are stopped together, and nothing else.
     proc = subprocess.Popen(
-        list(cmd), env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        list(cmd),
+        env=env,
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
     )
     peak = 0
+    timed_out = False
     done = threading.Event()
 
     def poll() -> None:
@@ -104,13 +116,15 @@ def run_measured(
     try:
         output, _ = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        proc.kill()
+        timed_out = True
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
         output, _ = proc.communicate()
         output += f"\n[délai de {timeout:.0f} s dépassé : processus arrêté]"
     finally:
         done.set()
         poller.join()
-    return Measured(proc.returncode, time.perf_counter() - started, peak, output)
+    return Measured(proc.returncode, time.perf_counter() - started, peak, output, timed_out)
 
 
 def _cpu_model() -> str:

@@ -85,11 +85,15 @@ def time_pages(
             for _ in range(repeat):
                 at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
                 at.session_state[DEMO_ROLE_KEY] = "staff"
-                at.run()
-                st.cache_data.clear()
-                at.switch_page(f"{page}/page.py")
-                t0 = time.perf_counter()
-                at.run()
+                try:
+                    at.run()
+                    st.cache_data.clear()
+                    at.switch_page(f"{page}/page.py")
+                    t0 = time.perf_counter()
+                    at.run()
+                except Exception as exc:  # AppTest's timeout, or a crash outside the page's script
+                    timing.error = f"{type(exc).__name__} : {str(exc)[:200]}"
+                    break
                 timing.seconds.append(time.perf_counter() - t0)
                 if at.exception:
                     timing.error = "; ".join(str(e.value)[:200] for e in at.exception)

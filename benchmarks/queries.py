@@ -183,6 +183,19 @@ def read_context(warehouse: Path) -> ReadContext:
     return ReadContext(int(year), str(pole), int(pyear or year), int(tyear or year))
 
 
+# A read slower than this is called fewer times (at least MIN_CALLS), so that one slow read at scale
+# does not hold the bench for tens of minutes; the table gives each read's number of calls.
+READ_BUDGET_SECONDS = 60.0
+MIN_CALLS = 3
+
+
+def calls(repeat: int, first_call: float) -> int:
+    """How many timed calls of a read whose first call took `first_call` seconds."""
+    if first_call <= 0 or first_call * repeat <= READ_BUDGET_SECONDS:
+        return repeat
+    return max(min(MIN_CALLS, repeat), int(READ_BUDGET_SECONDS / first_call))
+
+
 @dataclass
 class ReadTiming:
     name: str
@@ -220,13 +233,15 @@ def time_reads(warehouse: Path, repeat: int, on_read: Callable[[str], None] | No
         fn = getattr(importlib.import_module(module_name), function_name)
         args = arguments[name]
         with capture_sql() as log:
+            t0 = time.perf_counter()
             try:
                 fn(wh, STAFF, *args)  # first call: captures the SQL, warms what Python caches
             except Exception as exc:  # a read failing on this data is reported, not fatal
                 results.append(ReadTiming(name, 0, error=f"{type(exc).__name__} : {exc}"))
                 continue
+            first = time.perf_counter() - t0
         timing = ReadTiming(name, len(log))
-        for _ in range(repeat):
+        for _ in range(calls(repeat, first)):
             t0 = time.perf_counter()
             fn(wh, STAFF, *args)
             timing.read.append(time.perf_counter() - t0)
@@ -240,7 +255,7 @@ def time_reads(warehouse: Path, repeat: int, on_read: Callable[[str], None] | No
     bare = duckdb.connect(str(warehouse), read_only=True)
     try:
         for timing in results:
-            for _ in range(repeat if timing.error is None else 0):
+            for _ in range(len(timing.read)):
                 t0 = time.perf_counter()
                 for sql, params in captured[timing.name]:
                     bare.execute(sql, params).df()

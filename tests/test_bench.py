@@ -51,6 +51,15 @@ def test_figures_are_written_the_french_way() -> None:
     assert md.verdict(None, 1.5) == md.verdict(1.0, None) == "—"
 
 
+def test_a_slow_read_is_called_fewer_times_but_at_least_three() -> None:
+    from benchmarks.queries import calls
+
+    assert calls(20, 0.05) == 20  # 1 s in all: every call
+    assert calls(20, 6.0) == 10  # 60 s of budget
+    assert calls(20, 40.0) == 3  # never fewer than three
+    assert calls(2, 40.0) == 2  # nor more than asked
+
+
 def test_scales_are_demo_or_a_number_of_poles() -> None:
     assert parse_scales("demo,2000") == ["demo", "2000"]
     assert parse_scales(" Démo , 0500 ") == ["demo", "500"]
