@@ -60,6 +60,17 @@ def test_a_slow_read_is_called_fewer_times_but_at_least_three() -> None:
     assert calls(2, 40.0) == 2  # nor more than asked
 
 
+def test_the_median_run_keeps_the_highest_memory() -> None:
+    from benchmarks.bench import _median
+    from benchmarks.measure import Measured
+
+    runs = [Measured(0, 40.0, 500, "a"), Measured(0, 30.0, 700, "b"), Measured(0, 50.0, 600, "c")]
+    median = _median(runs)
+    assert (median.seconds, median.output, median.peak_rss) == (40.0, "a", 700)
+    assert _median(runs[:2]).seconds == 30.0  # an even count: the lower middle one
+    assert _median([]) is None
+
+
 def test_scales_are_demo_or_a_number_of_poles() -> None:
     assert parse_scales("demo,2000") == ["demo", "2000"]
     assert parse_scales(" Démo , 0500 ") == ["demo", "500"]
@@ -76,11 +87,11 @@ def test_a_scale_the_sample_cannot_write_is_reported_not_measured(
 
     monkeypatch.setattr(bench, "scale_sample_available", lambda: False)
     said: list[str] = []
-    result = bench.measure_scale("2000", tmp_path, 2, said.append, None)
+    result = bench.measure_scale("2000", tmp_path, 2, said.append)
     assert result.unavailable is not None and "--scale" in result.unavailable
     assert result.run is None and not (tmp_path / "echelle-2000").exists()
     assert said == [f"[2000 pôles] {result.unavailable}"]
-    section = bench.scale_section(result, None, 2)
+    section = bench.scale_section(result, 2)
     assert section.startswith("## 2\u202f000 pôles") or section.startswith("## 2 000 pôles")
     assert "Échelle non disponible" in section
 
