@@ -524,9 +524,8 @@ def build_table(result: ScaleResult) -> str:
             rows.append(("… dont l'exécution Dagster", md.seconds(result.steps.run_seconds), "", "", "", ""))
         rows.append(
             (
-                "`ptce run` : mémoire maximale (arbre de processus)"
-                + (" (la plus haute)" if several else ""),
-                md.size(run.peak_rss),
+                "`ptce run` : mémoire maximale (arbre de processus)",
+                md.size(run.peak_rss) + (f" (la plus haute des {len(result.runs)})" if several else ""),
                 "",
                 "",
                 "≤ 3 Gio" if not demo else "(≤ 3 Gio à l'échelle)",
