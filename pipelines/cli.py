@@ -1,5 +1,5 @@
 """The `ptce` command: demo data, pipeline run, deposit and its preview, dashboards, Dagster UI, template,
-report.
+report, benchmarks.
 
 Used by people and by scripts, so its sub-commands and options are a stable interface (SPEC §4).
 Messages are French; exit status is 0 on success, 2 when publication was refused (for `ptce preview`:
@@ -532,6 +532,13 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    # The benchmark package uses the pipeline, the pages and the report; nothing imports it but this.
+    from benchmarks.bench import main as bench_main
+
+    return bench_main(args)
+
+
 class FrenchHelpFormatter(argparse.HelpFormatter):
     """argparse's help layout, with its own words in French."""
 
@@ -733,6 +740,36 @@ def build_parser() -> argparse.ArgumentParser:
         help="dossier où écrire les trois fichiers (défaut : curated/rapports/ du dossier de données)",
     )
     rep.set_defaults(func=cmd_report)
+    bench = sub.add_parser(
+        "bench",
+        help="mesurer ptce run, le plancher DuckDB, les contrôles, les lectures, les pages et le rapport ; "
+        "écrire BENCHMARKS.md",
+    )
+    bench.add_argument(
+        "--scales",
+        default="demo,2000",
+        metavar="ÉCHELLES",
+        help="échelles séparées par des virgules : « demo » et/ou un nombre de pôles (défaut : demo,2000)",
+    )
+    bench.add_argument(
+        "--out",
+        metavar="FICHIER",
+        help="fichier Markdown à écrire (défaut : BENCHMARKS.md à la racine du projet)",
+    )
+    bench.add_argument(
+        "--work-dir",
+        metavar="DOSSIER",
+        help="dossier de travail des données générées (défaut : ptce-bench dans le dossier temporaire)",
+    )
+    bench.add_argument(
+        "--repeat",
+        type=int,
+        default=20,
+        metavar="N",
+        help="appels de chaque lecture des pages (p50, p95) ; chaque page est exécutée min(N, 3) fois "
+        "(défaut : 20)",
+    )
+    bench.set_defaults(func=cmd_bench)
     return parser
 
 

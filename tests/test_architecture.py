@@ -9,6 +9,9 @@
   only the pure chart modules (`dashboards.<page>.charts`, `dashboards.shared.plotting`,
   `dashboards.shared.maps`, `dashboards.shared.angle_charts`), so that a chart in the report is the
   dashboard's own figure.
+- `benchmarks` (`ptce bench`) measures the product from outside: it may use every side, and nothing
+  imports it but the command line (`pipelines/cli.py`, lazily); it imports no dashboard page, only
+  `dashboards.shared`.
 Checked on the source with `ast`, imports inside functions included.
 """
 
@@ -110,3 +113,19 @@ def test_reports_use_only_the_pure_chart_modules_of_the_dashboards() -> None:
             if not allowed:
                 bad.append(f"{path.relative_to(PROJECT_ROOT)} imports {module}")
     assert bad == []
+
+
+def test_nothing_imports_the_benchmarks_but_the_command_line() -> None:
+    bad = [
+        line
+        for folder in ("ptce", "dashboards", "reports", "pipelines")
+        for line in offending(folder, ["benchmarks"])
+    ]
+    assert bad == [
+        "pipelines/cli.py imports benchmarks.bench",
+        "pipelines/cli.py imports benchmarks.bench.main",
+    ]
+
+
+def test_the_benchmarks_import_no_page() -> None:
+    assert offending("benchmarks", [f"dashboards.{p}" for p in PAGES]) == []
