@@ -17,7 +17,9 @@ from benchmarks.bench import main
 from benchmarks.pages import pages
 from benchmarks.queries import page_reads
 
-pytestmark = pytest.mark.benchmark
+# `benchmark`: left out of every run by default (pyproject addopts); `slow` too, so that the quick loop
+# `-m "not slow and not browser"`, whose -m replaces the default one, leaves it out as well.
+pytestmark = [pytest.mark.benchmark, pytest.mark.slow]
 
 
 def test_the_bench_writes_every_figure_of_the_demo(tmp_path: Path) -> None:
