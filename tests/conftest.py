@@ -50,5 +50,6 @@ FULL_RUN_FIXTURES = {"demo_run", "demo_data_dir", "altered_data_dir", "app_serve
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
-        if FULL_RUN_FIXTURES & set(getattr(item, "fixturenames", ())):
+        # Benchmarks are slow too: the quick loop's -m replaces the default `-m 'not benchmark'`.
+        if FULL_RUN_FIXTURES & set(getattr(item, "fixturenames", ())) or item.get_closest_marker("benchmark"):
             item.add_marker(pytest.mark.slow)

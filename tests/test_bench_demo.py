@@ -17,9 +17,7 @@ from benchmarks.bench import main
 from benchmarks.pages import pages
 from benchmarks.queries import page_reads
 
-# `benchmark`: left out of every run by default (pyproject addopts); `slow` too, so that the quick loop
-# `-m "not slow and not browser"`, whose -m replaces the default one, leaves it out as well.
-pytestmark = [pytest.mark.benchmark, pytest.mark.slow]
+pytestmark = pytest.mark.benchmark
 
 
 def test_the_bench_writes_every_figure_of_the_demo(tmp_path: Path) -> None:
