@@ -490,6 +490,21 @@ VISIT_ROLES = ("hote", "participant")
 # having offered (accueil sans offre), did not answer the question and hosted nothing (sans réponse).
 OFFER_STATUSES = ("honorée", "ouverte", "déclinée", "accueil sans offre", "sans réponse")
 
+# The pathway counts a pole also declares in its indicator files: what the pipeline checks against
+# the figures drawn from its pathways, and what `ptce sample --scale` declares from the pathways it draws.
+PATHWAY_DECLARED_CODES = (
+    "personnes_accompagnees",
+    "entrees_parcours",
+    "sorties",
+    "sorties_emploi_durable",
+    "sorties_emploi_transition",
+    "sorties_positives",
+    "sorties_autres",
+    "heures_formation",
+    "certifications",
+    "mobilites_internes",
+)
+
 PATHWAY_INDICATOR_CODES = (
     "personnes_accompagnees",
     "entrees_parcours",

@@ -15,29 +15,17 @@ from pipelines.pathways.adjusted import INDICATORS as ADJUSTED_INDICATORS
 from pipelines.pathways.adjusted import MIN_EXITS
 from pipelines.shared.quality_checks import first_named, sql_check
 from pipelines.shared.resources import WarehouseResource
-from ptce.contract import PATHWAY_INDICATOR_CODES
+from ptce.contract import PATHWAY_DECLARED_CODES, PATHWAY_INDICATOR_CODES
 from ptce.fmt import fmt_number
 from ptce.reference import load_pathway_config
 
-# Counts compared with the declared figures (rates and medians have no meaningful tolerance in persons).
-COMPARED_CODES = (
-    "personnes_accompagnees",
-    "entrees_parcours",
-    "sorties",
-    "sorties_emploi_durable",
-    "sorties_emploi_transition",
-    "sorties_positives",
-    "sorties_autres",
-    "heures_formation",
-    "certifications",
-    "mobilites_internes",
-)
 MAX_NAMED = 10
 
 
 def gaps_sql(relative: float, absolute: float) -> str:
     """Rows of `pathway_indicators` whose gap exceeds both tolerances."""
-    codes = ", ".join(f"'{c}'" for c in COMPARED_CODES)
+    # Counts only: rates and medians have no meaningful tolerance in persons.
+    codes = ", ".join(f"'{c}'" for c in PATHWAY_DECLARED_CODES)
     return f"""
         select pole_id, annee, code, valeur, valeur_declaree, ecart
         from pathway_indicators

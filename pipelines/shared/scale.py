@@ -40,6 +40,7 @@ from itertools import accumulate
 from pathlib import Path
 from typing import IO, NamedTuple, Protocol
 
+from ptce.contract import PATHWAY_DECLARED_CODES
 from ptce.paths import DataLayout
 from ptce.reference import Pole, load_poles
 
@@ -403,18 +404,6 @@ def _hours(rate: float, days: int) -> float:
     return round(rate * days * 2) / 2
 
 
-PEOPLE_CODES = (
-    "personnes_accompagnees",
-    "entrees_parcours",
-    "sorties",
-    "sorties_emploi_durable",
-    "sorties_emploi_transition",
-    "sorties_positives",
-    "sorties_autres",
-    "heures_formation",
-    "certifications",
-    "mobilites_internes",
-)
 _CODE_OF_CATEGORY = {
     "emploi_durable": "sorties_emploi_durable",
     "emploi_transition": "sorties_emploi_transition",
@@ -424,7 +413,7 @@ _CODE_OF_CATEGORY = {
 
 
 def people_figures(spec: ScaleSpec, flows: PoleFlows) -> dict[int, dict[str, float]]:
-    """The yearly counts a pole declares for its pathways (`PEOPLE_CODES`), by the pipeline's rules.
+    """The yearly counts a pole declares for its pathways (`PATHWAY_DECLARED_CODES`), by the pipeline's rules.
 
     Same rules as `pathway_indicators`: persons with a stay overlapping the year; pathways starting
     in the year; pathways ending in the year, withdrawals left out, by category; each stay's hours
@@ -433,7 +422,7 @@ def people_figures(spec: ScaleSpec, flows: PoleFlows) -> dict[int, dict[str, flo
     """
     end = date(spec.last_year, 12, 31)
     years = spec.year_list
-    out = {y: dict.fromkeys(PEOPLE_CODES, 0.0) for y in years}
+    out = {y: dict.fromkeys(PATHWAY_DECLARED_CODES, 0.0) for y in years}
     hours = dict.fromkeys(years, 0.0)
     bounds = {y: (date(y, 1, 1).toordinal(), date(y, 12, 31).toordinal()) for y in years}
     spans: dict[int, list[date]] = {}  # person -> [first entry, last day]
