@@ -34,7 +34,7 @@ from pipelines.pathways.fields import (
 from pipelines.pathways.pseudonym import DEMO_KEY_NOTE, NO_KEY_ERROR, PseudonymKey, pseudonymise
 from pipelines.shared.dates import parse_date
 from pipelines.shared.readers import Sheet, hidden_sheets_note, read_into
-from pipelines.shared.results import FileResult, IngestionError, QuarantineRecord
+from pipelines.shared.results import FileResult, IngestionError
 from pipelines.shared.values import ValueProblem, cell_text, formula_reason, header_roles, is_missing
 from ptce.reference import PoleMatcher, PoleSet, shipped_poles
 from ptce.text import normalize_key
@@ -543,18 +543,15 @@ class PathwayFileParser:
             # The person by pseudonym, after the reason: the reason's prefix stays « file, row, field : ».
             who = f" (personne {person_key})" if person_key else ""
             for field, value, reason in problems:
-                label = FIELD_LABELS[field]
-                result.quarantine.append(
-                    QuarantineRecord(
-                        source_file=result.source_file,
-                        row_number=row_number,
-                        field=label,
-                        value=value,
-                        reason=f"{result.source_file}, ligne {row_number}, champ {label} : {reason}{who}",
-                        pole_id=pole_id,
-                        sheet=sheet,
-                        annee=entry.year if entry else None,
-                    )
+                result.quarantine_row(
+                    row_number,
+                    FIELD_LABELS[field],
+                    value,
+                    reason,
+                    after=who,
+                    pole_id=pole_id,
+                    sheet=sheet,
+                    annee=entry.year if entry else None,
                 )
             return
         result.records.append(

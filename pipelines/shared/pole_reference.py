@@ -41,7 +41,7 @@ import pandas as pd
 from pipelines.shared.arrivals import arrival_order, register_path
 from pipelines.shared.dates import parse_date
 from pipelines.shared.readers import Sheet, hidden_sheets_note, read_into
-from pipelines.shared.results import FileResult, IngestionError, QuarantineRecord
+from pipelines.shared.results import FileResult, IngestionError
 from pipelines.shared.values import (
     ValueProblem,
     cell_text,
@@ -423,16 +423,8 @@ class PoleFileReader:
         for column, value, reason in problems:
             # A long text stays in the `value` column: the reason quotes short cells only.
             short = value is not None and len(value) <= QUOTED_IN_REASON
-            shown = f" « {value} »" if short and value and f"« {value} »" not in reason else ""
-            result.quarantine.append(
-                QuarantineRecord(
-                    source_file=result.source_file,
-                    row_number=row_number,
-                    field=column,
-                    value=value,
-                    reason=f"{result.source_file}, ligne {row_number}, champ {column}{shown} : {reason}",
-                    pole_id=pole_id,
-                )
+            result.quarantine_row(
+                row_number, column, value, reason, quoted=value if short else None, pole_id=pole_id
             )
 
 

@@ -82,6 +82,34 @@ class FileResult:
             return "partial"
         return "ok"
 
+    def quarantine_row(
+        self,
+        row_number: int,
+        field: str,
+        value: str | None,
+        reason: str,
+        *,
+        quoted: str | None = None,
+        after: str = "",
+        **where: Any,
+    ) -> None:
+        """Quarantine one field of one row, its reason prefixed « file, ligne N, champ F : ».
+
+        `quoted`, when given and not already quoted in `reason`, is shown after the field name;
+        `after` ends the reason; `where` fills the record's pole, sheet, year and indicator.
+        """
+        shown = f" « {quoted} »" if quoted and f"« {quoted} »" not in reason else ""
+        self.quarantine.append(
+            QuarantineRecord(
+                source_file=self.source_file,
+                row_number=row_number,
+                field=field,
+                value=value,
+                reason=f"{self.source_file}, ligne {row_number}, champ {field}{shown} : {reason}{after}",
+                **where,
+            )
+        )
+
     def message(self) -> str:
         """French summary for `ingest_log.message`."""
         if self.error is not None:

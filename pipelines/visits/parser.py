@@ -26,7 +26,7 @@ from typing import Any
 
 from pipelines.shared.dates import parse_span
 from pipelines.shared.readers import Sheet, hidden_sheets_note, read_into
-from pipelines.shared.results import FileResult, IngestionError, QuarantineRecord
+from pipelines.shared.results import FileResult, IngestionError
 from pipelines.shared.values import (
     ValueProblem,
     cell_text,
@@ -349,19 +349,15 @@ class VisitFileParser:
         year: int | None,
     ) -> None:
         for field, value, reason in problems:
-            label = FIELD_LABELS[field]
-            shown = f" « {value} »" if value and f"« {value} »" not in reason else ""
-            result.quarantine.append(
-                QuarantineRecord(
-                    source_file=result.source_file,
-                    row_number=row_number,
-                    field=label,
-                    value=value,
-                    reason=f"{result.source_file}, ligne {row_number}, champ {label}{shown} : {reason}",
-                    pole_id=pole_id,
-                    sheet=sheet,
-                    annee=year,
-                )
+            result.quarantine_row(
+                row_number,
+                FIELD_LABELS[field],
+                value,
+                reason,
+                quoted=value,
+                pole_id=pole_id,
+                sheet=sheet,
+                annee=year,
             )
 
     def _event_row(
