@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import dagster as dg
-import duckdb
 
 from pipelines.definitions import build_definitions
 from pipelines.pathways.pseudonym import DEMO_KEY_MARK, KEY_VARIABLE, NO_KEY_MARK
@@ -22,7 +21,7 @@ from pipelines.shared import build_lock
 from pipelines.shared.jobs import JOB_NAME
 from pipelines.shared.resources import WarehouseResource
 from pipelines.shared.run_storage import tune_sqlite_storage
-from ptce.contract import fetch_one
+from ptce.contract import connect_readonly, fetch_one
 from ptce.fmt import fmt_datetime, fmt_number
 from ptce.paths import DataLayout
 
@@ -196,7 +195,7 @@ def summary_lines(outcome: RunOutcome) -> list[str]:
     layout = DataLayout(outcome.data_dir)
     lines = [f"Observatoire PTCE — dossier de données : {layout.data_dir}"]
     if layout.warehouse.exists():
-        with duckdb.connect(str(layout.warehouse), read_only=True) as con:
+        with connect_readonly(layout.warehouse) as con:
             log = fetch_one(
                 con,
                 """select count(*), count(*) filter (status = 'ok'), count(*) filter (status = 'partial'),

@@ -1,8 +1,9 @@
 """The published warehouse contract: its tables and columns, and how readers open it.
 
 `curated/ptce.duckdb` is rebuilt by the pipeline and swapped in atomically; readers (dashboards,
-report, analysts) open it read-only. The column lists below are the stable interface (SPEC §4); the
-pipeline creates exactly these tables, and a test checks it.
+report, analysts, the pipeline reading the last publication) open it read-only, through
+`connect_readonly`. The column lists below are the stable interface (SPEC §4); the pipeline creates
+exactly these tables, and a test checks it.
 """
 
 from __future__ import annotations
@@ -548,9 +549,28 @@ def create_table_sql(table: str, qualified: str | None = None) -> str:
     return f"create or replace table {name} ({cols})"
 
 
+# The name the published file is attached under in a reader's own DuckDB instance.
+PUBLISHED_ALIAS = "published"
+
+
 def connect_readonly(path: Path) -> duckdb.DuckDBPyConnection:
-    """Open the published warehouse for reading only; it is never written in place."""
-    return duckdb.connect(str(path), read_only=True)
+    """Open the published warehouse for reading only, in a DuckDB instance of its own.
+
+    `duckdb.connect(path)` goes through a per-process cache keyed by path: while any connection to
+    a database is open, another `connect` to the same path joins that database, even after the
+    pipeline has swapped a new file in (`os.replace`), and so would read the replaced version. An
+    in-memory instance with the file attached read-only shares nothing: it reads the file that is
+    at `path` now, whatever else the process holds open. Unqualified table names resolve to it
+    (`use`); its spill files go where DuckDB puts those of a file database (`<file>.tmp`).
+    """
+    con = duckdb.connect(":memory:", config={"temp_directory": f"{path}.tmp"})
+    try:
+        con.execute(f"attach ? as {PUBLISHED_ALIAS} (read_only)", [str(path)])
+        con.execute(f"use {PUBLISHED_ALIAS}")
+    except BaseException:
+        con.close()
+        raise
+    return con
 
 
 def fetch_one(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> tuple | None:

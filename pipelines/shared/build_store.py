@@ -19,7 +19,7 @@ import duckdb
 import pandas as pd
 
 from pipelines.shared.domain import domains
-from ptce.contract import TABLES, create_table_sql, fetch_one
+from ptce.contract import TABLES, connect_readonly, create_table_sql, fetch_one
 from ptce.paths import DataLayout
 from ptce.reference import load_catalog
 
@@ -142,7 +142,7 @@ def read_published_fingerprint(layout: DataLayout) -> str | None:
     if not layout.warehouse.exists():
         return None
     try:
-        with duckdb.connect(str(layout.warehouse), read_only=True) as con:
+        with connect_readonly(layout.warehouse) as con:
             row = fetch_one(con, "select raw_fingerprint from publication")
     except duckdb.Error:
         return None

@@ -44,7 +44,7 @@ import duckdb
 import pandas as pd
 
 from pipelines.shared.arrivals import record_arrivals, register_path
-from ptce.contract import TABLES
+from ptce.contract import TABLES, connect_readonly
 from ptce.intake import ALLOWED_EXTENSIONS, KINDS, refusal, upload_suffix
 from ptce.paths import PROJECT_ROOT, DataLayout
 from ptce.spreadsheet import neutralise
@@ -333,7 +333,7 @@ def _failed_checks(
     known: set[tuple[Any, ...]] = set()
     if layout.warehouse.exists():
         try:
-            with duckdb.connect(str(layout.warehouse), read_only=True) as pub:
+            with connect_readonly(layout.warehouse) as pub:
                 known = set(
                     pub.execute(
                         """select asset, check_name, regle, unexpected_count
