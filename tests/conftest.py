@@ -6,13 +6,24 @@ Tests never touch the project's own `data/`: everything happens under pytest's t
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from pipelines.runner import RunOutcome, run_pipeline
 from pipelines.shared.sample import write_sample
+from ptce.read.base import release_connections
 from tests.odd_files import write_bad_and_pending_files, write_bad_application_files, write_later_target
+
+
+@pytest.fixture(autouse=True)
+def _release_read_connections() -> Iterator[None]:
+    """The read layer keeps its connections open; DuckDB refuses to write a file in place while
+    it is attached read-only in the process, and tests write warehouses in their temporary
+    folders: each test leaves none open for the next."""
+    yield
+    release_connections()
 
 
 @pytest.fixture(scope="session")
