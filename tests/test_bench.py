@@ -122,7 +122,7 @@ def test_capture_sql_sees_what_the_read_layer_sends(tmp_path: Path) -> None:
         frame = query(wh, "select ? * 2 as double", [21])
     assert frame["double"].tolist() == [42]
     assert log == [("select ? * 2 as double", [21])]
-    # Outside the block the read layer opens plain connections again.
+    # Outside the block the read layer's queries are no longer recorded.
     query(wh, "select 1")
     assert len(log) == 1
 
