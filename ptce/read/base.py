@@ -4,17 +4,20 @@ Plain functions, no Streamlit: the dashboards wrap them in their cache, the year
 analysts call them directly.
 
 Connections are kept. Opening the warehouse costs tens of milliseconds, more than most of the
-pages' queries, so the first query on a file opens it (`ptce.contract.connect_readonly`, a DuckDB
-instance of its own) and later ones reuse that connection. The pipeline publishes by swapping the
-file (`os.replace`): every query first compares the file's identity (inode, modification time,
-size: one `stat`) with the one it was opened with, and opens the new file when it changed, so a
-publication is seen by the next query. The identity is taken before opening: a swap between the
-two is then seen as a change by the next query, never missed.
+pages' queries, so the first query on a file opens it and later ones reuse that connection. The
+pipeline publishes by swapping the file (`os.replace`): every query first compares the file's
+identity (inode, modification time, size: one `stat`) with the one it was opened with, and opens
+the new file when it changed, so a publication is seen by the next query. The identity is taken
+before opening: a swap between the two is then seen as a change by the next query, never missed.
+The file is opened by `ptce.contract.connect_readonly`, in a DuckDB instance of its own: a plain
+`duckdb.connect(path)` joins the database already open at that path in the process, so a
+connection held elsewhere would otherwise hand the replaced file back when reopening.
 
 Streamlit runs each session in a thread of its own and a DuckDB connection is not to be shared
 between threads: each query takes a cursor of the kept connection (a connection of its own to
-the same database) for itself, and gives it back for the next query when it is done. A
-connection left for a newer file is closed once its last query is done.
+the same database) for itself, and gives it back for the next query when it is done (closes it
+if the query failed: its result may be left half read). A connection left for a newer file is
+closed once its last query is done, so a query running across a publication ends on its file.
 
 `release_connections()` closes them all: for a test about to write a warehouse file in place,
 which DuckDB refuses while the file is attached read-only in the process.
