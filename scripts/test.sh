@@ -12,4 +12,8 @@ ensure_debian_packages "${BROWSER_PACKAGES[@]}" "${REPORT_PACKAGES[@]}" "${REPOR
 
 uv run --frozen ruff check .
 uv run --frozen ruff format --check .
-uv run --frozen pytest "$@"
+# The suite runs on every core (at most 4: each worker builds its own demo warehouse), one test file
+# per worker (`--dist loadfile`: a file's module fixtures are built once). PTCE_TEST_WORKERS=0 runs it
+# in this process alone (for a debugger, or `-x` in file order).
+workers="${PTCE_TEST_WORKERS:-$(n="$(nproc 2>/dev/null || echo 1)"; echo $((n > 4 ? 4 : n)))}"
+uv run --frozen pytest -n "$workers" --dist loadfile "$@"

@@ -139,7 +139,7 @@ def test_tables_offer_only_the_safe_export(page, app_server: Server, traffic: Tr
     wait_for_app(page)
     tables = page.locator('[data-testid="stDataFrame"]')
     # The table component's code loads on first use, after the script has finished: wait for it.
-    expect(tables.nth(3)).to_be_attached()
+    expect(tables.nth(3)).to_be_attached(timeout=30_000)
     tables.first.hover()
     assert page.get_by_role("button", name="Download as CSV").count() == 0
     downloads = page.locator('[data-testid="stDownloadButton"]')
