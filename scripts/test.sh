@@ -12,8 +12,9 @@ ensure_debian_packages "${BROWSER_PACKAGES[@]}" "${REPORT_PACKAGES[@]}" "${REPOR
 
 uv run --frozen ruff check .
 uv run --frozen ruff format --check .
-# The suite runs on every core (at most 4: each worker builds its own demo warehouse), one test file
-# per worker (`--dist loadfile`: a file's module fixtures are built once). PTCE_TEST_WORKERS=0 runs it
-# in this process alone (for a debugger, or `-x` in file order).
+# The suite runs on every core (at most 4: each worker builds its own demo warehouse). Tests are sent
+# to the workers by group (tests/conftest.py): a test file's tests together, so its module fixtures are
+# built once; all browser tests together, on one worker. PTCE_TEST_WORKERS=0 runs the suite in this
+# process alone (for a debugger, or `-x` in file order).
 workers="${PTCE_TEST_WORKERS:-$(n="$(nproc 2>/dev/null || echo 1)"; echo $((n > 4 ? 4 : n)))}"
-uv run --frozen pytest -n "$workers" --dist loadfile "$@"
+uv run --frozen pytest -n "$workers" --dist loadgroup "$@"

@@ -61,6 +61,11 @@ FULL_RUN_FIXTURES = {"demo_run", "demo_data_dir", "altered_data_dir", "app_serve
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
+        # pytest-xdist (`--dist loadgroup`, scripts/test.sh): one group per test file, so a module's
+        # fixtures are built once; one group for every browser test, so they share one app server
+        # (a full demo run to set up) and never run two Chromiums at once on a 2-core machine.
+        group = "navigateur" if item.get_closest_marker("browser") else item.nodeid.split("::")[0]
+        item.add_marker(pytest.mark.xdist_group(group))
         # Benchmarks are slow too: the quick loop's -m replaces the default `-m 'not benchmark'`.
         if FULL_RUN_FIXTURES & set(getattr(item, "fixturenames", ())) or item.get_closest_marker("benchmark"):
             item.add_marker(pytest.mark.slow)
