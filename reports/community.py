@@ -281,11 +281,19 @@ def quality_section(ctx: Context) -> Section:
     changed_poles = list(dict.fromkeys(changes.sort_values("numero")["pole_nom"].astype(str)))
     paragraphs.append(sentences.corrections_sentence(len(changes), changed_poles, year))
 
+    # Each pole's rows and target files found once: filtering the frames for each pole was
+    # quadratic in the poles.
     target_files = sources.target_files(ctx.wh, FUNDER, year)
+    targets_by_pole = {
+        str(pole_id): [f for fs in group["fichiers"] for f in fs]
+        for pole_id, group in target_files.groupby("pole_id", sort=False)
+    }
+    status_by_pole = {str(pole_id): group.set_index("kind") for pole_id, group in of_year.groupby("pole_id")}
+    no_status = of_year.iloc[0:0].set_index("kind")
     tables = []
     rows, row_sources = [], []
     for pole in ctx.poles.itertuples(index=False):
-        pole_rows = of_year[of_year["pole_id"] == pole.pole_id].set_index("kind")
+        pole_rows = status_by_pole.get(str(pole.pole_id), no_status)
         cells: list[object] = [pole_label(pole.numero, pole.nom)]
         files: list[str] = []
         for kind in kinds:
@@ -297,16 +305,8 @@ def quality_section(ctx: Context) -> Section:
                 None if is_missing(r["premiere_reception"]) else pd.Timestamp(r["premiere_reception"]).date()
             )
             cells += [STATUS_LABELS.get(str(r["statut"]), str(r["statut"])), received, yes_no(r["en_retard"])]
-        files += [
-            f
-            for fs in ctx.files.loc[
-                (ctx.files["pole_id"] == pole.pole_id) & (ctx.files["annee"] == year), "fichiers"
-            ]
-            for f in fs
-        ]
-        files += [
-            f for fs in target_files.loc[target_files["pole_id"] == pole.pole_id, "fichiers"] for f in fs
-        ]
+        files += ctx.pole_year_files(str(pole.pole_id), year)
+        files += targets_by_pole.get(str(pole.pole_id), [])
         rows.append(tuple(cells))
         row_sources.append(join_sources(files))
     columns = [Column("Pôle")]

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 import pandas as pd
 
@@ -69,6 +70,15 @@ ADJUSTED_INDICATOR = "taux_sortie_dynamique"
 PERCENT_UNITS = {"%", "oui/non"}
 
 
+@dataclass(frozen=True)
+class _FileIndex:
+    """The raw files of the indicator values, by value, by network figure and by pole and year."""
+
+    by_value: dict[tuple[str, int, str], list[str]]
+    by_network: dict[tuple[str, int], list[str]]
+    by_pole_year: dict[tuple[str, int], list[str]]
+
+
 @dataclass
 class Context:
     """What every section reads once: the year, the poles, the catalogue and the files by value."""
@@ -86,12 +96,29 @@ class Context:
     def previous_years(self) -> list[int]:
         return sorted(y for y in self.years if y <= self.year)
 
+    @cached_property
+    def _file_index(self) -> _FileIndex:
+        # One pass over the files of every value, so that a lookup is a dict access: filtering the
+        # frame for each table row scanned poles x years x codes rows each time, quadratic in the
+        # poles (most of a minute at 100 poles, hours at 2,000).
+        index = _FileIndex({}, {}, {})
+        columns = [self.files[c] for c in ("pole_id", "annee", "code", "fichiers")]
+        for pole_id, annee, code, files in zip(*columns, strict=True):
+            code, annee, pole_id = str(code), int(annee), str(pole_id)
+            index.by_value[(code, annee, pole_id)] = list(files)
+            index.by_network.setdefault((code, annee), []).extend(files)
+            index.by_pole_year.setdefault((pole_id, annee), []).extend(files)
+        return index
+
     def value_files(self, code: str, year: int, pole_id: str | None = None) -> list[str]:
         """The files of one value (one pole), or of the network figure (every pole's)."""
-        rows = self.files[(self.files["code"] == code) & (self.files["annee"] == year)]
-        if pole_id is not None:
-            rows = rows[rows["pole_id"] == pole_id]
-        return [f for files in rows["fichiers"] for f in files]
+        if pole_id is None:
+            return list(self._file_index.by_network.get((code, year), ()))
+        return list(self._file_index.by_value.get((code, year, pole_id), ()))
+
+    def pole_year_files(self, pole_id: str, year: int) -> list[str]:
+        """The files of every indicator value of one pole for one year."""
+        return list(self._file_index.by_pole_year.get((pole_id, year), ()))
 
     def codes_files(self, codes: list[str], year: int, pole_id: str | None = None) -> list[str]:
         return [f for code in codes for f in self.value_files(code, year, pole_id)]
@@ -402,14 +429,25 @@ def _exit_table(ctx: Context, exits: pd.DataFrame) -> ReportTable:
     )
 
 
+_NO_ROWS = pd.DataFrame(columns=["valeur", "masque"], index=pd.Index([], name="code"))
+
+
+def _by_pole(by_pole: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The rows of a read by pole (one groupby), each indexed by code: filtering the frame for each
+    pole was quadratic in the poles."""
+    groups = by_pole.groupby("pole_id", sort=False)
+    return {str(pole_id): group.set_index("code") for pole_id, group in groups}
+
+
 def _rates_frame(ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Each pole's exits and dynamic-exit rate of the year, then the network (indicators read)."""
     by_pole = angles.angle_poles(ctx.wh, FUNDER, "parcours", ctx.year)
     network = angles.angle_network(ctx.wh, FUNDER, "parcours")
     network = network[network["annee"] == ctx.year].set_index("code")
     rows = []
+    grouped = _by_pole(by_pole)
     for pole in ctx.poles.itertuples(index=False):
-        data = by_pole[by_pole["pole_id"] == pole.pole_id].set_index("code")
+        data = grouped.get(str(pole.pole_id), _NO_ROWS)
         exits_value = data.at["sorties", "valeur"] if "sorties" in data.index else None
         exits_mask = data.at["sorties", "masque"] if "sorties" in data.index else None
         rate_value = data.at[ADJUSTED_INDICATOR, "valeur"] if ADJUSTED_INDICATOR in data.index else None
@@ -614,8 +652,9 @@ def _angle_subsection(ctx: Context, domain: str) -> Section:
         *(indicator_column(r.libelle, r.unite) for r in catalog.itertuples(index=False)),
     )
     rows, row_sources = [], []
+    grouped = _by_pole(by_pole)
     for pole in ctx.poles.itertuples(index=False):
-        data = by_pole[by_pole["pole_id"] == pole.pole_id].set_index("code")
+        data = grouped.get(str(pole.pole_id), _NO_ROWS)
         cells = [_indicator_cell(data, code, units[code]) for code in codes]
         rows.append((pole_label(pole.numero, pole.nom), *cells))
         row_sources.append(join_sources(ctx.codes_files(codes, year, pole.pole_id)))
@@ -697,7 +736,9 @@ def _short_position(position: str) -> str:
     return position
 
 
-def _pole_section(ctx: Context, pole: pd.Series, series: pd.DataFrame, targets: pd.DataFrame) -> Section:
+def _pole_section(
+    ctx: Context, pole: pd.Series, series: pd.DataFrame, targets: pd.DataFrame, target_files: pd.DataFrame
+) -> Section:
     # One printed page per pole (issue #14): its key figures, their change and the network median in
     # one table rather than cards plus a table, a short chart, and the small-cell rule said once in
     # the part's introduction instead of under each table.
@@ -763,8 +804,6 @@ def _pole_section(ctx: Context, pole: pd.Series, series: pd.DataFrame, targets: 
     reached = assessed = 0
     missed: list[str] = []
     if not targets.empty:
-        target_files = sources.target_files(ctx.wh, FUNDER, year)
-        target_files = target_files[target_files["pole_id"] == pole["pole_id"]].set_index("code")
         target_rows, target_sources = [], []
         for t in targets.itertuples(index=False):
             result = cell(t.valeur, t.masque)
@@ -836,11 +875,13 @@ def _pole_section(ctx: Context, pole: pd.Series, series: pd.DataFrame, targets: 
 def poles_section(ctx: Context) -> Section:
     """One part per pole: its key figures against the network median, its targets."""
     targets = comparison.targets(ctx.wh, FUNDER, ctx.year)
+    files = sources.target_files(ctx.wh, FUNDER, ctx.year)
     subsections = []
     for _, pole in ctx.poles.iterrows():
         series = indicators.pole_series(ctx.wh, FUNDER, str(pole["pole_id"]))
         own = targets[targets["pole_id"] == pole["pole_id"]]
-        subsections.append(_pole_section(ctx, pole, series, own))
+        own_files = files[files["pole_id"] == pole["pole_id"]].set_index("code")
+        subsections.append(_pole_section(ctx, pole, series, own, own_files))
     return Section(
         key="poles",
         title="Les pôles",
