@@ -15,7 +15,6 @@ Every function takes the published warehouse and the viewer, and filters by role
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 
 import numpy as np
@@ -39,22 +38,10 @@ def _protected(wh: Warehouse, codes: Sequence[str]) -> tuple[pd.DataFrame, dict[
     return rows[rows["code"].isin(list(codes))], by_year
 
 
-@functools.lru_cache(maxsize=4)
 def _protected_catalogue(wh: Warehouse) -> tuple[pd.DataFrame, dict[int, angles.ProtectedYear]]:
-    # Once per published warehouse (the key holds its modification time, so a publication starts
-    # afresh), for the whole catalogue: each count is suppressed in its own table (poles and
-    # network total), so the result for a code does not depend on the other codes asked with it.
-    # The report asked it again for each of its twelve pole pages: 60 % of its content time.
-    every_code = query(wh, "select code from indicator_catalog order by code")["code"].tolist()
-    rows = angles.indicator_rows(wh, every_code)
-    people = angles.person_codes(wh, rows)
-    needed = angles.needed_codes(rows)
-    wide = angles.pole_values(wh, needed, None)
-    pole_ids = angles.pole_ids_in_order(wh)
-    by_year = {
-        int(year): angles.protect_year(values.droplevel("annee"), rows, people, pole_ids)
-        for year, values in wide.groupby(level="annee")
-    }
+    # Once per published warehouse, for the whole catalogue (`angles.protected_catalogue`): the
+    # report asked it again for each of its twelve pole pages, 60 % of its content time.
+    rows, by_year = angles.protected_catalogue(wh)
     return rows[rows["personnes"].astype(bool)], by_year
 
 
