@@ -296,23 +296,24 @@ def quality_section(ctx: Context) -> Section:
         str(pole_id): [f for fs in group["fichiers"] for f in fs]
         for pole_id, group in target_files.groupby("pole_id", sort=False)
     }
-    status_by_pole = {str(pole_id): group.set_index("kind") for pole_id, group in of_year.groupby("pole_id")}
-    no_status = of_year.iloc[0:0].set_index("kind")
+    status_by_pole: dict[str, dict[str, object]] = {}
+    for r in of_year.itertuples(index=False):
+        status_by_pole.setdefault(str(r.pole_id), {})[str(r.kind)] = r
     tables = []
     rows, row_sources = [], []
     for pole in ctx.poles.itertuples(index=False):
-        pole_rows = status_by_pole.get(str(pole.pole_id), no_status)
+        pole_rows = status_by_pole.get(str(pole.pole_id), {})
         cells: list[object] = [pole_label(pole.numero, pole.nom)]
         files: list[str] = []
         for kind in kinds:
-            if kind not in pole_rows.index:
+            if kind not in pole_rows:
                 cells += [None, None, None]
                 continue
-            r = pole_rows.loc[kind]
-            received = (
-                None if is_missing(r["premiere_reception"]) else pd.Timestamp(r["premiere_reception"]).date()
-            )
-            cells += [STATUS_LABELS.get(str(r["statut"]), str(r["statut"])), received, yes_no(r["en_retard"])]
+            r = pole_rows[kind]
+            first = r.premiere_reception  # type: ignore[attr-defined]
+            received = None if is_missing(first) else pd.Timestamp(first).date()
+            status = str(r.statut)  # type: ignore[attr-defined]
+            cells += [STATUS_LABELS.get(status, status), received, yes_no(r.en_retard)]  # type: ignore[attr-defined]
         files += ctx.pole_year_files(str(pole.pole_id), year)
         files += targets_by_pole.get(str(pole.pole_id), [])
         rows.append(tuple(cells))

@@ -111,14 +111,19 @@ class Context:
     def _file_index(self) -> _FileIndex:
         # One pass over the files of every value, so that a lookup is a dict access: filtering the
         # frame for each table row scanned poles x years x codes rows each time, quadratic in the
-        # poles (most of a minute at 100 poles, hours at 2,000).
+        # poles (most of a minute at 100 poles, hours at 2,000). Years after the report's are
+        # never asked for.
+        files = self.files[self.files["annee"] <= self.year]
         index = _FileIndex({}, {}, {})
-        columns = [self.files[c] for c in ("pole_id", "annee", "code", "fichiers")]
-        for pole_id, annee, code, files in zip(*columns, strict=True):
-            code, annee, pole_id = str(code), int(annee), str(pole_id)
-            index.by_value[(code, annee, pole_id)] = list(files)
-            index.by_network.setdefault((code, annee), []).extend(files)
-            index.by_pole_year.setdefault((pole_id, annee), []).extend(files)
+        by_network: dict[tuple[str, int], list[list[str]]] = {}
+        by_pole_year: dict[tuple[str, int], list[list[str]]] = {}
+        columns = [files[c].tolist() for c in ("pole_id", "annee", "code", "fichiers")]
+        for pole_id, annee, code, paths in zip(*columns, strict=True):
+            index.by_value[(code, annee, pole_id)] = paths
+            by_network.setdefault((code, annee), []).append(paths)
+            by_pole_year.setdefault((pole_id, annee), []).append(paths)
+        index.by_network.update({k: [f for p in v for f in p] for k, v in by_network.items()})
+        index.by_pole_year.update({k: [f for p in v for f in p] for k, v in by_pole_year.items()})
         return index
 
     def value_files(self, code: str, year: int, pole_id: str | None = None) -> list[str]:
@@ -440,14 +445,15 @@ def _exit_table(ctx: Context, exits: pd.DataFrame) -> ReportTable:
     )
 
 
-_NO_ROWS = pd.DataFrame(columns=["valeur", "masque"], index=pd.Index([], name="code"))
-
-
-def _by_pole(by_pole: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """The rows of a read by pole (one groupby), each indexed by code: filtering the frame for each
-    pole was quadratic in the poles."""
-    groups = by_pole.groupby("pole_id", sort=False)
-    return {str(pole_id): group.set_index("code") for pole_id, group in groups}
+def _by_pole(by_pole: pd.DataFrame) -> dict[str, dict[str, tuple[object, object]]]:
+    """The values and masks of a read by pole, then by code, in one pass: filtering the frame for
+    each pole was quadratic in the poles, and a pandas call per pole costs minutes at 2,000."""
+    found: dict[str, dict[str, tuple[object, object]]] = {}
+    for pole_id, code, value, mask in zip(
+        by_pole["pole_id"], by_pole["code"], by_pole["valeur"], by_pole["masque"], strict=True
+    ):
+        found.setdefault(str(pole_id), {})[str(code)] = (value, mask)
+    return found
 
 
 def _rates_frame(ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -459,11 +465,9 @@ def _rates_frame(ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame
     rows = []
     grouped = _by_pole(by_pole)
     for pole in ctx.poles.itertuples(index=False):
-        data = grouped.get(str(pole.pole_id), _NO_ROWS)
-        exits_value = data.at["sorties", "valeur"] if "sorties" in data.index else None
-        exits_mask = data.at["sorties", "masque"] if "sorties" in data.index else None
-        rate_value = data.at[ADJUSTED_INDICATOR, "valeur"] if ADJUSTED_INDICATOR in data.index else None
-        rate_mask = data.at[ADJUSTED_INDICATOR, "masque"] if ADJUSTED_INDICATOR in data.index else None
+        data = grouped.get(str(pole.pole_id), {})
+        exits_value, exits_mask = data.get("sorties", (None, None))
+        rate_value, rate_mask = data.get(ADJUSTED_INDICATOR, (None, None))
         if is_missing(exits_value) and not exits_mask:
             continue
         rows.append(
@@ -787,7 +791,7 @@ def _angle_subsection(ctx: Context, domain: str) -> Section:
     rows, row_sources = [], []
     grouped = _by_pole(by_pole)
     for pole in ctx.poles.itertuples(index=False):
-        data = grouped.get(str(pole.pole_id), _NO_ROWS)
+        data = grouped.get(str(pole.pole_id), {})
         cells = [_indicator_cell(data, code, units[code]) for code in codes]
         rows.append((pole_label(pole.numero, pole.nom), *cells))
         row_sources.append(join_sources(ctx.codes_files(codes, year, pole.pole_id)))
@@ -917,10 +921,10 @@ def _national_angle(
     )
 
 
-def _indicator_cell(data: pd.DataFrame, code: str, unite: str) -> object:
-    if code not in data.index:
+def _indicator_cell(data: dict[str, tuple[object, object]], code: str, unite: str) -> object:
+    if code not in data:
         return None
-    value, mask = data.at[code, "valeur"], data.at[code, "masque"]
+    value, mask = data[code]
     if unite == "oui/non" and not mask:
         return yes_no(value) if not is_missing(value) else None
     return cell(value, mask)
