@@ -248,9 +248,7 @@ def _department(pole: pd.Series) -> str | None:
     return name or number_
 
 
-def _compact_row(
-    ctx: Context, pole: pd.Series, pairs: list[Any], reached: int, assessed: int
-) -> tuple[Cell, ...]:
+def _compact_row(pole: pd.Series, pairs: list[Any], reached: int, assessed: int) -> tuple[Cell, ...]:
     # The key figures as the other tables of every pole write them: a rate as a ratio in a percent
     # column, a masked count as its label.
     shown = {str(p.code): cell(p.valeur, p.masque) for p in pairs}
@@ -301,7 +299,7 @@ def _national_part(
         )
         target_detail += [(label, department, *row) for row in t_rows]
         target_sources += t_sources
-        compact.append(_compact_row(ctx, pole, pairs, reached, assessed))
+        compact.append(_compact_row(pole, pairs, reached, assessed))
         files = [f for code in indicators.key_figure_codes() for f in ctx.value_files(code, year, pole_id)]
         compact_sources.append(join_sources([*files, *(f for fs in own_files.values() for f in fs)]))
     count = fmt_number(len(ctx.poles))
