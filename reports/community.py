@@ -8,6 +8,7 @@ a check's examples, a file's message or a corrected value (which could be a smal
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -17,7 +18,7 @@ from ptce import small_cells
 from ptce.read import pathways, quality, sources, visits
 from ptce.read.base import STAFF, Viewer
 from ptce.reference import load_visit_config, read_reference
-from reports import sentences
+from reports import national, sentences
 from reports.model import Column, KeyFigure, ReportChart, ReportTable, Section
 from reports.tables import cell, is_missing, pole_label, yes_no
 from reports.tables import sources as join_sources
@@ -26,6 +27,9 @@ if TYPE_CHECKING:
     from reports.content import Context
 
 FUNDER = Viewer("funder")
+SUBMISSIONS_SHEET = "Envois des pôles"
+# Poles a sentence names before « et N autres pôles ».
+NAMED_POLES = 10
 CATALOGUE_FILE = "ptce/reference/catalogue_indicateurs.yaml"
 EXITS_FILE = "ptce/reference/motifs_sortie.yaml"
 # Kinds of submission as completeness names them, in French.
@@ -279,34 +283,39 @@ def quality_section(ctx: Context) -> Section:
     changes = quality.indicator_changes(ctx.wh, STAFF)
     changes = changes[changes["annee"] == year]
     changed_poles = list(dict.fromkeys(changes.sort_values("numero")["pole_nom"].astype(str)))
-    paragraphs.append(sentences.corrections_sentence(len(changes), changed_poles, year))
+    # A national network may correct values of hundreds of poles: the sentence names a few.
+    named = changed_poles[:NAMED_POLES] if ctx.national else changed_poles
+    paragraphs.append(
+        sentences.corrections_sentence(len(changes), named, year, others=len(changed_poles) - len(named))
+    )
 
+    # Each pole's rows and target files found once: filtering the frames for each pole was
+    # quadratic in the poles.
     target_files = sources.target_files(ctx.wh, FUNDER, year)
+    targets_by_pole = {
+        str(pole_id): [f for fs in group["fichiers"] for f in fs]
+        for pole_id, group in target_files.groupby("pole_id", sort=False)
+    }
+    status_by_pole: dict[str, dict[str, object]] = {}
+    for r in of_year.itertuples(index=False):
+        status_by_pole.setdefault(str(r.pole_id), {})[str(r.kind)] = r
     tables = []
     rows, row_sources = [], []
     for pole in ctx.poles.itertuples(index=False):
-        pole_rows = of_year[of_year["pole_id"] == pole.pole_id].set_index("kind")
+        pole_rows = status_by_pole.get(str(pole.pole_id), {})
         cells: list[object] = [pole_label(pole.numero, pole.nom)]
         files: list[str] = []
         for kind in kinds:
-            if kind not in pole_rows.index:
+            if kind not in pole_rows:
                 cells += [None, None, None]
                 continue
-            r = pole_rows.loc[kind]
-            received = (
-                None if is_missing(r["premiere_reception"]) else pd.Timestamp(r["premiere_reception"]).date()
-            )
-            cells += [STATUS_LABELS.get(str(r["statut"]), str(r["statut"])), received, yes_no(r["en_retard"])]
-        files += [
-            f
-            for fs in ctx.files.loc[
-                (ctx.files["pole_id"] == pole.pole_id) & (ctx.files["annee"] == year), "fichiers"
-            ]
-            for f in fs
-        ]
-        files += [
-            f for fs in target_files.loc[target_files["pole_id"] == pole.pole_id, "fichiers"] for f in fs
-        ]
+            r = pole_rows[kind]
+            first = r.premiere_reception  # type: ignore[attr-defined]
+            received = None if is_missing(first) else pd.Timestamp(first).date()
+            status = str(r.statut)  # type: ignore[attr-defined]
+            cells += [STATUS_LABELS.get(status, status), received, yes_no(r.en_retard)]  # type: ignore[attr-defined]
+        files += ctx.pole_year_files(str(pole.pole_id), year)
+        files += targets_by_pole.get(str(pole.pole_id), [])
         rows.append(tuple(cells))
         row_sources.append(join_sources(files))
     columns = [Column("Pôle")]
@@ -317,19 +326,27 @@ def quality_section(ctx: Context) -> Section:
             Column(f"{label} : reçu le", "date"),
             Column(f"{label} : en retard"),
         ]
-    tables.append(
-        ReportTable(
-            key="completude",
-            title=f"Envois des pôles pour {year}",
-            columns=tuple(columns),
-            rows=tuple(rows),
-            sources=tuple(row_sources),
-            note=(
-                "Statut : complet, partiel (valeurs manquantes), manquant ; en retard : reçu après "
-                "l'échéance."
-            ),
-        )
+    completeness_table = ReportTable(
+        key="completude",
+        title=f"Envois des pôles pour {year}",
+        columns=tuple(columns),
+        rows=tuple(rows),
+        sources=tuple(row_sources),
+        note=(
+            "Statut : complet, partiel (valeurs manquantes), manquant ; en retard : reçu après l'échéance."
+        ),
     )
+    if ctx.national:
+        # Every pole's row in the workbook; the page counts the poles by status of each kind.
+        tables.append(_status_table(ctx, of_year, kinds, targets_by_pole))
+        completeness_table = replace(completeness_table, sheet=SUBMISSIONS_SHEET, printed=False)
+        paragraphs.append(
+            national.workbook_sentence(
+                len(ctx.poles), f"feuille « {SUBMISSIONS_SHEET} » : les envois de chaque pôle pour {year}"
+            )
+        )
+    tables.append(completeness_table)
+    many_changes = ctx.national and len(changes) > national.DETAIL_POLE_LIMIT
     if not changes.empty:
         tables.append(
             ReportTable(
@@ -355,6 +372,9 @@ def quality_section(ctx: Context) -> Section:
                     for c in changes.itertuples(index=False)
                 ),
                 note="Les valeurs elles-mêmes ne sont pas reprises : la dernière reçue est celle du rapport.",
+                # Past a page of corrections, a national network's list is in the workbook only.
+                sheet=SUBMISSIONS_SHEET if many_changes else None,
+                printed=not many_changes,
             )
         )
     tables.append(_ingest_table(ctx))
@@ -383,13 +403,67 @@ def quality_section(ctx: Context) -> Section:
     )
 
 
+def _status_table(
+    ctx: Context, of_year: pd.DataFrame, kinds: list[str], target_files: dict[str, list[str]]
+) -> ReportTable:
+    """For each kind of submission of the year, how many poles sent it complete, partial, not at
+    all or late (a national network's completeness, every pole's row being in the workbook)."""
+    statuses = list(STATUS_LABELS)
+    log = _ingest_log(ctx)
+    rows, row_sources = [], []
+    for kind in kinds:
+        data = of_year[of_year["kind"] == kind]
+        counts = data["statut"].astype(str).value_counts()
+        late = data["en_retard"].map(lambda v: not is_missing(v) and bool(v))
+        rows.append(
+            (
+                KIND_LABELS[kind].capitalize(),
+                float(data["pole_id"].nunique()),
+                *(float(counts.get(status, 0)) for status in statuses),
+                float(late.sum()),
+            )
+        )
+        # The files of the year where the warehouse knows them, else every file of that kind.
+        if kind == "indicateurs":
+            files = [f for p in data["pole_id"] for f in ctx.pole_year_files(str(p), ctx.year)]
+        elif kind == "objectifs":
+            files = [f for fs in target_files.values() for f in fs]
+        elif kind == "parcours":
+            files = ctx.all_pathway_files()
+        else:
+            files = log.loc[log["kind"] == kind, "source_file"].astype(str).tolist()
+        row_sources.append(join_sources(files))
+    return ReportTable(
+        key="completude_statuts",
+        title=f"Envois des pôles pour {ctx.year} : nombre de pôles par statut",
+        columns=(
+            Column("Envoi"),
+            Column("Pôles attendus", "count"),
+            *(Column(f"Pôles : {STATUS_LABELS[s]}", "count") for s in statuses),
+            Column("Pôles en retard", "count"),
+        ),
+        rows=tuple(rows),
+        sources=tuple(row_sources),
+        note=(
+            "Statut : complet, partiel (valeurs manquantes), manquant, à venir (échéance pas encore "
+            "passée) ; en retard : reçu après l'échéance."
+        ),
+    )
+
+
+def _ingest_log(ctx: Context) -> pd.DataFrame:
+    if "ingest_log" not in ctx.cache:
+        ctx.cache["ingest_log"] = quality.ingest_log(ctx.wh, STAFF)
+    return ctx.cache["ingest_log"]  # type: ignore[return-value]
+
+
 def fmt_alerts(count: int) -> str:
     """« aucun en alerte », « 1 en alerte », « 2 en alerte »."""
     return "aucun en alerte" if count == 0 else f"{sentences.fmt_number(count)} en alerte"
 
 
 def _ingest_table(ctx: Context) -> ReportTable:
-    log = quality.ingest_log(ctx.wh, STAFF)
+    log = _ingest_log(ctx)
     rows, row_sources = [], []
     for kind, group in log.groupby("kind", sort=True):
         rows.append(

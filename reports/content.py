@@ -8,29 +8,35 @@ Every table row names its raw files (`ptce.read.sources`); a network figure name
 poles it adds up.
 
 The sections, in order: the year in brief (the summary sentences and headline figures), key figures
-by working angle, pathways, pooled employment and activity creation, job quality, one part per
-pole, learning visits and practices, completeness and quality, the methodological annex. The
-sections of the community's life, of data quality and the annex are in `reports/community.py`.
+by working angle, pathways, pooled employment and activity creation, job quality, the poles (one
+part per pole, `reports/poles.py`), learning visits and practices, completeness and quality, the
+methodological annex. The sections of the community's life, of data quality and the annex are in
+`reports/community.py`.
+
+A national network (more than `national.DETAIL_POLE_LIMIT` poles) is shown by distributions: each
+table with one row per pole goes to the workbook only, the printed report giving the poles'
+quartiles and a histogram where a chart had one bar per pole (`reports/national.py`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import cached_property
 
 import pandas as pd
 
 from dashboards.comparaison.charts import adjusted_figure
 from dashboards.overview.charts import network_domain_figure
 from dashboards.parcours.charts import exits_figure, rates_figure
-from dashboards.pole.charts import pole_domain_figure
 from dashboards.shared.angle_charts import network_figure, poles_figure
 from ptce import small_cells
 from ptce.fmt import fmt_number, fmt_percent, fmt_value, local_time
-from ptce.read import angles, comparison, indicators, pathways, sources
+from ptce.read import angles, indicators, pathways, sources
 from ptce.read.base import Viewer, Warehouse
-from reports import community, sentences
+from reports import community, national, poles, sentences
+from reports.charts import distribution_figure, gaps_figure
 from reports.model import (
     Column,
     KeyFigure,
@@ -43,7 +49,6 @@ from reports.model import (
 )
 from reports.tables import (
     cell,
-    header,
     indicator_column,
     is_missing,
     network_cell,
@@ -52,6 +57,7 @@ from reports.tables import (
     yes_no,
 )
 from reports.tables import sources as join_sources
+from reports.xlsx import sheet_name
 
 FUNDER = Viewer("funder")
 Progress = Callable[[str], None]
@@ -65,8 +71,18 @@ ANGLE_SECTIONS = {
 # dashboards' angle pages do.
 ANGLE_EXTRA = {"qualite": ("part_cdi",)}
 ADJUSTED_INDICATOR = "taux_sortie_dynamique"
+PATHWAYS_SHEET = "Parcours et sécurisation"
 # Rates are shown in the network tables as percentages, with their unit in a column.
 PERCENT_UNITS = {"%", "oui/non"}
+
+
+@dataclass(frozen=True)
+class _FileIndex:
+    """The raw files of the indicator values, by value, by network figure and by pole and year."""
+
+    by_value: dict[tuple[str, int, str], list[str]]
+    by_network: dict[tuple[str, int], list[str]]
+    by_pole_year: dict[tuple[str, int], list[str]]
 
 
 @dataclass
@@ -83,15 +99,42 @@ class Context:
     cache: dict[str, object] = field(default_factory=dict)
 
     @property
+    def national(self) -> bool:
+        """Whether the poles are too many to be shown one by one in the printed report."""
+        return national.is_national(len(self.poles))
+
+    @property
     def previous_years(self) -> list[int]:
         return sorted(y for y in self.years if y <= self.year)
 
+    @cached_property
+    def _file_index(self) -> _FileIndex:
+        # One pass over the files of every value, so that a lookup is a dict access: filtering the
+        # frame for each table row scanned poles x years x codes rows each time, quadratic in the
+        # poles (most of a minute at 100 poles, hours at 2,000). Years after the report's are
+        # never asked for.
+        files = self.files[self.files["annee"] <= self.year]
+        index = _FileIndex({}, {}, {})
+        by_network: dict[tuple[str, int], list[list[str]]] = {}
+        by_pole_year: dict[tuple[str, int], list[list[str]]] = {}
+        columns = [files[c].tolist() for c in ("pole_id", "annee", "code", "fichiers")]
+        for pole_id, annee, code, paths in zip(*columns, strict=True):
+            index.by_value[(code, annee, pole_id)] = paths
+            by_network.setdefault((code, annee), []).append(paths)
+            by_pole_year.setdefault((pole_id, annee), []).append(paths)
+        index.by_network.update({k: [f for p in v for f in p] for k, v in by_network.items()})
+        index.by_pole_year.update({k: [f for p in v for f in p] for k, v in by_pole_year.items()})
+        return index
+
     def value_files(self, code: str, year: int, pole_id: str | None = None) -> list[str]:
         """The files of one value (one pole), or of the network figure (every pole's)."""
-        rows = self.files[(self.files["code"] == code) & (self.files["annee"] == year)]
-        if pole_id is not None:
-            rows = rows[rows["pole_id"] == pole_id]
-        return [f for files in rows["fichiers"] for f in files]
+        if pole_id is None:
+            return list(self._file_index.by_network.get((code, year), ()))
+        return list(self._file_index.by_value.get((code, year, pole_id), ()))
+
+    def pole_year_files(self, pole_id: str, year: int) -> list[str]:
+        """The files of every indicator value of one pole for one year."""
+        return list(self._file_index.by_pole_year.get((pole_id, year), ()))
 
     def codes_files(self, codes: list[str], year: int, pole_id: str | None = None) -> list[str]:
         return [f for code in codes for f in self.value_files(code, year, pole_id)]
@@ -136,7 +179,7 @@ def build_report(wh: Warehouse, year: int, *, progress: Progress | None = None) 
         ("Parcours vers l'emploi…", pathways_section),
         ("Emploi mutualisé et création d'activités…", lambda c: angles_section(c, "mutualisation_creation")),
         ("Qualité de l'emploi…", lambda c: angles_section(c, "qualite_emploi")),
-        ("Pages des pôles…", poles_section),
+        ("Pages des pôles…", poles.poles_section),
         ("Visites apprenantes et pratiques partagées…", community.visits_section),
         ("Complétude et qualité des données…", community.quality_section),
         ("Annexe méthodologique…", community.annex_section),
@@ -398,22 +441,33 @@ def _exit_table(ctx: Context, exits: pd.DataFrame) -> ReportTable:
         sources=tuple(row_sources),
         note="Une sortie par parcours terminé, tirée des fichiers de parcours des pôles. "
         + small_cells.note(),
-        sheet="Parcours et sécurisation",
+        sheet=PATHWAYS_SHEET,
     )
 
 
-def _rates_frame(ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Each pole's exits and dynamic-exit rate of the year, then the network (indicators read)."""
+def _by_pole(by_pole: pd.DataFrame) -> dict[str, dict[str, tuple[object, object]]]:
+    """The values and masks of a read by pole, then by code, in one pass: filtering the frame for
+    each pole was quadratic in the poles, and a pandas call per pole costs minutes at 2,000."""
+    found: dict[str, dict[str, tuple[object, object]]] = {}
+    for pole_id, code, value, mask in zip(
+        by_pole["pole_id"], by_pole["code"], by_pole["valeur"], by_pole["masque"], strict=True
+    ):
+        found.setdefault(str(pole_id), {})[str(code)] = (value, mask)
+    return found
+
+
+def _rates_frame(ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Each pole's exits and dynamic-exit rate of the year, then the network (indicators read);
+    also the network's figures of the year by code and the read by pole they come from."""
     by_pole = angles.angle_poles(ctx.wh, FUNDER, "parcours", ctx.year)
     network = angles.angle_network(ctx.wh, FUNDER, "parcours")
     network = network[network["annee"] == ctx.year].set_index("code")
     rows = []
+    grouped = _by_pole(by_pole)
     for pole in ctx.poles.itertuples(index=False):
-        data = by_pole[by_pole["pole_id"] == pole.pole_id].set_index("code")
-        exits_value = data.at["sorties", "valeur"] if "sorties" in data.index else None
-        exits_mask = data.at["sorties", "masque"] if "sorties" in data.index else None
-        rate_value = data.at[ADJUSTED_INDICATOR, "valeur"] if ADJUSTED_INDICATOR in data.index else None
-        rate_mask = data.at[ADJUSTED_INDICATOR, "masque"] if ADJUSTED_INDICATOR in data.index else None
+        data = grouped.get(str(pole.pole_id), {})
+        exits_value, exits_mask = data.get("sorties", (None, None))
+        rate_value, rate_mask = data.get(ADJUSTED_INDICATOR, (None, None))
         if is_missing(exits_value) and not exits_mask:
             continue
         rows.append(
@@ -448,7 +502,7 @@ def _rates_frame(ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame]:
         }
     )
     frame = pd.DataFrame(rows)
-    return frame, network
+    return frame, network, by_pole
 
 
 def _rates_table(ctx: Context, rates: pd.DataFrame) -> ReportTable:
@@ -476,7 +530,7 @@ def _rates_table(ctx: Context, rates: pd.DataFrame) -> ReportTable:
             "/ sorties hors retraits, d'après les indicateurs transmis par les pôles. Un taux est masqué "
             "avec les effectifs dont il est tiré. " + small_cells.note()
         ),
-        sheet="Parcours et sécurisation",
+        sheet=PATHWAYS_SHEET,
     )
 
 
@@ -518,7 +572,7 @@ def _adjusted_table(ctx: Context, adjusted: pd.DataFrame) -> ReportTable:
             "sorties de chaque pôle n'est pas repris ici : publié sans total, il pourrait permettre "
             "de retrouver un effectif masqué dans un autre tableau."
         ),
-        sheet="Parcours et sécurisation",
+        sheet=PATHWAYS_SHEET,
     )
 
 
@@ -536,7 +590,7 @@ def pathways_section(ctx: Context) -> Section:
     year = ctx.year
     exits = pathways.exit_categories(ctx.wh, FUNDER)
     exits = exits[exits["annee"].astype(int) <= year]
-    rates, network = _rates_frame(ctx)
+    rates, network, by_pole = _rates_frame(ctx)
     adjusted = pathways.adjusted_comparison(ctx.wh, FUNDER, year, ADJUSTED_INDICATOR)
     figures = indicators.key_figures(ctx.wh, FUNDER, year).set_index("code")
 
@@ -565,6 +619,21 @@ def pathways_section(ctx: Context) -> Section:
                 alt="Sorties de parcours du réseau par année, empilées par catégorie de sortie.",
             )
         )
+    if ctx.national:
+        national_tables, national_charts = _national_pathways(ctx, rates, network, by_pole, adjusted)
+        paragraphs.append(
+            national.workbook_sentence(
+                len(ctx.poles),
+                f"feuille « {sheet_name(PATHWAYS_SHEET, set())} » : taux et comparaison ajustée",
+            )
+        )
+        return Section(
+            key="parcours",
+            title="Parcours vers l'emploi",
+            paragraphs=[p for p in paragraphs if p],
+            charts=charts + national_charts,
+            tables=tables + national_tables,
+        )
     tables.append(_rates_table(ctx, rates))
     charts.append(
         ReportChart(
@@ -587,13 +656,119 @@ def pathways_section(ctx: Context) -> Section:
                     height=max(300, 120 + 40 * int(adjusted["verdict"].notna().sum())),
                 )
             )
-    del network
     return Section(
         key="parcours",
         title="Parcours vers l'emploi",
         paragraphs=[p for p in paragraphs if p],
         charts=charts,
         tables=tables,
+    )
+
+
+def _national_pathways(
+    ctx: Context, rates: pd.DataFrame, network: pd.DataFrame, by_pole: pd.DataFrame, adjusted: pd.DataFrame
+) -> tuple[list[ReportTable], list[ReportChart]]:
+    """The rates and the adjusted comparison of a national network: the spread of the rates, the
+    poles by verdict (named when few are off their expected rate), histograms; every pole's row in
+    the workbook."""
+    year = ctx.year
+    by_code = {str(code): rows for code, rows in by_pole.groupby("code", sort=False)}
+    rows, row_sources = [], []
+    for code in ("sorties", ADJUSTED_INDICATOR):
+        data = by_code.get(code)
+        if data is None or data.empty:
+            continue
+        known = code in network.index
+        rows.append(
+            national.distribution_row(
+                str(data["libelle"].iloc[0]),
+                str(data["unite"].iloc[0]),
+                data["valeur"],
+                data["masque"],
+                network.at[code, "valeur"] if known else None,
+                network.at[code, "nb_poles"] if known else None,
+            )
+        )
+        row_sources.append(join_sources(ctx.value_files(code, year)))
+    count = fmt_number(len(ctx.poles))
+    tables = [
+        national.distribution_table(
+            key="repartition_taux_sorties_dynamiques",
+            title=f"Sorties et taux de sorties dynamiques des {count} pôles en {year}",
+            rows=rows,
+            sources=row_sources,
+            sheet=PATHWAYS_SHEET,
+            note=small_cells.note(),
+        ),
+        replace(_rates_table(ctx, rates), printed=False),
+    ]
+    shown_rates = rates[rates["pole_id"].notna()]["taux"].astype(float) * 100
+    network_rate = (
+        number(network.at[ADJUSTED_INDICATOR, "valeur"]) if ADJUSTED_INDICATOR in network.index else None
+    )
+    charts = [
+        ReportChart(
+            key="repartition_taux_sorties_dynamiques",
+            title=f"Taux de sorties dynamiques des pôles en {year}",
+            figure=distribution_figure(
+                shown_rates.tolist(), "%", reference=None if network_rate is None else network_rate * 100
+            ),
+            alt=(
+                f"Nombre de pôles par tranche de taux de sorties dynamiques en {year}, et le taux du "
+                "réseau ; un taux masqué n'y figure pas."
+            ),
+            height=380,
+        )
+    ]
+    if adjusted.empty:
+        return tables, charts
+    tables.append(_verdicts_table(ctx, adjusted))
+    off = adjusted[adjusted["verdict"].isin(["au-dessus", "en dessous"])]
+    if 0 < len(off) <= national.DETAIL_POLE_LIMIT:
+        tables.append(
+            replace(
+                _adjusted_table(ctx, off),
+                key="comparaison_ajustee_ecarts",
+                title=f"Les pôles au-dessus ou en dessous de leur taux attendu en {year}",
+                sheet=None,
+            )
+        )
+    tables.append(replace(_adjusted_table(ctx, adjusted), printed=False))
+    if adjusted["verdict"].notna().any():
+        charts.append(
+            ReportChart(
+                key="comparaison_ajustee_ecarts",
+                title=f"Écart des pôles à leur taux attendu en {year}",
+                figure=gaps_figure(adjusted),
+                alt="Nombre de pôles par tranche d'écart à leur taux attendu, en points, selon le verdict.",
+                height=400,
+            )
+        )
+    return tables, charts
+
+
+def _verdicts_table(ctx: Context, adjusted: pd.DataFrame) -> ReportTable:
+    """How many poles are above, in line with or below their expected rate, and without a verdict."""
+    no_verdict = f"Moins de {pathways.ADJUSTED_MIN_EXITS} sorties : pas de comparaison"
+    verdicts = pathways.ADJUSTED_VERDICT_LABELS.items()
+    groups = [(label, adjusted["verdict"] == code) for code, label in verdicts]
+    groups.append((no_verdict, adjusted["verdict"].isna()))
+    rows, row_sources = [], []
+    for label, chosen in groups:
+        rows.append((label, float(chosen.sum())))
+        poles_ = adjusted.loc[chosen, "pole_id"]
+        row_sources.append(join_sources(f for p in poles_ for f in ctx.pathway_files.get(p, [])))
+    return ReportTable(
+        key="comparaison_ajustee_verdicts",
+        title=f"Comparaison ajustée du taux de sorties dynamiques en {ctx.year} : les pôles par verdict",
+        columns=(Column("Verdict"), Column("Pôles", "count")),
+        rows=tuple(rows),
+        sources=tuple(row_sources),
+        note=(
+            "Un pôle n'est dit au-dessus ou en dessous de l'attendu que si tout son intervalle à 95 % est "
+            "du même côté de zéro ; ce n'est pas un classement (méthode en annexe)."
+        ),
+        sheet=PATHWAYS_SHEET,
     )
 
 
@@ -614,8 +789,9 @@ def _angle_subsection(ctx: Context, domain: str) -> Section:
         *(indicator_column(r.libelle, r.unite) for r in catalog.itertuples(index=False)),
     )
     rows, row_sources = [], []
+    grouped = _by_pole(by_pole)
     for pole in ctx.poles.itertuples(index=False):
-        data = by_pole[by_pole["pole_id"] == pole.pole_id].set_index("code")
+        data = grouped.get(str(pole.pole_id), {})
         cells = [_indicator_cell(data, code, units[code]) for code in codes]
         rows.append((pole_label(pole.numero, pole.nom), *cells))
         row_sources.append(join_sources(ctx.codes_files(codes, year, pole.pole_id)))
@@ -652,6 +828,8 @@ def _angle_subsection(ctx: Context, domain: str) -> Section:
     ]
     # The angle's first typed-in indicator, compared across the poles.
     typed = catalog[~catalog["derive"].astype(bool)]
+    if ctx.national:
+        return _national_angle(ctx, angle, domain, catalog, by_pole, year_network, table, charts)
     if not typed.empty:
         first = str(typed["code"].iloc[0])
         rows_first = by_pole[by_pole["code"] == first]
@@ -669,10 +847,84 @@ def _angle_subsection(ctx: Context, domain: str) -> Section:
     return Section(key=f"angle_{domain}", title=angle, tables=[table], charts=charts, page_break=False)
 
 
-def _indicator_cell(data: pd.DataFrame, code: str, unite: str) -> object:
-    if code not in data.index:
+def _national_angle(
+    ctx: Context,
+    angle: str,
+    domain: str,
+    catalog: pd.DataFrame,
+    by_pole: pd.DataFrame,
+    year_network: pd.DataFrame,
+    table: ReportTable,
+    charts: list[ReportChart],
+) -> Section:
+    # Every pole's row goes to the workbook; the page gives each indicator's spread over the poles
+    # and a histogram of the angle's first typed-in indicator instead of a bar per pole.
+    year = ctx.year
+    by_code = {str(code): rows for code, rows in by_pole.groupby("code", sort=False)}
+    empty = by_pole.iloc[0:0]
+    rows, row_sources = [], []
+    for ind in catalog.itertuples(index=False):
+        data = by_code.get(str(ind.code), empty)
+        known = ind.code in year_network.index
+        rows.append(
+            national.distribution_row(
+                str(ind.libelle),
+                str(ind.unite),
+                data["valeur"],
+                data["masque"],
+                year_network.at[ind.code, "valeur"] if known else None,
+                year_network.at[ind.code, "nb_poles"] if known else None,
+            )
+        )
+        row_sources.append(join_sources(ctx.value_files(str(ind.code), year)))
+    count = fmt_number(len(ctx.poles))
+    spread = national.distribution_table(
+        key=f"repartition_{domain}",
+        title=f"{angle} : les {count} pôles en {year}",
+        rows=rows,
+        sources=row_sources,
+        sheet=angle,
+        note=small_cells.note(),
+    )
+    typed = catalog[~catalog["derive"].astype(bool) & (catalog["unite"] != "oui/non")]
+    if not typed.empty:
+        first = typed.iloc[0]
+        scale = 100 if first["unite"] in PERCENT_UNITS else 1
+        values = by_code.get(str(first["code"]), empty)["valeur"] * scale
+        median = national.quantiles(values.tolist())[1]
+        charts.insert(
+            0,
+            ReportChart(
+                key=f"repartition_{first['code']}",
+                title=f"{first['libelle']} : les pôles en {year}",
+                figure=distribution_figure(
+                    values.tolist(), str(first["unite"]), reference=median, reference_name="Médiane des pôles"
+                ),
+                alt=(
+                    f"Nombre de pôles par tranche de « {first['libelle']} » en {year}, et la médiane des "
+                    "pôles ; une valeur masquée n'y figure pas."
+                ),
+                height=380,
+            ),
+        )
+    return Section(
+        key=f"angle_{domain}",
+        title=angle,
+        paragraphs=[
+            national.workbook_sentence(
+                len(ctx.poles), f"feuille « {sheet_name(angle, set())} » : chaque pôle et chaque indicateur"
+            )
+        ],
+        tables=[spread, replace(table, printed=False)],
+        charts=charts,
+        page_break=False,
+    )
+
+
+def _indicator_cell(data: dict[str, tuple[object, object]], code: str, unite: str) -> object:
+    if code not in data:
         return None
-    value, mask = data.at[code, "valeur"], data.at[code, "masque"]
+    value, mask = data[code]
     if unite == "oui/non" and not mask:
         return yes_no(value) if not is_missing(value) else None
     return cell(value, mask)
@@ -684,174 +936,7 @@ def angles_section(ctx: Context, key: str) -> Section:
     subsections = [_angle_subsection(ctx, domain) for domain in domains]
     if len(subsections) == 1:
         only = subsections[0]
-        return Section(key=key, title=title, tables=only.tables, charts=only.charts)
+        return Section(
+            key=key, title=title, paragraphs=only.paragraphs, tables=only.tables, charts=only.charts
+        )
     return Section(key=key, title=title, subsections=subsections)
-
-
-# --- 6. The poles --------------------------------------------------------------------------------
-
-
-def _short_position(position: str) -> str:
-    for tail in (" de la médiane du réseau", " à la médiane du réseau"):
-        position = position.removesuffix(tail)
-    return position
-
-
-def _pole_section(ctx: Context, pole: pd.Series, series: pd.DataFrame, targets: pd.DataFrame) -> Section:
-    # One printed page per pole (issue #14): its key figures, their change and the network median in
-    # one table rather than cards plus a table, a short chart, and the small-cell rule said once in
-    # the part's introduction instead of under each table.
-    year = ctx.year
-    name = str(pole["nom_court"] or pole["nom"])
-    codes = list(indicators.key_figure_codes())
-    rows, row_sources = [], []
-    above = compared = 0
-    for code in codes:
-        data = series[series["code"] == code].set_index("annee")
-        if year not in data.index:
-            continue
-        current = data.loc[year]
-        unite = str(current["unite"])
-        mask = current["masque"] if isinstance(current["masque"], str) else None
-        files = ctx.value_files(code, year, str(pole["pole_id"]))
-        previous = data.at[year - 1, "valeur"] if year - 1 in data.index else None
-        previous_mask = data.at[year - 1, "masque"] if year - 1 in data.index else None
-        change = (
-            ""
-            if mask or isinstance(previous_mask, str)
-            else sentences.figure_change(
-                number(current["valeur"]), number(previous), None, rate=unite in PERCENT_UNITS
-            )
-        )
-        median = number(current["mediane_reseau"])
-        position = None if mask else sentences.median_position(number(current["valeur"]), median)
-        if position is not None:
-            compared += 1
-            above += position.startswith("au-dessus")
-        scale = 100 if unite in PERCENT_UNITS else 1
-        pole_cell = (
-            mask if mask else (None if is_missing(current["valeur"]) else float(current["valeur"]) * scale)
-        )
-        rows.append(
-            (
-                str(current["libelle"]),
-                "%" if unite in PERCENT_UNITS else unite,
-                pole_cell,
-                change or None,
-                None if median is None else median * scale,
-                # « au-dessus », « en dessous », « égal »: the header names the median.
-                _short_position(position) if position else "–",
-            )
-        )
-        row_sources.append(join_sources(files or ctx.value_files(code, year)))
-    tables = [
-        ReportTable(
-            key=f"pole_{pole['pole_id']}_mediane",
-            title=f"{name} : indicateurs clés {year} face à la médiane du réseau",
-            columns=(
-                Column("Indicateur"),
-                Column("Unité"),
-                Column("Pôle", "number", 1),
-                Column(f"Évolution depuis {year - 1}"),
-                Column("Médiane du réseau", "number", 1),
-                Column("Face à la médiane"),
-            ),
-            rows=tuple(rows),
-            sources=tuple(row_sources),
-        )
-    ]
-    reached = assessed = 0
-    missed: list[str] = []
-    if not targets.empty:
-        target_files = sources.target_files(ctx.wh, FUNDER, year)
-        target_files = target_files[target_files["pole_id"] == pole["pole_id"]].set_index("code")
-        target_rows, target_sources = [], []
-        for t in targets.itertuples(index=False):
-            result = cell(t.valeur, t.masque)
-            reached_text = (
-                {True: "oui", False: "non"}.get(t.atteint)
-                if t.atteint is not None and not is_missing(t.atteint)
-                else None
-            )
-            if reached_text is not None:
-                assessed += 1
-                reached += reached_text == "oui"
-                if reached_text == "non":
-                    missed.append(str(t.libelle))
-            target_rows.append(
-                (
-                    header(str(t.libelle), str(t.unite)),
-                    number(t.objectif),
-                    result,
-                    None if isinstance(result, str) else number(t.taux_atteinte),
-                    reached_text,
-                )
-            )
-            files = list(target_files.at[t.code, "fichiers"]) if t.code in target_files.index else []
-            files += ctx.value_files(str(t.code), year, str(pole["pole_id"]))
-            target_sources.append(join_sources(files))
-        tables.append(
-            ReportTable(
-                key=f"pole_{pole['pole_id']}_objectifs",
-                title=f"{name} : objectifs {year} et résultats",
-                columns=(
-                    Column("Indicateur"),
-                    Column("Objectif", "number", 1),
-                    Column("Résultat", "number", 1),
-                    Column("Taux d'atteinte", "percent", 0),
-                    Column("Atteint"),
-                ),
-                rows=tuple(target_rows),
-                sources=tuple(target_sources),
-            )
-        )
-    paragraphs = [
-        sentences.pole_median_sentence(name, above, compared, year),
-        sentences.targets_sentence(name, reached, assessed, missed, year),
-    ]
-    key_series = series[series["code"].isin(codes) & (series["annee"] <= year)]
-    charts = []
-    if not key_series.empty:
-        charts.append(
-            ReportChart(
-                key=f"pole_{pole['pole_id']}",
-                title=f"{name} : indicateurs clés et médiane du réseau",
-                figure=pole_domain_figure(key_series, name),
-                alt="Valeurs du pôle et médiane du réseau, par année.",
-                # Drawn wider than the other charts, then scaled to the page: the grid keeps its
-                # height in pixels, so it takes less of the page and the pole fits on one.
-                width=1500,
-            )
-        )
-    return Section(
-        key=f"pole_{pole['pole_id']}",
-        title=pole_label(pole["numero"], str(pole["nom"])),
-        paragraphs=[p for p in paragraphs if p],
-        tables=tables,
-        charts=charts,
-        page_break=True,
-    )
-
-
-def poles_section(ctx: Context) -> Section:
-    """One part per pole: its key figures against the network median, its targets."""
-    targets = comparison.targets(ctx.wh, FUNDER, ctx.year)
-    subsections = []
-    for _, pole in ctx.poles.iterrows():
-        series = indicators.pole_series(ctx.wh, FUNDER, str(pole["pole_id"]))
-        own = targets[targets["pole_id"] == pole["pole_id"]]
-        subsections.append(_pole_section(ctx, pole, series, own))
-    return Section(
-        key="poles",
-        title="Les pôles",
-        paragraphs=[
-            f"Pour chaque pôle, une page : ses indicateurs clés de {ctx.year} face à la médiane des pôles "
-            "du réseau, puis ses objectifs de l'année et ce qu'il en a atteint.",
-            # Said once here rather than under each pole's tables, so that a pole fits on its page.
-            f"L'évolution depuis {ctx.year - 1} est en % pour un nombre, en points pour un taux. La médiane "
-            "est celle des pôles ayant transmis l'indicateur ; elle n'est pas publiée l'année où un pôle "
-            "est masqué. Un objectif est atteint au niveau fixé ou au-delà.",
-            small_cells.note(),
-        ],
-        subsections=subsections,
-    )

@@ -39,7 +39,9 @@ class Column:
 class ReportTable:
     """A table of the report. `sources[i]` names the raw files row i comes from (« ; »-separated,
     « » when none); `sheet` is the XLSX sheet (working angle) the table goes to, None when the
-    table is only printed."""
+    table is only printed. `printed` False keeps a table out of the PDF and the HTML page, in the
+    workbook only: one row per pole of a national network, which the printed report summarises.
+    `dense` prints it in a smaller type, one line a row (the table of every pole of a network)."""
 
     key: str
     title: str
@@ -48,8 +50,12 @@ class ReportTable:
     sources: tuple[str, ...]
     note: str = ""
     sheet: str | None = None
+    printed: bool = True
+    dense: bool = False
 
     def __post_init__(self) -> None:
+        if not self.printed and not self.sheet:
+            raise ValueError(f"Table {self.key}: neither printed nor in a sheet")
         if len(self.sources) != len(self.rows):
             raise ValueError(f"Table {self.key}: {len(self.rows)} rows but {len(self.sources)} sources")
         for i, row in enumerate(self.rows):
@@ -135,6 +141,10 @@ class Report:
 
         walk(self.sections)
         return found
+
+    def printed_tables(self) -> list[ReportTable]:
+        """The tables of the PDF and the HTML page, in reading order."""
+        return [table for table in self.all_tables() if table.printed]
 
     def all_charts(self) -> list[ReportChart]:
         """Every chart, in reading order."""

@@ -274,11 +274,15 @@ def reporting_sentence(
     return f"{sentence}, dont {fmt_number(late)} après l'échéance."
 
 
-def corrections_sentence(changes: int, poles: Sequence[str], year: int) -> str:
-    """« 2 valeurs de 2016 ont été corrigées par un nouvel envoi (PHARES). » or none."""
+def corrections_sentence(changes: int, poles: Sequence[str], year: int, others: int = 0) -> str:
+    """« 2 valeurs de 2016 ont été corrigées par un nouvel envoi (PHARES). » or none; `others` more
+    poles, not named, are counted (« (PHARES, ESCI et 40 autres pôles) »)."""
     if changes == 0:
         return f"Aucune valeur de {year} n'a été corrigée par un nouvel envoi."
     names = ", ".join(poles)
+    if others:
+        rest = fmt_count(others, "autre pôle", "autres pôles")
+        names = f"{names} et {rest}" if names else rest
     verb = "ont été corrigées" if changes >= 2 else "a été corrigée"
     return f"{fmt_count(changes, 'valeur', 'valeurs')} de {year} {verb} par un nouvel envoi ({names})."
 

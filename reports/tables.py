@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
+from ptce.fmt import fmt_count
 from ptce.small_cells import SECONDARY_LABEL
 from reports.model import Cell, Column, ColumnKind
 
@@ -29,6 +30,10 @@ HEADER_UNITS = {
 # The network figure of a yes/no indicator is the share of poles answering yes.
 SHARE_UNITS = {"%", "oui/non"}
 SEPARATOR = " ; "
+# Excel keeps at most 32,767 characters in a cell. A network figure of a national network names
+# every pole's files (2,000 poles x their files: several times that): beyond the limit, the row
+# says how many files each folder holds instead of naming them.
+SOURCES_LIMIT = 32_767
 
 
 def is_missing(value: object) -> bool:
@@ -91,8 +96,25 @@ def indicator_column(libelle: str, unite: str) -> Column:
 
 
 def sources(files: Iterable[str]) -> str:
-    """Files joined « ; », each once, sorted (« » when none)."""
-    return SEPARATOR.join(sorted({f for f in files if f}))
+    """Files joined « ; », each once, sorted (« » when none). When they would not fit in one
+    spreadsheet cell (`SOURCES_LIMIT`), how many files there are in each folder, first and last."""
+    unique = sorted({f for f in files if f})
+    joined = SEPARATOR.join(unique)
+    return joined if len(joined) <= SOURCES_LIMIT else _by_folder(unique)
+
+
+def _by_folder(files: list[str]) -> str:
+    folders: dict[str, list[str]] = {}
+    for path in files:
+        folder, _, name = path.rpartition("/")
+        folders.setdefault(f"{folder}/" if folder else "", []).append(name)
+    parts = []
+    for folder, names in folders.items():
+        span = f"« {names[0]} »" if len(names) == 1 else f"de « {names[0]} » à « {names[-1]} »"
+        count = fmt_count(len(names), "fichier", "fichiers")
+        parts.append(f"{folder or 'dossier des données'} : {count}, {span}")
+    total = fmt_count(len(files), "fichier", "fichiers")
+    return f"{total}, trop nombreux pour être nommés un à un dans une cellule : " + SEPARATOR.join(parts)
 
 
 def pole_label(numero: object, nom: str) -> str:

@@ -90,6 +90,8 @@ CALLS = [
     Call("indicators.poles_year_table", (YEAR,)),
     Call("indicators.pole_series", (OTHER,)),
     Call("indicators.pole_series", (OWN,), own_detail=True),
+    # Every pole's series at once (the report of a national network): across poles, every year.
+    Call("indicators.poles_series", (COMPARED, tuple(range(2000, 2031)))),
     # Working angles: every domain of the catalogue (each has counts of persons).
     *[
         Call(f"angles.{read}", (domain, *extra))

@@ -104,6 +104,16 @@ def test_sections_in_order_with_french_titles(report: Report) -> None:
     assert poles.subsections[2].title == "3. PHARES"
 
 
+def test_twelve_poles_keep_a_printed_page_each(report: Report) -> None:
+    # Twelve poles are under the national limit: each has its page, every table is printed.
+    poles = report.sections[SECTIONS.index("poles")]
+    assert poles.tables == []
+    for part in poles.subsections:
+        assert part.tables[0].key.endswith("_mediane")
+        assert [c.key for c in part.charts] == [part.key]
+    assert all(t.printed for t in report.all_tables())
+
+
 def test_progress_says_each_section_in_french(built: tuple[Report, list[str]]) -> None:
     _, lines = built
     assert lines[0] == "Lecture de l'entrepôt publié…"

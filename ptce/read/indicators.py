@@ -15,7 +15,6 @@ Every function takes the published warehouse and the viewer, and filters by role
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 
 import numpy as np
@@ -39,22 +38,10 @@ def _protected(wh: Warehouse, codes: Sequence[str]) -> tuple[pd.DataFrame, dict[
     return rows[rows["code"].isin(list(codes))], by_year
 
 
-@functools.lru_cache(maxsize=4)
 def _protected_catalogue(wh: Warehouse) -> tuple[pd.DataFrame, dict[int, angles.ProtectedYear]]:
-    # Once per published warehouse (the key holds its modification time, so a publication starts
-    # afresh), for the whole catalogue: each count is suppressed in its own table (poles and
-    # network total), so the result for a code does not depend on the other codes asked with it.
-    # The report asked it again for each of its twelve pole pages: 60 % of its content time.
-    every_code = query(wh, "select code from indicator_catalog order by code")["code"].tolist()
-    rows = angles.indicator_rows(wh, every_code)
-    people = angles.person_codes(wh, rows)
-    needed = angles.needed_codes(rows)
-    wide = angles.pole_values(wh, needed, None)
-    pole_ids = angles.pole_ids_in_order(wh)
-    by_year = {
-        int(year): angles.protect_year(values.droplevel("annee"), rows, people, pole_ids)
-        for year, values in wide.groupby(level="annee")
-    }
+    # Once per published warehouse, for the whole catalogue (`angles.protected_catalogue`): the
+    # report asked it again for each of its twelve pole pages, 60 % of its content time.
+    rows, by_year = angles.protected_catalogue(wh)
     return rows[rows["personnes"].astype(bool)], by_year
 
 
@@ -284,4 +271,61 @@ def pole_series(wh: Warehouse, viewer: Viewer, pole_id: str) -> pd.DataFrame:
             df.at[i, "mediane_reseau"] = np.nan
     df["fichiers"] = None
     df["commentaires"] = None
+    return df
+
+
+def poles_series(wh: Warehouse, viewer: Viewer, codes: Sequence[str], years: Sequence[int]) -> pd.DataFrame:
+    """Every pole's values of `codes` in `years` beside the network median, in one read.
+
+    What `pole_series` gives for one pole, for all of them at once (the yearly report of a network
+    of thousands of poles, where one read per pole is what took the time), restricted to `codes`
+    and `years`, without source files nor comments. One row per pole, indicator and year reported:
+    pole_id, annee, code, libelle, unite, valeur, masque, mediane_reseau, in pole number order.
+
+    Staff read the values as they are. Anyone else reads them as in the table of every pole of the
+    year: counts of persons masked (`masque` « < 5 » or « s », `valeur` NaN), a share masked with
+    the counts it is made of, the network median of a count withheld in a year with a masked pole.
+    A pole reading its own values reads them as every other pole's here: this read is across poles.
+    """
+    df = query(
+        wh,
+        """
+        select m.pole_id, m.annee, m.code, c.libelle, c.unite, m.valeur, n.mediane as mediane_reseau
+        from mart_pole_year m
+        join poles p using (pole_id)
+        join indicator_catalog c using (code)
+        left join mart_network_year n on n.annee = m.annee and n.code = m.code
+        where list_contains(?, m.code) and list_contains(?, m.annee)
+        order by p.numero, c.domaine_ordre, c.derive, c.ordre, m.annee
+        """,
+        [list(codes), [int(y) for y in years]],
+    )
+    df["masque"] = pd.Series(None, index=df.index, dtype=object)
+    if viewer.role == "staff" or df.empty:
+        return df
+    counts, by_year = _protected(wh, df["code"].unique().tolist())
+    wanted, people = set(df["code"]), set(counts["code"])
+    shown, hidden_medians = [], []
+    for year in sorted(set(df["annee"].astype(int)) & set(by_year)):
+        data = by_year[year]
+        columns = [c for c in data.values.columns if c in wanted]
+        long = {
+            name: frame[columns].rename_axis(index="pole_id", columns="code").stack(future_stack=True)
+            for name, frame in (("protege", data.values), ("libelle_masque", data.labels))
+        }
+        shown.append(pd.DataFrame(long).reset_index().assign(annee=year))
+        # The median of the poles' counts can be one pole's masked count (as in `pole_series`).
+        hidden_medians += [(year, c) for c in columns if c in people and _masked_in_year(data, c)]
+    if not shown:
+        return df
+    protected = pd.concat(shown, ignore_index=True)
+    df = df.merge(protected, on=["pole_id", "annee", "code"], how="left", indicator=True)
+    known = df.pop("_merge") == "both"
+    df["valeur"] = df["valeur"].where(~known, df["protege"])
+    labels = df.pop("libelle_masque")
+    df["masque"] = labels.astype(object).where(labels.notna(), None)
+    df = df.drop(columns="protege")
+    if hidden_medians:
+        hidden = pd.MultiIndex.from_tuples(hidden_medians, names=["annee", "code"])
+        df.loc[pd.MultiIndex.from_frame(df[["annee", "code"]]).isin(hidden), "mediane_reseau"] = np.nan
     return df
