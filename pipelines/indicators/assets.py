@@ -63,7 +63,8 @@ def results_to_frames(
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(values, quarantine, log) frames; values carry a `kind` column (indicateurs/objectifs)."""
     columns = record_columns((res.records for res in results), VALUE_COLUMNS)
-    columns["kind"] = [kind for res in results for kind in repeat(res.kind, len(res.records))]
+    if columns is not None:
+        columns["kind"] = [kind for res in results for kind in repeat(res.kind, len(res.records))]
     values_df = pd.DataFrame(columns, columns=[*VALUE_COLUMNS, "kind"])
     values_df["trimestre"] = values_df["trimestre"].astype("Int64")
     return (values_df, *ledger_frames(results, inventory))

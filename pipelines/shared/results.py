@@ -80,6 +80,13 @@ class Records(Sequence[dict[str, Any]]):
         for column, value in zip(self._lists, values, strict=True):
             column.append(value)
 
+    def extend_rows(self, rows: Sequence[tuple]) -> None:
+        """Records given as tuples in column order."""
+        if not rows:
+            return
+        for values, column in zip(self._lists, zip(*rows, strict=True), strict=True):
+            values.extend(column)
+
     def keep(self, positions: Sequence[int]) -> None:
         """Keep only the records at `positions` (in that order)."""
         for values in self._lists:
@@ -116,8 +123,11 @@ class Records(Sequence[dict[str, Any]]):
         return repr(list(self))
 
 
-def record_columns(records_of: Iterable[Sequence[dict[str, Any]]], columns: Sequence[str]) -> dict[str, list]:
-    """Every record of several files, column by column (`Records` are read by column, lists by row)."""
+def record_columns(
+    records_of: Iterable[Sequence[dict[str, Any]]], columns: Sequence[str]
+) -> dict[str, list] | None:
+    """Every record of several files, column by column (`Records` are read by column, lists by row);
+    None when there is none, so that `pd.DataFrame(None, columns=…)` gives the usual empty frame."""
     blocks = list(records_of)
     out: dict[str, list] = {}
     for column in columns:
@@ -127,7 +137,7 @@ def record_columns(records_of: Iterable[Sequence[dict[str, Any]]], columns: Sequ
                 for block in blocks
             )
         )
-    return out
+    return out if columns and out[columns[0]] else None
 
 
 @dataclass
