@@ -15,6 +15,7 @@ was readable) and never quote an identifier or a birth date.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -31,7 +32,14 @@ from pipelines.pathways.fields import (
     parse_hours,
     parse_sex,
 )
-from pipelines.pathways.pseudonym import DEMO_KEY_NOTE, NO_KEY_ERROR, PseudonymKey, pseudonymise
+from pipelines.pathways.pseudonym import (
+    DEMO_KEY_NOTE,
+    NO_KEY_ERROR,
+    PseudonymKey,
+    normalise_identifier,
+    pseudonym_of,
+    pseudonymise,
+)
 from pipelines.shared.dates import parse_date
 from pipelines.shared.readers import Sheet, hidden_sheets_note, read_into
 from pipelines.shared.results import FileResult, IngestionError, Records
@@ -201,8 +209,9 @@ RECORD_COLUMNS = (
 # and for an empty cell.
 _SLOW = object()
 _EMPTY = object()
-# Pseudonyms remembered by the fast path: a pole's files come one after the other (path order), so
-# a bounded memo serves a person's stays in each yearly file without growing with the network.
+# Pseudonyms remembered by the fast path, by pole and normalised identifier: a pole's files come one
+# after the other (path order), so a bounded memo serves a person's stays in each yearly file
+# without growing with the network.
 MAX_REMEMBERED_PERSONS = 200_000
 DATE_ROLES = ("date_entree", "date_sortie")
 
@@ -253,7 +262,7 @@ class PathwayFileParser:
         self._exit_memo: dict[str, Any] = {}
         # Cell readings of the fast path (`_parse_body`), by column, and pseudonyms by pole and cell.
         self._read: dict[str, dict[object, Any]] = {}
-        self._persons: dict[tuple[str, object], Any] = {}
+        self._persons: dict[tuple[str, str], str] = {}
 
     def parse(self, path: Path, source_file: str) -> FileResult:
         """Never raises for bad content: an unreadable file (or no key) gives `error`."""
@@ -296,24 +305,25 @@ class PathwayFileParser:
                 continue
             found = True
             above = [(n, c) for n, c in sheet.rows if n < header.row_number]
-            context_pole = _title_pole(above, self.matcher) or self.matcher.find(path.stem)
+            title_pole = _title_pole(above, self.matcher)
+
+            def context_pole(title_pole: str | None = title_pole) -> str | None:
+                """The pole of rows without one: the title row's, else the file name's (read only
+                when a row needs it: thousands of files name their pole in a column)."""
+                return title_pole or self.matcher.find(path.stem)
+
             for name in header.ignored:
                 if name not in ignored:
                     ignored.append(name)
             body = _fill_merged(sheet, header, [(n, c) for n, c in sheet.rows if n > header.row_number])
-            ticks = {
-                role: flag_column_uses_ticks([_cell(c, header.roles[role]) for _, c in body])
-                for role in FLAG_ROLES
-                if role in header.roles
-            }
-            if "pole" not in header.roles and context_pole is None:
+            if "pole" not in header.roles and context_pole() is None:
                 raise IngestionError(
                     f"{result.source_file} : pôle introuvable : ni colonne « Pôle », ni ligne « Pôle : … » "
                     "au-dessus du tableau, ni nom de pôle dans le nom du fichier. Ajoutez la colonne "
                     f"« Pôle » (numéro {self.poles.numbers} ou nom) et renvoyez le fichier."
                 )
             sheet_name = sheet.name if len(sheets) > 1 else None
-            self._parse_body(body, header, context_pole, ticks, sheet_name, result)
+            self._parse_body(body, header, context_pole, sheet_name, result)
         if found and result.rows_read == 0:
             # Headers and nothing under them: not silently « ok », the pole may have sent the model.
             result.notes.append(
@@ -341,8 +351,7 @@ class PathwayFileParser:
         self,
         body: list[tuple[int, list[object]]],
         header: _Header,
-        context_pole: str | None,
-        ticks: dict[str, bool],
+        context_pole: Callable[[], str | None],
         sheet: str | None,
         result: FileResult,
     ) -> None:
@@ -350,24 +359,25 @@ class PathwayFileParser:
         a problem, else by `_parse_row`, which alone writes quarantine rows and their reasons.
 
         The fast path reads each column through a memo of its distinct cells (files repeat the same
-        poles, structures, dates and motifs; a person comes back in each yearly file of a pole),
-        with `_parse_row`'s own rules (the `_fast_…` readers), so a row it loads is loaded there
-        with the same stay.
+        poles, structures, dates, motifs and identifiers), with `_parse_row`'s own rules (the
+        `_fast_…` readers), so a row it loads is loaded there with the same stay.
         """
         roles = header.roles
+        cells_of = {
+            role: [cells[idx] if idx < len(cells) else None for _, cells in body]
+            for role, idx in roles.items()
+        }
+        ticks = {role: flag_column_uses_ticks(cells_of[role]) for role in FLAG_ROLES if role in roles}
 
         def column(role: str, reader: Any, memo_name: str | None = None) -> list[Any]:
-            idx = roles.get(role)
-            if idx is None:
-                raws: list[object] = [None] * len(body)
-            else:
-                raws = [cells[idx] if idx < len(cells) else None for _, cells in body]
-            return self._read_column(memo_name or role, reader, raws)
+            return self._read_column(memo_name or role, reader, cells_of.get(role) or [None] * len(body))
 
-        idx = roles["identifiant"]
-        identifiers = [cells[idx] if idx < len(cells) else None for _, cells in body]
+        poles = column("pole", self._fast_pole)
+        # The title's or the file name's pole, for rows whose pole cell is empty (if any).
+        default_pole = context_pole() if "pole" not in roles or _EMPTY in poles else None
         columns = [
-            column("pole", self._fast_pole),
+            poles,
+            column("identifiant", self._fast_identifier),
             column("structure", self._fast_structure),
             column("date_entree", self._fast_entry),
             column("date_sortie", self._fast_exit),
@@ -388,18 +398,24 @@ class PathwayFileParser:
 
         def slow(row_number: int, cells: list[object]) -> None:
             self._store(result, loaded)
-            self._parse_row(row_number, cells, header, context_pole, ticks, sheet, result, seen)
+            self._parse_row(row_number, cells, header, default_pole, ticks, sheet, result, seen)
 
-        for (row_number, cells), raw_id, *readings in zip(body, identifiers, *columns, strict=True):
-            pole_id, structure, entry, exit_date, motif, sex, birth, band, hours, *flags = readings
+        for (row_number, cells), *readings in zip(body, *columns, strict=True):
+            pole_id, identifier, structure, entry, exit_date, motif, sex, birth, band, hours, *flags = (
+                readings
+            )
             if pole_id is _EMPTY:
-                pole_id = context_pole
-            person = (pole_id, raw_id if type(raw_id) is str else (type(raw_id), raw_id))
-            person_key = persons.get(person)
-            if person_key is None and pole_id is not _SLOW and pole_id is not None:
-                if len(persons) >= MAX_REMEMBERED_PERSONS:
-                    persons.clear()
-                person_key = persons[person] = self._fast_person(pole_id, raw_id)
+                pole_id = default_pole
+            person_key = _SLOW
+            if pole_id is not _SLOW and pole_id is not None and identifier is not _SLOW:
+                person_key = persons.get((pole_id, identifier))
+                if person_key is None:
+                    if len(persons) >= MAX_REMEMBERED_PERSONS:
+                        persons.clear()
+                    assert self.key.key is not None
+                    person_key = persons[pole_id, identifier] = pseudonym_of(
+                        self.key.key, pole_id, identifier
+                    )
             stay = self._fast_stay(person_key, pole_id, structure, entry, exit_date, motif, birth, band)
             if stay is None or _SLOW in (sex, hours, *flags) or stay[0] in seen:
                 # Something to explain (or the same stay twice in the file): `_parse_row` says what.
@@ -470,13 +486,13 @@ class PathwayFileParser:
             return _EMPTY  # the title row's or the file name's pole, if any
         return self.matcher.match(raw) or self.matcher.find(raw) or _SLOW
 
-    def _fast_person(self, pole_id: str, raw: object) -> Any:
+    def _fast_identifier(self, raw: object) -> Any:
+        """The identifier as its pseudonym is computed from it (`normalise_identifier`)."""
         if is_missing(raw) or formula_reason(raw) or len(cell_text(raw)) > MAX_IDENTIFIER_CHARS:
             return _SLOW
         if _is_date(raw):
             return _SLOW
-        assert self.key.key is not None
-        return pseudonymise(self.key.key, pole_id, cell_text(raw))
+        return normalise_identifier(cell_text(raw))
 
     def _fast_structure(self, raw: object) -> Any:
         if is_missing(raw) or formula_reason(raw) or cell_text(raw).startswith(_FORMULA_STARTS):

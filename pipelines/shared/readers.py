@@ -361,8 +361,9 @@ def read_csv(path: Path, display_name: str) -> tuple[list[Sheet], dict[str, str]
     cell_chars = limits.cell_chars
     try:
         for cells in reader:
-            if "".join(cells).strip():  # some cell holds more than spaces
-                if max(map(len, cells)) > cell_chars:
+            joined = "".join(cells)
+            if joined.strip():  # some cell holds more than spaces
+                if len(joined) > cell_chars and max(map(len, cells)) > cell_chars:
                     cells = [truncate_text(c, cell_chars) for c in cells]
                 rows.append((line_start, cells))  # the reader gives a new list per record
             line_start = reader.line_num + 1
