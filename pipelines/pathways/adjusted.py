@@ -87,6 +87,20 @@ COVARIATES: dict[str, str] = {
     "territoire": "territoire",
 }
 BOOLEAN_COVARIATES = ("deld", "rsa", "qpv", "rqth")
+# The columns of `pathways` that `build_adjusted` reads (the asset reads no more of a million rows).
+EXIT_INPUTS = (
+    "pole_id",
+    "person_key",
+    "parcours_id",
+    "etape",
+    "date_entree",
+    "date_sortie",
+    "categorie_sortie",
+    "fin_parcours",
+    "sexe",
+    "tranche_age",
+    *BOOLEAN_COVARIATES,
+)
 ABOVE, AS_EXPECTED, BELOW = "au-dessus", "conforme", "en dessous"
 
 
@@ -169,12 +183,14 @@ def _fit(design: pd.DataFrame, outcome: pd.Series) -> tuple[np.ndarray, np.ndarr
             f"{EVENTS_PER_PARAMETER} par paramètre, soit {fmt_number(EVENTS_PER_PARAMETER * n_params)})"
         )
     x = design.to_numpy(dtype=float)
-    if np.linalg.matrix_rank(x) < n_params:
-        return "profils redondants (deux caractéristiques toujours liées) : modèle non identifiable"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # judged below, on the result itself
         try:
-            result = GLM(outcome.to_numpy(dtype=float), x, family=Binomial()).fit()
+            model = GLM(outcome.to_numpy(dtype=float), x, family=Binomial())
+            # The model has computed the design's rank (`np.linalg.matrix_rank`): not a second time.
+            if model.df_model + 1 < n_params:
+                return "profils redondants (deux caractéristiques toujours liées) : modèle non identifiable"
+            result = model.fit()
         except Exception as exc:  # a numerical failure costs this year's expected rates, not the run
             return f"échec de l'ajustement du modèle ({type(exc).__name__})"
     params = np.asarray(result.params)

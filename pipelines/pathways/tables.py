@@ -33,6 +33,20 @@ CATEGORY_CODES = {
     "retrait": "retraits",
 }
 STAY_KEY = ["person_key", "pole_id", "structure_cle", "date_entree"]
+# The columns of `pathways` that `build_indicators` reads (the asset reads no more of a million rows).
+INDICATOR_INPUTS = (
+    "pole_id",
+    "person_key",
+    "parcours_id",
+    "etape",
+    "date_entree",
+    "date_sortie",
+    "categorie_sortie",
+    "fin_parcours",
+    "mobilite_interne",
+    "heures_formation",
+    "certification",
+)
 
 
 def latest_versions(stays: pd.DataFrame, arrivals: pd.DataFrame) -> pd.DataFrame:
@@ -40,7 +54,7 @@ def latest_versions(stays: pd.DataFrame, arrivals: pd.DataFrame) -> pd.DataFrame
     if stays.empty:
         return stays.copy()
     frame = stays.merge(arrivals[["source_file", "arrival_rank"]], on="source_file", how="left")
-    frame["structure_cle"] = frame["structure"].map(normalize_key)
+    frame["structure_cle"] = _keys(frame["structure"])
     frame = frame.sort_values(["arrival_rank", "source_file", "row_number"], kind="stable")
     kept = frame.drop_duplicates(subset=STAY_KEY, keep="last")
     return kept.drop(columns=["arrival_rank", "structure_cle"]).reset_index(drop=True)
@@ -53,7 +67,7 @@ def build_pathways(stays: pd.DataFrame, gap_days: int) -> pd.DataFrame:
     frame = stays.copy()
     frame["date_entree"] = pd.to_datetime(frame["date_entree"])
     frame["date_sortie"] = pd.to_datetime(frame["date_sortie"])
-    frame["structure_cle"] = frame["structure"].map(normalize_key)
+    frame["structure_cle"] = _keys(frame["structure"])
     frame = frame.sort_values(
         ["pole_id", "person_key", "date_entree", "date_sortie", "structure_cle"],
         kind="stable",
@@ -84,9 +98,12 @@ def build_pathways(stays: pd.DataFrame, gap_days: int) -> pd.DataFrame:
     number = count - count[start_of_person] + 1
     step = index - np.maximum.accumulate(np.where(new_path, index, 0)) + 1
     frame["mobilite_interne"] = move
-    frame["parcours_id"] = [f"{k}-{n}" for k, n in zip(frame["person_key"], number, strict=True)]
+    frame["parcours_id"] = (
+        frame["person_key"].astype(str) + "-" + pd.Series(number, index=frame.index).astype(str)
+    )
     frame["etape"] = step
-    last = frame.groupby("parcours_id")["etape"].transform("max") == frame["etape"]
+    # A pathway's stays are consecutive rows: its last stay is the row before the next pathway.
+    last = np.append(new_path[1:], True)
     frame["fin_parcours"] = last & frame["date_sortie"].notna()
     # Only the stay that ends a pathway carries its exit category (an internal move is no exit).
     frame["categorie_sortie"] = frame["categorie_sortie"].where(frame["fin_parcours"])
@@ -96,6 +113,13 @@ def build_pathways(stays: pd.DataFrame, gap_days: int) -> pd.DataFrame:
         frame["date_sortie"].dt.date.astype(object).where(frame["date_sortie"].notna(), None)
     )
     return frame[PATHWAY_COLUMNS]
+
+
+def _keys(texts: pd.Series) -> np.ndarray:
+    """`normalize_key` of each text, computed once per distinct text (a million stays name a few
+    thousand structures)."""
+    codes, uniques = pd.factorize(texts, use_na_sentinel=False)
+    return np.array([normalize_key(u) for u in uniques], dtype=object)[codes]
 
 
 def pathway_spans(pathways: pd.DataFrame) -> pd.DataFrame:
@@ -177,7 +201,7 @@ def build_indicators(pathways: pd.DataFrame, declared: pd.DataFrame, today: date
     spans = pathway_spans(pathways)
     entries = spans.groupby([spans["pole_id"], spans["debut"].dt.year.rename("annee")]).size()
     ended = spans[spans["fin"].notna()].assign(annee=lambda f: f["fin"].dt.year)
-    by_category = pd.crosstab([ended["pole_id"], ended["annee"]], ended["categorie"])
+    by_category = ended.groupby(["pole_id", "annee", "categorie"]).size().unstack(fill_value=0)
     counted = ended[ended["categorie"] != WITHDRAWN_EXIT]
     exits = counted.groupby(keys).size()
     median = counted.groupby(keys)["duree_mois"].median()
