@@ -9,6 +9,7 @@ pole, period and indicator: a later file for a pole and period replaces the earl
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import repeat
 from pathlib import Path
 
 import dagster as dg
@@ -21,7 +22,7 @@ from pipelines.shared.build_store import write_table
 from pipelines.shared.ledger import crash_result, ledger_frames, log_metadata
 from pipelines.shared.pole_reference import staged_poles
 from pipelines.shared.resources import WarehouseResource
-from pipelines.shared.results import FileResult
+from pipelines.shared.results import FileResult, record_columns
 from ptce.paths import DataLayout
 from ptce.reference import PoleSet
 
@@ -61,8 +62,10 @@ def results_to_frames(
     results: list[FileResult], inventory: pd.DataFrame
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(values, quarantine, log) frames; values carry a `kind` column (indicateurs/objectifs)."""
-    values = [{**rec, "kind": res.kind} for res in results for rec in res.records]
-    values_df = pd.DataFrame(values, columns=[*VALUE_COLUMNS, "kind"])
+    columns = record_columns((res.records for res in results), VALUE_COLUMNS)
+    if columns is not None:
+        columns["kind"] = [kind for res in results for kind in repeat(res.kind, len(res.records))]
+    values_df = pd.DataFrame(columns, columns=[*VALUE_COLUMNS, "kind"])
     values_df["trimestre"] = values_df["trimestre"].astype("Int64")
     return (values_df, *ledger_frames(results, inventory))
 

@@ -24,11 +24,12 @@ from __future__ import annotations
 import contextlib
 import re
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pipelines.shared.readers import Sheet, column_letter, read_into
-from pipelines.shared.results import FileResult, IngestionError, QuarantineRecord
+from pipelines.shared.results import FileResult, IngestionError, QuarantineRecord, Records
 from pipelines.shared.values import (
     ValueProblem,
     cell_text,
@@ -100,6 +101,23 @@ MAX_MERGED_CELLS = 200_000
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _TITLE_POLE_KEYS = ROLE_ALIASES["pole"]
 _TITLE_YEAR_KEYS = {"annee", "periode", "exercice", "an"}
+
+# The columns of a loaded value (`FileResult.records`).
+RECORD_COLUMNS = (
+    "pole_id",
+    "annee",
+    "trimestre",
+    "code",
+    "valeur",
+    "commentaire",
+    "source_file",
+    "row_number",
+    "sheet",
+)
+# What the fast path's memos hold for a cell that needs the full row reader (a problem to explain),
+# and for an empty value cell of a wide row (skipped).
+_SLOW = object()
+_EMPTY = object()
 
 FIELD_LABELS = {
     "pole": "pôle",
@@ -323,6 +341,21 @@ class _SheetLayout:
         return out
 
 
+@dataclass(frozen=True)
+class _FastPlan:
+    """Columns the fast path reads in a sheet (`IndicatorFileParser._fast_row`)."""
+
+    pole: int | None
+    periode: int | None
+    commentaire: int | None
+    indicateur: int | None  # long form: the indicator and value columns
+    valeur: int | None
+    wide: tuple[tuple[str, int], ...]  # wide form: (code, column) of each indicator
+    context_pole: str | None
+    context_period: tuple[int, int | None] | None
+    limit: int
+
+
 class IndicatorFileParser:
     """Parses one indicator or target file into records, quarantine rows and a log entry."""
 
@@ -339,10 +372,23 @@ class IndicatorFileParser:
         self.poles = poles or shipped_poles()
         self.matcher = self.poles.matcher
         self._decimal_comma = True  # French conventions; set per file from its separator
+        # Cell readings of the fast path (`_fast_row`), by cell: files repeat the same poles,
+        # periods, codes and values. The readers are pure, so a reading holds for every file of
+        # the run; a value's reading also depends on its indicator and the file's decimal mark.
+        self._poles_read: dict[object, Any] = {}
+        self._periods_read: dict[object, Any] = {}
+        self._codes_read: dict[object, Any] = {}
+        self._comments_read: dict[object, Any] = {}
+        self._numbers_read: dict[tuple, Any] = {}
 
     def parse(self, path: Path, source_file: str) -> FileResult:
         """Never raises for bad content: an unreadable file gives a result with `error` set."""
-        result = FileResult(source_file=source_file, kind=self.kind, file_format=path.suffix[1:].lower())
+        result = FileResult(
+            source_file=source_file,
+            kind=self.kind,
+            file_format=path.suffix[1:].lower(),
+            records=Records(RECORD_COLUMNS),
+        )
         hidden: str | None = None
         try:
             sheets, details, hidden = read_into(result, path, source_file)
@@ -425,10 +471,13 @@ class IndicatorFileParser:
                 extra_empty = all(not str(c).strip() for _, cells in data_rows for c in cells[header.width :])
                 width_check = not (len(widths) == 1 and extra_empty)
             filled_columns = {header.roles[r] for r in _FILLED_ROLES if r in header.roles}
+            fast = self._fast_plan(header, context, layout)
             for row_number, cells in data_rows:
                 cells = layout.filled(row_number, cells, filled_columns)
                 if width_check and len(cells) > header.width:
                     self._quarantine_wide_row(row_number, cells, header, context, result)
+                    continue
+                if fast is not None and self._fast_row(fast, row_number, cells, sheet.name, result):
                     continue
                 self._parse_row(row_number, cells, header, context, sheet.name, result, layout)
         if first_header is None:
@@ -495,6 +544,144 @@ class IndicatorFileParser:
             if header.evidence >= 2 and (best is None or header.evidence > best.evidence):
                 best = header
         return best
+
+    def _fast_plan(self, header: _Header, context: dict[str, Any], layout: _SheetLayout) -> _FastPlan | None:
+        """Where the fast path reads a sheet's rows; None when its rows need the full reader.
+
+        Merged cells, a separate quarter column and a label column checked against the code column
+        are left to `_parse_row`, rows and all.
+        """
+        if layout.ranges or "trimestre" in header.roles or "indicateur_libelle" in header.roles:
+            return None
+        roles = header.roles
+        period = context.get("periode")
+        if "periode" not in roles and (period is None or (self.is_target and period[1] is not None)):
+            return None  # no period, or a quarterly target: every row has a problem to explain
+        return _FastPlan(
+            pole=roles.get("pole"),
+            periode=roles.get("periode"),
+            commentaire=roles.get("commentaire"),
+            indicateur=roles["indicateur"] if header.is_long else None,
+            valeur=roles["valeur"] if header.is_long else None,
+            wide=tuple(header.indicators.items()),
+            context_pole=context.get("pole"),
+            context_period=context.get("periode"),
+            limit=read_limits().quoted_chars,
+        )
+
+    def _fast_row(
+        self, plan: _FastPlan, row_number: int, cells: list[object], sheet: str | None, result: FileResult
+    ) -> bool:
+        """Load a row whose every cell reads without a problem, as `_parse_row` would; else False.
+
+        Each distinct cell is read once by the same readers as `_parse_row` (memoised: files repeat
+        the same poles, periods, codes and values), so a row loaded here is loaded there with the
+        same values. A row with anything to explain (a problem, an overlong cell) goes to
+        `_parse_row`, which writes its quarantine rows: the French reasons have one author.
+        """
+        n = len(cells)
+        if plan.pole is None:
+            pole_id = plan.context_pole
+        else:
+            raw = cells[plan.pole] if plan.pole < n else None
+            pole_id = self._poles_read.get(raw if type(raw) is str else (type(raw), raw), _SLOW)
+            if pole_id is _SLOW:
+                pole_id = self._remember(self._poles_read, raw, self._read_pole, plan.limit)
+            if pole_id is _SLOW:
+                return False
+        if plan.periode is None:
+            period = plan.context_period
+        else:
+            raw = cells[plan.periode] if plan.periode < n else None
+            period = self._periods_read.get(raw if type(raw) is str else (type(raw), raw), _SLOW)
+            if period is _SLOW:
+                period = self._remember(self._periods_read, raw, self._read_period, plan.limit)
+            if period is _SLOW:
+                return False
+        comment = None
+        if plan.commentaire is not None:
+            raw = cells[plan.commentaire] if plan.commentaire < n else None
+            comment = self._comments_read.get(raw if type(raw) is str else (type(raw), raw), _SLOW)
+            if comment is _SLOW:
+                # The comment is the one cell not cut to the quoting limit (`_bounded`).
+                comment = self._remember(self._comments_read, raw, _clean_comment, None)
+        numbers = self._numbers_read
+        decimal_comma = self._decimal_comma
+        values: list[tuple[str, float]] = []
+        if plan.indicateur is not None:
+            raw = cells[plan.indicateur] if plan.indicateur < n else None
+            code = self._codes_read.get(raw if type(raw) is str else (type(raw), raw), _SLOW)
+            if code is _SLOW:
+                code = self._remember(self._codes_read, raw, self._read_code, plan.limit)
+            if code is _SLOW:
+                return False
+            raw = cells[plan.valeur] if plan.valeur < n else None  # type: ignore[operator]
+            key = (code, decimal_comma, raw if type(raw) is str else (type(raw), raw))
+            number = numbers.get(key, _SLOW)
+            if number is _SLOW:
+                number = numbers[key] = self._read_number(code, raw, plan.limit)
+            if number is _SLOW or number is _EMPTY:
+                return False
+            values.append((code, number))
+        else:
+            for code, idx in plan.wide:
+                raw = cells[idx] if idx < n else None
+                key = (code, decimal_comma, raw if type(raw) is str else (type(raw), raw))
+                number = numbers.get(key, _SLOW)
+                if number is _SLOW:
+                    number = numbers[key] = self._read_number(code, raw, plan.limit)
+                if number is _SLOW:
+                    return False
+                if number is not _EMPTY:
+                    values.append((code, number))
+            if not values:
+                return False
+        year, quarter = period
+        add = result.records.add  # type: ignore[union-attr]
+        for code, number in values:
+            add(pole_id, year, quarter, code, number, comment, result.source_file, row_number, sheet)
+        result.rows_read += 1
+        result.rows_loaded += 1
+        return True
+
+    @staticmethod
+    def _remember(memo: dict[object, Any], raw: object, reader: Any, limit: int | None) -> Any:
+        """`reader(raw)` stored in `memo`; a text over `limit` needs the full reader (`_bounded`)."""
+        too_long = limit is not None and isinstance(raw, str) and len(raw) > limit
+        reading = _SLOW if too_long else reader(raw)
+        memo[raw if type(raw) is str else (type(raw), raw)] = reading
+        return reading
+
+    def _read_pole(self, raw: object) -> Any:
+        if is_missing(raw):
+            return _SLOW
+        pole_id = self.matcher.match(raw)
+        return _SLOW if pole_id is None else pole_id
+
+    def _read_period(self, raw: object) -> Any:
+        try:
+            period = parse_period(raw if not is_missing(raw) else None, target=self.is_target)
+        except ValueProblem:
+            return _SLOW
+        # A quarterly target is refused (`_parse_row` says why).
+        return _SLOW if self.kind == "objectifs" and period[1] is not None else period
+
+    def _read_code(self, raw: object) -> Any:
+        if is_missing(raw):
+            return _SLOW
+        code = self.catalog.match(raw)
+        return _SLOW if code is None else code
+
+    def _read_number(self, code: str, raw: object, limit: int) -> Any:
+        """A value cell's number for `code`; `_EMPTY` when empty, `_SLOW` when it needs explaining."""
+        if isinstance(raw, str) and len(raw) > limit:
+            return _SLOW
+        if is_missing(raw):
+            return _EMPTY
+        try:
+            return self._number(raw, self.catalog.get(code))
+        except ValueProblem:
+            return _SLOW
 
     def _quarantine_wide_row(
         self,
@@ -753,6 +940,11 @@ class IndicatorFileParser:
         Every row involved goes to quarantine (nothing is silently chosen); an exact repetition is
         harmless and kept once. Linear in the number of records: files can be large.
         """
+        if isinstance(result.records, Records):
+            data = result.records.data
+            keys = list(zip(data["pole_id"], data["annee"], data["trimestre"], data["code"], strict=True))
+            if len(set(keys)) == len(keys):
+                return  # no pole, period and indicator twice: nothing to settle (the usual file)
         by_key: dict[tuple, list[dict[str, Any]]] = defaultdict(list)
         for rec in result.records:
             by_key[(rec["pole_id"], rec["annee"], rec["trimestre"], rec["code"])].append(rec)
@@ -794,7 +986,9 @@ class IndicatorFileParser:
                 continue
             seen.add(key)
             kept.append(rec)
-        result.records = kept
+        result.records = Records(RECORD_COLUMNS)
+        for rec in kept:
+            result.records.append(rec)
         for (sheet, row_number), entries in sorted(conflicts.items(), key=lambda x: (x[0][0] or "", x[0][1])):
             for value, reason in entries:
                 result.quarantine.append(

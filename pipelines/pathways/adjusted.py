@@ -87,6 +87,20 @@ COVARIATES: dict[str, str] = {
     "territoire": "territoire",
 }
 BOOLEAN_COVARIATES = ("deld", "rsa", "qpv", "rqth")
+# The columns of `pathways` that `build_adjusted` reads (the asset reads no more of a million rows).
+EXIT_INPUTS = (
+    "pole_id",
+    "person_key",
+    "parcours_id",
+    "etape",
+    "date_entree",
+    "date_sortie",
+    "categorie_sortie",
+    "fin_parcours",
+    "sexe",
+    "tranche_age",
+    *BOOLEAN_COVARIATES,
+)
 ABOVE, AS_EXPECTED, BELOW = "au-dessus", "conforme", "en dessous"
 
 
@@ -155,7 +169,10 @@ def _design(exits: pd.DataFrame, outcome: pd.Series) -> tuple[pd.DataFrame, list
 
 def _fit(design: pd.DataFrame, outcome: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray] | str:
     """(coefficients, covariance, probabilities) of the logistic model, or why it was not fitted."""
-    import statsmodels.api as sm  # imported when a mart is built, never when definitions load
+    # Imported when a mart is built, never when definitions load; the GLM module alone, not
+    # `statsmodels.api` (which imports every model of the library: a second more per run).
+    from statsmodels.genmod.families import Binomial
+    from statsmodels.genmod.generalized_linear_model import GLM
 
     n_events = int(min(outcome.sum(), len(outcome) - outcome.sum()))
     n_params = design.shape[1]
@@ -166,12 +183,14 @@ def _fit(design: pd.DataFrame, outcome: pd.Series) -> tuple[np.ndarray, np.ndarr
             f"{EVENTS_PER_PARAMETER} par paramètre, soit {fmt_number(EVENTS_PER_PARAMETER * n_params)})"
         )
     x = design.to_numpy(dtype=float)
-    if np.linalg.matrix_rank(x) < n_params:
-        return "profils redondants (deux caractéristiques toujours liées) : modèle non identifiable"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # judged below, on the result itself
         try:
-            result = sm.GLM(outcome.to_numpy(dtype=float), x, family=sm.families.Binomial()).fit()
+            model = GLM(outcome.to_numpy(dtype=float), x, family=Binomial())
+            # The model has computed the design's rank (`np.linalg.matrix_rank`): not a second time.
+            if model.df_model + 1 < n_params:
+                return "profils redondants (deux caractéristiques toujours liées) : modèle non identifiable"
+            result = model.fit()
         except Exception as exc:  # a numerical failure costs this year's expected rates, not the run
             return f"échec de l'ajustement du modèle ({type(exc).__name__})"
     params = np.asarray(result.params)
@@ -211,20 +230,26 @@ def adjust_year(exits: pd.DataFrame, indicator: str, year: int) -> pd.DataFrame:
     modele = _model_text(indicator, year, len(exits), exits, notes)
     if isinstance(fitted, str):
         modele = f"Modèle non ajusté : {fitted}. {modele}"
+    # Converted once: converting the whole design for each pole made this quadratic in the poles.
+    x = design.to_numpy(dtype=float)
+    outcomes = outcome.to_numpy()
     rows = []
-    for pole_id, index in exits.groupby("pole_id", sort=True).groups.items():
-        n = len(index)
+    # Positions of each pole's exits (`exits` has a range index): `groups` and label lookups cost
+    # more than the model itself at thousands of poles.
+    positions = exits.groupby("pole_id", sort=True).indices
+    for pole_id in sorted(positions):
+        where = positions[pole_id]
+        n = len(where)
         row: dict[str, object] = {"pole_id": pole_id, "annee": year, "indicateur": indicator, "sorties": n}
         row |= dict.fromkeys(["taux_observe", "taux_attendu", "ecart", "ic_bas", "ic_haut", "verdict"])
         row["modele"] = modele
         if n >= MIN_EXITS:
-            row["taux_observe"] = float(outcome[index].mean())
+            row["taux_observe"] = float(outcomes[where].mean())
         if n >= MIN_EXITS and not isinstance(fitted, str):
             _, cov, probabilities = fitted
-            where = exits.index.get_indexer(index)
             p = probabilities[where]
             weight = p * (1 - p)
-            gradient = design.to_numpy(dtype=float)[where].T @ weight / n
+            gradient = x[where].T @ weight / n
             variance = weight.sum() / n**2 - float(gradient @ cov @ gradient)
             expected = float(p.mean())
             gap = row["taux_observe"] - expected

@@ -15,34 +15,19 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
-from pipelines.pathways.adjusted import build_adjusted
-from pipelines.pathways.parser import FLAG_ROLES, KIND, PathwayFileParser
+from pipelines.pathways.adjusted import EXIT_INPUTS, build_adjusted
+from pipelines.pathways.parser import FLAG_ROLES, KIND, RECORD_COLUMNS, PathwayFileParser
 from pipelines.pathways.pseudonym import KEY_VARIABLE, resolve_key
-from pipelines.pathways.tables import build_indicators, build_pathways, latest_versions
+from pipelines.pathways.tables import INDICATOR_INPUTS, build_indicators, build_pathways, latest_versions
 from pipelines.shared.build_store import write_table
 from pipelines.shared.ledger import crash_result, ledger_frames, log_metadata
 from pipelines.shared.pole_reference import staged_poles
 from pipelines.shared.resources import WarehouseResource
-from pipelines.shared.results import FileResult
+from pipelines.shared.results import FileResult, record_columns
 from ptce.paths import DataLayout
 from ptce.reference import PoleSet, load_pathway_config, shipped_poles
 
-STAY_COLUMNS = [
-    "person_key",
-    "pole_id",
-    "structure",
-    "date_entree",
-    "date_sortie",
-    "categorie_sortie",
-    "motif_regle",
-    "sexe",
-    "tranche_age",
-    *FLAG_ROLES,
-    "heures_formation",
-    "source_file",
-    "row_number",
-    "sheet",
-]
+STAY_COLUMNS = list(RECORD_COLUMNS)
 STAY_TYPES = {
     "date_entree": "datetime64[s]",
     "date_sortie": "datetime64[s]",
@@ -89,7 +74,8 @@ def results_to_frames(
     results: list[FileResult], inventory: pd.DataFrame
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(stays, quarantine, log) frames of the parsed files."""
-    stays_df = pd.DataFrame([rec for res in results for rec in res.records], columns=STAY_COLUMNS)
+    columns = record_columns((res.records for res in results), STAY_COLUMNS)
+    stays_df = pd.DataFrame(columns, columns=STAY_COLUMNS)
     for column, dtype in STAY_TYPES.items():
         stays_df[column] = (
             pd.to_datetime(stays_df[column]).astype(dtype)
@@ -141,7 +127,7 @@ def pathways(warehouse: WarehouseResource) -> dg.MaterializeResult:
 def pathway_indicators(warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Indicateurs tirés des parcours par pôle et année, à côté des valeurs déclarées par les pôles."""
     with warehouse.get_connection() as con:
-        stays = con.execute("select * from pathways").df()
+        stays = con.execute(f"select {', '.join(INDICATOR_INPUTS)} from pathways").df()
         declared = con.execute("select pole_id, annee, code, valeur from mart_pole_year").df()
         frame = build_indicators(stays, declared, date.today())
         n = write_table(con, "pathway_indicators", frame, order_by=["pole_id", "annee", "code"])
@@ -157,7 +143,7 @@ def pole_territories(poles: PoleSet | None = None) -> dict[str, str]:
 def pathway_adjusted(warehouse: WarehouseResource) -> dg.MaterializeResult:
     """Comparaison ajustée : taux de sortie observés de chaque pôle face aux taux attendus selon le profil."""
     with warehouse.get_connection() as con:
-        stays = con.execute("select * from pathways").df()
+        stays = con.execute(f"select {', '.join(EXIT_INPUTS)} from pathways").df()
         frame = build_adjusted(stays, pole_territories(staged_poles(con, warehouse.layout)))
         n = write_table(con, "pathway_adjusted", frame, order_by=["annee", "indicateur", "pole_id"])
     verdicts = frame["verdict"].value_counts()

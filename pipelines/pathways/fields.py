@@ -36,7 +36,9 @@ SEX_WORDS = {
 
 def flag_column_uses_ticks(values: list[object]) -> bool:
     """A yes/no column filled with ticks (« x ») only: there, an empty cell means no."""
-    texts = {normalize_key(cell_text(v)) or cell_text(v) for v in values if not is_missing(v)}
+    # Each distinct cell once (by type too: `1` and `True` are equal but read differently).
+    distinct = {v if type(v) is str else (type(v), v): v for v in values}.values()
+    texts = {normalize_key(cell_text(v)) or cell_text(v) for v in distinct if not is_missing(v)}
     texts.discard("")
     return bool(texts) and texts <= {normalize_key(t) or t for t in TICKS}
 

@@ -15,6 +15,7 @@ was readable) and never quote an identifier or a birth date.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -31,10 +32,17 @@ from pipelines.pathways.fields import (
     parse_hours,
     parse_sex,
 )
-from pipelines.pathways.pseudonym import DEMO_KEY_NOTE, NO_KEY_ERROR, PseudonymKey, pseudonymise
+from pipelines.pathways.pseudonym import (
+    DEMO_KEY_NOTE,
+    NO_KEY_ERROR,
+    PseudonymKey,
+    normalise_identifier,
+    pseudonym_of,
+    pseudonymise,
+)
 from pipelines.shared.dates import parse_date
 from pipelines.shared.readers import Sheet, hidden_sheets_note, read_into
-from pipelines.shared.results import FileResult, IngestionError
+from pipelines.shared.results import FileResult, IngestionError, Records
 from pipelines.shared.values import ValueProblem, cell_text, formula_reason, header_roles, is_missing
 from ptce.reference import PoleMatcher, PoleSet, shipped_poles
 from ptce.text import normalize_key
@@ -180,6 +188,31 @@ FIELD_LABELS = {
 }
 _TITLE_POLE_KEYS = ROLE_ALIASES["pole"]
 REQUIRED = ("identifiant", "date_entree")
+# The columns of a loaded stay (`FileResult.records`), in the order of the staging table.
+RECORD_COLUMNS = (
+    "person_key",
+    "pole_id",
+    "structure",
+    "date_entree",
+    "date_sortie",
+    "categorie_sortie",
+    "motif_regle",
+    "sexe",
+    "tranche_age",
+    *FLAG_ROLES,
+    "heures_formation",
+    "source_file",
+    "row_number",
+    "sheet",
+)
+# What the fast path's memos hold for a cell that needs the full row reader (a problem to explain),
+# and for an empty cell.
+_SLOW = object()
+_EMPTY = object()
+# Pseudonyms remembered by the fast path, by pole and normalised identifier: a pole's files come one
+# after the other (path order), so a bounded memo serves a person's stays in each yearly file
+# without growing with the network.
+MAX_REMEMBERED_PERSONS = 200_000
 DATE_ROLES = ("date_entree", "date_sortie")
 
 
@@ -227,10 +260,18 @@ class PathwayFileParser:
         self.exits = load_exit_mapping()
         self._memo: dict[tuple, tuple[Any, str | None]] = {}
         self._exit_memo: dict[str, Any] = {}
+        # Cell readings of the fast path (`_parse_body`), by column, and pseudonyms by pole and cell.
+        self._read: dict[str, dict[object, Any]] = {}
+        self._persons: dict[tuple[str, str], str] = {}
 
     def parse(self, path: Path, source_file: str) -> FileResult:
         """Never raises for bad content: an unreadable file (or no key) gives `error`."""
-        result = FileResult(source_file=source_file, kind=KIND, file_format=path.suffix[1:].lower())
+        result = FileResult(
+            source_file=source_file,
+            kind=KIND,
+            file_format=path.suffix[1:].lower(),
+            records=Records(RECORD_COLUMNS),
+        )
         if self.key.key is None:
             result.error = NO_KEY_ERROR.format(source_file=source_file)
             return result
@@ -264,26 +305,25 @@ class PathwayFileParser:
                 continue
             found = True
             above = [(n, c) for n, c in sheet.rows if n < header.row_number]
-            context_pole = _title_pole(above, self.matcher) or self.matcher.find(path.stem)
+            title_pole = _title_pole(above, self.matcher)
+
+            def context_pole(title_pole: str | None = title_pole) -> str | None:
+                """The pole of rows without one: the title row's, else the file name's (read only
+                when a row needs it: thousands of files name their pole in a column)."""
+                return title_pole or self.matcher.find(path.stem)
+
             for name in header.ignored:
                 if name not in ignored:
                     ignored.append(name)
             body = _fill_merged(sheet, header, [(n, c) for n, c in sheet.rows if n > header.row_number])
-            ticks = {
-                role: flag_column_uses_ticks([_cell(c, header.roles[role]) for _, c in body])
-                for role in FLAG_ROLES
-                if role in header.roles
-            }
-            if "pole" not in header.roles and context_pole is None:
+            if "pole" not in header.roles and context_pole() is None:
                 raise IngestionError(
                     f"{result.source_file} : pôle introuvable : ni colonne « Pôle », ni ligne « Pôle : … » "
                     "au-dessus du tableau, ni nom de pôle dans le nom du fichier. Ajoutez la colonne "
                     f"« Pôle » (numéro {self.poles.numbers} ou nom) et renvoyez le fichier."
                 )
             sheet_name = sheet.name if len(sheets) > 1 else None
-            seen: dict[tuple, int] = {}
-            for row_number, cells in body:
-                self._parse_row(row_number, cells, header, context_pole, ticks, sheet_name, result, seen)
+            self._parse_body(body, header, context_pole, sheet_name, result)
         if found and result.rows_read == 0:
             # Headers and nothing under them: not silently « ok », the pole may have sent the model.
             result.notes.append(
@@ -306,6 +346,220 @@ class PathwayFileParser:
             result.infos.append(
                 f"Colonnes non lues (hors du modèle des parcours, rien n'en est conservé) : {names}{more}."
             )
+
+    def _parse_body(
+        self,
+        body: list[tuple[int, list[object]]],
+        header: _Header,
+        context_pole: Callable[[], str | None],
+        sheet: str | None,
+        result: FileResult,
+    ) -> None:
+        """Every row of a table, in order: loaded by the fast path when all its cells read without
+        a problem, else by `_parse_row`, which alone writes quarantine rows and their reasons.
+
+        The fast path reads each column through a memo of its distinct cells (files repeat the same
+        poles, structures, dates, motifs and identifiers), with `_parse_row`'s own rules (the
+        `_fast_…` readers), so a row it loads is loaded there with the same stay.
+        """
+        roles = header.roles
+        cells_of = {
+            role: [cells[idx] if idx < len(cells) else None for _, cells in body]
+            for role, idx in roles.items()
+        }
+        ticks = {role: flag_column_uses_ticks(cells_of[role]) for role in FLAG_ROLES if role in roles}
+
+        def column(role: str, reader: Any, memo_name: str | None = None) -> list[Any]:
+            return self._read_column(memo_name or role, reader, cells_of.get(role) or [None] * len(body))
+
+        poles = column("pole", self._fast_pole)
+        # The title's or the file name's pole, for rows whose pole cell is empty (if any).
+        default_pole = context_pole() if "pole" not in roles or _EMPTY in poles else None
+        columns = [
+            poles,
+            column("identifiant", self._fast_identifier),
+            column("structure", self._fast_structure),
+            column("date_entree", self._fast_entry),
+            column("date_sortie", self._fast_exit),
+            column("motif_sortie", self._fast_motif),
+            column("sexe", self._fast_sex),
+            column("date_naissance", self._fast_birth),
+            column("tranche_age", self._fast_band),
+            column("heures_formation", self._fast_hours),
+        ]
+        for role in FLAG_ROLES:
+            # A tick column reads an empty cell as « non »: its readings are remembered apart.
+            tick = ticks.get(role, False)
+            columns.append(column(role, self._fast_tick if tick else self._fast_flag, f"{role}/{tick}"))
+        seen: dict[tuple, int] = {}
+        persons = self._persons
+        source = result.source_file
+        loaded: list[tuple] = []  # rows of the fast path, stored in order before any other row
+
+        def slow(row_number: int, cells: list[object]) -> None:
+            self._store(result, loaded)
+            self._parse_row(row_number, cells, header, default_pole, ticks, sheet, result, seen)
+
+        for (row_number, cells), *readings in zip(body, *columns, strict=True):
+            pole_id, identifier, structure, entry, exit_date, motif, sex, birth, band, hours, *flags = (
+                readings
+            )
+            if pole_id is _EMPTY:
+                pole_id = default_pole
+            person_key = _SLOW
+            if pole_id is not _SLOW and pole_id is not None and identifier is not _SLOW:
+                person_key = persons.get((pole_id, identifier))
+                if person_key is None:
+                    if len(persons) >= MAX_REMEMBERED_PERSONS:
+                        persons.clear()
+                    assert self.key.key is not None
+                    person_key = persons[pole_id, identifier] = pseudonym_of(
+                        self.key.key, pole_id, identifier
+                    )
+            stay = self._fast_stay(person_key, pole_id, structure, entry, exit_date, motif, birth, band)
+            if stay is None or _SLOW in (sex, hours, *flags) or stay[0] in seen:
+                # Something to explain (or the same stay twice in the file): `_parse_row` says what.
+                slow(row_number, cells)
+                continue
+            stay_key, band = stay
+            seen[stay_key] = row_number
+            category, rule = (None, None) if motif is _EMPTY else motif
+            exit_date = None if exit_date is _EMPTY else exit_date
+            stay_row = (person_key, pole_id, structure[0], entry, exit_date, category, rule, sex, band)
+            loaded.append((*stay_row, *flags, hours, source, row_number, sheet))
+        self._store(result, loaded)
+
+    @staticmethod
+    def _store(result: FileResult, loaded: list[tuple]) -> None:
+        """Move the fast path's rows into the file's records (each row read and loaded)."""
+        result.records.extend_rows(loaded)  # type: ignore[union-attr]
+        result.rows_read += len(loaded)
+        result.rows_loaded += len(loaded)
+        loaded.clear()
+
+    def _read_column(self, memo_name: str, reader: Any, raws: list[object]) -> list[Any]:
+        """`reader` of each cell of a column, each distinct cell read once per run."""
+        memo = self._read.setdefault(memo_name, {})
+        out = []
+        for raw in raws:
+            key = raw if type(raw) is str else (type(raw), raw)
+            try:
+                out.append(memo[key])
+            except KeyError:
+                out.append(memo.setdefault(key, reader(raw)))
+        return out
+
+    @staticmethod
+    def _fast_stay(
+        person_key: Any,
+        pole_id: Any,
+        structure: Any,
+        entry: Any,
+        exit_date: Any,
+        motif: Any,
+        birth: Any,
+        band: Any,
+    ) -> tuple[tuple, str | None] | None:
+        """(stay key, age band) of a row whose readings go together, None when `_parse_row` must
+        explain something: an unreadable cell, an exit before entry, a motif without exit date
+        (or the reverse), a birth date that does not fit the entry."""
+        if _SLOW in (person_key, pole_id, structure, entry, exit_date, motif, birth) or entry is _EMPTY:
+            return None
+        if pole_id is None or (exit_date is not _EMPTY and exit_date < entry):
+            return None
+        if (motif is _EMPTY) != (exit_date is _EMPTY):
+            return None
+        if birth is not _EMPTY:
+            try:
+                check_birth(birth, entry)
+            except ValueProblem:
+                return None
+            band = age_band(birth, entry)  # the birth date decides; the age band column is not read
+        elif band is _SLOW:
+            return None
+        return (person_key, pole_id, structure[1], entry), band
+
+    # The fast path's readers: `_parse_row`'s rules for one cell, `_SLOW` where it finds a problem.
+
+    def _fast_pole(self, raw: object) -> Any:
+        if is_missing(raw):
+            return _EMPTY  # the title row's or the file name's pole, if any
+        return self.matcher.match(raw) or self.matcher.find(raw) or _SLOW
+
+    def _fast_identifier(self, raw: object) -> Any:
+        """The identifier as its pseudonym is computed from it (`normalise_identifier`)."""
+        if is_missing(raw) or formula_reason(raw) or len(cell_text(raw)) > MAX_IDENTIFIER_CHARS:
+            return _SLOW
+        if _is_date(raw):
+            return _SLOW
+        return normalise_identifier(cell_text(raw))
+
+    def _fast_structure(self, raw: object) -> Any:
+        if is_missing(raw) or formula_reason(raw) or cell_text(raw).startswith(_FORMULA_STARTS):
+            return _SLOW
+        if len(cell_text(raw)) > MAX_STRUCTURE_CHARS:
+            return _SLOW
+        structure = " ".join(cell_text(raw).split())
+        return structure, normalize_key(structure)
+
+    def _fast_date(self, raw: object) -> Any:
+        if is_missing(raw):
+            return _EMPTY
+        try:
+            return parse_date(raw)
+        except ValueProblem:
+            return _SLOW
+
+    def _fast_entry(self, raw: object) -> Any:
+        entry = self._fast_date(raw)
+        if isinstance(entry, date) and (entry > self.today or entry.year < FIRST_ENTRY_YEAR):
+            return _SLOW
+        return entry
+
+    def _fast_exit(self, raw: object) -> Any:
+        exit_date = self._fast_date(raw)
+        return _SLOW if isinstance(exit_date, date) and exit_date > self.today else exit_date
+
+    def _fast_motif(self, raw: object) -> Any:
+        if is_missing(raw):
+            return _EMPTY
+        text = cell_text(raw)
+        if formula_reason(raw) or text.startswith(_FORMULA_STARTS):
+            return _SLOW
+        exit_reading = self.exits.classify(text)
+        if exit_reading.problem is not None or exit_reading.category is None:
+            return _SLOW
+        return exit_reading.category, exit_reading.rule
+
+    def _fast_birth(self, raw: object) -> Any:
+        if is_missing(raw):
+            return _EMPTY
+        try:
+            return parse_date(raw, birth=True, today=self.today)
+        except ValueProblem:
+            return _SLOW
+
+    @staticmethod
+    def _guarded(reader: Any, raw: object) -> Any:
+        try:
+            return reader(raw)
+        except ValueProblem:
+            return _SLOW
+
+    def _fast_sex(self, raw: object) -> Any:
+        return self._guarded(parse_sex, raw)
+
+    def _fast_band(self, raw: object) -> Any:
+        return self._guarded(parse_age_band, raw)
+
+    def _fast_hours(self, raw: object) -> Any:
+        return self._guarded(parse_hours, raw)
+
+    def _fast_flag(self, raw: object) -> Any:
+        return self._guarded(parse_flag, raw)
+
+    def _fast_tick(self, raw: object) -> Any:
+        return self._guarded(lambda v: parse_flag(v, ticks=True), raw)
 
     def _motif_shown(self, value: object) -> str:
         """The motif as the quarantine quotes it.

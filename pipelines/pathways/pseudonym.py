@@ -67,5 +67,11 @@ def normalise_identifier(raw: str) -> str:
 
 def pseudonymise(key: bytes, pole_id: str, identifier: str) -> str:
     """The person's pseudonym within the pole: HMAC-SHA256(pole_id US identifier), 32 hex chars."""
-    message = f"{pole_id}\x1f{normalise_identifier(identifier)}".encode()
-    return hmac.new(key, message, hashlib.sha256).hexdigest()[:PSEUDONYM_LENGTH]
+    return pseudonym_of(key, pole_id, normalise_identifier(identifier))
+
+
+def pseudonym_of(key: bytes, pole_id: str, normalised: str) -> str:
+    """`pseudonymise` of an identifier already normalised (`normalise_identifier`), which a parser
+    may keep from one row to the next."""
+    message = f"{pole_id}\x1f{normalised}".encode()
+    return hmac.digest(key, message, hashlib.sha256).hex()[:PSEUDONYM_LENGTH]

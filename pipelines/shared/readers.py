@@ -306,15 +306,18 @@ def sniff_delimiter(text: str) -> str:
     separator leaves quote characters inside its fields (`PHARES;"Chômage` split on `,`), while the
     right one consumes them: fewer stray quotes wins first, then the steadier split.
     """
-    if not text.strip():
+    if not text or text.isspace():
         return ";"
     head = "\n".join(text.splitlines()[: MAX_SNIFF_LINES * 4])
+    quoted = '"' in head
     best, best_key = ";", None
     for sep in (";", ",", "\t", "|"):
+        if sep not in head:
+            continue  # every record would be one cell: nothing to weigh
         try:
             records = []
             for record in csv.reader(io.StringIO(head, newline=""), delimiter=sep):
-                if any(cell.strip() for cell in record):
+                if "".join(record).strip():  # some cell holds more than spaces
                     records.append(record)
                 if len(records) >= MAX_SNIFF_LINES:
                     break
@@ -323,7 +326,7 @@ def sniff_delimiter(text: str) -> str:
         useful = [len(r) - 1 for r in records if len(r) > 1]
         if not useful:
             continue
-        stray_quotes = sum(cell.count('"') for r in records for cell in r)
+        stray_quotes = sum(cell.count('"') for r in records for cell in r) if quoted else 0
         # Favour separators present on most records with a stable count (the header and data rows).
         modal = max(set(useful), key=useful.count)
         key = (-stray_quotes, useful.count(modal) * 10 + modal)
@@ -358,10 +361,11 @@ def read_csv(path: Path, display_name: str) -> tuple[list[Sheet], dict[str, str]
     cell_chars = limits.cell_chars
     try:
         for cells in reader:
-            if any(c.strip() for c in cells):
-                if any(len(c) > cell_chars for c in cells):
+            joined = "".join(cells)
+            if joined.strip():  # some cell holds more than spaces
+                if len(joined) > cell_chars and max(map(len, cells)) > cell_chars:
                     cells = [truncate_text(c, cell_chars) for c in cells]
-                rows.append((line_start, list(cells)))
+                rows.append((line_start, cells))  # the reader gives a new list per record
             line_start = reader.line_num + 1
     except csv.Error as exc:
         TECH_LOG.warning("%s : erreur du lecteur CSV vers la ligne %s : %s", display_name, line_start, exc)

@@ -7,8 +7,10 @@ cut with a visible « [tronqué, N caractères] » marker.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from itertools import chain
+from typing import Any, overload
 
 from pipelines.shared.values import shorten_quotes, truncate_text
 from ptce.reference import read_limits
@@ -52,6 +54,92 @@ class QuarantineRecord:
             object.__setattr__(self, "reason", shorten_quotes(self.reason, limit))
 
 
+class Records(Sequence[dict[str, Any]]):
+    """A file's loaded records held column by column, read back as dicts.
+
+    The parsers of large files (indicators, pathways) keep a million values at scale: one dict per
+    value took gigabytes, while a list per column holds references to values the parsers share
+    (one pole id, one year, one date object for every row that wrote the same cell). Reading it
+    gives the same dicts as a list of records would (`result.records[0]["pole_id"]`, iteration,
+    equality with a list), so callers and tests need not know.
+    """
+
+    __slots__ = ("_lists", "columns", "data")
+
+    def __init__(self, columns: Iterable[str]) -> None:
+        self.columns = tuple(columns)
+        self.data: dict[str, list[Any]] = {c: [] for c in self.columns}
+        self._lists = tuple(self.data[c] for c in self.columns)
+
+    def append(self, record: dict[str, Any]) -> None:
+        for column, values in zip(self.columns, self._lists, strict=True):
+            values.append(record[column])
+
+    def add(self, *values: Any) -> None:
+        """One record given in column order (the parsers' fast path)."""
+        for column, value in zip(self._lists, values, strict=True):
+            column.append(value)
+
+    def extend_rows(self, rows: Sequence[tuple]) -> None:
+        """Records given as tuples in column order."""
+        if not rows:
+            return
+        for values, column in zip(self._lists, zip(*rows, strict=True), strict=True):
+            values.extend(column)
+
+    def keep(self, positions: Sequence[int]) -> None:
+        """Keep only the records at `positions` (in that order)."""
+        for values in self._lists:
+            values[:] = [values[i] for i in positions]
+
+    def clear(self) -> None:
+        for values in self._lists:
+            values.clear()
+
+    def __len__(self) -> int:
+        return len(self._lists[0]) if self._lists else 0
+
+    @overload
+    def __getitem__(self, index: int) -> dict[str, Any]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
+    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        return {column: values[index] for column, values in zip(self.columns, self._lists, strict=True)}
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        for row in zip(*self._lists, strict=True):
+            yield dict(zip(self.columns, row, strict=True))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Records | list | tuple):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like a list
+
+    def __repr__(self) -> str:
+        return repr(list(self))
+
+
+def record_columns(
+    records_of: Iterable[Sequence[dict[str, Any]]], columns: Sequence[str]
+) -> dict[str, list] | None:
+    """Every record of several files, column by column (`Records` are read by column, lists by row);
+    None when there is none, so that `pd.DataFrame(None, columns=…)` gives the usual empty frame."""
+    blocks = list(records_of)
+    out: dict[str, list] = {}
+    for column in columns:
+        out[column] = list(
+            chain.from_iterable(
+                block.data[column] if isinstance(block, Records) else [r[column] for r in block]
+                for block in blocks
+            )
+        )
+    return out if columns and out[columns[0]] else None
+
+
 @dataclass
 class FileResult:
     """Outcome of reading one raw file."""
@@ -59,7 +147,8 @@ class FileResult:
     source_file: str
     kind: str
     file_format: str
-    records: list[dict[str, Any]] = field(default_factory=list)
+    # A list of dicts, or `Records` (by column) for the parsers of large files.
+    records: list[dict[str, Any]] | Records = field(default_factory=list)
     quarantine: list[QuarantineRecord] = field(default_factory=list)
     rows_read: int = 0
     rows_loaded: int = 0
