@@ -12,9 +12,10 @@ from plotly.colors import sample_colorscale, sequential
 from dashboards.shared.display import value_with_unit
 from dashboards.shared.maps import (
     MARKER_LINE,
-    MARKER_SIZE,
+    NUMBERED_MARKER_SIZE,
     add_leader_lines,
     finish_map,
+    marker_size,
     outline_trace,
     project,
     spread_markers,
@@ -125,7 +126,9 @@ def france_map_figure(
     departement, latitude, longitude, and a column `code` holding the figure's values); `label`
     names the figure in the colour bar and the hover ("Salariés en 2017"), `unite` is its catalogue
     unit. A pole without a value is drawn hollow and grey, and its hover says so. Markers too close
-    to be told apart are moved a little, with a line back to the pole's true place. Each marker's
+    to be told apart are moved a little, with a line back to the pole's true place; beyond a few
+    dozen poles they are smaller and closer together (`maps.marker_size`), dots without a number
+    past a hundred or so. Each marker's
     first `customdata` field is the pole's id (what a click on the map hands the page).
     """
     fig = go.Figure()
@@ -133,7 +136,11 @@ def france_map_figure(
     located = poles.dropna(subset=["latitude", "longitude"]).reset_index(drop=True)
     true_xy = [project(lon, lat) for lon, lat in zip(located["longitude"], located["latitude"], strict=True)]
     shown_xy = spread_markers(true_xy)
-    add_leader_lines(fig, true_xy, shown_xy)
+    # Markers shrink with their number (see `maps.marker_spacing`); too small for their number, they
+    # are dots, and the number is in the hover.
+    size = marker_size(len(located))
+    mode = "markers+text" if size >= NUMBERED_MARKER_SIZE else "markers"
+    add_leader_lines(fig, true_xy, shown_xy, dot_size=min(4.0, size / 2))
 
     values = [plot_value(v, unite) for v in pd.to_numeric(located[code], errors="coerce")]
     present = [v is not None for v in values]
@@ -166,7 +173,7 @@ def france_map_figure(
         go.Scatter(
             x=[shown_xy[i][0] for i in index],
             y=[shown_xy[i][1] for i in index],
-            mode="markers+text",
+            mode=mode,
             text=[str(int(located.at[i, "numero"])) for i in index],
             textposition="middle center",
             textfont={
@@ -174,7 +181,7 @@ def france_map_figure(
                 "size": 11,
             },
             marker={
-                "size": MARKER_SIZE,
+                "size": size,
                 "color": [values[i] for i in index],
                 "colorscale": MAP_COLORSCALE,
                 "cmin": cmin,
@@ -194,12 +201,12 @@ def france_map_figure(
         go.Scatter(
             x=[shown_xy[i][0] for i in index],
             y=[shown_xy[i][1] for i in index],
-            mode="markers+text",
+            mode=mode,
             text=[str(int(located.at[i, "numero"])) for i in index],
             textposition="middle center",
             textfont={"color": MISSING_COLOR, "size": 11},
             marker={
-                "size": MARKER_SIZE,
+                "size": size,
                 "color": "white",
                 "line": {"color": MISSING_COLOR, "width": 1.5},
                 "opacity": 1,

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from functools import cache, lru_cache
 from typing import Any
 
+import numpy as np
 import plotly.graph_objects as go
 
 from dashboards.shared.plotting import MEDIAN_COLOR, base_layout
@@ -31,8 +32,20 @@ MAP_HEIGHT = 620
 # leaves a few pixels between two markers.
 MARKER_SIZE = 22
 MARKER_MIN_DISTANCE = 0.55
-# Rounds of pushes at most: twelve places need a handful; a tight cluster of fifteen, a few hundred.
-SPREAD_ROUNDS = 1000
+# Up to this many markers they are drawn full size, 0,55° apart. Beyond, spacing and size shrink as
+# one over the square root of their number, so that the markers take the room this many full-size
+# ones would: two thousand poles at 0,55° would cover France several times over (most would end at
+# sea), at 0,095° they fit, about five pixels apart.
+FULL_SIZE_MARKERS = 60
+# Smallest marker drawn (pixels), and the smallest that still holds its number (a smaller one is
+# a dot; its hover says which pole it is).
+MIN_MARKER_SIZE = 4
+NUMBERED_MARKER_SIZE = 16
+# A group of this many markers or more, each too close to another of them, is laid on a grid rather
+# than pushed apart pair by pair (see `spread_markers`); pushes stop after this many rounds (twelve
+# places need a handful, four a few dozen) and leave what still overlaps to the grid.
+GRID_GROUP = 5
+PUSH_ROUNDS = 200
 MARKER_LINE = "#4a5a6a"
 
 
@@ -48,25 +61,85 @@ def project(lon: float, lat: float) -> tuple[float, float]:
     return lon * MAP_COS_LAT, lat
 
 
-def spread_markers(
-    points: Sequence[tuple[float, float]], min_distance: float = MARKER_MIN_DISTANCE
-) -> list[tuple[float, float]]:
-    """Nudge markers apart until none overlap (Voiron and Grenoble are 20 km apart).
+def marker_spacing(count: int) -> float:
+    """Minimum distance between two of `count` markers (projected degrees): `MARKER_MIN_DISTANCE`
+    up to `FULL_SIZE_MARKERS` markers, then shrinking as 1 / sqrt(count)."""
+    return MARKER_MIN_DISTANCE * min(1.0, math.sqrt(FULL_SIZE_MARKERS / max(count, 1)))
 
-    A few rounds of pairwise pushes along the line joining two markers; markers already apart do
-    not move. Cached: the page redraws the map at every choice, always with the same places.
+
+def marker_size(count: int, full_size: float = MARKER_SIZE) -> float:
+    """Diameter in pixels of each of `count` markers drawn `full_size` when few: in proportion to
+    `marker_spacing`, so that they keep the same gap between them, and never under `MIN_MARKER_SIZE`."""
+    return max(float(MIN_MARKER_SIZE), full_size * marker_spacing(count) / MARKER_MIN_DISTANCE)
+
+
+def spread_markers(
+    points: Sequence[tuple[float, float]], min_distance: float | None = None
+) -> list[tuple[float, float]]:
+    """Move markers apart until no two are closer than `min_distance` (by default
+    `marker_spacing(len(points))`): Voiron and Grenoble are 20 km apart, and a national network
+    has dozens of poles in one town.
+
+    Markers already apart do not move. A few markers too close together are pushed apart, pair
+    by pair along the line joining them, round after round: each moves as little as it can. A
+    crowd (`GRID_GROUP` markers or more, each too close to another of them) would take hundreds of
+    rounds to fan out that way: its markers take, in their order, the free place nearest their own
+    on a hexagonal grid of that spacing (two places are never closer), so that a town of fifty poles
+    becomes a honeycomb around the town and two neighbouring towns' honeycombs meet between them.
+    A marker that a placed one covers is placed on the grid too, and so is any the pushes leave
+    overlapping, until none overlap.
+    Cached: the page redraws the map at every choice, always with the same places.
     """
-    return list(_spread(tuple((float(x), float(y)) for x, y in points), float(min_distance)))
+    spacing = marker_spacing(len(points)) if min_distance is None else min_distance
+    return list(_spread(tuple((float(x), float(y)) for x, y in points), float(spacing)))
 
 
 @lru_cache(maxsize=16)
 def _spread(points: tuple[tuple[float, float], ...], min_distance: float) -> tuple[tuple[float, float], ...]:
+    true_xy = np.array(points, dtype=float).reshape(-1, 2)
+    shown = true_xy.copy()
+    grid = _HexGrid(min_distance * (1 + 2e-6), len(true_xy))
+    on_grid = np.zeros(len(true_xy), dtype=bool)
+    i, j = _close_pairs(shown, min_distance)
+    to_grid = _group_sizes(len(true_xy), i, j) >= GRID_GROUP
+    # Each pass ends with nothing overlapping or puts at least one more marker on the grid.
+    for _ in range(len(true_xy) + 1):
+        for k in np.flatnonzero(to_grid & ~on_grid):
+            shown[k] = grid.place(true_xy[k])
+        on_grid |= to_grid
+        free = np.flatnonzero(~on_grid)
+        shown[free] = _push_apart([tuple(p) for p in shown[free]], min_distance)
+        i, j = _close_pairs(shown, min_distance)
+        if not len(i):
+            break
+        # Left overlapping: a free marker on a placed one, or pushes that did not settle.
+        to_grid = np.zeros(len(true_xy), dtype=bool)
+        to_grid[i] = to_grid[j] = True
+    return tuple((float(x), float(y)) for x, y in shown)
+
+
+def _group_sizes(count: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """For each of `count` points, how many points its group holds: the points linked to it by the
+    pairs (i, j), directly or through others (each point's label ends as its group's lowest index)."""
+    label = np.arange(count)
+    while True:
+        low = np.minimum(label[i], label[j])
+        merged = label.copy()
+        np.minimum.at(merged, i, low)
+        np.minimum.at(merged, j, low)
+        merged = merged[merged]  # a label is a point: take that point's label (halves the chains)
+        if np.array_equal(merged, label):
+            return np.bincount(label, minlength=count)[label]
+        label = merged
+
+
+def _push_apart(points: list[tuple[float, float]], min_distance: float) -> np.ndarray:
+    """`points` pushed apart pair by pair, for at most `PUSH_ROUNDS` rounds (they may not settle)."""
     moved = [list(p) for p in points]
-    for _ in range(SPREAD_ROUNDS):
+    for _ in range(PUSH_ROUNDS):
         clear = True
         # Only markers in neighbouring cells of side `min_distance` can overlap: each round looks at
-        # those pairs only (in the same order as all pairs would be), so a network of two thousand
-        # poles spreads in a fraction of a second instead of seconds. Cells are those of the round's
+        # those pairs only (in the same order as all pairs would be). Cells are those of the round's
         # start; a round that finds no overlapping pair moved nothing, so its cells were exact.
         cells: dict[tuple[int, int], list[int]] = {}
         for index, (x, y) in enumerate(moved):
@@ -94,7 +167,66 @@ def _spread(points: tuple[tuple[float, float], ...], min_distance: float) -> tup
                 moved[j] = [xj + ux * push, yj + uy * push]
         if clear:
             break
-    return tuple((x, y) for x, y in moved)
+    return np.array(moved, dtype=float).reshape(-1, 2)
+
+
+def _close_pairs(xy: np.ndarray, min_distance: float) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair (i < j) of points closer than `min_distance`. Only points in neighbouring cells
+    of a grid of that side can be: each cell is compared with itself and four of its neighbours
+    (the other four compare with it), so the work grows with the number of points, not its square."""
+    if not len(xy):
+        return np.array([], dtype=np.int64), np.array([], dtype=np.int64)
+    cells = np.floor(xy / min_distance).astype(np.int64)
+    cells -= cells.min(axis=0) - 1  # from 1, so that a neighbour's index is never negative
+    height = int(cells[:, 1].max()) + 2
+    key = cells[:, 0] * height + cells[:, 1]
+    order = np.argsort(key, kind="stable")
+    sorted_keys = key[order]
+    firsts, seconds = [], []
+    for dx, dy in ((0, 0), (0, 1), (1, -1), (1, 0), (1, 1)):
+        target = key + dx * height + dy
+        lo = np.searchsorted(sorted_keys, target, side="left")
+        counts = np.searchsorted(sorted_keys, target, side="right") - lo
+        first = np.repeat(np.arange(len(xy)), counts)
+        within = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+        second = order[np.repeat(lo, counts) + within]
+        if dx == dy == 0:  # within a cell, each pair once
+            keep = first < second
+            first, second = first[keep], second[keep]
+        firsts.append(first)
+        seconds.append(second)
+    a, b = np.concatenate(firsts), np.concatenate(seconds)
+    close = np.hypot(xy[b, 0] - xy[a, 0], xy[b, 1] - xy[a, 1]) < min_distance
+    a, b = a[close], b[close]
+    return np.minimum(a, b), np.maximum(a, b)
+
+
+class _HexGrid:
+    """A hexagonal grid of `spacing` over the map (anchored at the origin), whose places are taken
+    one by one: `place` gives a point the free place nearest it."""
+
+    def __init__(self, spacing: float, count: int) -> None:
+        self.spacing = spacing
+        self.row_height = spacing * math.sqrt(3) / 2
+        self.taken: set[tuple[int, int]] = set()
+        # Steps (dq, dr) from a place to the others, nearest first (equally near: by angle), enough
+        # for `count` markers all at one place.
+        rings = math.isqrt(count) + 2
+        q, r = np.meshgrid(np.arange(-rings, rings + 1), np.arange(-rings, rings + 1))
+        q, r = q.ravel(), r.ravel()
+        x, y = q + r / 2, r * math.sqrt(3) / 2
+        order = np.lexsort((np.arctan2(y, x), np.round(np.hypot(x, y), 6)))
+        self.steps = [(int(q[k]), int(r[k])) for k in order]
+
+    def place(self, point: np.ndarray) -> tuple[float, float]:
+        r0 = round(float(point[1]) / self.row_height)
+        q0 = round(float(point[0]) / self.spacing - r0 / 2)
+        for dq, dr in self.steps:
+            cell = (q0 + dq, r0 + dr)
+            if cell not in self.taken:
+                self.taken.add(cell)
+                return self.spacing * (cell[0] + cell[1] / 2), self.row_height * cell[1]
+        raise AssertionError("more markers than places")  # the steps cover `count` markers
 
 
 def _outline_xy(outline: dict[str, Any]) -> tuple[list[float | None], list[float | None]]:
@@ -134,9 +266,13 @@ def outline_trace(outline: dict[str, Any] | None = None) -> go.Scatter:
 
 
 def add_leader_lines(
-    fig: go.Figure, true_xy: list[tuple[float, float]], shown_xy: list[tuple[float, float]]
+    fig: go.Figure,
+    true_xy: list[tuple[float, float]],
+    shown_xy: list[tuple[float, float]],
+    dot_size: float = 4,
 ) -> None:
-    """A thin line from each moved marker to a dot at its true place (drawn under markers)."""
+    """A thin line from each moved marker to a dot of `dot_size` pixels at its true place (drawn
+    under markers)."""
     xs: list[float | None] = []
     ys: list[float | None] = []
     for (tx, ty), (sx, sy) in zip(true_xy, shown_xy, strict=True):
@@ -151,7 +287,7 @@ def add_leader_lines(
             y=ys,
             mode="lines+markers",
             line={"color": MARKER_LINE, "width": 1},
-            marker={"size": 4, "color": MARKER_LINE},
+            marker={"size": dot_size, "color": MARKER_LINE},
             hoverinfo="skip",
             name="Emplacement réel",
             showlegend=False,

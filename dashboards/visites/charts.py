@@ -15,6 +15,7 @@ from dashboards.shared.maps import (
     MARKER_LINE,
     add_leader_lines,
     finish_map,
+    marker_size,
     outline_trace,
     project,
     spread_markers,
@@ -129,7 +130,9 @@ def events_map_figure(events: pd.DataFrame) -> go.Figure:
     located = events.dropna(subset=["latitude", "longitude"]).reset_index(drop=True)
     true_xy = [project(lon, lat) for lon, lat in zip(located["longitude"], located["latitude"], strict=True)]
     shown_xy = spread_markers(true_xy)
-    add_leader_lines(fig, true_xy, shown_xy)
+    # Smaller and closer together when there are many events (`maps.marker_spacing`).
+    size = marker_size(len(located), EVENT_MARKER)
+    add_leader_lines(fig, true_xy, shown_xy, dot_size=min(4.0, size / 2))
     for kind in _kinds(located) if len(located) else []:
         index = [i for i in range(len(located)) if located.at[i, "type"] == kind]
         color = KIND_COLORS.get(kind, MEDIAN_COLOR)
@@ -140,7 +143,7 @@ def events_map_figure(events: pd.DataFrame) -> go.Figure:
                 y=[shown_xy[i][1] for i in index],
                 mode="markers",
                 marker={
-                    "size": EVENT_MARKER,
+                    "size": size,
                     "color": ["white" if p else color for p in planned],
                     "line": {"color": [color if p else MARKER_LINE for p in planned], "width": 1.5},
                     "opacity": 1,

@@ -97,19 +97,39 @@ def _poles(wh: Warehouse) -> pd.DataFrame:
     )
 
 
-def _raw_values(wh: Warehouse, year: int | None) -> pd.DataFrame:
-    """Published values of every pole, as a wide frame indexed by (pole_id, annee), ratios added."""
+def _needed(choices: pd.DataFrame, codes: Sequence[str]) -> pd.DataFrame:
+    """The rows of `choices` a read of `codes` needs: theirs, those their shares and ratios are
+    computed from (a share is masked with its parts, a ratio divides two of them), and `membres`
+    (the size class). What a chosen code shows depends on these alone: each count of persons is
+    protected on its own (`_protect`), so reading fewer codes changes nothing for the chosen ones."""
+    chosen = choices[choices["code"].isin(list(codes))]
+    parts = {c for column in ("numerateur", "denominateur") for row in chosen[column] for c in row}
+    return choices[choices["code"].isin({*chosen["code"], *parts, "membres"})]
+
+
+def _raw_values(wh: Warehouse, year: int | None, choices: pd.DataFrame) -> pd.DataFrame:
+    """Published values of every pole for the typed-in and derived codes of `choices`, as a wide
+    frame indexed by (pole_id, annee), and the catalogue ratios among `choices` added."""
     long = query(
         wh,
         """
         select pole_id, annee, code, valeur
         from mart_pole_year
-        where ? is null or annee = ?
+        where (? is null or annee = ?) and list_contains(?, code)
         """,
-        [year, year],
+        [
+            year,
+            year,
+            sorted(
+                set(choices["code"])
+                | {c for row in choices["numerateur"] for c in row}
+                | {c for row in choices["denominateur"] for c in row}
+            ),
+        ],
     )
     wide = long.pivot_table(index=["pole_id", "annee"], columns="code", values="valeur", aggfunc="first")
-    for ratio in load_catalog().ratios:
+    ratio_codes = set(choices["code"])
+    for ratio in (r for r in load_catalog().ratios if r.code in ratio_codes):
         num = wide[ratio.numerateur] if ratio.numerateur in wide.columns else np.nan
         den = wide[ratio.denominateur] if ratio.denominateur in wide.columns else np.nan
         if isinstance(den, pd.Series):
@@ -156,6 +176,68 @@ def _best_first(sens: str) -> bool:
     return sens != "baisse"
 
 
+def _value_rows(
+    values: pd.DataFrame,
+    labels: pd.DataFrame,
+    chosen: pd.DataFrame,
+    pole_ids: list[str],
+    columns: list[str],
+) -> pd.DataFrame:
+    """One row per code of `chosen` (in its order) × pole (in `pole_ids` order), with the rank and
+    the network statistics of each code over the values shown.
+
+    Whole columns at once: the statistics are computed once per code (one quantile call for every
+    code), not once per pole and code, which at two thousand poles was most of the read's time.
+    """
+    codes = list(chosen["code"])
+    if not codes or not pole_ids:
+        return pd.DataFrame([], columns=columns)
+    shown = values.loc[pole_ids, codes]
+    best_first = np.array([_best_first(s) for s in chosen["sens"]])
+    # Ranked in two blocks (higher best, lower best), then back in the codes' order.
+    ranks = pd.concat(
+        [
+            shown.loc[:, best_first].rank(ascending=False, method="min"),
+            shown.loc[:, ~best_first].rank(ascending=True, method="min"),
+        ],
+        axis=1,
+    )[codes]
+    # NaN-skipping, as over the shown values alone; NaN for a code no pole shows.
+    quartiles = shown.quantile([0.25, 0.75])
+    n, k = len(pole_ids), len(codes)
+
+    def per_code(stat: pd.Series) -> np.ndarray:
+        return np.repeat(stat.to_numpy(dtype=float), n)
+
+    return pd.DataFrame(
+        {
+            "pole_id": np.tile(np.asarray(pole_ids, dtype=object), k),
+            "code": np.repeat(np.asarray(codes, dtype=object), n),
+            # Column by column (Fortran order): the rows of one code, then the next.
+            "valeur": shown.to_numpy(dtype=float).ravel(order="F"),
+            "masque": labels.loc[pole_ids, codes].to_numpy(dtype=object).ravel(order="F"),
+            "rang": ranks.to_numpy(dtype=float).ravel(order="F"),
+            "mediane": per_code(shown.median()),
+            "q1": per_code(quartiles.loc[0.25]),
+            "q3": per_code(quartiles.loc[0.75]),
+            "nb_poles": np.repeat(shown.count().to_numpy(dtype=np.int64), n),
+        },
+        columns=columns,
+    )
+
+
+def _shown_year(
+    wh: Warehouse, viewer: Viewer, year: int, needed: pd.DataFrame, pole_ids: list[str]
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """One year's published values of the `needed` codes by pole (index pole_id, a column per
+    code; no row for a pole without any), and as `viewer` may see them with the mask labels
+    (`_protect`: every pole of `pole_ids`, in that order)."""
+    wide = _raw_values(wh, year, needed)
+    wide = wide.droplevel("annee") if len(wide) else pd.DataFrame(index=pd.Index([], name="pole_id"))
+    values, labels = _protect(wide, needed, viewer, pole_ids)
+    return wide, values, labels
+
+
 def pole_values(wh: Warehouse, viewer: Viewer, year: int, codes: Sequence[str]) -> pd.DataFrame:
     """Each pole's value of each of `codes` for `year`, with the network median, quartiles, rank.
 
@@ -168,38 +250,12 @@ def pole_values(wh: Warehouse, viewer: Viewer, year: int, codes: Sequence[str]) 
     choices = indicator_choices(wh, viewer)
     chosen = choices[choices["code"].isin(list(codes))]
     poles = _poles(wh)
-    wide = _raw_values(wh, year)
-    wide = wide.droplevel("annee") if len(wide) else pd.DataFrame(index=pd.Index([], name="pole_id"))
-    values, labels = _protect(wide, choices, viewer, list(poles["pole_id"]))
+    wide, values, labels = _shown_year(wh, viewer, year, _needed(choices, codes), list(poles["pole_id"]))
     membres = wide["membres"].reindex(poles["pole_id"]) if "membres" in wide.columns else None
     poles["membres"] = membres.to_numpy() if membres is not None else np.nan
     poles["classe_taille"] = poles["membres"].map(size_class)
-    rows = []
-    for ind in chosen.itertuples(index=False):
-        shown = values[ind.code]
-        rank = shown.rank(ascending=not _best_first(ind.sens), method="min")
-        stats = shown.dropna()
-        # Once per indicator, not once per pole: that was quadratic in the poles (half a minute
-        # for the targets of 2,000 poles).
-        median = stats.median() if len(stats) else np.nan
-        q1 = stats.quantile(0.25) if len(stats) else np.nan
-        q3 = stats.quantile(0.75) if len(stats) else np.nan
-        for pole_id in poles["pole_id"]:
-            rows.append(
-                {
-                    "pole_id": pole_id,
-                    "code": ind.code,
-                    "valeur": shown[pole_id],
-                    "masque": labels.at[pole_id, ind.code],
-                    "rang": rank[pole_id],
-                    "mediane": median,
-                    "q1": q1,
-                    "q3": q3,
-                    "nb_poles": len(stats),
-                }
-            )
     columns = ["pole_id", "code", "valeur", "masque", "rang", "mediane", "q1", "q3", "nb_poles"]
-    frame = pd.DataFrame(rows, columns=columns)
+    frame = _value_rows(values, labels, chosen, list(poles["pole_id"]), columns)
     attributes = chosen[["code", "libelle", "unite", "sens", "nature"]]
     frame = poles.merge(frame, on="pole_id").merge(attributes, on="code")
     order = {code: i for i, code in enumerate(codes)}
@@ -226,6 +282,12 @@ def peer_groups(wh: Warehouse, viewer: Viewer, year: int) -> pd.DataFrame:
     return poles
 
 
+def _value_years(wh: Warehouse) -> list[int]:
+    """Years with a published pole value, in order."""
+    frame = query(wh, "select distinct annee from mart_pole_year where valeur is not null order by annee")
+    return [int(y) for y in frame["annee"]]
+
+
 def series(wh: Warehouse, viewer: Viewer, codes: Sequence[str]) -> pd.DataFrame:
     """Each pole's value of `codes` by year, as the viewer may see it, with the yearly median.
 
@@ -234,11 +296,16 @@ def series(wh: Warehouse, viewer: Viewer, codes: Sequence[str]) -> pd.DataFrame:
     """
     choices = indicator_choices(wh, viewer)
     chosen = choices[choices["code"].isin(list(codes))]
+    needed = _needed(choices, codes)
     poles = _poles(wh)
-    wide = _raw_values(wh, None)
+    wide = _raw_values(wh, None, needed)
+    by_year = dict(iter(wide.groupby(level="annee")))
+    no_value = pd.DataFrame(index=pd.Index([], name="pole_id"))
     frames = []
-    for year, year_values in wide.groupby(level="annee"):
-        values, labels = _protect(year_values.droplevel("annee"), choices, viewer, list(poles["pole_id"]))
+    # Every year with a published value, whether or not the chosen codes have one that year.
+    for year in _value_years(wh):
+        year_values = by_year[year].droplevel("annee") if year in by_year else no_value
+        values, labels = _protect(year_values, needed, viewer, list(poles["pole_id"]))
         for ind in chosen.itertuples(index=False):
             part = pd.DataFrame(
                 {
@@ -273,29 +340,41 @@ def angle_profile(wh: Warehouse, viewer: Viewer, year: int, pole_id: str) -> pd.
     choices = indicator_choices(wh, viewer)
     profiled = choices[(choices["nature"] != TYPED) & (choices["sens"] != "neutre")]
     profiled = profiled.sort_values("domaine_ordre", kind="stable")
-    values = pole_values(wh, viewer, year, list(profiled["code"]))
-    rows = []
-    for ind in profiled.itertuples(index=False):
-        shown = values.loc[values["code"] == ind.code].set_index("pole_id")["valeur"]
-        mine = shown.get(pole_id, np.nan)
-        others = shown.drop(index=pole_id, errors="ignore").dropna()
-        percentile = np.nan
-        if pd.notna(mine) and len(others):
-            worse = (others < mine) if _best_first(ind.sens) else (others > mine)
-            percentile = 100.0 * (worse.sum() + 0.5 * (others == mine).sum()) / len(others)
-        rows.append(
-            {
-                "domaine": ind.domaine,
-                "domaine_libelle": ind.domaine_libelle,
-                "code": ind.code,
-                "libelle": ind.libelle,
-                "unite": ind.unite,
-                "valeur": mine,
-                "rang_centile": percentile,
-                "nb_poles": int(shown.notna().sum()),
-            }
-        )
-    return pd.DataFrame(rows, columns=PROFILE_COLUMNS)
+    if profiled.empty:
+        return pd.DataFrame([], columns=PROFILE_COLUMNS)
+    pole_ids = list(_poles(wh)["pole_id"])
+    codes = list(profiled["code"])
+    _, values, _ = _shown_year(wh, viewer, year, _needed(choices, codes), pole_ids)
+    # Poles in rows, the profiled codes in columns: every indicator at once.
+    shown = values.loc[pole_ids, codes].to_numpy(dtype=float)
+    is_mine = np.asarray(pole_ids, dtype=object) == pole_id
+    mine = shown[is_mine][0] if is_mine.any() else np.full(len(codes), np.nan)
+    others = shown[~is_mine]
+    known = ~np.isnan(others)
+    best_first = np.array([_best_first(s) for s in profiled["sens"]])
+    with np.errstate(invalid="ignore"):  # NaN compared: False, as pandas does
+        worse = np.where(best_first, others < mine, others > mine)
+        ties = others == mine
+    n_others = known.sum(axis=0)
+    percentile = np.full(len(codes), np.nan)
+    ranked = ~np.isnan(mine) & (n_others > 0)
+    # The same operations, in the same order, as for one indicator at a time.
+    percentile[ranked] = (
+        100.0 * (worse.sum(axis=0)[ranked] + 0.5 * ties.sum(axis=0)[ranked]) / n_others[ranked]
+    )
+    return pd.DataFrame(
+        {
+            "domaine": profiled["domaine"].to_numpy(),
+            "domaine_libelle": profiled["domaine_libelle"].to_numpy(),
+            "code": codes,
+            "libelle": profiled["libelle"].to_numpy(),
+            "unite": profiled["unite"].to_numpy(),
+            "valeur": mine,
+            "rang_centile": percentile,
+            "nb_poles": (~np.isnan(shown)).sum(axis=0).astype(int),
+        },
+        columns=PROFILE_COLUMNS,
+    )
 
 
 def targets(wh: Warehouse, viewer: Viewer, year: int, pole_id: str | None = None) -> pd.DataFrame:

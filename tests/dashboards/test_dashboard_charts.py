@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import random
+import time
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +19,7 @@ from dashboards.overview import charts as overview_charts
 from dashboards.pole import charts as pole_charts
 from dashboards.quality import charts as quality_charts
 from dashboards.shared import maps
+from pipelines.shared.scale import ScaleSpec, scale_poles
 from ptce.reference import load_poles
 
 NNBSP = "\u202f"  # Babel puts a narrow no-break space between thousands in fr_FR
@@ -309,6 +311,86 @@ def test_spread_markers_of_a_national_network_leave_no_pair_overlapping() -> Non
     gaps = np.hypot(*(moved[:, None, :] - moved[None, :, :]).transpose(2, 0, 1))
     np.fill_diagonal(gaps, np.inf)
     assert gaps.min() >= 0.1
+
+
+@pytest.mark.parametrize(
+    ("count", "spacing", "size"),
+    [
+        (1, 0.55, 22.0),
+        (12, 0.55, 22.0),  # the demo's twelve poles: full size, as always
+        (60, 0.55, 22.0),
+        (240, 0.275, 11.0),  # four times as many markers: half the spacing, half the size
+        (2_000, 0.55 * math.sqrt(60 / 2_000), 4.0),  # 0,095°; 3,8 pixels, drawn at the 4-pixel floor
+    ],
+)
+def test_marker_spacing_and_size_shrink_with_the_number_of_markers(
+    count: int, spacing: float, size: float
+) -> None:
+    assert maps.marker_spacing(count) == pytest.approx(spacing)
+    assert maps.marker_size(count) == pytest.approx(size)
+    spread = maps.spread_markers([(0.0, 0.0)] * 3 + [(9.0, 9.0)] * (count - 3) if count > 3 else [(0.0, 0.0)])
+    if count > 3:  # by default, markers are spread at the spacing for their number
+        assert math.dist(spread[0], spread[1]) >= spacing
+
+
+def test_map_of_many_poles_draws_smaller_markers_without_their_number() -> None:
+    """240 poles (the twelve places, twenty poles at each): markers of 11 pixels, half the full
+    size, too small to hold a number; the hover still says which pole it is."""
+    frame = pd.concat([poles_frame()] * 20, ignore_index=True)
+    frame["numero"] = range(1, 241)
+    frame["pole_id"] = [f"pole_{n}" for n in frame["numero"]]
+    _, leaders, valued, missing = map_traces(
+        overview_charts.france_map_figure(frame, "salaries", "Salariés", "personnes")
+    )
+    assert len(valued.x) + len(missing.x) == 240
+    for trace in (valued, missing):
+        assert trace.marker.size == pytest.approx(11.0)
+        assert trace.mode == "markers"
+        assert "%{text}." in trace.hovertemplate
+    assert sorted(int(n) for n in [*valued.text, *missing.text]) == list(range(1, 241))
+    assert leaders.marker.size == pytest.approx(4.0)
+    # The demo's twelve: full size, numbered.
+    _, _, valued, _ = map_traces(map_figure())
+    assert (valued.marker.size, valued.mode) == (22, "markers+text")
+
+
+# France's outline spans longitudes -4,761 to 9,556 and latitudes 41,385 to 51,096
+# (ptce/reference/france_outline.json), projected: x = longitude × cos(46,5°), y = latitude.
+FRANCE_X = (-4.761 * math.cos(math.radians(46.5)), 9.556 * math.cos(math.radians(46.5)))
+FRANCE_Y = (41.385, 51.096)
+
+
+def test_two_thousand_poles_of_the_scale_sample_spread_apart_within_france_near_their_town() -> None:
+    """`ptce sample --scale 2000` puts about fifty poles in each of 41 towns (a few kilometres
+    around it): at the spacing for 2,000 markers, every pair ends apart, every marker on the map of
+    France and within 1° of its pole (about 80 km), in a fraction of a second."""
+    poles = scale_poles(ScaleSpec(poles=2_000))
+    true_xy = [maps.project(p.longitude, p.latitude) for p in poles]
+    maps._spread.cache_clear()
+    started = time.perf_counter()
+    moved = np.array(maps.spread_markers(true_xy))
+    elapsed = time.perf_counter() - started
+    assert moved.shape == (2_000, 2)
+    gaps = np.hypot(*(moved[:, None, :] - moved[None, :, :]).transpose(2, 0, 1))
+    np.fill_diagonal(gaps, np.inf)
+    assert gaps.min() >= maps.marker_spacing(2_000)
+    assert FRANCE_X[0] <= moved[:, 0].min() and moved[:, 0].max() <= FRANCE_X[1]
+    assert FRANCE_Y[0] <= moved[:, 1].min() and moved[:, 1].max() <= FRANCE_Y[1]
+    assert np.hypot(*(moved - np.array(true_xy)).T).max() <= 1.0
+    # Pushing pairs apart round after round took minutes here; the grid takes tens of milliseconds
+    # (a generous bound: the machine is shared).
+    assert elapsed < 2.0
+
+
+def test_spread_markers_lays_a_crowd_on_a_honeycomb_around_its_place() -> None:
+    """Seven markers at one place: a grid place next to it (the grid is the map's, so within
+    1/sqrt(3) of the place) and the six around that one, 1 apart."""
+    moved = maps.spread_markers([(10.0, 20.0)] * 7, min_distance=1.0)
+    assert len(set(moved)) == 7
+    centres = [c for c in moved if sorted(round(math.dist(c, p), 4) for p in moved) == [0.0] + [1.0] * 6]
+    assert len(centres) == 1
+    assert math.dist(centres[0], (10.0, 20.0)) <= 1 / math.sqrt(3)
+    assert min(math.dist(a, b) for i, a in enumerate(moved) for b in moved[i + 1 :]) >= 1.0
 
 
 def test_spread_markers_is_cached() -> None:
