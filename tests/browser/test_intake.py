@@ -120,15 +120,26 @@ def _wait_for_runs(data_dir: Path) -> None:
     )
 
 
-def _upload(pg, key: str, name: str, data: bytes) -> None:
-    """Send one file through the uploader `key`, as a person's browser does."""
-    pg.locator(f".st-key-{key} input[type=file]").set_input_files(
-        files=[{"name": name, "mimeType": "text/csv", "buffer": data}]
-    )
+def _upload(pg, key: str, name: str, data: bytes, attempts: int = 3) -> None:
+    """Send one file through the uploader `key`, as a person's browser does.
+
+    Choosing the file type redraws the uploader (its accepted types change): a file set on the
+    uploader just before that rerun reaches the page (a slow machine shows it, CI once did) is
+    dropped with the old widget. So the file is set again, up to `attempts` times in all, until
+    the uploader lists it; an uploader that never takes it still fails the test."""
     # The uploader shortens a long name on screen; its « Remove » button names the whole file.
-    expect(
-        pg.locator(f".st-key-{key}").get_by_role("button", name=f"Remove {name}", exact=True)
-    ).to_be_visible(timeout=30_000)
+    listed = pg.locator(f".st-key-{key}").get_by_role("button", name=f"Remove {name}", exact=True)
+    for attempt in range(1, attempts + 1):
+        wait_for_app(pg)
+        pg.locator(f".st-key-{key} input[type=file]").set_input_files(
+            files=[{"name": name, "mimeType": "text/csv", "buffer": data}]
+        )
+        try:
+            expect(listed).to_be_visible(timeout=20_000)
+            break
+        except AssertionError:
+            if attempt == attempts:
+                raise
     wait_for_app(pg)
 
 
