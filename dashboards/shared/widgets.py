@@ -104,10 +104,16 @@ def show_table(
             )
         if notes:
             st.caption(" ".join(notes))
-        exported, _, _ = export.cap_table(table_format.export_frame(table), None, EXCEL_CELL_CHARS)
+
+        def csv_for_excel() -> bytes:
+            exported, _, _ = export.cap_table(table_format.export_frame(table), None, EXCEL_CELL_CHARS)
+            return export.to_excel_csv(exported)
+
+        # Written when the person clicks, not on every run: at national scale the file of a table
+        # of 2,000 poles cost a page as much as its charts.
         st.download_button(
             download_label,
-            data=export.to_excel_csv(exported),
+            data=csv_for_excel,
             file_name=file_name,
             mime="text/csv",
             icon=":material/download:",

@@ -79,7 +79,8 @@ def spy_download(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     real = streamlit.download_button
 
     def spy(label: str, data: Any, **kwargs: Any) -> bool:
-        calls.append({"label": label, "data": data, **kwargs})
+        # A table's file is written when the person clicks (a callable): written here as a click would.
+        calls.append({"label": label, "data": data() if callable(data) else data, **kwargs})
         return real(label, data, **kwargs)
 
     monkeypatch.setattr(streamlit, "download_button", spy)
