@@ -182,9 +182,24 @@ class Machine:
     bytecode: str
 
 
+def _module_files() -> list[str]:
+    """The `__init__.py` of the big libraries `ptce run` imports (where their bytecode would be)."""
+    import importlib.util
+
+    files = []
+    for name in ("duckdb", "dagster", "pandas"):
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.origin:
+            files.append(spec.origin)
+    return files
+
+
 def describe_machine(root: Path) -> Machine:
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     no_bytecode = os.environ.get("PYTHONDONTWRITEBYTECODE")
+    # The set-up compiles the environment once (`uv sync --compile-bytecode`): with that, processes
+    # read .pyc files even when they may not write any.
+    compiled = any(Path(init).parent.joinpath("__pycache__").is_dir() for init in _module_files())
     return Machine(
         cpu=_cpu_model(),
         cores=os.cpu_count() or 1,
@@ -198,9 +213,12 @@ def describe_machine(root: Path) -> Machine:
         date=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         commit=_git_commit(root),
         bytecode=(
-            "PYTHONDONTWRITEBYTECODE=1 : aucun fichier .pyc écrit, chaque processus compile ses modules"
+            "bibliothèques précompilées à l'installation (fichiers .pyc lus par chaque processus)"
+            + (" ; PYTHONDONTWRITEBYTECODE=1 : aucun autre .pyc écrit" if no_bytecode else "")
+            if compiled
+            else "PYTHONDONTWRITEBYTECODE=1 : aucun fichier .pyc, chaque processus compile ses modules"
             if no_bytecode
-            else "fichiers .pyc écrits et réutilisés"
+            else "fichiers .pyc écrits au premier usage et réutilisés"
         ),
     )
 

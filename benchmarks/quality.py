@@ -23,9 +23,22 @@ from typing import Any
 
 import duckdb
 
+
 # Derived frames of the blocking suites, as SQL over the published tables (same columns as the
 # pandas builders in pipelines/*/rules.py and pipelines/shared/gx_frames.py).
+def _poles_sql() -> str:
+    """`poles` with `en_france`, as `ptce.reference.in_france` computes it (its boxes, inclusive)."""
+    from ptce.reference import FRANCE_BOXES
+
+    boxes = " or ".join(
+        f"(latitude between {lat_min} and {lat_max} and longitude between {lon_min} and {lon_max})"
+        for lat_min, lat_max, lon_min, lon_max in FRANCE_BOXES.values()
+    )
+    return f"select *, coalesce({boxes}, false) as en_france from poles"
+
+
 FRAME_SQL: dict[str, str] = {
+    "poles": _poles_sql(),
     "ingest_log": """
         select *, rows_read - rows_loaded - rows_quarantined as ecart_conservation,
                status <> 'ignored' or (rows_read = 0 and rows_loaded = 0 and rows_quarantined = 0)

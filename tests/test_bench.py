@@ -15,9 +15,10 @@ from benchmarks import markdown as md
 from benchmarks.bench import parse_scales
 from benchmarks.floor import compare_marts, floor_steps, run_floor
 from benchmarks.measure import percentile, run_measured
-from benchmarks.quality import expectation_sql
+from benchmarks.quality import FRAME_SQL, expectation_sql
 from benchmarks.queries import CapturingConnection, ReadContext, capture_sql, page_reads, read_arguments
 from ptce.read.base import Warehouse, query
+from ptce.reference import in_france
 
 
 def test_percentiles_interpolate_between_ranks() -> None:
@@ -289,3 +290,23 @@ def test_the_floor_groups_stays_into_pathways(tmp_path: Path) -> None:
     assert got["heures_formation"] == 10.0
     # A1's pathway: 01/01/2016 to 30/06/2016 = 181 days, in months of 365.25 / 12 days.
     assert got["duree_mediane_mois"] == pytest.approx(181 / (365.25 / 12))
+
+
+def test_the_poles_frame_in_sql_places_poles_in_france_as_python_does() -> None:
+    """`gx_poles/coordonnees_france` counts rows of a column computed in Python: its SQL agrees."""
+    points = [
+        (45.0, 2.0),  # Auvergne
+        (41.0, -5.5),  # the metropolitan box's corner, inclusive
+        (-21.1, 55.5),  # La Réunion
+        (48.85, 12.0),  # east of the box: Germany
+        (0.0, 0.0),
+        (float("nan"), 2.0),
+    ]
+    con = duckdb.connect()
+    con.execute("create table poles (pole_id varchar, latitude double, longitude double)")
+    con.executemany("insert into poles values (?, ?, ?)", [[str(i), *p] for i, p in enumerate(points)])
+    # DuckDB reads a float NaN as NaN, not null: a missing place is null in the warehouse.
+    con.execute("update poles set latitude = null where isnan(latitude)")
+    flags = dict(con.execute(f"select pole_id, en_france from ({FRAME_SQL['poles']})").fetchall())
+    assert [flags[str(i)] for i in range(len(points))] == [in_france(*p) for p in points]
+    assert [flags[str(i)] for i in range(len(points))] == [True, True, True, False, False, False]
