@@ -206,6 +206,21 @@ def test_the_blank_template_lists_the_new_pole(poles_run: PolesRun, tmp_path: Pa
     assert "PTCE Bourian" not in listed and len(listed) == 12
 
 
+def test_the_year_table_lists_the_poles_of_that_year_only(poles_run: PolesRun) -> None:
+    """The overview's table and map: a pole appears from the year it joined to the year it left."""
+    from ptce.read.base import STAFF, current_warehouse
+    from ptce.read.indicators import poles_year_table
+
+    wh = current_warehouse(poles_run.data_dir)
+    assert wh is not None
+    listed = {y: set(poles_year_table(wh, STAFF, y)["pole_id"]) for y in (2015, 2016, 2017, 2018)}
+    assert "pole_treize" not in listed[2015] and len(listed[2015]) == 12  # joined 01/01/2016
+    assert "pole_treize" in listed[2016] and len(listed[2016]) == 13
+    assert "bourian" in listed[2017] and len(listed[2017]) == 13  # left on 30/06/2017
+    # 2018, a year with no figure yet: the members, without the pole that left.
+    assert "bourian" not in listed[2018] and len(listed[2018]) == 12
+
+
 def test_the_overview_offers_the_new_pole(monkeypatch: pytest.MonkeyPatch, poles_run: PolesRun) -> None:
     at = open_app(monkeypatch, poles_run.data_dir, "staff")
     assert not at.exception, [e.value for e in at.exception]

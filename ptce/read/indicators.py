@@ -167,7 +167,8 @@ def network_trends(wh: Warehouse, viewer: Viewer) -> pd.DataFrame:
 
 
 def poles_year_table(wh: Warehouse, viewer: Viewer, year: int) -> pd.DataFrame:
-    """One row per pole: identity and place, then one column per key figure (its code) for `year`.
+    """One row per pole of `year` (a member at some time in it, or with figures published for it):
+    identity and place, then one column per key figure (its code).
 
     A value is null when the pole did not report it, or when small cells mask it (for every
     viewer but staff); `masques` lists the codes masked for the pole. The columns follow the
@@ -194,9 +195,14 @@ def poles_year_table(wh: Warehouse, viewer: Viewer, year: int) -> pd.DataFrame:
         from poles p
         left join mart_pole_year m
                on m.pole_id = p.pole_id and m.annee = ? and list_contains(?, m.code)
+        -- The poles of the year: members at some time in it, or whose figures for it are published
+        -- (a pole that joined later, or left before, is not an empty row of that year).
+        where ((p.date_adhesion is null or year(p.date_adhesion) <= ?)
+               and (p.date_depart is null or year(p.date_depart) >= ?))
+           or m.valeur is not null
         order by p.numero
         """,
-        [year, list(codes)],
+        [year, list(codes), year, year],
     )
     wide = long.pivot_table(index="pole_id", columns="code", values="valeur", aggfunc="max", dropna=False)
     table = long[identity].drop_duplicates("pole_id").set_index("pole_id")
