@@ -40,7 +40,12 @@ KINDS: dict[str, str] = {
     "parcours": "Parcours individuels",
     "visites": "Visites et pratiques",
     "candidatures": "Candidatures",
+    "poles": "Référentiel des pôles",
 }
+# Who the members are (a new pole, a new name or alias, a departure) is COORACE staff's to say:
+# a pole may not deposit these, whatever the page offers it.
+STAFF_KINDS = frozenset({"poles"})
+STAFF_ONLY = "Seule l'équipe COORACE peut déposer un fichier de type « {label} »."
 _TABULAR = frozenset({".xlsx", ".csv"})
 ALLOWED_EXTENSIONS: dict[str, frozenset[str]] = {
     "indicateurs": _TABULAR,
@@ -48,6 +53,7 @@ ALLOWED_EXTENSIONS: dict[str, frozenset[str]] = {
     "parcours": _TABULAR,
     "visites": _TABULAR,
     "candidatures": _TABULAR | {".docx"},
+    "poles": _TABULAR,
 }
 MAX_BYTES = 20 * 1024 * 1024
 JOURNAL_LINES = 40  # lines of the run journal a page shows
@@ -246,11 +252,23 @@ def detect_kind(upload: Upload) -> str | None:
     return kinds[0] if kinds else None
 
 
+def kinds_for(pole_id: str | None) -> list[str]:
+    """The kinds a person may deposit: every kind for staff (`pole_id` None), not `STAFF_KINDS`
+    for a pole."""
+    return [k for k in KINDS if pole_id is None or k not in STAFF_KINDS]
+
+
+def _check_allowed(kind: str, pole_id: str | None) -> None:
+    if kind in KINDS and kind not in kinds_for(pole_id):
+        raise IntakeError(STAFF_ONLY.format(label=KINDS[kind]))
+
+
 def preview(data_dir: Path, uploads: list[Upload], kind: str, pole_id: str | None = None) -> Preview:
     """What depositing `uploads` as `kind` would do, from a pipeline run on a scratch copy.
 
     Nothing in `data_dir` is written. `pole_id`: each file says which other poles it touches.
     """
+    _check_allowed(kind, pole_id)
     for upload in uploads:
         check_upload(upload, kind)
     with _written(uploads) as paths, tempfile.TemporaryDirectory(prefix="ptce-apercu-") as out:
@@ -307,8 +325,18 @@ def preview_from_json(data: dict) -> Preview:
     )
 
 
-def deposit(data_dir: Path, uploads: list[Upload], kind: str, who: str, run: bool = True) -> list[Deposited]:
-    """Store `uploads` under `raw/<kind>/` with safe names, record them, then request a run."""
+def deposit(
+    data_dir: Path,
+    uploads: list[Upload],
+    kind: str,
+    who: str,
+    run: bool = True,
+    pole_id: str | None = None,
+) -> list[Deposited]:
+    """Store `uploads` under `raw/<kind>/` with safe names, record them, then request a run.
+
+    `pole_id`: the depositing pole (None for staff), refused the kinds only staff may deposit."""
+    _check_allowed(kind, pole_id)
     for upload in uploads:
         check_upload(upload, kind)
     with _written(uploads) as paths, tempfile.TemporaryDirectory(prefix="ptce-depot-") as out:

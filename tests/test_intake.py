@@ -153,6 +153,18 @@ def test_kind_detection(demo_data_dir: Path) -> None:
     assert intake.detect_kind(intake.Upload("notes.csv", b"bonjour;au revoir\n1;2\n")) is None
 
 
+def test_only_staff_may_deposit_the_poles_reference(intake_dir: Path) -> None:
+    before = _tree_hash(intake_dir)
+    poles_file = intake.Upload("ajouts.csv", b"identifiant;numero;nom\npole_treize;13;PTCE Treize\n")
+    refused = "Seule l'équipe COORACE peut déposer un fichier de type « Référentiel des pôles »."
+    with pytest.raises(intake.IntakeError, match=refused):
+        intake.preview(intake_dir, [poles_file], "poles", pole_id="phares")
+    with pytest.raises(intake.IntakeError, match=refused):
+        intake.deposit(intake_dir, [poles_file], "poles", "pôle phares", run=False, pole_id="phares")
+    assert _tree_hash(intake_dir) == before
+    assert "poles" in intake.kinds_for(None) and "poles" not in intake.kinds_for("phares")
+
+
 # --- Preview (one scratch run) -----------------------------------------------------------------------
 
 

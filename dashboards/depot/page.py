@@ -48,7 +48,7 @@ if own is not None:
 with st.expander("Modèles vierges à télécharger", icon=":material/download:"):
     st.caption(tables.TEMPLATES_INTRO)
     template_kind = st.selectbox(
-        "Modèle", list(intake.KINDS), format_func=tables.kind_label, key="depot_modele_type"
+        "Modèle", intake.kinds_for(own), format_func=tables.kind_label, key="depot_modele_type"
     )
     if st.button("Préparer le modèle", key="depot_modele_preparer", icon=":material/build:"):
         with st.spinner("Préparation du modèle…"):
@@ -73,7 +73,7 @@ with st.expander("Modèles vierges à télécharger", icon=":material/download:"
 
 st.subheader("Fichiers à déposer", anchor=False)
 chosen = st.selectbox(
-    "Type de fichier", tables.kind_options(), format_func=tables.kind_label, key="depot_type"
+    "Type de fichier", tables.kind_options(own), format_func=tables.kind_label, key="depot_type"
 )
 upload_round = int(st.session_state.get(UPLOADER_ROUND_KEY, 0))
 sent = st.file_uploader(
@@ -100,7 +100,10 @@ if uploads and chosen == tables.AUTO:
     elif found and not unknown:
         kind = found[0]
         st.caption(f"Type reconnu : {tables.kind_label(kind)}.")
-if uploads and kind is not None:
+if uploads and kind is not None and kind not in intake.kinds_for(own):
+    # A file recognised as the poles reference, sent by a pole: said, never checked nor stored.
+    refused.append(intake.STAFF_ONLY.format(label=tables.kind_label(kind)))
+elif uploads and kind is not None:
     for upload in uploads:
         try:
             intake.check_upload(upload, kind)
@@ -181,7 +184,7 @@ if result is not None:
             disabled=not result.publishable or bool(unloaded),
         ):
             try:
-                stored_files = intake.deposit(data_dir, uploads, kind, access.actor())  # type: ignore[arg-type]
+                stored_files = intake.deposit(data_dir, uploads, kind, access.actor(), pole_id=own)  # type: ignore[arg-type]
             except intake.IntakeError as exc:
                 st.error(esc(str(exc)), icon=":material/error:")
             else:

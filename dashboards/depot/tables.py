@@ -74,9 +74,10 @@ STATUS_LABELS: dict[str, str] = {
 }
 
 
-def kind_options() -> list[str]:
-    """The kind chooser's options: detection first, then each raw folder."""
-    return [AUTO, *intake.KINDS]
+def kind_options(pole_id: str | None = None) -> list[str]:
+    """The kind chooser's options: detection first, then each raw folder the person may fill
+    (`pole_id`: a pole depositing its own files, not the poles reference)."""
+    return [AUTO, *intake.kinds_for(pole_id)]
 
 
 def kind_label(kind: str) -> str:

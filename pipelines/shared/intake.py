@@ -45,7 +45,7 @@ import pandas as pd
 
 from pipelines.shared.arrivals import record_arrivals, register_path
 from ptce.contract import TABLES, connect_readonly
-from ptce.intake import ALLOWED_EXTENSIONS, KINDS, refusal, upload_suffix
+from ptce.intake import ALLOWED_EXTENSIONS, KINDS, STAFF_KINDS, STAFF_ONLY, refusal, upload_suffix
 from ptce.paths import PROJECT_ROOT, DataLayout
 from ptce.spreadsheet import neutralise
 
@@ -135,6 +135,8 @@ def preview(
     layout = DataLayout(data_dir.resolve())
     for item, kind in files:
         check_incoming([item], kind)
+        if pole_id is not None and kind in STAFF_KINDS:
+            raise IntakeRefused(STAFF_ONLY.format(label=KINDS[kind]))
     with tempfile.TemporaryDirectory(prefix="ptce-apercu-") as tmp:
         scratch = DataLayout(Path(tmp).resolve() / "data")
         if layout.raw.is_dir():
@@ -375,7 +377,9 @@ def detect_kinds(path: Path) -> list[str]:
                 for kind, recognise in domain.header_recognisers.items():
                     if kind not in found and recognise(list(cells)):
                         found.append(kind)
-    # Indicators and targets look alike: indicators unless the person chooses.
+    # Indicators and targets look alike: indicators unless the person chooses. A pathway file
+    # (« Identifiant ; Date d'entrée ; Date de sortie ») may also read as a poles file recording
+    # departures: pathways first, the kinds' order; staff choose « Référentiel des pôles ».
     return sorted(found, key=lambda k: list(KINDS).index(k) if k in KINDS else len(KINDS))
 
 

@@ -114,8 +114,17 @@ class Fakes:
         self.calls["preview"].append((data_dir, [u.name for u in uploads], kind, pole_id))
         return self.preview_result
 
-    def deposit(self, data_dir: Path, uploads: list[intake.Upload], kind: str, who: str, run: bool = True):
+    def deposit(
+        self,
+        data_dir: Path,
+        uploads: list[intake.Upload],
+        kind: str,
+        who: str,
+        run: bool = True,
+        pole_id: str | None = None,
+    ):
         self.calls["deposit"].append(([(u.name, u.data) for u in uploads], kind, who, run))
+        self.calls.setdefault("deposit_pole", []).append(pole_id)
         return [intake.Deposited(u.name, f"raw/{kind}/depot-20170301-101500-0a1b2c3d.csv") for u in uploads]
 
     def run_state(self, data_dir: Path) -> intake.RunState:
@@ -170,6 +179,7 @@ def test_staff_check_a_file_and_see_its_problems_changes_and_checks_as_sent(
         "Parcours individuels",
         "Visites et pratiques",
         "Candidatures",
+        "Référentiel des pôles",
     ]
     assert at.button(key="depot_verifier").disabled  # nothing uploaded yet
     chooser.set_value("indicateurs").run()
@@ -309,6 +319,35 @@ def test_a_pole_confirms_its_own_file(monkeypatch: pytest.MonkeyPatch, demo_data
     verify(at)
     at.button(key="depot_confirmer").click().run()
     assert [(d[1], d[2]) for d in fakes.calls["deposit"]] == [("objectifs", "démonstration — pôle phares")]
+    assert fakes.calls["deposit_pole"] == ["phares"]  # the client refuses staff-only kinds to a pole
+
+
+def test_staff_deposit_the_poles_reference_and_a_pole_may_not(
+    monkeypatch: pytest.MonkeyPatch, demo_data_dir: Path
+) -> None:
+    """A new member, a new alias, a departure: staff deposit a poles file like any other file."""
+    fakes = Fakes(preview_of(file_of("ajouts.csv"))).install(monkeypatch)
+    at = open_page(monkeypatch, demo_data_dir, "staff")
+    at.selectbox(key="depot_type").set_value("poles").run()
+    upload(at, ("ajouts.csv", b"identifiant;numero;nom\npole_treize;13;PTCE Treize\n"))
+    verify(at)
+    at.button(key="depot_confirmer").click().run()
+    assert [(d[1], d[3]) for d in fakes.calls["deposit"]] == [("poles", True)]
+    assert fakes.calls["deposit_pole"] == [None]
+    assert "Référentiel des pôles" in at.selectbox(key="depot_modele_type").options
+
+    # A pole is offered neither the kind nor its template; a file detected as one is refused.
+    monkeypatch.setattr(intake, "detect_kind", lambda upload: "poles")
+    at = open_page(monkeypatch, demo_data_dir, "pole", "phares")
+    assert "Référentiel des pôles" not in at.selectbox(key="depot_type").options
+    assert "Référentiel des pôles" not in at.selectbox(key="depot_modele_type").options
+    upload(at, ("ajouts.csv", b"identifiant;numero;nom\npole_treize;13;PTCE Treize\n"))
+    # Said as every message of the page: Markdown escaped (the final period too).
+    assert [e.value for e in at.error] == [
+        "Seule l'équipe COORACE peut déposer un fichier de type « Référentiel des pôles »\\."
+    ]
+    assert at.button(key="depot_verifier").disabled
+    assert len(fakes.calls["preview"]) == 1 and len(fakes.calls["deposit"]) == 1  # staff's only
 
 
 def test_a_preview_that_would_not_publish_cannot_be_confirmed(
