@@ -152,8 +152,11 @@ else:
     missed = tables.missed_targets(targets)
     if missed:
         st.markdown("**Objectifs non atteints**")
-        for line in missed:
-            st.text(f"• {line}")
+        if len(missed) <= tables.MAX_POLES_DRAWN:
+            for line in missed:
+                st.text(f"• {line}")
+        else:  # a national network: one block, thousands of elements would take seconds to send
+            st.text("\n".join(f"• {line}" for line in missed))
 
 st.subheader("Comparaison ajustée", anchor=False)
 indicator = st.selectbox(
