@@ -1,4 +1,4 @@
-"""The comparison and pathways charts at a national scale (two hundred generated poles).
+"""The comparison and pathways charts and tables at a national scale (two hundred generated poles).
 
 Beyond `MAX_POLES_DRAWN` poles a chart with one mark per pole is unreadable and costs seconds to
 build: the charts then draw the distribution, the ends of the ranking and the chosen pole. Frames
@@ -14,6 +14,7 @@ import pytest
 from dashboards.comparaison import charts as comparison_charts
 from dashboards.comparaison import tables as comparison_tables
 from dashboards.parcours import charts as parcours_charts
+from dashboards.parcours import tables as parcours_tables
 from ptce.read import pathways as pw
 
 N_POLES = 200
@@ -216,3 +217,18 @@ def test_rates_chart_at_scale_keeps_the_ends_the_selected_pole_and_the_network()
     assert "⋯ 2 pôles sans taux publié" in names
     assert len(names) == 10 + 1 + 1 + 1 + 10 + 1 + 1
     assert bar.marker.color[names.index(f"Pôle {int(selected[1:])}")] == parcours_charts.POLE_COLOR
+
+
+def test_count_texts_write_each_cell_as_count_text_does() -> None:
+    rng = np.random.default_rng(5)
+    n = 500
+    values = pd.Series(rng.integers(0, 3000, n).astype(float))
+    labels = pd.Series([str(int(v)) for v in values], dtype=object)
+    masked = rng.random(n) < 0.3
+    values[masked] = np.nan
+    labels[masked] = rng.choice(["< 5", "s"], int(masked.sum()))
+    labels[[0, 1]] = [None, ""]  # no label: the missing count's own text
+    values[[0, 1]] = np.nan
+    expected = [parcours_tables.count_text(v, lab) for v, lab in zip(values, labels, strict=True)]
+    assert list(parcours_tables.count_texts(values, labels)) == expected
+    assert {"< 5", "s"} <= set(expected)  # masked cells keep their label
