@@ -465,34 +465,35 @@ def dynamic_exit_rates(wh: Warehouse, viewer: Viewer, year: int) -> pd.DataFrame
     """
     check_cross_pole(viewer)
     dynamic = list(DYNAMIC_CATEGORIES)
-    per_pole = query(
+    # The poles' rows and the network's (every pathway, a pole in the reference or not) in one pass
+    # over the pathways: the empty grouping set is the network, always one row.
+    both = query(
         wh,
         f"""
         with {PATHWAYS_CTE}
         select p.pole_id, p.numero, p.nom,
                count(*) filter (where coalesce(w.categorie, '') <> ?) as sorties,
                count(*) filter (where list_contains(?, w.categorie))
-                   as sorties_dynamiques
+                   as sorties_dynamiques,
+               grouping(p.pole_id) = 1 as reseau
         from parcours w
-        join poles p using (pole_id)
+        left join poles p on p.pole_id = w.pole_id
         where w.termine and year(w.fin) = ?
-        group by all
-        order by p.numero
+        group by grouping sets ((p.pole_id, p.numero, p.nom), ())
+        having grouping(p.pole_id) = 1 or p.pole_id is not null
+        order by reseau, p.numero
         """,
         [*_pole_params(None), WITHDRAWN, dynamic, year],
     )
-    network = query(
-        wh,
-        f"""
-        with {PATHWAYS_CTE}
-        select null as pole_id, null as numero, null as nom,
-               count(*) filter (where coalesce(categorie, '') <> ?) as sorties,
-               count(*) filter (where list_contains(?, categorie))
-                   as sorties_dynamiques
-        from parcours
-        where termine and year(fin) = ?
-        """,
-        [*_pole_params(None), WITHDRAWN, dynamic, year],
+    is_network = both["reseau"].astype(bool).to_numpy()
+    per_pole = both[~is_network].drop(columns="reseau").astype({"numero": "int64"})
+    network = pd.DataFrame(
+        {
+            "pole_id": [None],
+            "numero": [None],
+            "nom": [None],
+            **{c: both.loc[is_network, c].to_numpy() for c in ("sorties", "sorties_dynamiques")},
+        }
     )
     df = pd.concat([per_pole, network], ignore_index=True)
     df = _int_counts(df, ["sorties", "sorties_dynamiques"]).astype({"sorties_dynamiques": float})
