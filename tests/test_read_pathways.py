@@ -384,3 +384,36 @@ def test_a_rate_never_gives_back_a_small_count_of_dynamic_exits_to_a_pole(tmp_pa
     assert pole.at["Pôle Delta", "sorties"] == 40
     assert math.isnan(pole.at["Pôle Delta", "sorties_dynamiques"])
     assert math.isnan(pole.at["Pôle Delta", "taux"])
+
+
+def test_dynamic_exit_rates_count_a_pole_missing_from_the_reference_in_the_network_only(
+    tmp_path: Path,
+) -> None:
+    """Delta's 6 exits of 2016 (its pathways published, the pole not in `poles`): no row of its
+    own, but the network row counts them (17 + 6 = 23 exits, 11 + 2 = 13 dynamic)."""
+    path = tmp_path / "sans_delta.duckdb"
+    build_warehouse(path)
+    delta = [
+        _plain(f"d{i}", "delta", "Atelier D", D(2016, 1, 1), D(2016, 10, 31),
+               "emploi_durable" if i < 2 else "autre_sortie")
+        for i in range(6)
+    ]  # fmt: skip
+    with duckdb.connect(str(path)) as con:
+        con.executemany(
+            """
+            insert into pathways (person_key, pole_id, structure, date_entree, date_sortie, categorie_sortie,
+                parcours_id, etape, mobilite_interne, fin_parcours, sexe, tranche_age, deld, rsa, qpv, rqth)
+            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [list(r) for r in delta],
+        )
+    wh = Warehouse(str(path), path.stat().st_mtime_ns)
+    rates = reads.dynamic_exit_rates(wh, STAFF, 2016)
+    assert rates["pole_id"].tolist() == ["alpha", "beta", "gamma", None]
+    assert rates["numero"].tolist() == [1, 2, 3, None]
+    network = rates.iloc[-1]
+    assert (network["sorties"], network["sorties_dynamiques"]) == (23, 13)
+    # A year without any exit: the network row alone, no exit and no rate.
+    empty = reads.dynamic_exit_rates(wh, STAFF, 2030)
+    assert empty["pole_id"].tolist() == [None]
+    assert empty["sorties"].tolist() == [0] and math.isnan(empty["taux"].iloc[0])

@@ -56,12 +56,15 @@ with left:
         reference = viewer.pole_id
         st.markdown(f"**Votre pôle** : {display.escape_markdown(names[reference])}")
     else:
+        # Labels made once: looked up pole by pole, two thousand poles cost seconds.
+        choice_labels = {
+            p: tables.pole_label(n, names[p])
+            for p, n in zip(groups["pole_id"], groups["numero"], strict=True)
+        }
         reference = st.selectbox(
             "Pôle de référence (mis en évidence)",
             list(groups["pole_id"]),
-            format_func=lambda p: tables.pole_label(
-                groups.loc[groups["pole_id"] == p, "numero"].iloc[0], names[p]
-            ),
+            format_func=choice_labels.__getitem__,
             key="comparer_pole",
         )
 with right:
@@ -87,11 +90,7 @@ values = reads.comparison_values(wh, year, tuple(codes))
 shown = values[values["pole_id"].isin(compared)]
 
 st.subheader("Classement des pôles", anchor=False)
-st.caption(
-    "Barres classées du meilleur au moins bon (selon le sens de l'indicateur) ; trait en tirets : "
-    "médiane du réseau ; bande grise : la moitié des pôles, entre le premier et le troisième "
-    "quartile. Le pôle de référence est en foncé, marqué ▶."
-)
+st.caption(tables.ranked_caption(len(compared)))
 for code in codes:
     rows = shown[shown["code"] == code]
     if rows.empty:
@@ -126,10 +125,7 @@ st.download_button(
 )
 
 st.subheader("Évolution dans le temps", anchor=False)
-st.caption(
-    "Une petite courbe par indicateur : les pôles comparés, le pôle de référence en gras, "
-    "la médiane en tirets."
-)
+st.caption(tables.series_caption(len(compared)))
 series = reads.comparison_series(wh, tuple(codes))
 st.plotly_chart(charts.small_multiples_figure(series, compared, reference), width="stretch", key="evolution")
 
@@ -156,8 +152,11 @@ else:
     missed = tables.missed_targets(targets)
     if missed:
         st.markdown("**Objectifs non atteints**")
-        for line in missed:
-            st.text(f"• {line}")
+        if len(missed) <= tables.MAX_POLES_DRAWN:
+            for line in missed:
+                st.text(f"• {line}")
+        else:  # a national network: one block, thousands of elements would take seconds to send
+            st.text("\n".join(f"• {line}" for line in missed))
 
 st.subheader("Comparaison ajustée", anchor=False)
 indicator = st.selectbox(

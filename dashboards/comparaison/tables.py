@@ -23,6 +23,13 @@ from dashboards.shared.target_tables import (  # noqa: F401 - the page's tables 
     targets_table,
 )
 
+# Beyond this many compared poles, the charts draw the distribution and the reference pole rather
+# than one mark per pole (the overview map's `FULL_SIZE_MARKERS` threshold, dashboards/shared/maps.py);
+# the captions say so.
+MAX_POLES_DRAWN = 60
+# At scale, the ranked bars keep this many poles at each end of the ranking.
+RANKED_ENDS = 10
+
 # Shown first: one size-independent indicator per main question (jobs, exits, lasting employment).
 DEFAULT_CODES = ("emplois_crees_par_membre", "taux_sortie_dynamique", "emploi_durable_pour_100_accompagnes")
 # At most this many indicators at once: a page of ranked bars stays readable.
@@ -91,6 +98,36 @@ def stats_text(rows: pd.DataFrame) -> str:
         f"Médiane du réseau : {value_with_unit(first['mediane'], unite)} ; la moitié des pôles entre "
         f"{value_with_unit(first['q1'], unite)} et {value_with_unit(first['q3'], unite)} "
         f"(sur {n} pôle{'s' if n > 1 else ''} dont la valeur est publiée)."
+    )
+
+
+def ranked_caption(n_compared: int) -> str:
+    """How to read the ranked bars; beyond `MAX_POLES_DRAWN` poles, which of them are drawn."""
+    text = (
+        "Barres classées du meilleur au moins bon (selon le sens de l'indicateur) ; trait en tirets : "
+        "médiane du réseau ; bande grise : la moitié des pôles, entre le premier et le troisième "
+        "quartile. Le pôle de référence est en foncé, marqué ▶."
+    )
+    if n_compared <= MAX_POLES_DRAWN:
+        return text
+    return (
+        f"{text} Au-delà de {MAX_POLES_DRAWN} pôles, seuls les {RANKED_ENDS} meilleurs, les "
+        f"{RANKED_ENDS} derniers et le pôle de référence ont leur barre ; le tableau de comparaison "
+        "ci-dessous donne tous les pôles."
+    )
+
+
+def series_caption(n_compared: int) -> str:
+    """How to read the small charts over time (lines per pole, or their band at scale)."""
+    if n_compared <= MAX_POLES_DRAWN:
+        return (
+            "Une petite courbe par indicateur : les pôles comparés, le pôle de référence en gras, "
+            "la médiane en tirets."
+        )
+    return (
+        f"Un petit graphique par indicateur : au-delà de {MAX_POLES_DRAWN} pôles, la bande bleue "
+        "couvre la moitié des pôles comparés (du premier au troisième quartile de chaque année), "
+        "le pôle de référence est en gras, la médiane du réseau en tirets."
     )
 
 

@@ -48,6 +48,14 @@ SANKEY_PAD = 14  # pixels between two nodes of a column
 SANKEY_ROW_PX = 30  # room per node in the tallest column
 SANKEY_MIN_HEIGHT = 440
 SANKEY_MARGIN = {"l": 10, "r": 10, "t": 50, "b": 10}
+# Beyond this many entry nodes (a national network's poles), the largest keep a node of their own
+# and the others are gathered into one (`OTHERS`): two thousand nodes in a column are unreadable.
+SANKEY_MAX_ENTRIES = 30
+OTHERS = "__autres__"
+# Beyond this many poles, the rates chart keeps the `RANKED_ENDS` highest and lowest rates and the
+# selected pole (the overview map's `FULL_SIZE_MARKERS` threshold, dashboards/shared/maps.py).
+MAX_POLES_DRAWN = 60
+RANKED_ENDS = 10
 
 
 def _rgba(hex_color: str, alpha: float) -> str:
@@ -73,13 +81,41 @@ def _node_label(stage: str, pole_name: object, name: object) -> str:
     return plain_text(name)
 
 
+def _gather_entries(shown: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """The links with the entry nodes beyond the `SANKEY_MAX_ENTRIES - 1` largest (persons
+    leaving them, shown links only) gathered into one `OTHERS` node, last; and how many were
+    gathered (0: the links as they were)."""
+    entry = (shown["source_etape"] == "entree").to_numpy()
+    key = shown["source_pole"].astype(object).fillna("") + "|" + shown["source"].astype(object).fillna("")
+    sizes = shown.loc[entry, "personnes"].groupby(key[entry], sort=False).sum()
+    if len(sizes) <= SANKEY_MAX_ENTRIES:
+        return shown, 0
+    kept = sizes.sort_values(ascending=False, kind="stable").index[: SANKEY_MAX_ENTRIES - 1]
+    gathered = entry & ~key.isin(kept).to_numpy()
+    out = shown.astype({"source_pole": object, "source": object, "source_pole_nom": object})
+    out.loc[gathered, ["source_pole", "source_pole_nom", "numero", "source"]] = [None, None, None, OTHERS]
+    columns = ["source_etape", "source_pole", "source", "target_etape", "target_pole", "target"]
+    out = (
+        out.assign(_autres=gathered)
+        .groupby([*columns, "_autres"], sort=False, dropna=False)
+        .agg(personnes=("personnes", "sum"), source_pole_nom=("source_pole_nom", "first"))
+        .reset_index()
+        .sort_values("_autres", kind="stable")
+        .drop(columns="_autres")
+    )
+    return out, len(sizes) - len(kept)
+
+
 def sankey_figure(flows: pd.DataFrame, network: bool) -> go.Figure:
     """Entry structure → structure after internal moves → outcome, link widths in persons.
 
     `flows`: rows of `reads.pathway_flows` (masked links, NaN, are left out). `network`: the
-    network's flows, from each pole (not its structures) through one « moved » node.
+    network's flows, from each pole (not its structures) through one « moved » node. Beyond
+    `SANKEY_MAX_ENTRIES` entry nodes, the smallest are gathered into one (`_gather_entries`).
     """
     shown = flows[flows["personnes"].notna() & (flows["personnes"] > 0)].copy()
+    shown, n_gathered = _gather_entries(shown)
+    others_label = f"{'Autres pôles' if network else 'Autres structures'} ({fmt_number(n_gathered)})"
     nodes: dict[tuple[str, object, object], int] = {}
     stages: list[str] = []
     labels: list[str] = []
@@ -94,7 +130,7 @@ def sankey_figure(flows: pd.DataFrame, network: bool) -> go.Figure:
         key = (stage, None if stage == "issue" else _present(pole), _present(name))
         if key not in nodes:
             nodes[key] = len(labels)
-            label = _node_label(stage, pole_names.get(pole), name)
+            label = others_label if name == OTHERS else _node_label(stage, pole_names.get(pole), name)
             stages.append(stage)
             labels.append(label)
             colors.append(
@@ -230,35 +266,83 @@ def exits_figure(exits: pd.DataFrame) -> go.Figure:
     return base_layout(fig, height=420, legend=legend, margin={"l": 10, "r": 10, "t": 70, "b": 10})
 
 
+def _rate_text(taux: object, n: object, label: object, masked: bool) -> str:
+    """A pole's bar label: its rate and n, or why no rate is shown."""
+    if masked:
+        return (
+            f"n {label} sorties : taux non publié"
+            if str(label).startswith("<")
+            else "taux non publié (secret statistique)"
+        )
+    if taux is None or pd.isna(taux):
+        # No rate on exits shown: withheld when it would give back a small count of persons.
+        return "aucune sortie" if not n else "taux non publié (secret statistique)"
+    return f"{fmt_percent(taux)} · n = {fmt_number(float(n))} sorties"
+
+
+def _gap(n: int, what: str) -> tuple[str, str]:
+    """A row standing for poles not drawn: its (unique) label on the axis and its text."""
+    plural = "s" if n > 1 else ""
+    return f"⋯ {fmt_number(n)} pôle{plural} {what}", "voir le tableau ci-dessous"
+
+
+def _rates_at_scale(rates: pd.DataFrame, selected: str | None) -> list[pd.Series | tuple[str, str]]:
+    """The rows drawn beyond `MAX_POLES_DRAWN` poles, top first: the `RANKED_ENDS` highest and
+    lowest published rates, the selected pole, a row per run of poles left out and one for the
+    poles without a published rate, then the network."""
+    poles = rates[rates["pole_id"].notna()]
+    network = [row for _, row in rates[rates["pole_id"].isna()].iterrows()]
+    ranked = poles[poles["taux"].notna()].sort_values("taux", ascending=False, kind="stable")
+    unranked = poles[poles["taux"].isna()]
+    out: list[pd.Series | tuple[str, str]] = []
+    if len(ranked) <= 2 * RANKED_ENDS + 1:
+        out.extend(row for _, row in ranked.iterrows())
+    else:
+        middle = ranked.iloc[RANKED_ENDS:-RANKED_ENDS]
+        out.extend(row for _, row in ranked.iloc[:RANKED_ENDS].iterrows())
+        mine = (middle["pole_id"] == selected).to_numpy()
+        if mine.any():
+            at = int(mine.argmax())
+            if at > 0:
+                out.append(_gap(at, "au taux plus élevé"))
+            out.append(middle.iloc[at])
+            if at < len(middle) - 1:
+                out.append(_gap(len(middle) - at - 1, "au taux plus bas"))
+        else:
+            out.append(_gap(len(middle), "entre les deux"))
+        out.extend(row for _, row in ranked.iloc[-RANKED_ENDS:].iterrows())
+    own = unranked[unranked["pole_id"] == selected]
+    out.extend(row for _, row in own.iterrows())
+    if len(unranked) > len(own):
+        out.append(_gap(len(unranked) - len(own), "sans taux publié"))
+    return out + network
+
+
 def rates_figure(rates: pd.DataFrame, selected: str | None) -> go.Figure:
     """Dynamic-exit rate of each pole and of the network, in %, each bar labelled with its n.
 
-    A pole whose exits are masked has no bar, only « n < 5 sorties : taux non publié ».
+    A pole whose exits are masked has no bar, only « n < 5 sorties : taux non publié ». Beyond
+    `MAX_POLES_DRAWN` poles: the `RANKED_ENDS` highest and lowest rates, the selected pole and the
+    network, the others counted in rows of their own (the table below the chart lists them all).
     """
-    names = [
-        NETWORK_LABEL if pd.isna(p) else plain_text(n)
-        for p, n in zip(rates["pole_id"], rates["nom"], strict=True)
-    ]
-    colors = [
-        NETWORK_COLOR if pd.isna(p) else (POLE_COLOR if p == selected else OTHER_POLE_COLOR)
-        for p in rates["pole_id"]
-    ]
-    texts = []
-    for taux, n, label, masked in zip(
-        rates["taux"], rates["sorties"], rates["sorties_libelle"], rates["sorties_masque"], strict=True
-    ):
-        if masked:
-            texts.append(
-                f"n {label} sorties : taux non publié"
-                if str(label).startswith("<")
-                else "taux non publié (secret statistique)"
-            )
-        elif taux is None or pd.isna(taux):
-            # No rate on exits shown: withheld when it would give back a small count of persons.
-            texts.append("aucune sortie" if not n else "taux non publié (secret statistique)")
-        else:
-            texts.append(f"{fmt_percent(taux)} · n = {fmt_number(float(n))} sorties")
-    values = [None if t is None or pd.isna(t) else float(t) * 100 for t in rates["taux"]]
+    if len(rates) > MAX_POLES_DRAWN + 1:
+        rows = _rates_at_scale(rates, selected)
+    else:
+        rows = [row for _, row in rates.iterrows()]
+    names, colors, texts, values = [], [], [], []
+    for row in rows:
+        if isinstance(row, tuple):  # poles left out
+            names.append(row[0])
+            colors.append("rgba(0, 0, 0, 0)")
+            texts.append(row[1])
+            values.append(None)
+            continue
+        p = row["pole_id"]
+        names.append(NETWORK_LABEL if pd.isna(p) else plain_text(row["nom"]))
+        colors.append(NETWORK_COLOR if pd.isna(p) else (POLE_COLOR if p == selected else OTHER_POLE_COLOR))
+        texts.append(_rate_text(row["taux"], row["sorties"], row["sorties_libelle"], row["sorties_masque"]))
+        taux = row["taux"]
+        values.append(None if taux is None or pd.isna(taux) else float(taux) * 100)
     fig = go.Figure(
         go.Bar(
             x=[v if v is not None else 0 for v in values],

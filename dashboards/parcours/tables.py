@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 
 from dashboards.shared.table_format import PERCENT, Table
@@ -43,6 +44,18 @@ def count_text(value: object, label: object = None) -> str:
     return fmt_number(None if value is None or pd.isna(value) else float(value))
 
 
+def count_texts(values: pd.Series, labels: pd.Series) -> np.ndarray:
+    """`count_text` of each (value, label) pair, the numbers formatted once per distinct value
+    (a table of two thousand poles repeats the same small counts)."""
+    numbers = pd.to_numeric(values, errors="coerce").astype(float)
+    codes, uniques = pd.factorize(numbers, use_na_sentinel=True)
+    # A missing value's code is -1: the last text, that of a missing count.
+    texts = np.array([*(fmt_number(float(v)) for v in uniques), fmt_number(None)], dtype=object)[codes]
+    label_array = labels.to_numpy(dtype=object)
+    labelled = np.array([isinstance(lab, str) and bool(lab) for lab in label_array], dtype=bool)
+    return np.where(labelled & numbers.isna().to_numpy(), label_array, texts)
+
+
 def persons_phrase(n: object, word: str = "personnes") -> str:
     """« 1 234 personnes », « 1 personne » (singular below 2), « un nombre non publié de
     personnes » when masked."""
@@ -55,11 +68,7 @@ def persons_phrase(n: object, word: str = "personnes") -> str:
 def _count_column(frame: pd.DataFrame, value: str = "personnes") -> pd.Series:
     """Typed counts when nothing is masked, else every cell as its French label."""
     if bool(frame["masque"].any()):
-        return pd.Series(
-            [count_text(v, lab) for v, lab in zip(frame[value], frame["libelle"], strict=True)],
-            index=frame.index,
-            dtype=object,
-        )
+        return pd.Series(count_texts(frame[value], frame["libelle"]), index=frame.index, dtype=object)
     return frame[value].astype("Int64")
 
 
@@ -123,9 +132,7 @@ def rqth_text(row: Mapping[str, object]) -> str:
 def breakdown_by_pole_table(frame: pd.DataFrame, variable: str) -> Table:
     """One breakdown, pole × modality, every cell as shown (« < 5 », « s » where masked)."""
     modalities = [m for m in pw.MODALITIES[variable] if m in set(frame["modalite"])]
-    cells = frame.assign(
-        texte=[count_text(v, lab) for v, lab in zip(frame["personnes"], frame["libelle"], strict=True)]
-    )
+    cells = frame.assign(texte=count_texts(frame["personnes"], frame["libelle"]))
     wide = cells.pivot_table(index=["numero", "nom"], columns="modalite", values="texte", aggfunc="first")
     wide = wide.reindex(columns=modalities).fillna("–").reset_index().sort_values("numero")
     out = pd.DataFrame({"Pôle": wide["nom"].astype(str).to_numpy()})
@@ -137,9 +144,7 @@ def breakdown_by_pole_table(frame: pd.DataFrame, variable: str) -> Table:
 def exits_by_pole_table(frame: pd.DataFrame) -> Table:
     """Exits of a year, pole × outcome, every cell as shown (« < 5 », « s » where masked)."""
     order = [c for c in pw.EXIT_LABELS if c in set(frame["categorie"])]
-    cells = frame.assign(
-        texte=[count_text(v, lab) for v, lab in zip(frame["personnes"], frame["libelle"], strict=True)]
-    )
+    cells = frame.assign(texte=count_texts(frame["personnes"], frame["libelle"]))
     wide = cells.pivot_table(index=["numero", "nom"], columns="categorie", values="texte", aggfunc="first")
     wide = wide.reindex(columns=order).fillna("0").reset_index().sort_values("numero")
     out = pd.DataFrame({"Pôle": wide["nom"].astype(str).to_numpy()})

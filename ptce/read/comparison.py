@@ -301,25 +301,36 @@ def series(wh: Warehouse, viewer: Viewer, codes: Sequence[str]) -> pd.DataFrame:
     wide = _raw_values(wh, None, needed)
     by_year = dict(iter(wide.groupby(level="annee")))
     no_value = pd.DataFrame(index=pd.Index([], name="pole_id"))
-    frames = []
-    # Every year with a published value, whether or not the chosen codes have one that year.
-    for year in _value_years(wh):
+    pole_ids = list(poles["pole_id"])
+    codes = list(chosen["code"])
+    n, k = len(pole_ids), len(codes)
+    parts: dict[str, list[np.ndarray]] = {"annee": [], "valeur": [], "masque": [], "mediane": []}
+    # Every year with a published value, whether or not the chosen codes have one that year: each
+    # year masked on its own (`_protect`), its rows made whole columns at once (code by code, every
+    # pole in each), as one small frame per code and year did.
+    years = _value_years(wh)
+    for year in years:
         year_values = by_year[year].droplevel("annee") if year in by_year else no_value
-        values, labels = _protect(year_values, needed, viewer, list(poles["pole_id"]))
-        for ind in chosen.itertuples(index=False):
-            part = pd.DataFrame(
-                {
-                    "pole_id": values.index,
-                    "annee": int(year),
-                    "code": ind.code,
-                    "valeur": values[ind.code].to_numpy(),
-                    "masque": labels[ind.code].to_numpy(),
-                    "mediane": values[ind.code].median(),
-                }
-            )
-            frames.append(part)
+        values, labels = _protect(year_values, needed, viewer, pole_ids)
+        parts["annee"].append(np.full(n * k, int(year), dtype=np.int64))
+        parts["valeur"].append(values[codes].to_numpy(dtype=float).ravel(order="F"))
+        parts["masque"].append(labels[codes].to_numpy(dtype=object).ravel(order="F"))
+        parts["mediane"].append(np.repeat(values[codes].median().to_numpy(dtype=float), n))
     columns = ["pole_id", "annee", "code", "valeur", "masque", "mediane"]
-    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+    if years and k:
+        frame = pd.DataFrame(
+            {
+                "pole_id": pd.Series(np.tile(np.asarray(pole_ids, dtype=object), k * len(years)), dtype=str),
+                "annee": np.concatenate(parts["annee"]),
+                "code": pd.Series(
+                    np.tile(np.repeat(np.asarray(codes, dtype=object), n), len(years)), dtype=str
+                ),
+                **{c: np.concatenate(parts[c]) for c in ("valeur", "masque", "mediane")},
+            },
+            columns=columns,
+        )
+    else:
+        frame = pd.DataFrame(columns=columns)
     frame = poles[["pole_id", "numero", "nom", "nom_court"]].merge(frame, on="pole_id")
     frame = frame.merge(chosen[["code", "libelle", "unite"]], on="code")
     frame["masque"] = frame["masque"].astype(object).where(frame["masque"].notna(), None)

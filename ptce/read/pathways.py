@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ptce import small_cells
@@ -204,12 +205,31 @@ def _int_counts(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     return frame
 
 
+def _labels(values: pd.Series) -> np.ndarray:
+    """`fmt_number` of each value, computed once per distinct value (counts repeat a lot)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    # A missing value's code is -1: the last label, that of NaN.
+    labels = np.array([*(fmt_number(v) for v in uniques), fmt_number(float("nan"))], dtype=object)
+    return labels[codes]
+
+
 def _unmasked(df: pd.DataFrame, value: str) -> pd.DataFrame:
     out = df.copy()
     out[value] = out[value].astype(float)
     out["masque"] = False
-    out["libelle"] = [fmt_number(v) for v in out[value]]
+    out["libelle"] = _labels(out[value])
     return out
+
+
+def _key(df: pd.DataFrame, columns: str | list[str]) -> pd.Series:
+    """One text key per row from `columns` (missing as empty), joined by « | »: whole columns at
+    once, the same keys (so the same table, in the same order) as joining them row by row."""
+    columns = [columns] if isinstance(columns, str) else columns
+    parts = [df[c].astype(object).fillna("").astype(str) for c in columns]
+    key = parts[0]
+    for part in parts[1:]:
+        key = key + "|" + part
+    return key
 
 
 def _mask_long(
@@ -221,10 +241,8 @@ def _mask_long(
     if not masked or df.empty:
         return _unmasked(df, "personnes")
     work = df.copy()
-    keys = {"_ligne": rows, "_colonne": columns}
-    for key, cols in keys.items():
-        cols = [cols] if isinstance(cols, str) else cols
-        work[key] = work[cols].astype(object).fillna("").astype(str).agg("|".join, axis=1)
+    work["_ligne"] = _key(df, rows)
+    work["_colonne"] = _key(df, columns)
     out = small_cells.suppress_long(work, rows="_ligne", columns="_colonne", value="personnes")
     shown = out[small_cells.LONG_VALUE].astype(float)
     # The private count leaves here replaced by what may be published.
@@ -447,34 +465,35 @@ def dynamic_exit_rates(wh: Warehouse, viewer: Viewer, year: int) -> pd.DataFrame
     """
     check_cross_pole(viewer)
     dynamic = list(DYNAMIC_CATEGORIES)
-    per_pole = query(
+    # The poles' rows and the network's (every pathway, a pole in the reference or not) in one pass
+    # over the pathways: the empty grouping set is the network, always one row.
+    both = query(
         wh,
         f"""
         with {PATHWAYS_CTE}
         select p.pole_id, p.numero, p.nom,
                count(*) filter (where coalesce(w.categorie, '') <> ?) as sorties,
                count(*) filter (where list_contains(?, w.categorie))
-                   as sorties_dynamiques
+                   as sorties_dynamiques,
+               grouping(p.pole_id) = 1 as reseau
         from parcours w
-        join poles p using (pole_id)
+        left join poles p on p.pole_id = w.pole_id
         where w.termine and year(w.fin) = ?
-        group by all
-        order by p.numero
+        group by grouping sets ((p.pole_id, p.numero, p.nom), ())
+        having grouping(p.pole_id) = 1 or p.pole_id is not null
+        order by reseau, p.numero
         """,
         [*_pole_params(None), WITHDRAWN, dynamic, year],
     )
-    network = query(
-        wh,
-        f"""
-        with {PATHWAYS_CTE}
-        select null as pole_id, null as numero, null as nom,
-               count(*) filter (where coalesce(categorie, '') <> ?) as sorties,
-               count(*) filter (where list_contains(?, categorie))
-                   as sorties_dynamiques
-        from parcours
-        where termine and year(fin) = ?
-        """,
-        [*_pole_params(None), WITHDRAWN, dynamic, year],
+    is_network = both["reseau"].astype(bool).to_numpy()
+    per_pole = both[~is_network].drop(columns="reseau").astype({"numero": "int64"})
+    network = pd.DataFrame(
+        {
+            "pole_id": [None],
+            "numero": [None],
+            "nom": [None],
+            **{c: both.loc[is_network, c].to_numpy() for c in ("sorties", "sorties_dynamiques")},
+        }
     )
     df = pd.concat([per_pole, network], ignore_index=True)
     df = _int_counts(df, ["sorties", "sorties_dynamiques"]).astype({"sorties_dynamiques": float})
