@@ -105,9 +105,10 @@ widgets.show_table(tables.comparison_table(shown), key="comparaison", file_name=
 long = tables.comparison_export(shown)
 publication = reads.publication(wh)
 demo = not publication.empty and bool(publication.iloc[0]["donnees_demo"])
+# Both files are written when clicked (callables): a workbook of 2,000 poles costs seconds per run.
 st.download_button(
     "Télécharger le tableau détaillé (Excel, XLSX)",
-    data=export.to_xlsx(long, sheet=f"Comparaison {year}", title=tables.export_title(year, demo)),
+    data=lambda: export.to_xlsx(long, sheet=f"Comparaison {year}", title=tables.export_title(year, demo)),
     file_name=f"comparaison_{year}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     icon=":material/download:",
@@ -116,7 +117,7 @@ st.download_button(
 )
 st.download_button(
     "Télécharger le tableau détaillé (CSV pour Excel)",
-    data=export.to_excel_csv(long),
+    data=lambda: export.to_excel_csv(long),
     file_name=f"comparaison_detail_{year}.csv",
     mime="text/csv",
     icon=":material/download:",
