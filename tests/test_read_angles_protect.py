@@ -1,0 +1,73 @@
+"""`ptce.read.angles.protect_year` at scale: the fast one-column small cells give the same frames.
+
+Each count of persons by pole is one table (poles, then the network total) through
+`small_cells.suppress_series`, which protects a one-column table with `_column_masks` rather than
+the general sweep (`_grid_masks`). On generated poles (small counts, zeros, gaps, shares made of
+them), every frame of `protect_year` is the same both ways.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ptce import small_cells
+from ptce.read.angles import ProtectedYear, protect_year
+
+PEOPLE = {"salaries", "cdi", "formes", "absent"}
+
+
+def indicators() -> pd.DataFrame:
+    """Counts of persons, a yes/no value, and shares made of the counts (as `angle_indicators`)."""
+    rows = [
+        ("salaries", False, [], []),
+        ("cdi", False, [], []),
+        ("formes", False, [], []),
+        ("oui_non", False, [], []),
+        ("part_cdi", True, ["cdi"], ["salaries"]),
+        ("part_formes", True, ["formes"], ["salaries", "cdi"]),
+        ("part_absente", True, ["absent"], ["salaries"]),
+    ]
+    return pd.DataFrame(rows, columns=["code", "derive", "numerateur", "denominateur"])
+
+
+def generated_year(seed: int, n_poles: int) -> tuple[pd.DataFrame, list[str]]:
+    """One year's values by pole: mostly large counts, some small, zeros and unreported."""
+    rng = np.random.default_rng(seed)
+    pole_ids = [f"P{i:04d}" for i in range(n_poles)]
+    wide = pd.DataFrame(index=pole_ids)
+    for code in ("salaries", "cdi", "formes"):
+        values = rng.integers(5, 400, n_poles).astype(float)
+        small = rng.random(n_poles) < rng.choice([0.0, 0.002, 0.05, 0.3])
+        values[small] = rng.integers(1, 5, int(small.sum()))
+        values[rng.random(n_poles) < 0.05] = 0
+        values[rng.random(n_poles) < 0.1] = np.nan
+        wide[code] = values
+    wide["oui_non"] = rng.integers(0, 2, n_poles).astype(float)
+    wide["part_cdi"] = wide["cdi"] / wide["salaries"].replace(0, np.nan)
+    wide["part_formes"] = wide["formes"] / (wide["salaries"] + wide["cdi"]).replace(0, np.nan)
+    # Some poles did not report this year; the rows come unordered, as the warehouse gives them.
+    reported = wide.sample(frac=0.9, random_state=seed)
+    return reported, pole_ids
+
+
+def assert_same(new: ProtectedYear, old: ProtectedYear) -> None:
+    pd.testing.assert_frame_equal(new.values, old.values)
+    pd.testing.assert_frame_equal(new.labels, old.labels)
+    pd.testing.assert_frame_equal(new.dens, old.dens)
+    pd.testing.assert_frame_equal(new.den_hidden, old.den_hidden)
+    pd.testing.assert_series_equal(new.totals, old.totals)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_protect_year_is_the_same_with_the_general_sweep(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    wide, pole_ids = generated_year(seed, int(np.random.default_rng(seed).choice([3, 12, 60, 400])))
+    new = protect_year(wide, indicators(), PEOPLE, pole_ids)
+    with monkeypatch.context() as m:
+        m.setattr(small_cells, "_column_masks", lambda c, s: small_cells._grid_masks(c.reshape(-1, 1), s))
+        old = protect_year(wide, indicators(), PEOPLE, pole_ids)
+    assert_same(new, old)
+    # The comparison is not of empty masks: a year with a small count has masked values.
+    counts = wide[["salaries", "cdi", "formes"]]
+    assert new.labels.notna().any().any() == bool(((counts >= 1) & (counts < 5)).any().any())
