@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -429,3 +430,87 @@ def test_read_layer_never_lets_a_small_count_of_persons_out(
         assert all(masks[key] == "< 5" for key in small)
         # A masked value is never given to a chart.
         assert by_pole.loc[by_pole["masque"].notna(), "valeur"].isna().all()
+
+
+def many_poles_frame(n: int, unite: str = "personnes", seed: int = 16) -> pd.DataFrame:
+    """`n` generated poles for one indicator: values, ties, masked small counts and gaps."""
+    rng = np.random.default_rng(seed)
+    values = rng.integers(0, 50, n).astype(float) if unite != "oui/non" else rng.integers(0, 2, n) * 1.0
+    masks = np.full(n, None, dtype=object)
+    masks[rng.random(n) < 0.1] = "< 5"
+    values[masks != None] = np.nan  # noqa: E711 - element-wise on an object array
+    values[rng.random(n) < 0.1] = np.nan
+    return pd.DataFrame(
+        {
+            "pole_id": [f"P{i:04d}" for i in range(n)],
+            "numero": range(1, n + 1),
+            "nom": [f"Pôle {i}" for i in range(1, n + 1)],
+            "code": "pluriactifs",
+            "libelle": "Travailleurs pluriactifs accompagnés",
+            "unite": unite,
+            "personnes": True,
+            "derive": False,
+            "valeur": values,
+            "masque": masks,
+            "denominateur": None,
+        }
+    )
+
+
+def test_poles_chart_at_scale_keeps_the_highest_values_and_the_viewers_pole() -> None:
+    rows_ = many_poles_frame(200)
+    masked = rows_[rows_["masque"].notna()].iloc[0]
+    fig = angle_charts.poles_figure(rows_, 2024, viewer_pole=masked["pole_id"])
+
+    bar = fig.data[0]
+    assert len(fig.data) == 1 and len(bar.y) == angle_charts.TOP_POLES + 1
+    valued = rows_.dropna(subset=["valeur"]).sort_values(["valeur", "numero"], ascending=[False, True])
+    top = valued.head(angle_charts.TOP_POLES)
+    expected = [f"{n}. {nom}" for n, nom in zip(top["numero"], top["nom"], strict=True)]
+    assert list(bar.y) == [*expected, f"{masked['numero']}. {masked['nom']}"]
+    assert list(bar.x[:-1]) == top["valeur"].tolist() and bar.x[-1] is None
+    # The viewer's pole is in its own colour, its masked value written at the axis: one annotation.
+    assert list(bar.marker.color) == [angle_charts.POLE_COLOR] * angle_charts.TOP_POLES + [
+        angle_charts.VIEWER_COLOR
+    ]
+    assert [a.text for a in fig.layout.annotations] == ["< 5"]
+    n_masked, n_missing = int(rows_["masque"].notna().sum()), int(rows_["valeur"].isna().sum())
+    assert f"sur {len(valued)} pôles ayant une valeur publiée" in fig.layout.title.text
+    assert f"{n_masked} masquées" in fig.layout.title.text
+    assert f"{n_missing - n_masked} pôles sans valeur" in fig.layout.title.text
+    # Staff (no pole of their own): the top only, no annotation.
+    staff = angle_charts.poles_figure(rows_, 2024)
+    assert len(staff.data[0].y) == angle_charts.TOP_POLES and not staff.layout.annotations
+
+
+def test_poles_chart_at_scale_counts_the_poles_by_answer_for_yes_no() -> None:
+    rows_ = many_poles_frame(300, unite="oui/non")
+    fig = angle_charts.poles_figure(rows_, 2024, viewer_pole="P0003")
+
+    bar = fig.data[0]
+    assert list(bar.x) == ["oui", "non", "masqué (secret statistique)", "sans valeur"]
+    assert list(bar.y) == [
+        int((rows_["valeur"] == 1).sum()),
+        int((rows_["valeur"] == 0).sum()),
+        int(rows_["masque"].notna().sum()),
+        int((rows_["valeur"].isna() & rows_["masque"].isna()).sum()),
+    ]
+    assert sum(bar.y) == 300
+    own = rows_.set_index("pole_id").loc["P0003"]
+    if isinstance(own["masque"], str):
+        answer = own["masque"]
+    elif pd.isna(own["valeur"]):
+        answer = "–"
+    else:
+        answer = "oui" if own["valeur"] == 1 else "non"
+    assert fig.layout.title.text.endswith(f"votre pôle : {answer}</span>")
+
+
+def test_poles_chart_up_to_the_limit_has_a_bar_per_pole_and_an_annotation_per_gap() -> None:
+    rows_ = many_poles_frame(angle_charts.ONE_BAR_PER_POLE)
+    fig = angle_charts.poles_figure(rows_, 2024, viewer_pole="P0003")
+
+    assert len(fig.data[0].y) == angle_charts.ONE_BAR_PER_POLE  # every pole, in number order
+    assert list(fig.data[0].y[:2]) == ["1. Pôle 1", "2. Pôle 2"]
+    assert len(fig.layout.annotations) == int(rows_["valeur"].isna().sum())
+    assert fig.data[0].marker.color == angle_charts.POLE_COLOR  # the demo's chart, unchanged
