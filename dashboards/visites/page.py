@@ -95,11 +95,7 @@ if matrix.empty:
     st.info("Aucune visite apprenante tenue n'a encore réuni deux pôles.")
 else:
     st.plotly_chart(charts.matrix_figure(matrix, participation), width="stretch", key="visites_matrice")
-    st.caption(
-        "Nombre de visites apprenantes tenues où le pôle de la ligne est venu chez le pôle de la "
-        "colonne (le pôle hôte). Une ligne vide : un pôle qui n'a encore visité personne ; une "
-        "colonne vide : un pôle qui n'a encore reçu personne."
-    )
+    st.caption(tables.matrix_caption(matrix, participation))
 
 # --- Participation ----------------------------------------------------------------------------------
 st.subheader("Participation des pôles")

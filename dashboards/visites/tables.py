@@ -14,6 +14,7 @@ from datetime import date
 
 import pandas as pd
 
+from dashboards.shared.maps import FULL_SIZE_MARKERS
 from dashboards.shared.table_format import DATE, Table
 from ptce.contract import OFFER_STATUSES
 from ptce.fmt import fmt_count, fmt_number
@@ -199,6 +200,42 @@ def rhythm_caption(rhythm: pd.DataFrame, aim: int) -> str:
             planned, "visite prévue, pas encore tenue.", "visites prévues, pas encore tenues."
         )
     return text
+
+
+# --- Who learns from whom -----------------------------------------------------------------------
+# Up to this many poles (the map's full-size markers: the demo's twelve) the matrix has a row and
+# a column per pole. A national network's 2,000 x 2,000 cells could be neither read nor drawn in
+# time: the poles that visited most (rows) and hosted most (columns), the others grouped.
+ONE_CELL_PER_POLE = FULL_SIZE_MARKERS
+TOP_MATRIX_POLES = 20
+OTHER_POLES = "Autres pôles"
+
+
+def matrix_caption(matrix: pd.DataFrame, poles: pd.DataFrame) -> str:
+    """What the matrix of `charts.matrix_figure` shows, for this many poles (`poles`: every pole)."""
+    if len(poles) <= ONE_CELL_PER_POLE:
+        return (
+            "Nombre de visites apprenantes tenues où le pôle de la ligne est venu chez le pôle de la "
+            "colonne (le pôle hôte). Une ligne vide : un pôle qui n'a encore visité personne ; une "
+            "colonne vide : un pôle qui n'a encore reçu personne."
+        )
+    ids = set(poles["pole_id"].astype(str))
+    known = matrix[matrix["visiteur"].astype(str).isin(ids) & matrix["hote"].astype(str).isin(ids)]
+    known = known[known["visites"] > 0]
+    visitors, hosts = known["visiteur"].nunique(), known["hote"].nunique()
+    text = (
+        "Nombre de visites apprenantes tenues où le pôle de la ligne est venu chez le pôle de la "
+        f"colonne (le pôle hôte) : les {fmt_number(min(visitors, TOP_MATRIX_POLES))} pôles qui ont "
+        f"fait le plus de visites (lignes) et les {fmt_number(min(hosts, TOP_MATRIX_POLES))} qui en "
+        "ont reçu le plus (colonnes)"
+    )
+    if max(visitors, hosts) > TOP_MATRIX_POLES:
+        text += f", les autres additionnés dans « {OTHER_POLES} »"
+    return (
+        f"{text}. Sur {fmt_number(len(ids))} pôles, {fmt_number(len(ids) - visitors)} n'ont encore "
+        f"visité personne (pas de ligne) et {fmt_number(len(ids) - hosts)} n'ont encore reçu "
+        "personne (pas de colonne)."
+    )
 
 
 # --- Poles ---------------------------------------------------------------------------------------
