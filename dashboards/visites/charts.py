@@ -35,6 +35,7 @@ from dashboards.visites.tables import (
     OTHER_POLES,
     TOP_MATRIX_POLES,
     kind_label,
+    most_present,
     offer_label,
 )
 from ptce.contract import VISIT_TYPES
@@ -305,8 +306,15 @@ def _heatmap(z: list[list[int]] | np.ndarray, rows: list[str], columns: list[str
 
 
 def participation_figure(participation: pd.DataFrame) -> go.Figure:
-    """Events each pole hosted and attended (held events), side by side, poles by number."""
-    order = participation.sort_values("numero")
+    """Events each pole hosted and attended (held events), side by side, poles by number.
+
+    Beyond `ONE_CELL_PER_POLE` poles: the `TOP_MATRIX_POLES` poles present at the most events
+    (hosted and attended, ties by number), most present first (`tables.most_present`).
+    """
+    if len(participation) > ONE_CELL_PER_POLE:
+        order = most_present(participation)
+    else:
+        order = participation.sort_values("numero")
     names = [plain_text(n) for n in order["nom_court"]]
     fig = go.Figure()
     for column, name, color in (

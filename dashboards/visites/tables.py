@@ -257,9 +257,39 @@ def participation_table(participation: pd.DataFrame) -> Table:
     )
 
 
+def most_present(participation: pd.DataFrame) -> pd.DataFrame:
+    """The `TOP_MATRIX_POLES` poles present at the most held events (hosted and attended), most
+    present first, ties by number: the participation chart of a large network."""
+    presence = participation["accueils"].astype(int) + participation["participations"].astype(int)
+    ranked = participation.assign(_presence=presence).sort_values(
+        ["_presence", "numero"], ascending=[False, True], kind="stable"
+    )
+    return ranked[ranked["_presence"] > 0].head(TOP_MATRIX_POLES).drop(columns="_presence")
+
+
+def participation_caption(participation: pd.DataFrame) -> str | None:
+    """What the participation chart leaves out in a large network (None when it shows every pole)."""
+    if len(participation) <= ONE_CELL_PER_POLE:
+        return None
+    shown = len(most_present(participation))
+    return (
+        f"Les {fmt_number(shown)} pôles présents au plus grand nombre d'événements tenus (accueils et "
+        f"participations), sur {fmt_number(len(participation))} : le tableau ci-dessous donne chaque pôle."
+    )
+
+
 def never_names(participation: pd.DataFrame, column: str) -> list[str]:
     """Names of the poles flagged in `column` (`jamais_accueilli`, `jamais_participe`), by number."""
     return [str(n) for n in participation.loc[participation[column].astype(bool), "nom"]]
+
+
+def never_sentence(participation: pd.DataFrame, column: str) -> str:
+    """The poles flagged in `column` as a sentence: their names (`names_sentence`), or how many
+    out of all in a large network, where a list of names could not be read."""
+    names = never_names(participation, column)
+    if len(participation) <= ONE_CELL_PER_POLE or not names:
+        return names_sentence(names, "aucun pôle")
+    return f"{fmt_count(len(names), 'pôle', 'pôles')} sur {fmt_number(len(participation))} (voir le tableau)"
 
 
 def names_sentence(names: Sequence[str], none: str) -> str:

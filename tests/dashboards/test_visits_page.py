@@ -326,6 +326,39 @@ def test_matrix_up_to_the_limit_has_every_pole() -> None:
     assert visit_tables.matrix_caption(matrix, poles).endswith("un pôle qui n'a encore reçu personne.")
 
 
+def test_participation_at_scale_shows_the_most_present_poles_and_counts_the_absent() -> None:
+    rng = np.random.default_rng(16)
+    n = 2000
+    participation = pd.DataFrame(
+        {
+            "numero": range(1, n + 1),
+            "nom": [f"Pôle {i}" for i in range(1, n + 1)],
+            "nom_court": [f"P{i}" for i in range(1, n + 1)],
+            "accueils": rng.integers(0, 3, n) * (rng.random(n) < 0.02),
+            "participations": rng.integers(0, 4, n) * (rng.random(n) < 0.05),
+        }
+    )
+    participation["jamais_accueilli"] = participation["accueils"].eq(0)
+    hosted, came = visit_charts.participation_figure(participation).data
+
+    top = visit_tables.TOP_MATRIX_POLES
+    assert len(hosted.y) == len(came.y) == top
+    presence = [a + b for a, b in zip(hosted.x, came.x, strict=True)]
+    assert presence == sorted(presence, reverse=True) and min(presence) > 0
+    total = participation["accueils"] + participation["participations"]
+    assert presence == sorted(total, reverse=True)[:top]
+    assert visit_tables.participation_caption(participation).startswith(f"Les {top} pôles présents")
+    never = int(participation["jamais_accueilli"].sum())
+    sentence = visit_tables.never_sentence(participation, "jamais_accueilli").replace(NNBSP, " ")
+    assert sentence == f"{never:,} pôles sur 2,000 (voir le tableau)".replace(",", " ")
+    # A few poles: every pole, and every name, as the demo shows them.
+    few = participation.head(12)
+    assert len(visit_charts.participation_figure(few).data[0].y) == 12
+    assert visit_tables.participation_caption(few) is None
+    names = visit_tables.never_names(few, "jamais_accueilli")
+    assert visit_tables.never_sentence(few, "jamais_accueilli") == ", ".join(names)
+
+
 def test_participation_and_offers_figures() -> None:
     participation = pd.DataFrame(
         {"numero": [2, 1], "nom_court": ["B", "A"], "accueils": [0, 2], "participations": [3, 1]}
