@@ -186,10 +186,13 @@ def angle_poles(
     personnes, derive, valeur, masque (« < 5 », « s » or null), denominateur (a share's reference
     population for the pole: the sum of its denominator codes, null when masked or not a share).
     """
-    indicators = angle_indicators(wh, viewer, domain, extra)
+    catalogue, by_year = protected_catalogue(wh)
+    # The angle's rows of the catalogue read once per publication: `angle_indicators` without a query.
+    indicators = catalogue[catalogue["domaine"].eq(domain) | catalogue["code"].isin(list(extra))]
+    indicators = indicators.reset_index(drop=True)
     poles = query(wh, "select pole_id, numero, nom from poles order by numero")
     codes = list(indicators["code"])
-    year_data = protected_catalogue(wh)[1].get(int(year))
+    year_data = by_year.get(int(year))
     if year_data is None:  # no pole value that year: nothing to protect, every value missing
         year_data = protect_year(pd.DataFrame(), indicators, set(), list(poles["pole_id"]))
     dens = year_data.dens[codes].where(~year_data.den_hidden[codes])
@@ -211,19 +214,25 @@ def _long_by_pole(
     labels: pd.DataFrame,
     dens: pd.DataFrame,
 ) -> pd.DataFrame:
-    def long(frame: pd.DataFrame, name: str) -> pd.DataFrame:
-        out = frame.rename_axis(index="pole_id", columns="code").stack(future_stack=True)
-        return out.rename(name).reset_index()
-
-    frame = long(values, "valeur").merge(long(labels, "masque"), on=["pole_id", "code"])
-    frame = frame.merge(long(dens, "denominateur"), on=["pole_id", "code"])
-    frame["masque"] = frame["masque"].astype(object).where(frame["masque"].notna(), None)
-    attributes = indicators[["code", "libelle", "unite", "personnes", "derive"]]
-    frame = poles.merge(frame, on="pole_id").merge(attributes, on="code")
-    order = {code: i for i, code in enumerate(indicators["code"])}
-    frame = frame.sort_values(["numero", "code"], key=lambda s: s.map(order) if s.name == "code" else s)
-    columns = ["pole_id", "numero", "nom", "code", "libelle", "unite", "personnes", "derive"]
-    return frame[[*columns, "valeur", "masque", "denominateur"]].reset_index(drop=True)
+    """One row per pole (in `poles` order) × indicator (in `indicators` order), built from the
+    arrays: `values`, `labels` and `dens` have a row per pole id and a column per code."""
+    codes = list(indicators["code"])
+    # The poles of `poles` with a row of values (all of them: the frames are reindexed on every pole).
+    at = pd.Index(values.index).get_indexer(poles["pole_id"])
+    poles = poles[at >= 0]
+    at = at[at >= 0]
+    pole_rows = np.repeat(np.arange(len(poles)), len(codes))
+    code_rows = np.tile(np.arange(len(codes)), len(poles))
+    # Column by column with `take`, which keeps each column's type (Arrow strings, integers).
+    columns: dict[str, object] = {c: poles[c].array.take(pole_rows) for c in ("pole_id", "numero", "nom")}
+    for c in ("code", "libelle", "unite", "personnes", "derive"):
+        columns[c] = indicators[c].array.take(code_rows)
+    columns["valeur"] = values[codes].to_numpy(dtype=float)[at].ravel()
+    masks = labels[codes].to_numpy(dtype=object)[at].ravel()
+    # object, so that an unmasked value stays None (pandas would infer strings holding NaN).
+    columns["masque"] = pd.Series(np.where(pd.isna(masks), None, masks), dtype=object)
+    columns["denominateur"] = dens[codes].to_numpy(dtype=float)[at].ravel()
+    return pd.DataFrame(columns)
 
 
 def angle_network(wh: Warehouse, viewer: Viewer, domain: str, extra: Sequence[str] = ()) -> pd.DataFrame:

@@ -22,7 +22,7 @@ from dashboards.shared import angle_charts, angle_tables
 from dashboards.shared.table_format import display_frame
 from ptce.paths import DataLayout
 from ptce.read import angles
-from ptce.read.base import STAFF, current_warehouse
+from ptce.read.base import STAFF, Warehouse, current_warehouse, query
 from tests.dashboards.test_no_raw_codes import codes, page_text
 from tests.french import NNBSP, fr_int, fr_percent
 
@@ -430,6 +430,46 @@ def test_read_layer_never_lets_a_small_count_of_persons_out(
         assert all(masks[key] == "< 5" for key in small)
         # A masked value is never given to a chart.
         assert by_pole.loc[by_pole["masque"].notna(), "valeur"].isna().all()
+
+
+def angle_poles_as_before(wh: Warehouse, domain: str, year: int, extra: tuple[str, ...]) -> pd.DataFrame:
+    """`angles.angle_poles` as it was before the national scale (a query for the angle's rows,
+    then stack and merges, 36 ms at 2,000 poles): the reference the faster read must equal."""
+    indicators = angles.angle_indicators(wh, STAFF, domain, extra)
+    poles = query(wh, "select pole_id, numero, nom from poles order by numero")
+    codes = list(indicators["code"])
+    year_data = angles.protected_catalogue(wh)[1].get(int(year))
+    if year_data is None:
+        year_data = angles.protect_year(pd.DataFrame(), indicators, set(), list(poles["pole_id"]))
+    dens = year_data.dens[codes].where(~year_data.den_hidden[codes])
+
+    def long(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+        out = frame.rename_axis(index="pole_id", columns="code").stack(future_stack=True)
+        return out.rename(name).reset_index()
+
+    frame = long(year_data.values[codes], "valeur").merge(
+        long(year_data.labels[codes], "masque"), on=["pole_id", "code"]
+    )
+    frame = frame.merge(long(dens, "denominateur"), on=["pole_id", "code"])
+    frame["masque"] = frame["masque"].astype(object).where(frame["masque"].notna(), None)
+    attributes = indicators[["code", "libelle", "unite", "personnes", "derive"]]
+    frame = poles.merge(frame, on="pole_id").merge(attributes, on="code")
+    order = {code: i for i, code in enumerate(indicators["code"])}
+    frame = frame.sort_values(["numero", "code"], key=lambda s: s.map(order) if s.name == "code" else s)
+    columns = ["pole_id", "numero", "nom", "code", "libelle", "unite", "personnes", "derive"]
+    return frame[[*columns, "valeur", "masque", "denominateur"]].reset_index(drop=True)
+
+
+@pytest.mark.parametrize(
+    ("domain", "extra"), [("mutualisation", ()), ("creation", ()), ("qualite", ("part_cdi",))]
+)
+def test_angle_poles_is_the_frame_it_was(demo_data_dir: Path, domain: str, extra: tuple[str, ...]) -> None:
+    wh = current_warehouse(demo_data_dir)
+    assert wh is not None
+    years = [y for (y,) in rows(demo_data_dir, "select distinct annee from mart_pole_year")]
+    for year in [*years, min(years) - 5]:  # and a year without any value
+        expected = angle_poles_as_before(wh, domain, year, extra)
+        pd.testing.assert_frame_equal(angles.angle_poles(wh, STAFF, domain, year, extra), expected)
 
 
 def many_poles_frame(n: int, unite: str = "personnes", seed: int = 16) -> pd.DataFrame:
