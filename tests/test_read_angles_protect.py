@@ -71,3 +71,38 @@ def test_protect_year_is_the_same_with_the_general_sweep(seed: int, monkeypatch:
     # The comparison is not of empty masks: a year with a small count has masked values.
     counts = wide[["salaries", "cdi", "formes"]]
     assert new.labels.notna().any().any() == bool(((counts >= 1) & (counts < 5)).any().any())
+
+
+def test_network_figures_of_a_year_withhold_a_population_that_gives_one_pole_away() -> None:
+    """`ProtectedYear.network`, read by `angle_network`: a share's population over the poles is
+    withheld when exactly one pole's population is hidden (the sum would give it back)."""
+    wide, pole_ids = generated_year(3, 400)
+    year = protect_year(wide, indicators(), PEOPLE, pole_ids)
+    network = year.network
+    for code in indicators()["code"]:
+        den, hidden = year.dens[code], year.den_hidden[code]
+        one_hidden = int((hidden & den.notna()).sum()) == 1
+        expected = np.nan if one_hidden else den.sum(min_count=1)
+        assert network.at[code, "denominateur"] == expected or (
+            np.isnan(expected) and np.isnan(network.at[code, "denominateur"])
+        )
+        assert network.at[code, "pole_masque"] == bool(year.labels[code].notna().any())
+        assert network.at[code, "total_protege"] == year.totals[code] or np.isnan(year.totals[code])
+    # A population hidden for one pole only: withheld; for none: the sum.
+    single = ProtectedYear(
+        values=pd.DataFrame({"part": [0.5, 0.5]}),
+        labels=pd.DataFrame({"part": [None, "s"]}, dtype=object),
+        dens=pd.DataFrame({"part": [10.0, 3.0]}),
+        den_hidden=pd.DataFrame({"part": [False, True]}),
+        totals=pd.Series({"part": np.nan}),
+    )
+    assert np.isnan(single.network.at["part", "denominateur"])
+    assert single.network.at["part", "pole_masque"]
+    two = ProtectedYear(
+        values=single.values,
+        labels=pd.DataFrame({"part": [None, None]}, dtype=object),
+        dens=single.dens,
+        den_hidden=pd.DataFrame({"part": [False, False]}),
+        totals=single.totals,
+    )
+    assert two.network.at["part", "denominateur"] == 13.0 and not two.network.at["part", "pole_masque"]

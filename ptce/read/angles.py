@@ -102,6 +102,20 @@ class ProtectedYear:
     den_hidden: pd.DataFrame  # True where that population counts persons and is masked
     totals: pd.Series  # a person count's publishable network total (NaN where hidden)
 
+    @functools.cached_property
+    def network(self) -> pd.DataFrame:
+        """By code (index): `total_protege` (`totals`), `denominateur` (a share's population over
+        the poles, NaN when it would give one masked pole away) and `pole_masque` (a pole's value
+        is masked). Worked out once for every code, on first use: `angle_network` reads it."""
+        hidden = (self.den_hidden & self.dens.notna()).sum()
+        return pd.DataFrame(
+            {
+                "total_protege": self.totals,
+                "denominateur": self.dens.sum(min_count=1).where(hidden != 1),
+                "pole_masque": self.labels.notna().any(),
+            }
+        )
+
 
 def protect_year(
     wide: pd.DataFrame, indicators: pd.DataFrame, people: set[str], pole_ids: Sequence[str]
@@ -171,6 +185,13 @@ def protected_catalogue(wh: Warehouse) -> tuple[pd.DataFrame, dict[int, Protecte
     return rows, by_year
 
 
+def _angle_rows(catalogue: pd.DataFrame, domain: str, extra: Sequence[str]) -> pd.DataFrame:
+    """`angle_indicators` from the catalogue's rows read once per publication (`protected_catalogue`),
+    without a query: the same rows in the same order (the catalogue's order, filtered)."""
+    rows = catalogue[catalogue["domaine"].eq(domain) | catalogue["code"].isin(list(extra))]
+    return rows.reset_index(drop=True)
+
+
 def pole_ids_in_order(wh: Warehouse) -> list[str]:
     """Every pole id, in pole number order."""
     return list(query(wh, "select pole_id from poles order by numero")["pole_id"])
@@ -187,9 +208,7 @@ def angle_poles(
     population for the pole: the sum of its denominator codes, null when masked or not a share).
     """
     catalogue, by_year = protected_catalogue(wh)
-    # The angle's rows of the catalogue read once per publication: `angle_indicators` without a query.
-    indicators = catalogue[catalogue["domaine"].eq(domain) | catalogue["code"].isin(list(extra))]
-    indicators = indicators.reset_index(drop=True)
+    indicators = _angle_rows(catalogue, domain, extra)
     poles = query(wh, "select pole_id, numero, nom from poles order by numero")
     codes = list(indicators["code"])
     year_data = by_year.get(int(year))
@@ -246,8 +265,17 @@ def angle_network(wh: Warehouse, viewer: Viewer, domain: str, extra: Sequence[st
     would be given away).
     Also: mediane (of the poles' values), libelle, unite, agregation_poles, personnes, derive.
     """
-    indicators = angle_indicators(wh, viewer, domain, extra)
-    people = person_codes(wh, indicators)
+    catalogue, by_year = protected_catalogue(wh)
+    indicators = _angle_rows(catalogue, domain, extra)
+    if indicators.empty:  # an unknown domain: the empty frame typed as before
+        indicators = angle_indicators(wh, viewer, domain, extra)
+    # `person_codes` without a query: the catalogue's rows say which codes count persons.
+    parts = {c for codes in [*indicators["numerateur"], *indicators["denominateur"]] for c in codes}
+    people = set(
+        catalogue.loc[
+            catalogue["personnes"] & catalogue["code"].isin(parts | set(indicators["code"])), "code"
+        ]
+    )
     network = query(
         wh,
         """
@@ -263,22 +291,21 @@ def angle_network(wh: Warehouse, viewer: Viewer, domain: str, extra: Sequence[st
         """,
         [list(indicators["code"])],
     )
-    rows = []
-    for year, data in sorted(protected_catalogue(wh)[1].items()):
-        for ind in indicators.itertuples(index=False):
-            # A share's population over the poles: withheld when it would give one masked pole away.
-            den = data.dens[ind.code]
-            hidden = int((data.den_hidden[ind.code] & den.notna()).sum())
-            rows.append(
-                {
-                    "annee": int(year),
-                    "code": ind.code,
-                    "total_protege": data.totals[ind.code],
-                    "denominateur": den.sum(min_count=1) if hidden != 1 else np.nan,
-                    "pole_masque": bool(data.labels[ind.code].notna().any()),
-                }
-            )
-    protected = pd.DataFrame(rows, columns=["annee", "code", "total_protege", "denominateur", "pole_masque"])
+    codes = list(indicators["code"])
+    columns = ["annee", "code", "total_protege", "denominateur", "pole_masque"]
+    if codes and by_year:
+        # Each year's figures by code (`ProtectedYear.network`), the angle's codes in order.
+        years = sorted(by_year)
+        shown = [by_year[year].network.reindex(codes) for year in years]
+        protected = pd.DataFrame(
+            {
+                "annee": np.repeat(np.array(years, dtype="int64"), len(codes)),
+                "code": codes * len(years),
+                **{c: np.concatenate([f[c].to_numpy() for f in shown]) for c in columns[2:]},
+            }
+        )
+    else:
+        protected = pd.DataFrame(columns=columns)
     frame = network.merge(protected, on=["annee", "code"], how="left")
     is_count = frame["code"].isin(people)
     frame["valeur"] = frame["valeur"].where(~is_count, frame["total_protege"])
