@@ -150,7 +150,7 @@ def _top_poles_figure(rows: pd.DataFrame, year: int, viewer_pole: str | None) ->
     )
     detail = f"sur {fmt_number(valued)} pôles ayant une valeur publiée"
     if masked:
-        detail += f" ; {fmt_number(masked)} masquées (secret statistique)"
+        detail += f" ; {fmt_number(masked)} valeurs masquées (secret statistique)"
     if missing:
         detail += f" ; {fmt_number(missing)} pôles sans valeur"
     if viewer_pole is not None and viewer_pole in set(shown["pole_id"]):
