@@ -587,7 +587,7 @@ def test_poles_chart_at_scale_keeps_the_highest_values_and_the_viewers_pole() ->
     assert [a.text for a in fig.layout.annotations] == ["< 5"]
     n_masked, n_missing = int(rows_["masque"].notna().sum()), int(rows_["valeur"].isna().sum())
     assert f"sur {len(valued)} pôles ayant une valeur publiée" in fig.layout.title.text
-    assert f"{n_masked} masquées" in fig.layout.title.text
+    assert f"{n_masked} valeurs masquées" in fig.layout.title.text
     assert f"{n_missing - n_masked} pôles sans valeur" in fig.layout.title.text
     # Staff (no pole of their own): the top only, no annotation.
     staff = angle_charts.poles_figure(rows_, 2024)
