@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from ptce import small_cells
-from ptce.read.angles import ProtectedYear, protect_year
+from ptce.read.angles import ProtectedYear, _wide_values, protect_year
 
 PEOPLE = {"salaries", "cdi", "formes", "absent"}
 
@@ -106,3 +106,36 @@ def test_network_figures_of_a_year_withhold_a_population_that_gives_one_pole_awa
         totals=single.totals,
     )
     assert two.network.at["part", "denominateur"] == 13.0 and not two.network.at["part", "pole_masque"]
+
+
+def generated_long(seed: int, n_poles: int) -> pd.DataFrame:
+    """Values by pole, year and code as the warehouse gives them (unordered), with gaps (null
+    values), a code never reported and a few poles, years and codes given twice."""
+    rng = np.random.default_rng(seed)
+    poles = [f"P{i:04d}" for i in rng.permutation(n_poles)]
+    rows = [
+        (pole, year, code, float(rng.integers(0, 300)))
+        for pole in poles
+        for year in rng.choice(np.arange(2015, 2025, dtype=np.int32), 3, replace=False)
+        for code in ("salaries", "cdi", "zz_oui_non", "formes")
+        if rng.random() < 0.8
+    ]
+    long = pd.DataFrame(rows, columns=["pole_id", "annee", "code", "valeur"])
+    long["annee"] = long["annee"].astype("int32")
+    long.loc[rng.random(len(long)) < 0.1, "valeur"] = np.nan
+    long.loc[long["code"] == "formes", "valeur"] = np.nan  # a code without any value
+    twice = long.sample(frac=0.05, random_state=seed).assign(valeur=lambda f: f["valeur"] + 1)
+    return pd.concat([long, twice], ignore_index=True).sample(frac=1, random_state=seed)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_wide_values_are_the_pivot_table_they_replace(seed: int) -> None:
+    long = generated_long(seed, [1, 12, 300][seed % 3])
+    expected = long.pivot_table(index=["pole_id", "annee"], columns="code", values="valeur", aggfunc="first")
+    pd.testing.assert_frame_equal(_wide_values(long), expected, check_exact=True)
+    assert "formes" not in _wide_values(long).columns
+    empty = long.head(0)
+    pd.testing.assert_frame_equal(
+        _wide_values(empty),
+        empty.pivot_table(index=["pole_id", "annee"], columns="code", values="valeur", aggfunc="first"),
+    )
