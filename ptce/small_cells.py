@@ -353,6 +353,53 @@ def _protect(grid: np.ndarray, masked: np.ndarray) -> None:
         _sweep(grid, masked, lines)
 
 
+def _grid_masks(grid: np.ndarray, seuil: int) -> np.ndarray:
+    """The masks of the extended grid of `grid` (cells, row totals, column totals, grand total)."""
+    n_rows, n_cols = grid.shape
+    extended = np.full((n_rows + 1, n_cols + 1), np.nan)
+    extended[:n_rows, :n_cols] = grid
+    # min_count semantics: a row or column with no known count has no total.
+    for i in range(n_rows):
+        known = grid[i][~np.isnan(grid[i])]
+        extended[i, n_cols] = known.sum() if known.size else np.nan
+    for j in range(n_cols + 1):
+        column = extended[:n_rows, j]
+        known = column[~np.isnan(column)]
+        extended[n_rows, j] = known.sum() if known.size else np.nan
+    masked = _small(extended, seuil)
+    _protect(extended, masked)
+    return masked
+
+
+def _column_masks(counts: np.ndarray, seuil: int) -> np.ndarray:
+    """`_grid_masks` of a one-column table (`counts` one value per row), in a few array operations.
+
+    The general rule gives this result directly on one column (tests/test_small_cells.py compares
+    the two on random columns). Each row total is the row's only cell and the grand total is the
+    column total, so the grid's second column mirrors the first (its row lines mask one with the
+    other). The column's relation (cells, then total) then holds exactly one masked value only
+    when a single cell is small and the total is not (a small total has small positive cells):
+    the smallest visible positive cell is masked too (first by position; there is one, since the
+    total is larger than the small cell), and the column of row totals makes the same choice on
+    the same values. Two masked rows or more, each masked in both columns, lie on a cycle of the
+    relations' graph: nothing is exposed (`_exposed`), the sweep ends there. Returns the extended
+    grid's masks, shape (rows + 1, 2).
+    """
+    n_rows = counts.shape[0]
+    known = ~np.isnan(counts)
+    total = counts[known].sum() if known.any() else np.nan
+    cells = _small(counts, seuil)
+    total_masked = bool(_small(np.array([total]), seuil)[0])
+    if not np.isnan(total) and int(cells.sum()) + total_masked == 1:
+        # argmin returns the first of equal values: first by position, as `_sweep` picks.
+        candidates = known & ~cells & (counts > 0)
+        cells[int(np.argmin(np.where(candidates, counts, np.inf)))] = True
+    masked = np.empty((n_rows + 1, 2), dtype=bool)
+    masked[:n_rows, 0] = masked[:n_rows, 1] = cells
+    masked[n_rows, :] = total_masked
+    return masked
+
+
 def suppress(counts: pd.DataFrame, *, threshold: int | None = None, margins: bool = True) -> SuppressedTable:
     """Mask the small counts of `counts` and, when its totals are published, protect them.
 
@@ -368,18 +415,7 @@ def suppress(counts: pd.DataFrame, *, threshold: int | None = None, margins: boo
         frame = pd.DataFrame(primary, index=counts.index, columns=counts.columns)
         return SuppressedTable(counts.copy(), frame, frame.copy(), seuil, margins=False)
 
-    extended = np.full((n_rows + 1, n_cols + 1), np.nan)
-    extended[:n_rows, :n_cols] = grid
-    # min_count semantics: a row or column with no known count has no total.
-    for i in range(n_rows):
-        known = grid[i][~np.isnan(grid[i])]
-        extended[i, n_cols] = known.sum() if known.size else np.nan
-    for j in range(n_cols + 1):
-        column = extended[:n_rows, j]
-        known = column[~np.isnan(column)]
-        extended[n_rows, j] = known.sum() if known.size else np.nan
-    masked = _small(extended, seuil)
-    _protect(extended, masked)
+    masked = _column_masks(grid[:, 0], seuil) if n_cols == 1 else _grid_masks(grid, seuil)
 
     return SuppressedTable(
         counts=counts.copy(),

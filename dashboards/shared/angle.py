@@ -98,8 +98,12 @@ def poles_section(data: AngleData) -> None:
         key=f"{data.angle.slug}_indicateur",
     )
     rows = data.by_pole[data.by_pole["code"] == code]
+    # At scale the chart keeps the highest values and the viewer's own pole (`poles_figure`).
+    viewer_pole = reads.current_viewer().pole_id
     st.plotly_chart(
-        angle_charts.poles_figure(rows, data.year), width="stretch", key=f"{data.angle.slug}_poles"
+        angle_charts.poles_figure(rows, data.year, viewer_pole),
+        width="stretch",
+        key=f"{data.angle.slug}_poles",
     )
     small_cells_note(bool(rows["masque"].notna().any()))
     widgets.show_table(

@@ -7,6 +7,7 @@ the participants' published label (« < 5 », « s »).
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -28,7 +29,15 @@ from dashboards.shared.plotting import (
     plain_text,
     year_axis,
 )
-from dashboards.visites.tables import NO_HOST, kind_label, offer_label
+from dashboards.visites.tables import (
+    NO_HOST,
+    ONE_CELL_PER_POLE,
+    OTHER_POLES,
+    TOP_MATRIX_POLES,
+    kind_label,
+    most_present,
+    offer_label,
+)
 from ptce.contract import VISIT_TYPES
 from ptce.read import visits as vr
 
@@ -211,24 +220,80 @@ def matrix_figure(matrix: pd.DataFrame, poles: pd.DataFrame) -> go.Figure:
     """Who learns from whom: visiting pole (rows) × host pole (columns), learning visits held.
 
     `matrix`: rows of `visits.visit_matrix`; `poles`: every pole (pole_id, numero, nom_court), so
-    a pole that neither visited nor hosted still has its row and column (all zeros).
+    a pole that neither visited nor hosted still has its row and column (all zeros). Beyond
+    `ONE_CELL_PER_POLE` poles (a national network), `most_active_matrix` instead: the poles that
+    visited most (rows) and hosted most (columns), the others together as « Autres pôles ».
     """
     order = poles.sort_values("numero")
-    ids = order["pole_id"].astype(str).tolist()
+    if len(order) > ONE_CELL_PER_POLE:
+        rows, columns, z = most_active_matrix(matrix, order)
+        return _heatmap(z, rows, columns)
+    ids = order["pole_id"].astype(str).to_numpy()
     names = [plain_text(n) for n in order["nom_court"]]
-    z = [[0] * len(ids) for _ in ids]
-    for row in matrix.itertuples(index=False):
-        if row.visiteur in ids and row.hote in ids:
-            z[ids.index(row.visiteur)][ids.index(row.hote)] = int(row.visites)
+    visitor, host, visits = _pairs(matrix, ids)
+    z = np.zeros((len(ids), len(ids)), dtype=int)
+    z[visitor, host] = visits
+    # Nested lists for a few poles: the figure (and its JSON) the demo has always had.
+    return _heatmap(z.tolist(), names, names)
+
+
+def _pairs(matrix: pd.DataFrame, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Positions in `ids` of each pair's visitor and host, and its visits (pairs of known poles)."""
+    index = pd.Index(ids)
+    visitor = index.get_indexer(matrix["visiteur"].astype(str))
+    host = index.get_indexer(matrix["hote"].astype(str))
+    known = (visitor >= 0) & (host >= 0)
+    return visitor[known], host[known], matrix["visites"].to_numpy(dtype=int)[known]
+
+
+def most_active_matrix(
+    matrix: pd.DataFrame, poles: pd.DataFrame, top: int | None = None
+) -> tuple[list[str], list[str], np.ndarray]:
+    """The matrix of a large network: row and column names, and the visits as a numpy array.
+
+    Rows: the `top` poles (`TOP_MATRIX_POLES`) that made the most learning visits, columns: the
+    `top` that hosted the most (ties by pole number); a pole that neither visited (row) nor hosted
+    (column) is left out, and when more poles did, the rest add up in a last « Autres pôles » row
+    or column. `poles`: every pole (pole_id, numero, nom_court) in number order.
+    """
+    top = TOP_MATRIX_POLES if top is None else top
+    ids = poles["pole_id"].astype(str).to_numpy()
+    names = np.array([plain_text(n) for n in poles["nom_court"]], dtype=object)
+    visitor, host, visits = _pairs(matrix, ids)
+    made = np.bincount(visitor, weights=visits, minlength=len(ids))
+    hosted = np.bincount(host, weights=visits, minlength=len(ids))
+
+    def ranked(totals: np.ndarray) -> tuple[np.ndarray, list[str]]:
+        # Position of each pole among the rows (or columns): its rank, `top` for « Autres pôles ».
+        active = np.flatnonzero(totals > 0)
+        by_total = active[np.argsort(-totals[active], kind="stable")]  # poles are by number already
+        place = np.full(len(ids), top, dtype=int)
+        place[by_total[:top]] = np.arange(min(top, len(by_total)))
+        labels = list(names[by_total[:top]]) + ([OTHER_POLES] if len(by_total) > top else [])
+        return place, labels
+
+    row_place, rows = ranked(made)
+    col_place, columns = ranked(hosted)
+    z = np.zeros((len(rows), len(columns)), dtype=int)
+    np.add.at(z, (row_place[visitor], col_place[host]), visits)
+    return rows, columns, z
+
+
+def _heatmap(z: list[list[int]] | np.ndarray, rows: list[str], columns: list[str]) -> go.Figure:
+    """Visits as a heatmap: visiting poles in rows, host poles in columns, each count written."""
+    if isinstance(z, np.ndarray):
+        text = np.where(z > 0, z.astype(str), "")
+    else:
+        text = [[str(v) if v else "" for v in line] for line in z]
     fig = go.Figure(
         go.Heatmap(
             z=z,
-            x=names,
-            y=names,
+            x=columns,
+            y=rows,
             colorscale=HEATMAP_SCALE,
             zmin=0,
             showscale=False,
-            text=[[str(v) if v else "" for v in line] for line in z],
+            text=text,
             texttemplate="%{text}",
             hovertemplate="%{y} chez %{x} — visites : %{z}<extra></extra>",
             xgap=2,
@@ -237,12 +302,19 @@ def matrix_figure(matrix: pd.DataFrame, poles: pd.DataFrame) -> go.Figure:
     )
     fig.update_xaxes(title={"text": "pôle hôte (visité)"}, side="top", tickangle=-30)
     fig.update_yaxes(title={"text": "pôle visiteur"}, autorange="reversed")
-    return base_layout(fig, height=160 + 34 * len(ids), margin={"l": 10, "r": 10, "t": 110, "b": 10})
+    return base_layout(fig, height=160 + 34 * len(rows), margin={"l": 10, "r": 10, "t": 110, "b": 10})
 
 
 def participation_figure(participation: pd.DataFrame) -> go.Figure:
-    """Events each pole hosted and attended (held events), side by side, poles by number."""
-    order = participation.sort_values("numero")
+    """Events each pole hosted and attended (held events), side by side, poles by number.
+
+    Beyond `ONE_CELL_PER_POLE` poles: the `TOP_MATRIX_POLES` poles present at the most events
+    (hosted and attended, ties by number), most present first (`tables.most_present`).
+    """
+    if len(participation) > ONE_CELL_PER_POLE:
+        order = most_present(participation)
+    else:
+        order = participation.sort_values("numero")
     names = [plain_text(n) for n in order["nom_court"]]
     fig = go.Figure()
     for column, name, color in (

@@ -95,25 +95,18 @@ if matrix.empty:
     st.info("Aucune visite apprenante tenue n'a encore réuni deux pôles.")
 else:
     st.plotly_chart(charts.matrix_figure(matrix, participation), width="stretch", key="visites_matrice")
-    st.caption(
-        "Nombre de visites apprenantes tenues où le pôle de la ligne est venu chez le pôle de la "
-        "colonne (le pôle hôte). Une ligne vide : un pôle qui n'a encore visité personne ; une "
-        "colonne vide : un pôle qui n'a encore reçu personne."
-    )
+    st.caption(tables.matrix_caption(matrix, participation))
 
 # --- Participation ----------------------------------------------------------------------------------
 st.subheader("Participation des pôles")
 st.plotly_chart(charts.participation_figure(participation), width="stretch", key="visites_participation")
-never_hosted = tables.never_names(participation, "jamais_accueilli")
-never_came = tables.never_names(participation, "jamais_participe")
+if (shown := tables.participation_caption(participation)) is not None:
+    st.caption(esc(shown))
+never_hosted = tables.never_sentence(participation, "jamais_accueilli")
+never_came = tables.never_sentence(participation, "jamais_participe")
+st.markdown(esc(f"N'ont encore accueilli aucun événement : {never_hosted}."))
 st.markdown(
-    esc(f"N'ont encore accueilli aucun événement : {tables.names_sentence(never_hosted, 'aucun pôle')}.")
-)
-st.markdown(
-    esc(
-        "N'ont encore participé à aucun événement d'un autre pôle ni à un séminaire : "
-        f"{tables.names_sentence(never_came, 'aucun pôle')}."
-    )
+    esc(f"N'ont encore participé à aucun événement d'un autre pôle ni à un séminaire : {never_came}.")
 )
 widgets.show_table(
     tables.participation_table(participation),

@@ -14,6 +14,7 @@ from datetime import date
 
 import pandas as pd
 
+from dashboards.shared.maps import FULL_SIZE_MARKERS
 from dashboards.shared.table_format import DATE, Table
 from ptce.contract import OFFER_STATUSES
 from ptce.fmt import fmt_count, fmt_number
@@ -201,6 +202,42 @@ def rhythm_caption(rhythm: pd.DataFrame, aim: int) -> str:
     return text
 
 
+# --- Who learns from whom -----------------------------------------------------------------------
+# Up to this many poles (the map's full-size markers: the demo's twelve) the matrix has a row and
+# a column per pole. A national network's 2,000 x 2,000 cells could be neither read nor drawn in
+# time: the poles that visited most (rows) and hosted most (columns), the others grouped.
+ONE_CELL_PER_POLE = FULL_SIZE_MARKERS
+TOP_MATRIX_POLES = 20
+OTHER_POLES = "Autres pôles"
+
+
+def matrix_caption(matrix: pd.DataFrame, poles: pd.DataFrame) -> str:
+    """What the matrix of `charts.matrix_figure` shows, for this many poles (`poles`: every pole)."""
+    if len(poles) <= ONE_CELL_PER_POLE:
+        return (
+            "Nombre de visites apprenantes tenues où le pôle de la ligne est venu chez le pôle de la "
+            "colonne (le pôle hôte). Une ligne vide : un pôle qui n'a encore visité personne ; une "
+            "colonne vide : un pôle qui n'a encore reçu personne."
+        )
+    ids = set(poles["pole_id"].astype(str))
+    known = matrix[matrix["visiteur"].astype(str).isin(ids) & matrix["hote"].astype(str).isin(ids)]
+    known = known[known["visites"] > 0]
+    visitors, hosts = known["visiteur"].nunique(), known["hote"].nunique()
+    text = (
+        "Nombre de visites apprenantes tenues où le pôle de la ligne est venu chez le pôle de la "
+        f"colonne (le pôle hôte) : les {fmt_number(min(visitors, TOP_MATRIX_POLES))} pôles qui ont "
+        f"fait le plus de visites (lignes) et les {fmt_number(min(hosts, TOP_MATRIX_POLES))} qui en "
+        "ont reçu le plus (colonnes)"
+    )
+    if max(visitors, hosts) > TOP_MATRIX_POLES:
+        text += f", les autres additionnés dans « {OTHER_POLES} »"
+    return (
+        f"{text}. Sur {fmt_number(len(ids))} pôles, {fmt_number(len(ids) - visitors)} n'ont encore "
+        f"visité personne (pas de ligne) et {fmt_number(len(ids) - hosts)} n'ont encore reçu "
+        "personne (pas de colonne)."
+    )
+
+
 # --- Poles ---------------------------------------------------------------------------------------
 
 
@@ -220,9 +257,39 @@ def participation_table(participation: pd.DataFrame) -> Table:
     )
 
 
+def most_present(participation: pd.DataFrame) -> pd.DataFrame:
+    """The `TOP_MATRIX_POLES` poles present at the most held events (hosted and attended), most
+    present first, ties by number: the participation chart of a large network."""
+    presence = participation["accueils"].astype(int) + participation["participations"].astype(int)
+    ranked = participation.assign(_presence=presence).sort_values(
+        ["_presence", "numero"], ascending=[False, True], kind="stable"
+    )
+    return ranked[ranked["_presence"] > 0].head(TOP_MATRIX_POLES).drop(columns="_presence")
+
+
+def participation_caption(participation: pd.DataFrame) -> str | None:
+    """What the participation chart leaves out in a large network (None when it shows every pole)."""
+    if len(participation) <= ONE_CELL_PER_POLE:
+        return None
+    shown = len(most_present(participation))
+    return (
+        f"Les {fmt_number(shown)} pôles présents au plus grand nombre d'événements tenus (accueils et "
+        f"participations), sur {fmt_number(len(participation))} : le tableau ci-dessous donne chaque pôle."
+    )
+
+
 def never_names(participation: pd.DataFrame, column: str) -> list[str]:
     """Names of the poles flagged in `column` (`jamais_accueilli`, `jamais_participe`), by number."""
     return [str(n) for n in participation.loc[participation[column].astype(bool), "nom"]]
+
+
+def never_sentence(participation: pd.DataFrame, column: str) -> str:
+    """The poles flagged in `column` as a sentence: their names (`names_sentence`), or how many
+    out of all in a large network, where a list of names could not be read."""
+    names = never_names(participation, column)
+    if len(participation) <= ONE_CELL_PER_POLE or not names:
+        return names_sentence(names, "aucun pôle")
+    return f"{fmt_count(len(names), 'pôle', 'pôles')} sur {fmt_number(len(participation))} (voir le tableau)"
 
 
 def names_sentence(names: Sequence[str], none: str) -> str:

@@ -89,7 +89,27 @@ def pole_values(wh: Warehouse, codes: Sequence[str], year: int | None) -> pd.Dat
         """,
         [list(codes), year, year],
     )
-    return long.pivot_table(index=["pole_id", "annee"], columns="code", values="valeur", aggfunc="first")
+    return _wide_values(long)
+
+
+def _wide_values(long: pd.DataFrame) -> pd.DataFrame:
+    """`long.pivot_table(index=["pole_id", "annee"], columns="code", values="valeur",
+    aggfunc="first")` from the arrays (half the time at 2,000 poles): rows and columns sorted, a
+    row or column without any value left out, the first value kept when one comes twice."""
+    long = long[long["valeur"].notna()]
+    if long.empty:
+        return long.pivot_table(index=["pole_id", "annee"], columns="code", values="valeur", aggfunc="first")
+    pole_at, poles = pd.factorize(long["pole_id"], sort=True)
+    year_at, years = pd.factorize(long["annee"], sort=True)
+    code_at, codes = pd.factorize(long["code"], sort=True)
+    pairs, row_at = np.unique(pole_at.astype(np.int64) * len(years) + year_at, return_inverse=True)
+    _, first = np.unique(row_at.astype(np.int64) * len(codes) + code_at, return_index=True)
+    grid = np.full((len(pairs), len(codes)), np.nan)
+    grid[row_at[first], code_at[first]] = long["valeur"].to_numpy(dtype=float)[first]
+    index = pd.MultiIndex.from_arrays(
+        [poles.take(pairs // len(years)), years.take(pairs % len(years))], names=["pole_id", "annee"]
+    )
+    return pd.DataFrame(grid, index=index, columns=pd.Index(codes, name="code"))
 
 
 @dataclass(frozen=True)
@@ -101,6 +121,20 @@ class ProtectedYear:
     dens: pd.DataFrame  # a share's reference population by pole, where the pole has the share
     den_hidden: pd.DataFrame  # True where that population counts persons and is masked
     totals: pd.Series  # a person count's publishable network total (NaN where hidden)
+
+    @functools.cached_property
+    def network(self) -> pd.DataFrame:
+        """By code (index): `total_protege` (`totals`), `denominateur` (a share's population over
+        the poles, NaN when it would give one masked pole away) and `pole_masque` (a pole's value
+        is masked). Worked out once for every code, on first use: `angle_network` reads it."""
+        hidden = (self.den_hidden & self.dens.notna()).sum()
+        return pd.DataFrame(
+            {
+                "total_protege": self.totals,
+                "denominateur": self.dens.sum(min_count=1).where(hidden != 1),
+                "pole_masque": self.labels.notna().any(),
+            }
+        )
 
 
 def protect_year(
@@ -171,6 +205,13 @@ def protected_catalogue(wh: Warehouse) -> tuple[pd.DataFrame, dict[int, Protecte
     return rows, by_year
 
 
+def _angle_rows(catalogue: pd.DataFrame, domain: str, extra: Sequence[str]) -> pd.DataFrame:
+    """`angle_indicators` from the catalogue's rows read once per publication (`protected_catalogue`),
+    without a query: the same rows in the same order (the catalogue's order, filtered)."""
+    rows = catalogue[catalogue["domaine"].eq(domain) | catalogue["code"].isin(list(extra))]
+    return rows.reset_index(drop=True)
+
+
 def pole_ids_in_order(wh: Warehouse) -> list[str]:
     """Every pole id, in pole number order."""
     return list(query(wh, "select pole_id from poles order by numero")["pole_id"])
@@ -186,10 +227,11 @@ def angle_poles(
     personnes, derive, valeur, masque (« < 5 », « s » or null), denominateur (a share's reference
     population for the pole: the sum of its denominator codes, null when masked or not a share).
     """
-    indicators = angle_indicators(wh, viewer, domain, extra)
+    catalogue, by_year = protected_catalogue(wh)
+    indicators = _angle_rows(catalogue, domain, extra)
     poles = query(wh, "select pole_id, numero, nom from poles order by numero")
     codes = list(indicators["code"])
-    year_data = protected_catalogue(wh)[1].get(int(year))
+    year_data = by_year.get(int(year))
     if year_data is None:  # no pole value that year: nothing to protect, every value missing
         year_data = protect_year(pd.DataFrame(), indicators, set(), list(poles["pole_id"]))
     dens = year_data.dens[codes].where(~year_data.den_hidden[codes])
@@ -211,19 +253,25 @@ def _long_by_pole(
     labels: pd.DataFrame,
     dens: pd.DataFrame,
 ) -> pd.DataFrame:
-    def long(frame: pd.DataFrame, name: str) -> pd.DataFrame:
-        out = frame.rename_axis(index="pole_id", columns="code").stack(future_stack=True)
-        return out.rename(name).reset_index()
-
-    frame = long(values, "valeur").merge(long(labels, "masque"), on=["pole_id", "code"])
-    frame = frame.merge(long(dens, "denominateur"), on=["pole_id", "code"])
-    frame["masque"] = frame["masque"].astype(object).where(frame["masque"].notna(), None)
-    attributes = indicators[["code", "libelle", "unite", "personnes", "derive"]]
-    frame = poles.merge(frame, on="pole_id").merge(attributes, on="code")
-    order = {code: i for i, code in enumerate(indicators["code"])}
-    frame = frame.sort_values(["numero", "code"], key=lambda s: s.map(order) if s.name == "code" else s)
-    columns = ["pole_id", "numero", "nom", "code", "libelle", "unite", "personnes", "derive"]
-    return frame[[*columns, "valeur", "masque", "denominateur"]].reset_index(drop=True)
+    """One row per pole (in `poles` order) × indicator (in `indicators` order), built from the
+    arrays: `values`, `labels` and `dens` have a row per pole id and a column per code."""
+    codes = list(indicators["code"])
+    # The poles of `poles` with a row of values (all of them: the frames are reindexed on every pole).
+    at = pd.Index(values.index).get_indexer(poles["pole_id"])
+    poles = poles[at >= 0]
+    at = at[at >= 0]
+    pole_rows = np.repeat(np.arange(len(poles)), len(codes))
+    code_rows = np.tile(np.arange(len(codes)), len(poles))
+    # Column by column with `take`, which keeps each column's type (Arrow strings, integers).
+    columns: dict[str, object] = {c: poles[c].array.take(pole_rows) for c in ("pole_id", "numero", "nom")}
+    for c in ("code", "libelle", "unite", "personnes", "derive"):
+        columns[c] = indicators[c].array.take(code_rows)
+    columns["valeur"] = values[codes].to_numpy(dtype=float)[at].ravel()
+    masks = labels[codes].to_numpy(dtype=object)[at].ravel()
+    # object, so that an unmasked value stays None (pandas would infer strings holding NaN).
+    columns["masque"] = pd.Series(np.where(pd.isna(masks), None, masks), dtype=object)
+    columns["denominateur"] = dens[codes].to_numpy(dtype=float)[at].ravel()
+    return pd.DataFrame(columns)
 
 
 def angle_network(wh: Warehouse, viewer: Viewer, domain: str, extra: Sequence[str] = ()) -> pd.DataFrame:
@@ -237,8 +285,17 @@ def angle_network(wh: Warehouse, viewer: Viewer, domain: str, extra: Sequence[st
     would be given away).
     Also: mediane (of the poles' values), libelle, unite, agregation_poles, personnes, derive.
     """
-    indicators = angle_indicators(wh, viewer, domain, extra)
-    people = person_codes(wh, indicators)
+    catalogue, by_year = protected_catalogue(wh)
+    indicators = _angle_rows(catalogue, domain, extra)
+    if indicators.empty:  # an unknown domain: the empty frame typed as before
+        indicators = angle_indicators(wh, viewer, domain, extra)
+    # `person_codes` without a query: the catalogue's rows say which codes count persons.
+    parts = {c for codes in [*indicators["numerateur"], *indicators["denominateur"]] for c in codes}
+    people = set(
+        catalogue.loc[
+            catalogue["personnes"] & catalogue["code"].isin(parts | set(indicators["code"])), "code"
+        ]
+    )
     network = query(
         wh,
         """
@@ -254,22 +311,21 @@ def angle_network(wh: Warehouse, viewer: Viewer, domain: str, extra: Sequence[st
         """,
         [list(indicators["code"])],
     )
-    rows = []
-    for year, data in sorted(protected_catalogue(wh)[1].items()):
-        for ind in indicators.itertuples(index=False):
-            # A share's population over the poles: withheld when it would give one masked pole away.
-            den = data.dens[ind.code]
-            hidden = int((data.den_hidden[ind.code] & den.notna()).sum())
-            rows.append(
-                {
-                    "annee": int(year),
-                    "code": ind.code,
-                    "total_protege": data.totals[ind.code],
-                    "denominateur": den.sum(min_count=1) if hidden != 1 else np.nan,
-                    "pole_masque": bool(data.labels[ind.code].notna().any()),
-                }
-            )
-    protected = pd.DataFrame(rows, columns=["annee", "code", "total_protege", "denominateur", "pole_masque"])
+    codes = list(indicators["code"])
+    columns = ["annee", "code", "total_protege", "denominateur", "pole_masque"]
+    if codes and by_year:
+        # Each year's figures by code (`ProtectedYear.network`), the angle's codes in order.
+        years = sorted(by_year)
+        shown = [by_year[year].network.reindex(codes) for year in years]
+        protected = pd.DataFrame(
+            {
+                "annee": np.repeat(np.array(years, dtype="int64"), len(codes)),
+                "code": codes * len(years),
+                **{c: np.concatenate([f[c].to_numpy() for f in shown]) for c in columns[2:]},
+            }
+        )
+    else:
+        protected = pd.DataFrame(columns=columns)
     frame = network.merge(protected, on=["annee", "code"], how="left")
     is_count = frame["code"].isin(people)
     frame["valeur"] = frame["valeur"].where(~is_count, frame["total_protege"])

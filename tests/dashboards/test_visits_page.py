@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -28,6 +29,7 @@ from ptce.paths import DataLayout
 from ptce.read.base import Viewer
 from tests import visits_warehouse as data
 from tests.dashboards.test_no_raw_codes import page_text
+from tests.french import NNBSP
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboards" / "app.py")
 PAGE = "visites/page.py"
@@ -251,6 +253,110 @@ def test_matrix_rows_visitors_columns_hosts_all_poles() -> None:
     (heatmap,) = visit_charts.matrix_figure(matrix, poles).data
     assert list(heatmap.x) == ["A", "B", "&lt;i&gt;C&lt;/i&gt;"]
     assert [list(r) for r in heatmap.z] == [[0, 1, 0], [2, 0, 0], [0, 0, 0]]
+
+
+def generated_network(n_poles: int, n_pairs: int, seed: int = 16) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """`n_poles` poles (listed out of number order) and random held learning visits between them."""
+    rng = np.random.default_rng(seed)
+    poles = pd.DataFrame(
+        {
+            "pole_id": [f"P{i:04d}" for i in range(n_poles)],
+            "numero": range(1, n_poles + 1),
+            "nom_court": [f"Pôle {i}" for i in range(1, n_poles + 1)],
+        }
+    ).sample(frac=1, random_state=seed)
+    pairs = {(int(a), int(b)) for a, b in rng.integers(0, n_poles, (n_pairs, 2)) if a != b}
+    matrix = pd.DataFrame(
+        {
+            "visiteur": [f"P{a:04d}" for a, _ in sorted(pairs)],
+            "hote": [f"P{b:04d}" for _, b in sorted(pairs)],
+            "visites": rng.integers(1, 4, len(pairs)),
+        }
+    )
+    # A pair with a pole unknown to the list is left out, as before.
+    matrix.loc[len(matrix)] = ["inconnu", "P0001", 3]
+    return matrix, poles
+
+
+def test_matrix_at_scale_keeps_the_most_active_poles_and_groups_the_others() -> None:
+    matrix, poles = generated_network(2000, 300)
+    fig = visit_charts.matrix_figure(matrix, poles)
+
+    (heatmap,) = fig.data
+    z = np.asarray(heatmap.z)
+    top = visit_tables.TOP_MATRIX_POLES
+    assert isinstance(heatmap.z, np.ndarray)  # no nested lists of two thousand by two thousand
+    assert z.shape == (top + 1, top + 1)
+    assert heatmap.y[-1] == heatmap.x[-1] == visit_tables.OTHER_POLES
+    known = matrix[matrix["visiteur"] != "inconnu"]
+    assert z.sum() == known["visites"].sum()  # every visit counted once, in a pole or « Autres »
+    made = known.groupby("visiteur")["visites"].sum()
+    made.index = made.index.map(lambda p: f"Pôle {int(p[1:]) + 1}")
+    expected = made.reset_index().assign(n=lambda f: f["visiteur"].str[5:].astype(int))
+    expected = expected.sort_values(["visites", "n"], ascending=[False, True])["visiteur"].head(top)
+    assert list(heatmap.y[:-1]) == expected.tolist()
+    assert z[:-1].sum(axis=1).tolist() == made[expected].tolist()
+    assert (z[:-1].sum(axis=1)[:-1] >= z[:-1].sum(axis=1)[1:]).all()
+    hosted = known.groupby("hote")["visites"].sum()
+    assert sorted(z[:, :-1].sum(axis=0), reverse=True) == sorted(hosted, reverse=True)[:top]
+    caption = visit_tables.matrix_caption(matrix, poles)
+    assert "les 20 pôles qui ont fait le plus de visites" in caption and "« Autres pôles »" in caption
+    visitors = known["visiteur"].nunique()
+    assert f"{2000 - visitors} n'ont encore visité personne" in caption.replace(NNBSP, "")
+
+
+def test_matrix_at_scale_without_others_when_few_poles_are_active() -> None:
+    matrix, poles = generated_network(500, 6)
+    (heatmap,) = visit_charts.matrix_figure(matrix, poles).data
+
+    known = matrix[matrix["visiteur"] != "inconnu"]
+    assert len(heatmap.y) == known["visiteur"].nunique() and len(heatmap.x) == known["hote"].nunique()
+    assert visit_tables.OTHER_POLES not in [*heatmap.y, *heatmap.x]
+    assert np.asarray(heatmap.z).sum() == known["visites"].sum()
+    assert "Autres pôles" not in visit_tables.matrix_caption(matrix, poles)
+
+
+def test_matrix_up_to_the_limit_has_every_pole() -> None:
+    matrix, poles = generated_network(visit_tables.ONE_CELL_PER_POLE, 40)
+    (heatmap,) = visit_charts.matrix_figure(matrix, poles).data
+
+    assert len(heatmap.x) == len(heatmap.y) == visit_tables.ONE_CELL_PER_POLE
+    assert list(heatmap.y[:3]) == ["Pôle 1", "Pôle 2", "Pôle 3"]  # by number, every pole
+    assert sum(map(sum, heatmap.z)) == matrix.loc[matrix["visiteur"] != "inconnu", "visites"].sum()
+    assert visit_tables.matrix_caption(matrix, poles).endswith("un pôle qui n'a encore reçu personne.")
+
+
+def test_participation_at_scale_shows_the_most_present_poles_and_counts_the_absent() -> None:
+    rng = np.random.default_rng(16)
+    n = 2000
+    participation = pd.DataFrame(
+        {
+            "numero": range(1, n + 1),
+            "nom": [f"Pôle {i}" for i in range(1, n + 1)],
+            "nom_court": [f"P{i}" for i in range(1, n + 1)],
+            "accueils": rng.integers(0, 3, n) * (rng.random(n) < 0.02),
+            "participations": rng.integers(0, 4, n) * (rng.random(n) < 0.05),
+        }
+    )
+    participation["jamais_accueilli"] = participation["accueils"].eq(0)
+    hosted, came = visit_charts.participation_figure(participation).data
+
+    top = visit_tables.TOP_MATRIX_POLES
+    assert len(hosted.y) == len(came.y) == top
+    presence = [a + b for a, b in zip(hosted.x, came.x, strict=True)]
+    assert presence == sorted(presence, reverse=True) and min(presence) > 0
+    total = participation["accueils"] + participation["participations"]
+    assert presence == sorted(total, reverse=True)[:top]
+    assert visit_tables.participation_caption(participation).startswith(f"Les {top} pôles présents")
+    never = int(participation["jamais_accueilli"].sum())
+    sentence = visit_tables.never_sentence(participation, "jamais_accueilli").replace(NNBSP, " ")
+    assert sentence == f"{never:,} pôles sur 2,000 (voir le tableau)".replace(",", " ")
+    # A few poles: every pole, and every name, as the demo shows them.
+    few = participation.head(12)
+    assert len(visit_charts.participation_figure(few).data[0].y) == 12
+    assert visit_tables.participation_caption(few) is None
+    names = visit_tables.never_names(few, "jamais_accueilli")
+    assert visit_tables.never_sentence(few, "jamais_accueilli") == ", ".join(names)
 
 
 def test_participation_and_offers_figures() -> None:
