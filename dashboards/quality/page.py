@@ -215,8 +215,21 @@ else:
         horizontal=True,
         key="completude_type",
     )
+    of_kind = cells[cells["kind"] == kind_choice]
+    pages = tables.pole_pages(of_kind)
+    if len(pages) > 1:
+        page_choice = st.selectbox(
+            "Pôles affichés",
+            range(len(pages)),
+            format_func=lambda i: pages[i][0],
+            key="completude_poles",
+            help=f"{fmt_number(of_kind['pole_id'].nunique())} pôles : la matrice en montre "
+            f"{fmt_number(tables.COMPLETENESS_PAGE_POLES)} à la fois, par numéro ; le taux de "
+            "déclaration ci-dessous et les relances comptent tous les pôles.",
+        )
+        of_kind = of_kind[of_kind["pole_id"].isin(pages[page_choice][1])]
     st.plotly_chart(
-        charts.completeness_figure(cells[cells["kind"] == kind_choice]),
+        charts.completeness_figure(of_kind),
         width="stretch",
         key="completude",
         # The toolbar would sit on the year labels, at the top of the matrix.

@@ -272,6 +272,30 @@ def quarantine_table(rows: pd.DataFrame) -> Table:
     )
 
 
+# Beyond this many poles the completeness matrix shows one block of poles at a time: a matrix of
+# 2,000 rows is neither readable nor quick to draw.
+COMPLETENESS_PAGE_POLES = 50
+
+
+def pole_pages(cells: pd.DataFrame, size: int = COMPLETENESS_PAGE_POLES) -> list[tuple[str, list[str]]]:
+    """The poles of `cells` (pole_id, numero) by their number, in blocks of `size`: one label and
+    the poles' ids per block (« Pôles n° 1 à 50 »); one block when they all fit."""
+    poles = cells.drop_duplicates("pole_id").sort_values(["numero", "pole_id"], na_position="last")
+    ids = [str(p) for p in poles["pole_id"]]
+    numbers = list(poles["numero"])
+    pages = []
+    for start in range(0, len(ids), size):
+        block = numbers[start : start + size]
+        known = [int(n) for n in block if pd.notna(n)]
+        label = (
+            f"Pôles n° {fmt_number(known[0])} à {fmt_number(known[-1])}"
+            if known
+            else f"Pôles {fmt_number(start + 1)} à {fmt_number(start + len(block))}"
+        )
+        pages.append((label, ids[start : start + size]))
+    return pages
+
+
 def completeness_text(statut: object, en_retard: object) -> str:
     """Label of a cell of the completeness matrix: the status, and whether it came late."""
     label = "–" if statut is None or (isinstance(statut, float) and pd.isna(statut)) else str(statut)

@@ -360,3 +360,36 @@ def test_ignored_files_are_labelled_and_counted_apart() -> None:
     assert table["Statut"].tolist()[-1] == "⏭️ Ignoré (non lu)"
     assert table["Type"].tolist()[-1] == "Hors des dossiers prévus"
     assert table["Bilan"].tolist()[-1] == "✅"
+
+
+def test_completeness_matrix_pages_of_poles_at_national_scale() -> None:
+    """130 poles: three blocks of at most 50 by number, every pole in exactly one; 12 poles: one."""
+    from dashboards.quality.charts import completeness_figure
+
+    numbers = list(range(130, 0, -1))  # unsorted on purpose
+    cells = pd.DataFrame(
+        {
+            "pole_id": [f"p{n:04d}" for n in numbers for _ in (2016, 2017)],
+            "pole_nom": [f"Pôle {n}" for n in numbers for _ in (2016, 2017)],
+            "numero": [n for n in numbers for _ in (2016, 2017)],
+            "annee": [y for _ in numbers for y in (2016, 2017)],
+            "taux": 1.0,
+            "statut": "complet",
+            "en_retard": False,
+            "nb_valeurs": 3,
+            "nb_attendues": 3,
+            "premiere_reception": pd.Timestamp("2017-02-01"),
+            "echeance": pd.Timestamp("2017-03-31"),
+        }
+    )
+    pages = quality_tables.pole_pages(cells)
+    assert [label for label, _ in pages] == ["Pôles n° 1 à 50", "Pôles n° 51 à 100", "Pôles n° 101 à 130"]
+    assert [len(ids) for _, ids in pages] == [50, 50, 30]
+    assert sorted(i for _, ids in pages for i in ids) == sorted(set(cells["pole_id"]))
+    assert pages[0][1][:2] == ["p0001", "p0002"]
+    first = cells[cells["pole_id"].isin(pages[0][1])]
+    assert len(completeness_figure(first).data[0].y) == 50
+    twelve = cells[cells["numero"] <= 12]
+    assert [(label, len(ids)) for label, ids in quality_tables.pole_pages(twelve)] == [
+        ("Pôles n° 1 à 12", 12)
+    ]
