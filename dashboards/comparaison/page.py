@@ -156,8 +156,9 @@ else:
         if len(missed) <= tables.MAX_POLES_DRAWN:
             for line in missed:
                 st.text(f"• {line}")
-        else:  # a national network: one block, thousands of elements would take seconds to send
-            st.text("\n".join(f"• {line}" for line in missed))
+        else:  # a national network: the first ones, and the count; the table above has them all
+            st.text("\n".join(f"• {line}" for line in missed[: tables.MISSED_SHOWN]))
+            st.caption(tables.missed_rest_text(len(missed)))
 
 st.subheader("Comparaison ajustée", anchor=False)
 indicator = st.selectbox(

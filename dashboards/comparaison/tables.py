@@ -22,6 +22,7 @@ from dashboards.shared.target_tables import (  # noqa: F401 - the page's tables 
     targets_summary,
     targets_table,
 )
+from ptce.fmt import fmt_number
 
 # Beyond this many compared poles, the charts draw the distribution and the reference pole rather
 # than one mark per pole (the overview map's `FULL_SIZE_MARKERS` threshold, dashboards/shared/maps.py);
@@ -29,6 +30,19 @@ from dashboards.shared.target_tables import (  # noqa: F401 - the page's tables 
 MAX_POLES_DRAWN = 60
 # At scale, the ranked bars keep this many poles at each end of the ranking.
 RANKED_ENDS = 10
+# Beyond `MAX_POLES_DRAWN` targets missed, the page lists this many; the table above has them all.
+MISSED_SHOWN = 20
+
+
+def missed_rest_text(n_missed: int) -> str:
+    """What follows the first `MISSED_SHOWN` targets missed, when there are more."""
+    rest = n_missed - MISSED_SHOWN
+    return (
+        f"… et {fmt_number(rest)} autre{'s' if rest > 1 else ''} objectif{'s' if rest > 1 else ''} "
+        f"non atteint{'s' if rest > 1 else ''} ({fmt_number(n_missed)} en tout) : le tableau ci-dessus "
+        "les donne tous (colonne « Statut »), comme son téléchargement."
+    )
+
 
 # Shown first: one size-independent indicator per main question (jobs, exits, lasting employment).
 DEFAULT_CODES = ("emplois_crees_par_membre", "taux_sortie_dynamique", "emploi_durable_pour_100_accompagnes")

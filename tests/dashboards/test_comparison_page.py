@@ -317,3 +317,11 @@ def test_page_shows_the_adjusted_comparison_once_its_read_exists(
 def test_export_title_says_demo_data_are_fictitious() -> None:
     assert tables.export_title(2017, True).endswith("DONNÉES FICTIVES DE DÉMONSTRATION")
     assert tables.export_title(2017, False) == "Observatoire PTCE — comparaison des pôles, 2017"
+
+
+def test_beyond_the_threshold_the_missed_targets_are_counted_not_all_listed() -> None:
+    """2,000 poles can miss 10,000 targets: the page lists the first ones and counts the rest."""
+    text = tables.missed_rest_text(tables.MISSED_SHOWN + 1234)
+    assert text.startswith("… et 1\u202f234 autres objectifs non atteints (1\u202f254 en tout)")
+    assert "colonne « Statut »" in text
+    assert tables.missed_rest_text(tables.MISSED_SHOWN + 1).startswith("… et 1 autre objectif non atteint (")
