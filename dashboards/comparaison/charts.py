@@ -320,9 +320,17 @@ def profile_figure(profile: pd.DataFrame, pole_name: str) -> go.Figure:
     )
 
 
-def adjusted_figure(adjusted: pd.DataFrame) -> go.Figure:
-    """Each pole's gap to its expected rate (points) with its 95 % interval; verdicts as text."""
+def adjusted_figure(adjusted: pd.DataFrame, reference: str | None = None) -> go.Figure:
+    """Each pole's gap to its expected rate (points) with its 95 % interval; verdicts as text.
+
+    Beyond `MAX_POLES_DRAWN` poles (one row each would make a chart thousands of pixels tall), the
+    `RANKED_ENDS` largest gaps below and above, and the `reference` pole; the table has them all.
+    """
     shown = adjusted[adjusted["verdict"].notna()].sort_values("ecart")
+    if len(shown) > MAX_POLES_DRAWN:
+        ends = pd.concat([shown.head(RANKED_ENDS), shown.tail(RANKED_ENDS)])
+        chosen = shown["pole_id"].isin(ends["pole_id"]) | (shown["pole_id"] == reference)
+        shown = shown[chosen]
     names = [plain_text(n) for n in shown["nom_court"]]
     gaps = (shown["ecart"].astype(float) * 100).tolist()
     fig = go.Figure(

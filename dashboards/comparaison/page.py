@@ -174,7 +174,10 @@ elif adjusted.empty:
     st.info(f"Pas de comparaison ajustée publiée pour {year}.")
 else:
     if adjusted["verdict"].notna().any():
-        st.plotly_chart(charts.adjusted_figure(adjusted), width="stretch", key="ajuste")
+        st.plotly_chart(charts.adjusted_figure(adjusted, reference), width="stretch", key="ajuste")
+        judged = int(adjusted["verdict"].notna().sum())
+        if judged > tables.MAX_POLES_DRAWN:
+            st.caption(tables.adjusted_caption(judged))
     widgets.show_table(
         tables.adjusted_table(adjusted), key="ajuste_table", file_name=f"ajuste_{indicator}_{year}.csv"
     )

@@ -34,6 +34,15 @@ RANKED_ENDS = 10
 MISSED_SHOWN = 20
 
 
+def adjusted_caption(n_judged: int) -> str:
+    """Under the adjusted comparison of a national network: which poles the chart draws."""
+    return (
+        f"{fmt_number(n_judged)} pôles comparés : le graphique montre les {fmt_number(RANKED_ENDS)} "
+        f"écarts les plus bas, les {fmt_number(RANKED_ENDS)} plus hauts et le pôle de référence ; "
+        "le tableau ci-dessous les donne tous."
+    )
+
+
 def missed_rest_text(n_missed: int) -> str:
     """What follows the first `MISSED_SHOWN` targets missed, when there are more."""
     rest = n_missed - MISSED_SHOWN

@@ -232,3 +232,33 @@ def test_count_texts_write_each_cell_as_count_text_does() -> None:
     expected = [parcours_tables.count_text(v, lab) for v, lab in zip(values, labels, strict=True)]
     assert list(parcours_tables.count_texts(values, labels)) == expected
     assert {"< 5", "s"} <= set(expected)  # masked cells keep their label
+
+
+def adjusted_frame(n: int) -> pd.DataFrame:
+    rng = np.random.default_rng(7)
+    gaps = rng.normal(0, 0.05, n)
+    return pd.DataFrame(
+        {
+            "pole_id": pole_ids(n),
+            "nom_court": [f"Pôle {i}" for i in range(n)],
+            "ecart": gaps,
+            "ic_bas": gaps - 0.03,
+            "ic_haut": gaps + 0.03,
+            "verdict": ["dans_la_norme"] * n,
+        }
+    )
+
+
+def test_adjusted_comparison_at_scale_keeps_the_largest_gaps_and_the_reference() -> None:
+    frame = adjusted_frame(N_POLES)
+    reference = frame.sort_values("ecart")["pole_id"].iloc[N_POLES // 2]  # a pole in the middle
+    fig = comparison_charts.adjusted_figure(frame, reference)
+    drawn = list(fig.data[0].y)
+    ends = comparison_tables.RANKED_ENDS
+    ordered = frame.sort_values("ecart")["nom_court"].tolist()
+    assert len(drawn) == 2 * ends + 1
+    assert set(ordered[:ends]) | set(ordered[-ends:]) <= set(drawn)
+    assert frame.set_index("pole_id").at[reference, "nom_court"] in drawn
+    assert fig.layout.height < 1_000
+    # Twelve poles: every one drawn.
+    assert len(comparison_charts.adjusted_figure(adjusted_frame(12)).data[0].y) == 12
