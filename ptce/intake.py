@@ -252,15 +252,25 @@ def detect_kind(upload: Upload) -> str | None:
     return kinds[0] if kinds else None
 
 
+def staff_only(kind: str, pole_id: str | None) -> str | None:
+    """Why a pole (`pole_id`; None for staff) may not deposit `kind`, in French, or None.
+
+    The one rule the page, this client and `ptce preview --pole` apply."""
+    if pole_id is not None and kind in STAFF_KINDS:
+        return STAFF_ONLY.format(label=KINDS[kind])
+    return None
+
+
 def kinds_for(pole_id: str | None) -> list[str]:
     """The kinds a person may deposit: every kind for staff (`pole_id` None), not `STAFF_KINDS`
     for a pole."""
-    return [k for k in KINDS if pole_id is None or k not in STAFF_KINDS]
+    return [k for k in KINDS if staff_only(k, pole_id) is None]
 
 
 def _check_allowed(kind: str, pole_id: str | None) -> None:
-    if kind in KINDS and kind not in kinds_for(pole_id):
-        raise IntakeError(STAFF_ONLY.format(label=KINDS[kind]))
+    reason = staff_only(kind, pole_id)
+    if reason is not None:
+        raise IntakeError(reason)
 
 
 def preview(data_dir: Path, uploads: list[Upload], kind: str, pole_id: str | None = None) -> Preview:

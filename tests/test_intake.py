@@ -153,7 +153,7 @@ def test_kind_detection(demo_data_dir: Path) -> None:
     assert intake.detect_kind(intake.Upload("notes.csv", b"bonjour;au revoir\n1;2\n")) is None
 
 
-def test_only_staff_may_deposit_the_poles_reference(intake_dir: Path) -> None:
+def test_only_staff_may_deposit_the_poles_reference(intake_dir: Path, tmp_path: Path) -> None:
     before = _tree_hash(intake_dir)
     poles_file = intake.Upload("ajouts.csv", b"identifiant;numero;nom\npole_treize;13;PTCE Treize\n")
     refused = "Seule l'équipe COORACE peut déposer un fichier de type « Référentiel des pôles »."
@@ -161,6 +161,11 @@ def test_only_staff_may_deposit_the_poles_reference(intake_dir: Path) -> None:
         intake.preview(intake_dir, [poles_file], "poles", pole_id="phares")
     with pytest.raises(intake.IntakeError, match=refused):
         intake.deposit(intake_dir, [poles_file], "poles", "pôle phares", run=False, pole_id="phares")
+    # The command the client runs refuses it too (`ptce preview --pole`), before any scratch run.
+    source = tmp_path / "ajouts.csv"
+    source.write_bytes(poles_file.data)
+    with pytest.raises(shared.IntakeRefused, match=refused):
+        shared.preview(intake_dir, [(shared.Incoming(source, "ajouts.csv"), "poles")], pole_id="phares")
     assert _tree_hash(intake_dir) == before
     assert "poles" in intake.kinds_for(None) and "poles" not in intake.kinds_for("phares")
 

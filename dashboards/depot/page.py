@@ -100,9 +100,10 @@ if uploads and chosen == tables.AUTO:
     elif found and not unknown:
         kind = found[0]
         st.caption(f"Type reconnu : {tables.kind_label(kind)}.")
-if uploads and kind is not None and kind not in intake.kinds_for(own):
-    # A file recognised as the poles reference, sent by a pole: said, never checked nor stored.
-    refused.append(intake.STAFF_ONLY.format(label=tables.kind_label(kind)))
+# A file recognised as the poles reference, sent by a pole: said, never checked nor stored.
+not_yours = intake.staff_only(kind, own) if uploads and kind is not None else None
+if not_yours is not None:
+    refused.append(not_yours)
 elif uploads and kind is not None:
     for upload in uploads:
         try:

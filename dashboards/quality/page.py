@@ -215,19 +215,20 @@ else:
         horizontal=True,
         key="completude_type",
     )
-    of_kind = cells[cells["kind"] == kind_choice]
-    pages = tables.pole_pages(of_kind)
+    kind_cells = cells[cells["kind"] == kind_choice]
+    of_kind = kind_cells
+    pages = tables.pole_pages(kind_cells)
     if len(pages) > 1:
         page_choice = st.selectbox(
             "Pôles affichés",
             range(len(pages)),
             format_func=lambda i: pages[i][0],
             key="completude_poles",
-            help=f"{fmt_number(of_kind['pole_id'].nunique())} pôles : la matrice en montre "
+            help=f"{fmt_number(kind_cells['pole_id'].nunique())} pôles : la matrice en montre "
             f"{fmt_number(tables.COMPLETENESS_PAGE_POLES)} à la fois, par numéro ; le taux de "
             "déclaration ci-dessous et les relances comptent tous les pôles.",
         )
-        of_kind = of_kind[of_kind["pole_id"].isin(pages[page_choice][1])]
+        of_kind = kind_cells[kind_cells["pole_id"].isin(pages[page_choice][1])]
     st.plotly_chart(
         charts.completeness_figure(of_kind),
         width="stretch",
@@ -248,7 +249,6 @@ else:
     )
 
     st.markdown("**Relances**")
-    kind_cells = cells[cells["kind"] == kind_choice]
     due_years = tables.reminder_years(kind_cells)
     if not due_years:
         st.info("Aucune échéance n'est encore passée pour ce type d'envoi.")

@@ -45,7 +45,7 @@ import pandas as pd
 
 from pipelines.shared.arrivals import record_arrivals, register_path
 from ptce.contract import TABLES, connect_readonly
-from ptce.intake import ALLOWED_EXTENSIONS, KINDS, STAFF_KINDS, STAFF_ONLY, refusal, upload_suffix
+from ptce.intake import ALLOWED_EXTENSIONS, KINDS, refusal, staff_only, upload_suffix
 from ptce.paths import PROJECT_ROOT, DataLayout
 from ptce.spreadsheet import neutralise
 
@@ -135,8 +135,9 @@ def preview(
     layout = DataLayout(data_dir.resolve())
     for item, kind in files:
         check_incoming([item], kind)
-        if pole_id is not None and kind in STAFF_KINDS:
-            raise IntakeRefused(STAFF_ONLY.format(label=KINDS[kind]))
+        reason = staff_only(kind, pole_id)
+        if reason is not None:
+            raise IntakeRefused(reason)
     with tempfile.TemporaryDirectory(prefix="ptce-apercu-") as tmp:
         scratch = DataLayout(Path(tmp).resolve() / "data")
         if layout.raw.is_dir():
